@@ -1,1 +1,62 @@
+//! The JSON bodies the app and the server exchange. Forms that the domain validates travel as the
+//! domain's own form types, so the browser and the server check exactly the same thing.
 
+use serde::{Deserialize, Serialize};
+
+pub use domain::signup::{LoginForm, SignupForm};
+
+/// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable, e.g. `email_taken`.
+    pub code: String,
+    /// A sentence for the person using the console.
+    pub message: String,
+    /// The form field the error concerns, by its wire name, if any.
+    pub field: Option<String>,
+}
+
+/// The signed-in person and their Company: the answer to sign-up, log-in and `GET /api/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub user: UserSummary,
+    pub company: CompanySummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub is_manager: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanySummary {
+    pub id: i64,
+    pub legal_name: String,
+    pub registration_number: String,
+    pub billing_country: String,
+}
+
+/// The version of the General Terms and Conditions of Sale in force, and where to read it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gtcs {
+    pub version: String,
+    pub url: String,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub database: String,
+    /// The server's "today" (Europe/Paris), which may be shifted for demos and tests.
+    pub today: String,
+}

@@ -1,0 +1,70 @@
+//! Sign-up, log-in, log-out and who is signed in.
+
+use axum::extract::{FromRequest, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use domain::signup::{validate_login, validate_signup};
+use protocol::{LoginForm, Me, SignupForm};
+
+use super::GTCS_VERSION;
+use crate::auth::{cookie, password, SignedIn};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::accounts::{self, SignupError};
+use crate::store::sessions;
+
+/// A JSON body whose rejection is an [`ApiError`] (so it answers in the API's error shape).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Body<T>(pub T);
+
+/// `POST /api/signup`: creates the Company Account and its first Manager, and signs them in.
+pub async fn signup(State(state): State<AppState>, Body(form): Body<SignupForm>) -> Result<impl IntoResponse, ApiError> {
+    let signup = validate_signup(&form, GTCS_VERSION)?;
+    let hash = password::hash(signup.password.clone()).await?;
+    let user_id = accounts::create_company(&state.db, &signup, &hash, state.clock.now())
+        .await
+        .map_err(|error| match error {
+            SignupError::EmailTaken => ApiError::EmailTaken,
+            SignupError::Database(error) => error.into(),
+        })?;
+    tracing::info!(user_id, "company signed up");
+    let (cookie, me) = open_session(&state, user_id).await?;
+    Ok((StatusCode::CREATED, [cookie], Json(me)))
+}
+
+/// `POST /api/session`: logs in. A wrong email and a wrong password get the same answer.
+pub async fn login(State(state): State<AppState>, Body(form): Body<LoginForm>) -> Result<impl IntoResponse, ApiError> {
+    let (email, given) = validate_login(&form)?;
+    let account = accounts::credentials(&state.db, &email).await?;
+    let user_id = account.as_ref().map(|(id, _)| *id);
+    if !password::verify(given, account.map(|(_, hash)| hash)).await? {
+        return Err(ApiError::WrongCredentials);
+    }
+    let user_id = user_id.ok_or(ApiError::WrongCredentials)?;
+    let (cookie, me) = open_session(&state, user_id).await?;
+    Ok(([cookie], Json(me)))
+}
+
+async fn open_session(
+    state: &AppState,
+    user_id: i64,
+) -> Result<((axum::http::HeaderName, axum::http::HeaderValue), Me), ApiError> {
+    let token = sessions::open(&state.db, user_id, state.clock.now()).await?;
+    let me = accounts::me(&state.db, user_id).await?.ok_or(ApiError::Unauthenticated)?;
+    Ok((cookie::set(&token, state.secure_cookies), me))
+}
+
+/// `DELETE /api/session`: ends the session on the server and clears the cookie.
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, ApiError> {
+    if let Some(token) = cookie::session_token(&headers) {
+        sessions::close(&state.db, &token).await?;
+    }
+    Ok((StatusCode::NO_CONTENT, [cookie::clear(state.secure_cookies)]))
+}
+
+/// `GET /api/me`: the signed-in user and their Company.
+pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<Json<Me>, ApiError> {
+    accounts::me(&state.db, user.user_id).await?.map(Json).ok_or(ApiError::Unauthenticated)
+}

@@ -1,0 +1,26 @@
+//! The HTTP API under `/api`. One module per area; each handler validates with `domain`, calls
+//! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
+
+mod accounts;
+mod system;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The version of the General Terms and Conditions of Sale shown to and accepted by Companies.
+pub const GTCS_VERSION: &str = "2026-11";
+/// Where the app links to the GTCS text (a file of the built app).
+pub const GTCS_URL: &str = "/legal/gtcs.txt";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(system::health))
+        .route("/gtcs", get(system::gtcs))
+        .route("/signup", post(accounts::signup))
+        .route("/session", post(accounts::login).delete(accounts::logout))
+        .route("/me", get(accounts::me))
+        .fallback(|| async { ApiError::NotFound })
+}

@@ -1,0 +1,40 @@
+//! Who is asking: password hashing, the session cookie, and the extractors handlers take.
+
+pub mod cookie;
+pub mod password;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::sessions::{self, SessionUser};
+
+/// Any signed-in user (Manager or not).
+#[derive(Debug, Clone)]
+pub struct SignedIn(pub SessionUser);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = cookie::session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        sessions::find(&state.db, &token, state.clock.now())
+            .await?
+            .map(SignedIn)
+            .ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// A signed-in Manager: the only people who reach the Management Console (ACCESS-1).
+#[derive(Debug, Clone)]
+pub struct Manager(pub SessionUser);
+
+impl FromRequestParts<AppState> for Manager {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        if user.is_manager { Ok(Manager(user)) } else { Err(ApiError::Forbidden) }
+    }
+}

@@ -1,0 +1,49 @@
+//! Configuration from flags and environment variables (flags win).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "server", about = "The Management Console: API, database and the built app")]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "CONSOLE_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// `sqlite://path` or `postgres://...`; defaults to a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Where the SQLite file (and later uploads) live; created when missing.
+    #[arg(long, env = "CONSOLE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// The built app (Trunk's output) to serve.
+    #[arg(long, env = "CONSOLE_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Log filter, e.g. `info` or `server=debug,tower_http=debug`.
+    #[arg(long, env = "CONSOLE_LOG", default_value = "info")]
+    pub log: String,
+
+    /// Pretend today is this date (Europe/Paris); time still flows from there. For demos and tests.
+    #[arg(long, env = "CONSOLE_TODAY")]
+    pub today: Option<NaiveDate>,
+
+    /// Mark the session cookie `Secure` (set this when the console is served over https).
+    #[arg(long, env = "CONSOLE_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+}
+
+impl Config {
+    /// The database to use: `DATABASE_URL`, or `data/console.db`.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("console.db").display()),
+        }
+    }
+}

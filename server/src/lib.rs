@@ -1,0 +1,87 @@
+//! The Management Console's server: the HTTP API, persistence and the built app.
+//! Start reading at [`app`], which wires the routes; `ARCHITECTURE.md` has the map.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod state;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::Router;
+use tower_http::trace::TraceLayer;
+
+use crate::assets::Assets;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::db::{ConnectError, Database};
+use crate::state::AppState;
+
+/// The whole HTTP surface: `/api/…` and, for every other path, the app.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .nest("/api", api::router())
+        .fallback(assets::serve)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] ConnectError),
+    #[error("cannot read the built app in {dir}: {source}")]
+    Assets { dir: String, source: std::io::Error },
+    #[error("cannot listen on {address}: {source}")]
+    Bind { address: String, source: std::io::Error },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Connects, migrates and loads the app: everything but listening.
+pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
+    let db = Database::connect(&config.database_url()).await?;
+    let assets = Assets::load(&config.dist_dir)
+        .map_err(|source| StartError::Assets { dir: config.dist_dir.display().to_string(), source })?;
+    let clock = match config.today {
+        Some(today) => Clock::starting_on(today),
+        None => Clock::system(),
+    };
+    Ok(AppState { db, clock, assets: Arc::new(assets), secure_cookies: config.secure_cookies })
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let state = prepare(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartError::Bind { address: config.bind.to_string(), source })?;
+    tracing::info!(
+        database = state.db.backend.name(),
+        today = %state.clock.today(),
+        files = state.assets.len(),
+        "serving the console"
+    );
+    println!("The Management Console is running at http://{}", config.bind);
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

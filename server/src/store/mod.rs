@@ -1,0 +1,11 @@
+//! Queries, one module per aggregate. Handlers never write SQL; these functions never see HTTP.
+
+pub mod accounts;
+pub mod sessions;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// How instants are stored: UTC RFC 3339 with microseconds, which sorts as text.
+pub fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
