@@ -28,9 +28,13 @@ impl RegistrationNumber {
                 return Err(Problem::Invalid("A SIREN has exactly 9 digits."));
             }
             if !luhn_valid(&compact) {
-                return Err(Problem::Invalid("This is not a valid SIREN: check the digits."));
+                return Err(Problem::Invalid(
+                    "This is not a valid SIREN: check the digits.",
+                ));
             }
-        } else if !(2..=20).contains(&compact.len()) || !compact.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        } else if !(2..=20).contains(&compact.len())
+            || !compact.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
             return Err(Problem::Invalid("Use 2 to 20 letters and digits."));
         }
         Ok(RegistrationNumber(compact))
@@ -63,7 +67,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]
@@ -73,7 +77,12 @@ mod tests {
     #[test]
     fn accepts_real_sirens_with_separators() {
         // The provider's own SIREN, as printed in the GTCS.
-        assert_eq!(RegistrationNumber::parse("832 235 253", CountryCode::FRANCE).unwrap().as_str(), "832235253");
+        assert_eq!(
+            RegistrationNumber::parse("832 235 253", CountryCode::FRANCE)
+                .unwrap()
+                .as_str(),
+            "832235253"
+        );
         assert!(RegistrationNumber::parse("732.829.320", CountryCode::FRANCE).is_ok());
     }
 
@@ -81,17 +90,27 @@ mod tests {
     fn refuses_sirens_with_a_wrong_check_digit_or_length() {
         assert_eq!(
             RegistrationNumber::parse("832235254", CountryCode::FRANCE),
-            Err(Problem::Invalid("This is not a valid SIREN: check the digits."))
+            Err(Problem::Invalid(
+                "This is not a valid SIREN: check the digits."
+            ))
         );
         assert!(RegistrationNumber::parse("83223525", CountryCode::FRANCE).is_err());
         assert!(RegistrationNumber::parse("83223525A", CountryCode::FRANCE).is_err());
-        assert_eq!(RegistrationNumber::parse(" ", CountryCode::FRANCE), Err(Problem::Required));
+        assert_eq!(
+            RegistrationNumber::parse(" ", CountryCode::FRANCE),
+            Err(Problem::Required)
+        );
     }
 
     #[test]
     fn other_countries_take_alphanumeric_numbers() {
         let germany = "DE".parse().unwrap();
-        assert_eq!(RegistrationNumber::parse("hrb 12345", germany).unwrap().as_str(), "HRB12345");
+        assert_eq!(
+            RegistrationNumber::parse("hrb 12345", germany)
+                .unwrap()
+                .as_str(),
+            "HRB12345"
+        );
         assert!(RegistrationNumber::parse("x", germany).is_err());
     }
 }

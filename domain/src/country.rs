@@ -91,7 +91,10 @@ mod tests {
     #[test]
     fn parses_assigned_codes_in_any_case() {
         assert_eq!("fr".parse::<CountryCode>(), Ok(CountryCode::FRANCE));
-        assert_eq!(" DE ".parse::<CountryCode>().map(|c| c.name()), Ok("Germany"));
+        assert_eq!(
+            " DE ".parse::<CountryCode>().map(|c| c.name()),
+            Ok("Germany")
+        );
     }
 
     #[test]

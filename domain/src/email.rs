@@ -75,12 +75,25 @@ mod tests {
 
     #[test]
     fn normalises_case_and_spaces() {
-        assert_eq!(Email::parse("  Anne.Martin@Example.FR ").unwrap().as_str(), "anne.martin@example.fr");
+        assert_eq!(
+            Email::parse("  Anne.Martin@Example.FR ").unwrap().as_str(),
+            "anne.martin@example.fr"
+        );
     }
 
     #[test]
     fn refuses_malformed_addresses() {
-        for raw in ["anne", "anne@", "@example.fr", "anne@example", "an ne@example.fr", "anne@@example.fr", "anne@-x.fr", ".a@example.fr", "a..b@example.fr"] {
+        for raw in [
+            "anne",
+            "anne@",
+            "@example.fr",
+            "anne@example",
+            "an ne@example.fr",
+            "anne@@example.fr",
+            "anne@-x.fr",
+            ".a@example.fr",
+            "a..b@example.fr",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw} was accepted");
         }
         assert_eq!(Email::parse("  "), Err(Problem::Required));

@@ -2,10 +2,63 @@
 //!
 //! Pure Rust: no I/O, no clock reads, no async. The same code runs in the browser (wasm32) and on
 //! the server, so a Manager sees what the server will decide before anything is sent. Every rule
-//! cites its ID from `shared/RULES.md` in its doc comment: search for the ID to find it.
+//! cites its ID from `shared/RULES.md` in its doc comment: search for the ID to find it. "Today"
+//! is always a parameter.
+//!
+//! # Where each rule lives
+//!
+//! | Rule | Calculator | Module |
+//! |---|---|---|
+//! | RENEW-1 | `licence.period` | [`licence`] (with [`term`], [`period`]) |
+//! | rule T (notice before an event) | | [`notice`] |
+//! | NOTICE-1, NOTICE-2 | `termination.customer`, `termination.provider` | [`notice`] |
+//! | NOTICE-3 | `service.discontinuation` | [`service`] |
+//! | PRICE-4, PRICE-5 | `price_change.validate`, `indexation.apply` | [`price_change`] |
+//! | PAY-3, DISPUTE-1, DISPUTE-3 | `invoice.windows` | [`invoice`] (windows: [`calendar`]) |
+//! | LATE-1, LATE-2 | `late.penalty` (and the semester rate table) | [`late`] |
+//! | LATE-4 | `formal_notice.deadline` | [`formal_notice`] |
+//! | TERM-1 | `termination.fault_amount` | [`fault`] |
+//! | DISPUTE-4 | `complaint.answer_due` | [`working_days`] |
+//! | LIAB-1 | `liability.cap` | [`liability`] |
+//! | PRICE-1, RENEW-2 | `pricing.quote`, `renewal.invoice` | [`pricing`] |
+//! | NUM-2 | `number.assignable` | [`number`] |
+//! | NUM-5 | `dial.classify` | [`dial`] |
+//! | MSG-1 | `sms.segments` | [`sms`] |
+//! | TRIAL-1 | `trial.outcome` | [`trial`] |
+//! | ACCESS-3 (E.164 mobile number) | | [`phone`] |
+//! | ACCESS-2, ACCESS-3, ACCESS-4, ACCEPT-1 (sign-up) | | [`signup`], [`company`], [`email`] |
+//!
+//! Money and percentages: [`money`]. Rule IDs and errors: [`error`].
 
+pub mod calendar;
 pub mod company;
 pub mod country;
+pub mod dial;
 pub mod email;
+pub mod error;
+pub mod fault;
 pub mod field;
+pub mod formal_notice;
+pub mod invoice;
+pub mod late;
+pub mod liability;
+pub mod licence;
+pub mod money;
+pub mod notice;
+pub mod number;
+pub mod period;
+pub mod phone;
+pub mod price_change;
+pub mod pricing;
+pub mod service;
 pub mod signup;
+pub mod sms;
+pub mod term;
+pub mod trial;
+pub mod working_days;
+
+pub use error::{RuleError, RuleId, ValueError};
+pub use money::{Money, Percent};
+pub use period::Period;
+pub use phone::E164;
+pub use term::Term;

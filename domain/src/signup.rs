@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::company::RegistrationNumber;
 use crate::country::CountryCode;
 use crate::email::Email;
-use crate::field::{required_text, Errors, FieldError, Problem};
+use crate::field::{Errors, FieldError, Problem, required_text};
 
 pub const PASSWORD_MIN_CHARS: usize = 10;
 pub const PASSWORD_MAX_CHARS: usize = 128;
@@ -42,13 +42,19 @@ pub struct Signup {
 /// Checks every field of `form`, returning all the problems at once.
 ///
 /// ACCEPT-1 (GTCS 1): the GTCS version shown (`current_gtcs_version`) must be the one accepted.
-pub fn validate_signup(form: &SignupForm, current_gtcs_version: &str) -> Result<Signup, Vec<FieldError>> {
+pub fn validate_signup(
+    form: &SignupForm,
+    current_gtcs_version: &str,
+) -> Result<Signup, Vec<FieldError>> {
     let mut errors = Errors::default();
     let legal_name = errors.check("legal_name", required_text(&form.legal_name, 200));
     let billing_country = errors.check("billing_country", billing_country(&form.billing_country));
     let registration_number = errors.check(
         "registration_number",
-        RegistrationNumber::parse(&form.registration_number, billing_country.unwrap_or(CountryCode::FRANCE)),
+        RegistrationNumber::parse(
+            &form.registration_number,
+            billing_country.unwrap_or(CountryCode::FRANCE),
+        ),
     );
     let first_name = errors.check("first_name", person_name(&form.first_name));
     let last_name = errors.check("last_name", person_name(&form.last_name));
@@ -76,13 +82,16 @@ fn billing_country(raw: &str) -> Result<CountryCode, Problem> {
     if raw.trim().is_empty() {
         return Err(Problem::Required);
     }
-    raw.parse().map_err(|_| Problem::Invalid("Choose a country from the list."))
+    raw.parse()
+        .map_err(|_| Problem::Invalid("Choose a country from the list."))
 }
 
 /// ACCESS-3 (GTCS 3.3): a real first or last name, not blank, not made of digits or symbols.
 pub fn person_name(raw: &str) -> Result<String, Problem> {
     let name = required_text(raw, 100)?;
-    if name.chars().any(char::is_alphabetic) && !name.chars().any(|c| c.is_ascii_digit() || c.is_control()) {
+    if name.chars().any(char::is_alphabetic)
+        && !name.chars().any(|c| c.is_ascii_digit() || c.is_control())
+    {
         Ok(name)
     } else {
         Err(Problem::Invalid("Enter a name made of letters."))
@@ -95,9 +104,13 @@ pub fn new_password(raw: &str) -> Result<String, Problem> {
     if raw.trim().is_empty() {
         Err(Problem::Required)
     } else if chars < PASSWORD_MIN_CHARS {
-        Err(Problem::TooShort { min: PASSWORD_MIN_CHARS })
+        Err(Problem::TooShort {
+            min: PASSWORD_MIN_CHARS,
+        })
     } else if chars > PASSWORD_MAX_CHARS {
-        Err(Problem::TooLong { max: PASSWORD_MAX_CHARS })
+        Err(Problem::TooLong {
+            max: PASSWORD_MAX_CHARS,
+        })
     } else {
         Ok(raw.to_owned())
     }
@@ -105,7 +118,9 @@ pub fn new_password(raw: &str) -> Result<String, Problem> {
 
 fn gtcs_acceptance(accepted: Option<&str>, current: &str) -> Result<String, Problem> {
     match accepted {
-        None => Err(Problem::Invalid("Accept the General Terms and Conditions of Sale to continue.")),
+        None => Err(Problem::Invalid(
+            "Accept the General Terms and Conditions of Sale to continue.",
+        )),
         Some(version) if version == current => Ok(version.to_owned()),
         Some(_) => Err(Problem::Invalid(
             "The General Terms and Conditions of Sale have changed: reload the page and read the current version.",
@@ -126,7 +141,11 @@ pub fn validate_login(form: &LoginForm) -> Result<(Email, String), Vec<FieldErro
     let email = errors.check("email", Email::parse(&form.email));
     let password = errors.check(
         "password",
-        if form.password.is_empty() { Err(Problem::Required) } else { Ok(form.password.clone()) },
+        if form.password.is_empty() {
+            Err(Problem::Required)
+        } else {
+            Ok(form.password.clone())
+        },
     );
     errors.into_result(|| Some((email?, password?)))
 }
@@ -166,28 +185,59 @@ mod tests {
         let errors = validate_signup(&SignupForm::default(), GTCS).unwrap_err();
         assert_eq!(
             fields(errors),
-            ["legal_name", "billing_country", "registration_number", "first_name", "last_name", "email", "password", "accepted_gtcs_version"]
+            [
+                "legal_name",
+                "billing_country",
+                "registration_number",
+                "first_name",
+                "last_name",
+                "email",
+                "password",
+                "accepted_gtcs_version"
+            ]
         );
     }
 
     #[test]
     fn acceptance_must_name_the_current_version() {
-        let form = SignupForm { accepted_gtcs_version: Some("2020-01".into()), ..valid_form() };
-        assert_eq!(fields(validate_signup(&form, GTCS).unwrap_err()), ["accepted_gtcs_version"]);
+        let form = SignupForm {
+            accepted_gtcs_version: Some("2020-01".into()),
+            ..valid_form()
+        };
+        assert_eq!(
+            fields(validate_signup(&form, GTCS).unwrap_err()),
+            ["accepted_gtcs_version"]
+        );
     }
 
     #[test]
     fn siren_rule_applies_to_french_companies_only() {
-        let form = SignupForm { registration_number: "HRB 12345".into(), ..valid_form() };
-        assert_eq!(fields(validate_signup(&form, GTCS).unwrap_err()), ["registration_number"]);
-        let german = SignupForm { billing_country: "DE".into(), ..form };
+        let form = SignupForm {
+            registration_number: "HRB 12345".into(),
+            ..valid_form()
+        };
+        assert_eq!(
+            fields(validate_signup(&form, GTCS).unwrap_err()),
+            ["registration_number"]
+        );
+        let german = SignupForm {
+            billing_country: "DE".into(),
+            ..form
+        };
         assert!(validate_signup(&german, GTCS).is_ok());
     }
 
     #[test]
     fn short_passwords_and_fake_names_are_refused() {
-        let form = SignupForm { password: "short".into(), first_name: "1234".into(), ..valid_form() };
-        assert_eq!(fields(validate_signup(&form, GTCS).unwrap_err()), ["first_name", "password"]);
+        let form = SignupForm {
+            password: "short".into(),
+            first_name: "1234".into(),
+            ..valid_form()
+        };
+        assert_eq!(
+            fields(validate_signup(&form, GTCS).unwrap_err()),
+            ["first_name", "password"]
+        );
     }
 
     #[test]
