@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::country::CountryCode;
 use crate::field::Problem;
+use crate::late::Semester;
 
 macro_rules! rule_ids {
     ($($variant:ident => $id:literal,)*) => {
@@ -93,7 +94,7 @@ pub enum RuleError {
     #[error("{rule}: the amount must not be negative (got {amount}).")]
     NegativeAmount { rule: RuleId, amount: Decimal },
     #[error("LATE-1: no late-penalty rates are recorded for {semester}.")]
-    NoPenaltyRates { semester: String },
+    NoPenaltyRates { semester: Semester },
     #[error(
         "NUM-2: a {number_country} number needs a User who resides in {number_country} or has stable links there."
     )]

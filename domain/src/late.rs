@@ -191,9 +191,7 @@ impl RateTable {
         let semester = Semester::containing(first_day_late);
         self.get(semester)
             .copied()
-            .ok_or(RuleError::NoPenaltyRates {
-                semester: semester.to_string(),
-            })
+            .ok_or(RuleError::NoPenaltyRates { semester })
     }
 
     pub fn entries(&self) -> impl Iterator<Item = RateEntry> + '_ {
