@@ -5,7 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
-use crate::field::Problem;
+use crate::field::{Problem, without_separators};
 
 /// A company registration number. In France this is the SIREN: nine digits whose Luhn checksum
 /// is valid. Elsewhere, 2 to 20 letters and digits. Spaces, dots and dashes are ignored.
@@ -15,11 +15,7 @@ pub struct RegistrationNumber(String);
 impl RegistrationNumber {
     /// ACCESS-4 (GTCS 5.2, 6.2.2): the registration number must be accurate.
     pub fn parse(raw: &str, country: CountryCode) -> Result<Self, Problem> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}'))
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let compact = without_separators(raw).to_ascii_uppercase();
         if compact.is_empty() {
             return Err(Problem::Required);
         }

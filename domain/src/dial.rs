@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
 use crate::error::RuleError;
+use crate::field::without_separators;
 
 /// The class of a dialled number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,10 +124,7 @@ pub fn classify(home: CountryCode, dialed: &str) -> Result<DialClass, RuleError>
     if home != CountryCode::FRANCE {
         return Err(RuleError::UnsupportedHomePlan { home });
     }
-    let number: String = dialed
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}'))
-        .collect();
+    let number = without_separators(dialed);
     let digits = number.strip_prefix('+').unwrap_or(&number);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(Invalid);

@@ -74,3 +74,11 @@ pub fn required_text(raw: &str, max: usize) -> Result<String, Problem> {
         Ok(text.to_owned())
     }
 }
+
+/// `raw` without the separators people type inside numbers: spaces (also no-break), dots and
+/// dashes. "06 12.34-56 78" becomes "0612345678".
+pub fn without_separators(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}'))
+        .collect()
+}

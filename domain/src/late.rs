@@ -82,7 +82,7 @@ pub fn late_penalty(
     let indemnity = if days_late > 0 {
         RECOVERY_INDEMNITY
     } else {
-        Money::from_cents(0)
+        Money::ZERO
     };
     Ok(LatePenalty {
         days_late,

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ValueError;
+use crate::field::without_separators;
 
 /// `+` then 8 to 15 digits, the first not 0, e.g. `+33612345678`. Serialised as that string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -15,10 +16,7 @@ pub struct E164(String);
 impl E164 {
     /// ACCESS-3 (GTCS 3.3): parses a number as typed; spaces, dots and dashes are ignored.
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '.' | '-' | '\u{a0}'))
-            .collect();
+        let compact = without_separators(raw);
         let digits = compact
             .strip_prefix('+')
             .ok_or(ValueError::PhoneWithoutPlus)?;
