@@ -116,11 +116,11 @@ impl Asset {
     }
 }
 
-/// Trunk names assets `name-<16 hex digits>.ext` (and `…_bg.wasm`): their content never changes.
+/// Trunk names assets `name-<hex hash>.ext` (and `…_bg.wasm`): their content never changes.
 fn is_hashed(name: &str) -> bool {
     let stem = name.rsplit('/').next().unwrap_or(name).split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn recognises_trunk_hashed_names() {
-        assert!(is_hashed("console-8d3f6a0c1b2e4f5a.js"));
+        assert!(is_hashed("console-664c8a886fe0479.js"));
         assert!(is_hashed("console-8d3f6a0c1b2e4f5a_bg.wasm"));
         assert!(is_hashed("style-0123456789abcdef.css"));
         assert!(!is_hashed("index.html"));

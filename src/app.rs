@@ -1,0 +1,44 @@
+//! The root component: the session, the frame and the routes.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api;
+use crate::components::Header;
+use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use crate::session::{use_session, Session};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = RwSignal::new(Session::Loading);
+    provide_context(session);
+    spawn_local(async move {
+        // A failed check counts as signed out: the log-in page will say if the server is down.
+        let me = api::me().await.ok().flatten();
+        session.set(me.map_or(Session::SignedOut, Session::SignedIn));
+    });
+    view! {
+        <Router>
+            <Header />
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/signup") view=SignupPage />
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/console") view=DashboardPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// `/`: the console for a signed-in person, the log-in page for anyone else.
+#[component]
+fn Home() -> impl IntoView {
+    let session = use_session();
+    move || match session.get() {
+        Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Session::SignedIn(_) => view! { <Redirect path="/console" /> }.into_any(),
+        Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+    }
+}

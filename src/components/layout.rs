@@ -1,0 +1,62 @@
+//! The frame around every page, and the guard of the console's pages.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_navigate;
+use protocol::Me;
+
+use crate::api;
+use crate::session::{use_session, Session};
+
+/// The top bar: the product's name and, when signed in, the Company and a log-out button.
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let log_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Whatever the answer, forget the session here; the server ends it if it can.
+            let _ = api::logout().await;
+            session.set(Session::SignedOut);
+            navigate("/login", Default::default());
+        });
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Numbers Console"</a>
+            {move || match session.get() {
+                Session::SignedIn(me) => {
+                    view! {
+                        <nav>
+                            <span class="who">{me.user.first_name} " " {me.user.last_name}</span>
+                            <button type="button" class="secondary" on:click=log_out.clone()>"Log out"</button>
+                        </nav>
+                    }
+                        .into_any()
+                }
+                _ => ().into_any(),
+            }}
+        </header>
+    }
+}
+
+/// Shows `page` to a signed-in Manager; anyone else goes to the log-in page.
+#[component]
+pub fn RequireManager<F, V>(page: F) -> impl IntoView
+where
+    F: Fn(Me) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let session = use_session();
+    move || match session.get() {
+        Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Session::SignedIn(me) if me.user.is_manager => page(me).into_view().into_any(),
+        Session::SignedIn(_) => {
+            view! { <p class="alert">"Only Managers of the Company Account can use the Management Console."</p> }
+                .into_any()
+        }
+        Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+    }
+}

@@ -1,0 +1,12 @@
+//! The Management Console, a Leptos single-page app compiled to WebAssembly.
+//!
+//! Forms validate with `domain` before anything is sent; [`api`] talks to the server; the pages
+//! under [`pages`] are one route each, built from the pieces in [`components`].
+
+pub mod api;
+mod app;
+pub mod components;
+pub mod pages;
+pub mod session;
+
+pub use app::App;
