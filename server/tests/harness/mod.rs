@@ -1,0 +1,203 @@
+//! A real console on a free port and a headless Chromium driven through ChromeDriver, shared by
+//! the end-to-end tests and the measuring script (`benches/first_load.rs`). Pages are driven as
+//! a person would: fields found by their label, buttons by their text.
+#![allow(dead_code)] // each user of the harness takes what it needs
+
+use std::net::TcpListener as StdListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use server::config::Config;
+use server::state::AppState;
+
+/// The built app, made by `trunk build --release` (which `make test` runs first).
+pub fn dist_dir() -> PathBuf {
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    assert!(
+        dist.join("index.html").is_file(),
+        "no built app in {}: run `make test` (or `trunk build --release`) first",
+        dist.display()
+    );
+    dist
+}
+
+/// The server, in this process, on a free port, with a fresh SQLite file.
+pub struct Console {
+    pub url: String,
+    pub state: AppState,
+    _data: tempfile::TempDir,
+}
+
+impl Console {
+    pub async fn start() -> Console {
+        let data = tempfile::tempdir().expect("a temporary folder");
+        let database = format!("sqlite://{}?mode=rwc", data.path().join("console.db").display());
+        let dist = dist_dir();
+        let config = Config::parse_from([
+            "server",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            &database,
+            "--dist-dir",
+            dist.to_str().expect("a UTF-8 path"),
+        ]);
+        let state = server::prepare(&config).await.expect("the server starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+        let app = server::app(state.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Console { url, state, _data: data }
+    }
+
+    /// How many Company Accounts the database holds.
+    pub async fn companies(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM companies")
+            .fetch_one(&self.state.db.pool)
+            .await
+            .expect("counting companies")
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+}
+
+/// Headless Chromium, as root on a machine without network, with a fresh profile.
+pub struct Browser {
+    pub client: Client,
+    base: String,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+const WAIT: Duration = Duration::from_secs(20);
+
+impl Browser {
+    pub async fn launch(base: &str) -> Browser {
+        let port = free_port();
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("cannot run {chromedriver} ({error}): `make test` installs it"));
+        let profile = tempfile::tempdir().expect("a temporary folder");
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!(),
+        };
+        let started = Instant::now();
+        let client = loop {
+            let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await;
+            match attempt {
+                Ok(client) => break client,
+                Err(error) if started.elapsed() > WAIT => panic!("Chromium did not start: {error}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        };
+        Browser { client, base: base.to_owned(), driver, _profile: profile }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.expect("navigating");
+    }
+
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.expect("the current URL").path().to_owned()
+    }
+
+    async fn find(&self, xpath: &str, what: &str) -> Element {
+        match self.client.wait().at_most(WAIT).for_element(Locator::XPath(xpath)).await {
+            Ok(element) => element,
+            Err(error) => panic!("{what} never appeared on {} ({error})", self.path().await),
+        }
+    }
+
+    /// The form control a person would find by reading `label`.
+    pub async fn field(&self, label: &str) -> Element {
+        let label_element = self.find(&format!("//label[normalize-space(.)={}]", quote(label)), label).await;
+        let id = label_element.attr("for").await.expect("reading for=").expect("the label names its field");
+        self.find(&format!("//*[@id={}]", quote(&id)), &format!("the field of {label}")).await
+    }
+
+    pub async fn fill(&self, label: &str, value: &str) {
+        let field = self.field(label).await;
+        field.clear().await.expect("clearing a field");
+        field.send_keys(value).await.expect("typing");
+    }
+
+    pub async fn choose(&self, label: &str, option: &str) {
+        self.field(label).await.select_by_label(option).await.expect("choosing an option");
+    }
+
+    /// Ticks the checkbox whose label starts with `label`.
+    pub async fn tick(&self, label: &str) {
+        let xpath = format!("//label[starts-with(normalize-space(.), {})]", quote(label));
+        self.find(&xpath, label).await.click().await.expect("ticking a box");
+    }
+
+    pub async fn click(&self, text: &str) {
+        let xpath = format!("//*[(self::button or self::a) and normalize-space(.)={}]", quote(text));
+        self.find(&xpath, text).await.click().await.expect("clicking");
+    }
+
+    /// Waits until the page shows `text` somewhere.
+    pub async fn sees(&self, text: &str) {
+        self.find(&format!("//body[contains(normalize-space(.), {})]", quote(text)), text).await;
+    }
+
+    /// Waits for the message shown next to the field labelled `label`, and returns it.
+    pub async fn message_for(&self, label: &str) -> String {
+        let id = self.field(label).await.attr("id").await.expect("reading id").expect("the field has an id");
+        let xpath = format!("//*[@id={}][normalize-space(.) != '']", quote(&format!("{id}-error")));
+        self.find(&xpath, &format!("a message for {label}")).await.text().await.expect("reading a message")
+    }
+
+    pub async fn heading(&self) -> String {
+        self.find("//h1", "a heading").await.text().await.expect("reading the heading")
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// An XPath string literal for any text.
+fn quote(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
