@@ -28,6 +28,10 @@ if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
 fi
 
 bindgen_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"$/\1/p')
+if ! grep -q "^wasm_bindgen = \"$bindgen_version\"" Trunk.toml; then
+  echo "Trunk.toml's wasm_bindgen must equal the wasm-bindgen version in Cargo.lock ($bindgen_version)" >&2
+  exit 1
+fi
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
   say "Installing wasm-bindgen-cli $bindgen_version (the version Cargo.lock pins)"
   # Not --locked: one of its locked dependencies is missing from the registry.

@@ -1,0 +1,41 @@
+# The two entry points are `make run` and `make test` (see README.md); `make bench` measures.
+# Build output lives outside the checkout so that clones (and CI) share one warm target folder.
+
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/phone-console/target
+export CONSOLE_TOOLS ?= $(HOME)/.cache/phone-console/tools
+export PATH := $(HOME)/.cargo/bin:$(CONSOLE_TOOLS)/node_modules/.bin:$(PATH)
+export TRUNK_OFFLINE := true
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER := wasm-bindgen-test-runner
+export WASM_BINDGEN_TEST_TIMEOUT ?= 120
+# Any further arguments for the server, e.g. `make run ARGS="--today 2027-01-01"`.
+ARGS ?=
+
+.PHONY: run test bench app tools browser-tools
+
+## Installs what is missing, builds the app and the server in release, and serves on :8080.
+run: tools app
+	cargo run --release -p server -- $(ARGS)
+
+## Every test: domain, server on SQLite and PostgreSQL, components in Chromium, end to end.
+test: browser-tools
+	cargo fmt --all --check
+	cargo test -p domain
+	cargo build -p domain --target wasm32-unknown-unknown
+	$(MAKE) app
+	cargo test -p server
+	cargo test -p console --target wasm32-unknown-unknown
+
+## Prints the figures: rule timings, the app's transfer sizes and its time to interactive.
+bench: browser-tools app
+	cargo bench -p domain --bench rules
+	cargo bench -p server --bench first_load
+
+app:
+	trunk build --release
+
+tools:
+	scripts/tools.sh
+
+browser-tools:
+	scripts/tools.sh --browser
