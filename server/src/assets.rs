@@ -138,6 +138,10 @@ fn brotli(bytes: &[u8]) -> Vec<u8> {
 
 /// Serves a file of the built app, or `index.html` for any other path (an app route).
 pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    // `/api` and `/api/` escape the nested API router's fallback: they are API paths all the same.
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        return crate::error::ApiError::NotFound.into_response();
+    }
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }

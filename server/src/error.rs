@@ -23,6 +23,8 @@ pub enum ApiError {
     Forbidden,
     #[error("no such resource")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("malformed request body: {0}")]
     MalformedBody(String),
     #[error("database error: {0}")]
@@ -71,6 +73,9 @@ impl ApiError {
                 None,
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here.".into(), None),
+            ApiError::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This request is not allowed here.".into(), None)
+            }
             ApiError::MalformedBody(reason) => {
                 (StatusCode::BAD_REQUEST, "malformed_body", format!("The request could not be read: {reason}"), None)
             }

@@ -23,4 +23,5 @@ pub fn router() -> Router<AppState> {
         .route("/session", post(accounts::login).delete(accounts::logout))
         .route("/me", get(accounts::me))
         .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }
