@@ -85,10 +85,9 @@ async fn a_siren_with_a_wrong_check_digit_is_refused_and_the_label_follows_the_c
     assert!(page.requests().is_empty());
 }
 
-/// The form starts with France in its state (hence "SIREN"), but the `<select>` gets its value
-/// before its options exist, so the browser shows the first country of the list instead.
+/// The form starts with France in its state (hence "SIREN"), and the list must show it: binding
+/// the `<select>`'s value alone happens before its options exist and would show Andorra.
 #[wasm_bindgen_test]
-#[ignore = "known bug: the billing country list shows Andorra while the form holds France"]
 async fn the_billing_country_list_shows_france_at_first() {
     let (on_success, _) = recorder();
     let page = Page::signup(on_success);

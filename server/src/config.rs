@@ -9,6 +9,10 @@ use clap::Parser;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "server", about = "The Management Console: API, database and the built app")]
 pub struct Config {
+    /// What to do instead of serving (nothing: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address and port to listen on.
     #[arg(long, env = "CONSOLE_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
@@ -36,6 +40,12 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when the console is served over https).
     #[arg(long, env = "CONSOLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Checks the proof log (PROOF-1) and reports the first entry that was altered; exits 1 then.
+    VerifyProof,
 }
 
 impl Config {

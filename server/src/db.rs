@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, ConnectOptions};
+use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -83,6 +83,16 @@ impl Database {
         };
         migrator.run(&pool).await?;
         Ok(Database { pool, backend })
+    }
+
+    /// Begins a transaction that will write. SQLite takes its write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait their turn instead of failing when a
+    /// reading transaction tries to become a writing one.
+    pub async fn write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {

@@ -71,6 +71,29 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
 }
 
+/// `server verify-proof`: prints whether the proof log is intact; `Ok(false)` when it is not.
+pub async fn verify_proof(config: &Config) -> Result<bool, StartError> {
+    use crate::store::audit::{verify, Verification};
+    let db = Database::connect(&config.database_url()).await?;
+    let verification = verify(&db).await.map_err(|error| StartError::Database(ConnectError::Connect(error)))?;
+    match verification {
+        Verification::Intact { entries } => {
+            println!("The proof log is intact: {entries} entries checked.");
+            Ok(true)
+        }
+        Verification::Broken { id, company_id, seq, reason } => {
+            println!("The proof log was tampered with: entry {seq} of company {company_id} (row {id}): {reason}.");
+            Ok(false)
+        }
+        Verification::Truncated { company_id, last_seq, numbered } => {
+            println!(
+                "The proof log was tampered with: company {company_id}'s entries stop at {last_seq} but {numbered} were recorded."
+            );
+            Ok(false)
+        }
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -1,15 +1,20 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use server::config::Config;
+use server::config::{Command, Config};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt().with_env_filter(EnvFilter::new(&config.log)).init();
-    match server::run(config).await {
-        Ok(()) => ExitCode::SUCCESS,
+    let outcome = match config.command {
+        Some(Command::VerifyProof) => server::verify_proof(&config).await,
+        None => server::run(config).await.map(|()| true),
+    };
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             tracing::error!("{error}");
             eprintln!("error: {error}");

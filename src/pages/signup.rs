@@ -109,7 +109,11 @@ pub fn SignupForm(gtcs: Gtcs, on_success: Callback<Me>) -> impl IntoView {
                     <label for="billing_country">"Billing country"</label>
                     <select id="billing_country" name="billing_country" bind:value=billing_country>
                         {CountryCode::all()
-                            .map(|(code, name)| view! { <option value=code.to_string()>{name}</option> })
+                            .map(|(code, name)| {
+                                // Set on each option: the select's own value is bound before its options exist.
+                                let selected = move || billing_country.get() == code.as_str();
+                                view! { <option value=code.to_string() selected=selected>{name}</option> }
+                            })
                             .collect_view()}
                     </select>
                     <p class="error" role="alert">{move || errors.of("billing_country")}</p>

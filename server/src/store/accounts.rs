@@ -6,7 +6,7 @@ use domain::signup::Signup;
 use protocol::{CompanySummary, Me, UserSummary};
 use sqlx::Row;
 
-use super::stamp;
+use super::{audit, stamp};
 use crate::db::{is_unique_violation, Database};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,10 +23,10 @@ pub async fn create_company(
     db: &Database,
     signup: &Signup,
     password_hash: &str,
-    now: DateTime<Utc>,
+    now_at: DateTime<Utc>,
 ) -> Result<i64, SignupError> {
-    let now = stamp(now);
-    let mut tx = db.pool.begin().await?;
+    let now = stamp(now_at);
+    let mut tx = db.write().await?;
     let company_id: i64 = sqlx::query_scalar(
         "INSERT INTO companies (legal_name, registration_number, billing_country, created_at)
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -50,6 +50,15 @@ pub async fn create_company(
     .fetch_one(&mut *tx)
     .await
     .map_err(|error| if is_unique_violation(&error) { SignupError::EmailTaken } else { error.into() })?;
+    let created = audit::Change::new(company_id, Some(user_id), "company.create", format!("company:{company_id}"))
+        .after(&serde_json::json!({
+            "legal_name": signup.legal_name,
+            "registration_number": signup.registration_number.as_str(),
+            "billing_country": signup.billing_country.as_str(),
+            "manager": {"first_name": signup.first_name, "last_name": signup.last_name, "email": signup.email.as_str()},
+            "accepted_gtcs_version": signup.accepted_gtcs_version,
+        }));
+    audit::record(&mut tx, created, now_at).await?;
     sqlx::query(
         "INSERT INTO gtcs_acceptances (company_id, user_id, gtcs_version, accepted_at, occasion)
          VALUES ($1, $2, $3, $4, 'signup')",

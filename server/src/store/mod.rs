@@ -1,6 +1,7 @@
 //! Queries, one module per aggregate. Handlers never write SQL; these functions never see HTTP.
 
 pub mod accounts;
+pub mod audit;
 pub mod sessions;
 
 use chrono::{DateTime, SecondsFormat, Utc};
