@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::components::Header;
+use crate::components::{ConsoleLayout, Header};
 use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
 use crate::session::{use_session, Session};
 
@@ -26,7 +26,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/console") view=DashboardPage />
+                // Every console page: guarded by the layout, one child route per page.
+                <ParentRoute path=path!("/console") view=ConsoleLayout>
+                    <Route path=path!("") view=DashboardPage />
+                </ParentRoute>
             </Routes>
         </Router>
     }

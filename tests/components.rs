@@ -378,5 +378,6 @@ fn me() -> Me {
             registration_number: "732829320".to_owned(),
             billing_country: "FR".to_owned(),
         },
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
     }
 }

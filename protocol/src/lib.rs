@@ -1,6 +1,7 @@
 //! The JSON bodies the app and the server exchange. Forms that the domain validates travel as the
 //! domain's own form types, so the browser and the server check exactly the same thing.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use domain::signup::{LoginForm, SignupForm};
@@ -26,6 +27,8 @@ pub struct ErrorDetail {
 pub struct Me {
     pub user: UserSummary,
     pub company: CompanySummary,
+    /// The server's "today" (Europe/Paris): the date the contract's rules are computed for.
+    pub today: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::Redirect;
+use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_navigate;
 use protocol::Me;
 
@@ -58,5 +58,37 @@ where
                 .into_any()
         }
         Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+    }
+}
+
+/// The Management Console's frame: the sections on the side, the current page beside them.
+/// Every `/console/…` route is a child of this one (see `app.rs`), so all of them are guarded.
+#[component]
+pub fn ConsoleLayout() -> impl IntoView {
+    const SECTIONS: [(&str, &str); 7] = [
+        ("/console", "Dashboard"),
+        ("/console/company", "Company Account"),
+        ("/console/users", "Users"),
+        ("/console/numbers", "Numbers"),
+        ("/console/order", "Order"),
+        ("/console/licences", "Licences"),
+        ("/console/activity", "Activity"),
+    ];
+    view! {
+        <RequireManager page=|_me: Me| {
+            view! {
+                <div class="console">
+                    <nav class="sections" aria-label="Console sections">
+                        {SECTIONS
+                            .into_iter()
+                            .map(|(href, name)| view! { <A href=href exact=true>{name}</A> })
+                            .collect_view()}
+                    </nav>
+                    <div class="page">
+                        <Outlet />
+                    </div>
+                </div>
+            }
+        } />
     }
 }

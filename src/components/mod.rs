@@ -4,4 +4,4 @@ mod field;
 mod layout;
 
 pub use field::{Checkbox, FormAlert, FormErrors, TextField};
-pub use layout::{Header, RequireManager};
+pub use layout::{ConsoleLayout, Header, RequireManager};

@@ -4,11 +4,15 @@ use domain::country::CountryCode;
 use leptos::prelude::*;
 use protocol::Me;
 
-use crate::components::RequireManager;
+use crate::session::{use_session, Session};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    view! { <RequireManager page=|me: Me| view! { <Dashboard me /> } /> }
+    let session = use_session();
+    move || match session.get() {
+        Session::SignedIn(me) => view! { <Dashboard me /> }.into_any(),
+        _ => ().into_any(),
+    }
 }
 
 #[component]
@@ -26,7 +30,7 @@ fn Dashboard(me: Me) -> impl IntoView {
         }
     });
     view! {
-        <main class="dashboard">
+        <section class="dashboard">
             <p class="eyebrow">"Management Console"</p>
             <h1>{me.company.legal_name.clone()}</h1>
             <dl class="facts">
@@ -37,6 +41,6 @@ fn Dashboard(me: Me) -> impl IntoView {
                 <dt>"Signed in as"</dt>
                 <dd>{format!("{} {} ({})", me.user.first_name, me.user.last_name, me.user.email)}</dd>
             </dl>
-        </main>
+        </section>
     }
 }

@@ -52,7 +52,7 @@ async fn open_session(
     user_id: i64,
 ) -> Result<((axum::http::HeaderName, axum::http::HeaderValue), Me), ApiError> {
     let token = sessions::open(&state.db, user_id, state.clock.now()).await?;
-    let me = accounts::me(&state.db, user_id).await?.ok_or(ApiError::Unauthenticated)?;
+    let me = accounts::me(&state.db, user_id, state.clock.today()).await?.ok_or(ApiError::Unauthenticated)?;
     Ok((cookie::set(&token, state.secure_cookies), me))
 }
 
@@ -66,5 +66,5 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
 
 /// `GET /api/me`: the signed-in user and their Company.
 pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<Json<Me>, ApiError> {
-    accounts::me(&state.db, user.user_id).await?.map(Json).ok_or(ApiError::Unauthenticated)
+    accounts::me(&state.db, user.user_id, state.clock.today()).await?.map(Json).ok_or(ApiError::Unauthenticated)
 }

@@ -1,6 +1,6 @@
 //! Companies and their users.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::email::Email;
 use domain::signup::Signup;
 use protocol::{CompanySummary, Me, UserSummary};
@@ -82,8 +82,8 @@ pub async fn credentials(db: &Database, email: &Email) -> Result<Option<(i64, St
     row.map(|row| Ok((row.try_get("id")?, row.try_get("password_hash")?))).transpose()
 }
 
-/// The signed-in user and their Company.
-pub async fn me(db: &Database, user_id: i64) -> Result<Option<Me>, sqlx::Error> {
+/// The signed-in user and their Company, as of `today`.
+pub async fn me(db: &Database, user_id: i64, today: NaiveDate) -> Result<Option<Me>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.role,
                 c.id AS company_id, c.legal_name, c.registration_number, c.billing_country
@@ -108,6 +108,7 @@ pub async fn me(db: &Database, user_id: i64) -> Result<Option<Me>, sqlx::Error> 
             registration_number: row.try_get("registration_number")?,
             billing_country: row.try_get("billing_country")?,
         },
+        today,
     }))
 }
 
