@@ -55,6 +55,7 @@ pub mod signup;
 pub mod sms;
 pub mod term;
 pub mod trial;
+pub mod vat;
 pub mod working_days;
 
 pub use error::{RuleError, RuleId, ValueError};
