@@ -91,6 +91,16 @@ pub fn customer_termination(
     )
 }
 
+/// NOTICE-1 (GTCS 6.1) as the console records it: the Company's notice of non-renewal received on
+/// `received` (a date in Europe/Paris). A notice received before the licence starts counts as
+/// received on its first day.
+pub fn non_renewal_notice(
+    licence: &Licence,
+    received: NaiveDate,
+) -> Result<Termination, RuleError> {
+    customer_termination(licence, received.max(licence.anchor))
+}
+
 /// NOTICE-2 (GTCS 6.2.1), calculator `termination.provider`: the provider's termination without
 /// reason notified on `notified`. A late notice takes effect at the end of the next period.
 pub fn provider_termination(
@@ -184,5 +194,16 @@ mod tests {
                 .notice_last_day,
             date("2026-07-07")
         );
+    }
+
+    #[test]
+    fn notice_1_before_the_licence_starts_counts_from_its_first_day() {
+        let licence = Licence::new(date("2026-01-31"), Term::MONTHLY);
+        let early = non_renewal_notice(&licence, date("2026-01-20")).unwrap();
+        assert!(early.on_time);
+        assert_eq!(early.period_last_day, date("2026-02-27"));
+        assert_eq!(early.service_last_day, date("2026-02-27"));
+        let on_anchor = non_renewal_notice(&licence, date("2026-01-31")).unwrap();
+        assert_eq!(early, on_anchor);
     }
 }

@@ -1,9 +1,12 @@
 //! Who may hold a Number (NUM-2, GTCS 3.2).
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
 use crate::error::RuleError;
+use crate::licence::Licence;
+use crate::notice::non_renewal_notice;
 
 /// Where a User lives and the countries the User can show stable links with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +27,83 @@ pub fn check_assignable(
     } else {
         Err(RuleError::NotInTerritory { number_country })
     }
+}
+
+/// NUM-2 (GTCS 3.2) for a User whose country of residence may not be on file: without one, only
+/// the User's stable links count.
+pub fn check_assignable_to(
+    number_country: CountryCode,
+    residence: Option<CountryCode>,
+    stable_links: &[CountryCode],
+) -> Result<(), RuleError> {
+    match residence {
+        Some(residence) => check_assignable(
+            number_country,
+            &UserTerritory {
+                residence,
+                stable_links: stable_links.to_vec(),
+            },
+        ),
+        None if stable_links.contains(&number_country) => Ok(()),
+        None => Err(RuleError::NotInTerritory { number_country }),
+    }
+}
+
+/// NUM-2: why `user_name` cannot take a Number of `number_country`, as the Manager reads it.
+pub fn refusal_reason(number_country: CountryCode, user_name: &str) -> String {
+    let country = number_country.name();
+    format!(
+        "This Number is in {country}: {user_name} neither resides in {country} nor has stable links there."
+    )
+}
+
+/// NUM-2: the hint shown beside a Number before any User is chosen.
+pub fn territory_hint(number_country: CountryCode) -> String {
+    format!(
+        "This Number cannot go to a User without links to {}.",
+        number_country.name()
+    )
+}
+
+/// Whether a Number may leave the Company now (NUM-4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Release {
+    /// The Licence's service has ended: the Number may go back to the pool.
+    Allowed,
+    /// Too early: possible from `from`. Without a notice of non-renewal, `from` is what a notice
+    /// given today would lead to (`notice_needed`).
+    NotBefore {
+        from: NaiveDate,
+        notice_needed: bool,
+    },
+}
+
+/// NUM-4 (GTCS 6.1): a Number added within a Licence follows the Licence's term and renews with it
+/// (RENEW-1), so it can only be released once the Licence's service has ended: the day after
+/// `service_last_day` of the notice of non-renewal, if one was recorded. Without a notice, the
+/// answer is the day after the last day of service a notice given on `today` would bring
+/// (NOTICE-1).
+pub fn release_on(
+    licence: &Licence,
+    service_last_day: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Release, RuleError> {
+    let out_of_calendar = RuleError::OutOfCalendar {
+        rule: crate::error::RuleId::Num4,
+    };
+    let (last_day, notice_needed) = match service_last_day {
+        Some(last_day) => (last_day, false),
+        None => (non_renewal_notice(licence, today)?.service_last_day, true),
+    };
+    if today > last_day {
+        return Ok(Release::Allowed);
+    }
+    let from = last_day.succ_opt().ok_or(out_of_calendar)?;
+    Ok(Release::NotBefore {
+        from,
+        notice_needed,
+    })
 }
 
 #[cfg(test)]
@@ -47,6 +127,57 @@ mod tests {
                 .unwrap()
                 .stable_links
                 .is_empty()
+        );
+    }
+
+    fn date(raw: &str) -> NaiveDate {
+        raw.parse().unwrap()
+    }
+
+    #[test]
+    fn num_2_without_a_residence_only_stable_links_count() {
+        let spain: CountryCode = "ES".parse().unwrap();
+        assert!(check_assignable_to(spain, None, &[]).is_err());
+        assert!(check_assignable_to(spain, None, &[spain]).is_ok());
+        assert!(check_assignable_to(spain, Some(CountryCode::FRANCE), &[]).is_err());
+        assert!(check_assignable_to(spain, Some(spain), &[]).is_ok());
+        assert_eq!(
+            refusal_reason(spain, "Luc Petit"),
+            "This Number is in Spain: Luc Petit neither resides in Spain nor has stable links there."
+        );
+        assert!(territory_hint(spain).ends_with("without links to Spain."));
+    }
+
+    #[test]
+    fn num_4_release_waits_for_the_end_of_the_licence() {
+        let licence = Licence::new(date("2026-03-05"), crate::term::Term::YEARLY);
+        // No notice yet, on time for the first period: possible the day after it ends.
+        assert_eq!(
+            release_on(&licence, None, date("2026-06-01")),
+            Ok(Release::NotBefore {
+                from: date("2027-03-05"),
+                notice_needed: true
+            })
+        );
+        // No notice and too late for this period: the next one must run to its end too.
+        assert_eq!(
+            release_on(&licence, None, date("2026-12-05")),
+            Ok(Release::NotBefore {
+                from: date("2028-03-05"),
+                notice_needed: true
+            })
+        );
+        let notice = Some(date("2027-03-04"));
+        assert_eq!(
+            release_on(&licence, notice, date("2027-03-04")),
+            Ok(Release::NotBefore {
+                from: date("2027-03-05"),
+                notice_needed: false
+            })
+        );
+        assert_eq!(
+            release_on(&licence, notice, date("2027-03-05")),
+            Ok(Release::Allowed)
         );
     }
 }
