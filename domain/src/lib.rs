@@ -27,6 +27,7 @@
 //! | TRIAL-1 | `trial.outcome` | [`trial`] |
 //! | ACCESS-3 (E.164 mobile number) | | [`phone`] |
 //! | ACCESS-2, ACCESS-3, ACCESS-4, ACCEPT-1 (sign-up) | | [`signup`], [`company`], [`email`] |
+//! | ACCESS-3, NUM-2 (User Accounts, CSV import) | | [`user`] |
 //!
 //! Money and percentages: [`money`]. Rule IDs and errors: [`error`].
 
@@ -55,6 +56,7 @@ pub mod signup;
 pub mod sms;
 pub mod term;
 pub mod trial;
+pub mod user;
 pub mod vat;
 pub mod working_days;
 
