@@ -29,6 +29,7 @@ test: browser-tools
 ## Prints the figures: rule timings, the app's transfer sizes and its time to interactive.
 bench: browser-tools app
 	cargo bench -p domain --bench rules
+	cargo bench -p domain --bench quote_wasm --target wasm32-unknown-unknown
 	cargo bench -p server --bench first_load
 
 app:
