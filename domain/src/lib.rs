@@ -27,12 +27,14 @@
 //! | TRIAL-1 | `trial.outcome` | [`trial`] |
 //! | ACCESS-3 (E.164 mobile number) | | [`phone`] |
 //! | ACCESS-2, ACCESS-3, ACCESS-4, ACCEPT-1 (sign-up) | | [`signup`], [`company`], [`email`] |
+//! | ACCESS-4 (Company Account, EU VAT number), PAY-2 (payment methods), VAT rate | | [`company_account`], [`vat`], [`payment`] |
 //! | ACCESS-3, NUM-2 (User Accounts, CSV import) | | [`user`] |
 //!
 //! Money and percentages: [`money`]. Rule IDs and errors: [`error`].
 
 pub mod calendar;
 pub mod company;
+pub mod company_account;
 pub mod country;
 pub mod dial;
 pub mod email;
@@ -47,6 +49,7 @@ pub mod licence;
 pub mod money;
 pub mod notice;
 pub mod number;
+pub mod payment;
 pub mod period;
 pub mod phone;
 pub mod price_change;

@@ -1,8 +1,13 @@
-//! VAT: the rate an Order is invoiced at, and the EU VAT number's format (ACCESS-4, PRICE-1).
+//! VAT: the EU VAT number's format (ACCESS-4) and the rate an Order is invoiced at (PRICE-1).
+
+use std::fmt;
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
+use crate::company::RegistrationNumber;
 use crate::country::CountryCode;
+use crate::field::{Problem, without_separators};
 use crate::money::Percent;
 
 /// The French standard VAT rate, 20 %.
@@ -33,12 +38,300 @@ pub fn vat_rate_for(country: CountryCode, has_valid_vat_number: bool) -> Percent
     }
 }
 
+/// A well-formed EU VAT number, stored compact and upper-case with its prefix, e.g.
+/// `FR44732829320`. Its format is checked, not its registration (no VIES look-up).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VatNumber(String);
+
+/// How one member state writes its VAT numbers after the prefix. Each pattern is one character
+/// class per position: `9` a digit, `A` a letter, `X` a letter or a digit; anything else is that
+/// character itself.
+struct VatFormat {
+    country: &'static str,
+    prefix: &'static str,
+    patterns: &'static [&'static str],
+    /// Shown when a number does not fit: what it should look like.
+    description: &'static str,
+}
+
+/// The VAT number formats of the 27 member states (as published for VIES).
+const FORMATS: [VatFormat; 27] = [
+    VatFormat {
+        country: "AT",
+        prefix: "AT",
+        patterns: &["U99999999"],
+        description: "An Austrian VAT number is ATU followed by 8 digits.",
+    },
+    VatFormat {
+        country: "BE",
+        prefix: "BE",
+        patterns: &["0999999999", "1999999999"],
+        description: "A Belgian VAT number is BE followed by 10 digits, the first 0 or 1.",
+    },
+    VatFormat {
+        country: "BG",
+        prefix: "BG",
+        patterns: &["999999999", "9999999999"],
+        description: "A Bulgarian VAT number is BG followed by 9 or 10 digits.",
+    },
+    VatFormat {
+        country: "CY",
+        prefix: "CY",
+        patterns: &["99999999A"],
+        description: "A Cypriot VAT number is CY followed by 8 digits and a letter.",
+    },
+    VatFormat {
+        country: "CZ",
+        prefix: "CZ",
+        patterns: &["99999999", "999999999", "9999999999"],
+        description: "A Czech VAT number is CZ followed by 8, 9 or 10 digits.",
+    },
+    VatFormat {
+        country: "DE",
+        prefix: "DE",
+        patterns: &["999999999"],
+        description: "A German VAT number is DE followed by 9 digits.",
+    },
+    VatFormat {
+        country: "DK",
+        prefix: "DK",
+        patterns: &["99999999"],
+        description: "A Danish VAT number is DK followed by 8 digits.",
+    },
+    VatFormat {
+        country: "EE",
+        prefix: "EE",
+        patterns: &["999999999"],
+        description: "An Estonian VAT number is EE followed by 9 digits.",
+    },
+    VatFormat {
+        country: "ES",
+        prefix: "ES",
+        patterns: &["A9999999X", "99999999A"],
+        description: "A Spanish VAT number is ES followed by 9 characters: a letter and 7 digits then a letter or digit, or 8 digits and a letter.",
+    },
+    VatFormat {
+        country: "FI",
+        prefix: "FI",
+        patterns: &["99999999"],
+        description: "A Finnish VAT number is FI followed by 8 digits.",
+    },
+    VatFormat {
+        country: "FR",
+        prefix: "FR",
+        patterns: &["XX999999999"],
+        description: "A French VAT number is FR followed by a 2-character key and the 9-digit SIREN.",
+    },
+    VatFormat {
+        country: "GR",
+        prefix: "EL",
+        patterns: &["999999999"],
+        description: "A Greek VAT number is EL followed by 9 digits.",
+    },
+    VatFormat {
+        country: "HR",
+        prefix: "HR",
+        patterns: &["99999999999"],
+        description: "A Croatian VAT number is HR followed by 11 digits.",
+    },
+    VatFormat {
+        country: "HU",
+        prefix: "HU",
+        patterns: &["99999999"],
+        description: "A Hungarian VAT number is HU followed by 8 digits.",
+    },
+    VatFormat {
+        country: "IE",
+        prefix: "IE",
+        patterns: &["9999999A", "9999999AA", "9X99999A"],
+        description: "An Irish VAT number is IE followed by 7 digits and 1 or 2 letters.",
+    },
+    VatFormat {
+        country: "IT",
+        prefix: "IT",
+        patterns: &["99999999999"],
+        description: "An Italian VAT number is IT followed by 11 digits.",
+    },
+    VatFormat {
+        country: "LT",
+        prefix: "LT",
+        patterns: &["999999999", "999999999999"],
+        description: "A Lithuanian VAT number is LT followed by 9 or 12 digits.",
+    },
+    VatFormat {
+        country: "LU",
+        prefix: "LU",
+        patterns: &["99999999"],
+        description: "A Luxembourg VAT number is LU followed by 8 digits.",
+    },
+    VatFormat {
+        country: "LV",
+        prefix: "LV",
+        patterns: &["99999999999"],
+        description: "A Latvian VAT number is LV followed by 11 digits.",
+    },
+    VatFormat {
+        country: "MT",
+        prefix: "MT",
+        patterns: &["99999999"],
+        description: "A Maltese VAT number is MT followed by 8 digits.",
+    },
+    VatFormat {
+        country: "NL",
+        prefix: "NL",
+        patterns: &["999999999B99"],
+        description: "A Dutch VAT number is NL followed by 9 digits, B and 2 digits.",
+    },
+    VatFormat {
+        country: "PL",
+        prefix: "PL",
+        patterns: &["9999999999"],
+        description: "A Polish VAT number is PL followed by 10 digits.",
+    },
+    VatFormat {
+        country: "PT",
+        prefix: "PT",
+        patterns: &["999999999"],
+        description: "A Portuguese VAT number is PT followed by 9 digits.",
+    },
+    VatFormat {
+        country: "RO",
+        prefix: "RO",
+        patterns: &[
+            "99",
+            "999",
+            "9999",
+            "99999",
+            "999999",
+            "9999999",
+            "99999999",
+            "999999999",
+            "9999999999",
+        ],
+        description: "A Romanian VAT number is RO followed by 2 to 10 digits.",
+    },
+    VatFormat {
+        country: "SE",
+        prefix: "SE",
+        patterns: &["999999999901"],
+        description: "A Swedish VAT number is SE followed by 12 digits ending in 01.",
+    },
+    VatFormat {
+        country: "SI",
+        prefix: "SI",
+        patterns: &["99999999"],
+        description: "A Slovenian VAT number is SI followed by 8 digits.",
+    },
+    VatFormat {
+        country: "SK",
+        prefix: "SK",
+        patterns: &["9999999999"],
+        description: "A Slovak VAT number is SK followed by 10 digits.",
+    },
+];
+
+fn format_of(country: CountryCode) -> Option<&'static VatFormat> {
+    FORMATS
+        .iter()
+        .find(|format| format.country == country.as_str())
+}
+
+/// The prefix VAT numbers of `country` start with (`EL` for Greece), if it is an EU member state.
+pub fn vat_prefix(country: CountryCode) -> Option<&'static str> {
+    format_of(country).map(|format| format.prefix)
+}
+
+fn fits(body: &str, pattern: &str) -> bool {
+    body.len() == pattern.len()
+        && body
+            .bytes()
+            .zip(pattern.bytes())
+            .all(|(c, class)| match class {
+                b'9' => c.is_ascii_digit(),
+                b'A' => c.is_ascii_uppercase(),
+                b'X' => c.is_ascii_digit() || c.is_ascii_uppercase(),
+                literal => c == literal,
+            })
+}
+
+impl VatNumber {
+    /// ACCESS-4 (GTCS 5.2, 6.2.2): the VAT number of a company billed in `billing_country`
+    /// (an EU member state) must have that state's prefix and format. Spaces, dots and dashes
+    /// are ignored. A French number's key must match its SIREN when both key characters are
+    /// digits: key = (12 + 3 × (SIREN mod 97)) mod 97; the SIREN must itself be valid.
+    pub fn parse(raw: &str, billing_country: CountryCode) -> Result<Self, Problem> {
+        let compact = without_separators(raw).to_ascii_uppercase();
+        if compact.is_empty() {
+            return Err(Problem::Required);
+        }
+        let Some(format) = format_of(billing_country) else {
+            return Err(Problem::Invalid(
+                "Only companies billed in the European Union have an EU VAT number: leave this empty.",
+            ));
+        };
+        let Some(body) = compact.strip_prefix(format.prefix) else {
+            return Err(Problem::Invalid(format.description));
+        };
+        if !format.patterns.iter().any(|pattern| fits(body, pattern)) {
+            return Err(Problem::Invalid(format.description));
+        }
+        if billing_country == CountryCode::FRANCE {
+            check_french_key(body)?;
+        }
+        Ok(VatNumber(compact))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The SIREN inside a French VAT number (its last 9 digits).
+    pub fn french_siren(&self) -> Option<&str> {
+        self.0.strip_prefix("FR").map(|body| &body[2..])
+    }
+}
+
+/// The French key: two check characters before the SIREN. Letters (other than I and O) are
+/// allowed by the format; when both are digits they must equal the SIREN's key.
+fn check_french_key(body: &str) -> Result<(), Problem> {
+    let (key, siren) = body.split_at(2);
+    if RegistrationNumber::parse(siren, CountryCode::FRANCE).is_err() {
+        return Err(Problem::Invalid(
+            "The last 9 digits of a French VAT number are the SIREN, and these are not a valid SIREN.",
+        ));
+    }
+    if key.contains(['I', 'O']) {
+        return Err(Problem::Invalid(
+            "The key of a French VAT number never uses the letters I or O.",
+        ));
+    }
+    if let Ok(given) = key.parse::<u64>() {
+        let siren: u64 = siren.parse().expect("nine digits");
+        if given != (12 + 3 * (siren % 97)) % 97 {
+            return Err(Problem::Invalid(
+                "This French VAT number's key does not match its SIREN: check the two characters after FR.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+impl fmt::Display for VatNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn country(code: &str) -> CountryCode {
         code.parse().unwrap()
+    }
+
+    fn invalid(raw: &str, code: &str) -> Problem {
+        VatNumber::parse(raw, country(code)).expect_err(raw)
     }
 
     #[test]
@@ -68,5 +361,91 @@ mod tests {
         assert_eq!(vat_rate_for(country("CH"), false), Percent::ZERO);
         assert_eq!(vat_rate_for(country("GB"), true), Percent::ZERO);
         assert_eq!(vat_rate_for(country("US"), false), Percent::ZERO);
+    }
+
+    #[test]
+    fn every_member_state_has_a_format_and_no_other_country_does() {
+        for (code, _) in CountryCode::all() {
+            assert_eq!(vat_prefix(code).is_some(), code.is_eu(), "{code}");
+        }
+        assert_eq!(vat_prefix(country("GR")), Some("EL"));
+    }
+
+    #[test]
+    fn french_numbers_need_the_key_of_their_siren() {
+        // SIREN 732 829 320: key (12 + 3 × (732829320 mod 97)) mod 97 = 44.
+        assert_eq!(
+            VatNumber::parse("fr 44 732 829 320", CountryCode::FRANCE)
+                .unwrap()
+                .as_str(),
+            "FR44732829320"
+        );
+        assert_eq!(
+            VatNumber::parse("FR44732829320", CountryCode::FRANCE)
+                .unwrap()
+                .french_siren(),
+            Some("732829320")
+        );
+        assert_eq!(
+            invalid("FR45732829320", "FR"),
+            Problem::Invalid(
+                "This French VAT number's key does not match its SIREN: check the two characters after FR."
+            )
+        );
+        // Letter keys are checked for their format only.
+        assert!(VatNumber::parse("FRA1732829320", CountryCode::FRANCE).is_ok());
+        assert!(VatNumber::parse("FRO1732829320", CountryCode::FRANCE).is_err());
+        // A wrong SIREN (Luhn) or a wrong length.
+        assert!(VatNumber::parse("FR44732829321", CountryCode::FRANCE).is_err());
+        assert!(VatNumber::parse("FR4473282932", CountryCode::FRANCE).is_err());
+    }
+
+    #[test]
+    fn other_member_states_follow_their_pattern() {
+        for (raw, code) in [
+            ("DE123456789", "DE"),
+            ("ATU12345678", "AT"),
+            ("BE0123456789", "BE"),
+            ("EL123456789", "GR"),
+            ("NL123456789B01", "NL"),
+            ("ESX1234567X", "ES"),
+            ("ES12345678Z", "ES"),
+            ("IE1234567WA", "IE"),
+            ("RO12", "RO"),
+            ("SE123456789001", "SE"),
+            ("CY12345678L", "CY"),
+        ] {
+            assert!(VatNumber::parse(raw, country(code)).is_ok(), "{raw}");
+        }
+        assert_eq!(
+            invalid("DE12345678", "DE"),
+            Problem::Invalid("A German VAT number is DE followed by 9 digits.")
+        );
+        for (raw, code) in [
+            ("GR123456789", "GR"),
+            ("ATX12345678", "AT"),
+            ("NL123456789C01", "NL"),
+            ("SE123456789002", "SE"),
+            ("RO1", "RO"),
+            ("RO12345678901", "RO"),
+        ] {
+            assert!(VatNumber::parse(raw, country(code)).is_err(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_prefix_must_be_the_billing_countrys() {
+        assert_eq!(
+            invalid("DE123456789", "FR"),
+            Problem::Invalid(
+                "A French VAT number is FR followed by a 2-character key and the 9-digit SIREN."
+            )
+        );
+    }
+
+    #[test]
+    fn companies_outside_the_eu_have_no_eu_vat_number() {
+        assert!(matches!(invalid("CHE123456789", "CH"), Problem::Invalid(_)));
+        assert_eq!(invalid("  ", "DE"), Problem::Required);
     }
 }
