@@ -21,6 +21,7 @@
 //! | DISPUTE-4 | `complaint.answer_due` | [`working_days`] |
 //! | LIAB-1 | `liability.cap` | [`liability`] |
 //! | PRICE-1, RENEW-2 | `pricing.quote`, `renewal.invoice` | [`pricing`] |
+//! | PRICE-1, PRICE-2, ACCEPT-1 (price list, order quote and form) | | [`catalogue`], [`order`] |
 //! | NUM-2 | `number.assignable` | [`number`] |
 //! | NUM-5 | `dial.classify` | [`dial`] |
 //! | MSG-1 | `sms.segments` | [`sms`] |
@@ -33,6 +34,7 @@
 //! Money and percentages: [`money`]. Rule IDs and errors: [`error`].
 
 pub mod calendar;
+pub mod catalogue;
 pub mod company;
 pub mod company_account;
 pub mod country;
@@ -49,6 +51,7 @@ pub mod licence;
 pub mod money;
 pub mod notice;
 pub mod number;
+pub mod order;
 pub mod payment;
 pub mod period;
 pub mod phone;
