@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 pub use domain::signup::{LoginForm, SignupForm};
 
+pub mod users;
+
 /// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {

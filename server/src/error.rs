@@ -25,6 +25,24 @@ pub enum ApiError {
     NotFound,
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// ACCESS-1: the Company keeps at least one active Manager.
+    #[error("the last active manager")]
+    LastManager,
+    /// A User holding Numbers cannot be deleted (NUM-1); the count.
+    #[error("user has {0} numbers")]
+    UserHasNumbers(i64),
+    /// A User whose Orders or GTCS acceptance are the Company's records cannot be deleted.
+    #[error("user has records")]
+    UserHasRecords,
+    #[error("unknown invitation")]
+    InvitationUnknown,
+    #[error("expired invitation")]
+    InvitationExpired,
+    #[error("used invitation")]
+    InvitationUsed,
+    /// A CSV import carries more rows than this.
+    #[error("import too large")]
+    ImportTooLarge(usize),
     #[error("malformed request body: {0}")]
     MalformedBody(String),
     #[error("database error: {0}")]
@@ -73,6 +91,48 @@ impl ApiError {
                 None,
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here.".into(), None),
+            ApiError::LastManager => (
+                StatusCode::CONFLICT,
+                "last_manager",
+                "This is the Company's last active Manager: make another user a Manager first.".into(),
+                None,
+            ),
+            ApiError::UserHasNumbers(count) => (
+                StatusCode::CONFLICT,
+                "user_has_numbers",
+                format!("This user has {count} Number(s) assigned: reassign them before deleting the user."),
+                None,
+            ),
+            ApiError::UserHasRecords => (
+                StatusCode::CONFLICT,
+                "user_has_records",
+                "This user placed Orders or accepted the terms for the Company, which must stay on record: deactivate the user instead.".into(),
+                None,
+            ),
+            ApiError::InvitationUnknown => (
+                StatusCode::NOT_FOUND,
+                "invitation_unknown",
+                "This invitation link is not valid. Ask your Manager for a new one.".into(),
+                None,
+            ),
+            ApiError::InvitationExpired => (
+                StatusCode::GONE,
+                "invitation_expired",
+                "This invitation link has expired. Ask your Manager for a new one.".into(),
+                None,
+            ),
+            ApiError::InvitationUsed => (
+                StatusCode::GONE,
+                "invitation_used",
+                "This invitation link was already used. Log in with the password you chose.".into(),
+                None,
+            ),
+            ApiError::ImportTooLarge(max) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "import_too_large",
+                format!("A file can hold at most {max} users: split it and import each part."),
+                None,
+            ),
             ApiError::MethodNotAllowed => {
                 (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This request is not allowed here.".into(), None)
             }

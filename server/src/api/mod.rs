@@ -3,6 +3,7 @@
 
 mod accounts;
 mod system;
+mod users;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/signup", post(accounts::signup))
         .route("/session", post(accounts::login).delete(accounts::logout))
         .route("/me", get(accounts::me))
+        .merge(users::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

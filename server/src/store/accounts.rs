@@ -73,9 +73,11 @@ pub async fn create_company(
     Ok(user_id)
 }
 
-/// The user id and password hash of the account with this email, if it can log in.
+/// The user id and password hash of the account with this email, if it can log in (it has a
+/// password and is not deactivated).
 pub async fn credentials(db: &Database, email: &Email) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1 AND password_hash IS NOT NULL")
+    let row = sqlx::query("SELECT id, password_hash FROM users
+         WHERE email = $1 AND password_hash IS NOT NULL AND status = 'active'")
         .bind(email.as_str())
         .fetch_optional(&db.pool)
         .await?;

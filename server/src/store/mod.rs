@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod sessions;
+pub mod users;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

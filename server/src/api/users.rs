@@ -1,0 +1,178 @@
+//! Managers and Users (ACCESS-1..3): the console's user list and pages, the outbox, CSV imports,
+//! and the invitation link with which a User sets a password.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use domain::signup::new_password;
+use domain::user::validate_user;
+use protocol::users::{
+    AcceptInvitation, ImportReport, ImportRequest, Invitation, OutboxEmail, RoleChange, StatusChange, UserDetail,
+    UserForm, UserRow,
+};
+
+use super::accounts::Body;
+use crate::auth::{cookie, password, Manager};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::users::{self, InvitationError, UserError};
+use crate::store::{accounts, sessions};
+
+/// The most rows one import may carry.
+const IMPORT_MAX_ROWS: usize = 20_000;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/users", get(list).post(create))
+        .route("/console/users/import", post(import))
+        .route("/console/users/{id}", get(one).put(update).delete(remove))
+        .route("/console/users/{id}/role", put(role))
+        .route("/console/users/{id}/status", put(status))
+        .route("/console/users/{id}/invitation", post(reinvite))
+        .route("/console/outbox", get(outbox))
+        .route("/invitations/{token}", get(invitation).post(accept))
+}
+
+impl From<UserError> for ApiError {
+    fn from(error: UserError) -> Self {
+        match error {
+            UserError::NotFound => ApiError::NotFound,
+            UserError::EmailTaken => ApiError::EmailTaken,
+            UserError::LastManager => ApiError::LastManager,
+            UserError::HasNumbers(count) => ApiError::UserHasNumbers(count),
+            UserError::HasRecords => ApiError::UserHasRecords,
+            UserError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<InvitationError> for ApiError {
+    fn from(error: InvitationError) -> Self {
+        match error {
+            InvitationError::Unknown => ApiError::InvitationUnknown,
+            InvitationError::Expired => ApiError::InvitationExpired,
+            InvitationError::Used => ApiError::InvitationUsed,
+            InvitationError::Database(error) => error.into(),
+        }
+    }
+}
+
+/// `GET /api/console/users`: every user of the Company, compact.
+async fn list(State(state): State<AppState>, Manager(manager): Manager) -> Result<Json<Vec<UserRow>>, ApiError> {
+    Ok(Json(users::list(&state.db, manager.company_id).await?))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+) -> Result<Json<UserDetail>, ApiError> {
+    users::get(&state.db, manager.company_id, id).await?.map(Json).ok_or(ApiError::NotFound)
+}
+
+/// `POST /api/console/users`: creates a User and emails them an invitation (to the outbox).
+async fn create(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<UserForm>,
+) -> Result<impl IntoResponse, ApiError> {
+    let user = validate_user(&form)?;
+    let (created, _token) =
+        users::create(&state.db, manager.company_id, manager.user_id, &user, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+    Body(form): Body<UserForm>,
+) -> Result<Json<UserRow>, ApiError> {
+    // A foreign or missing id answers 404 before the form is judged.
+    users::get(&state.db, manager.company_id, id).await?.ok_or(ApiError::NotFound)?;
+    let user = validate_user(&form)?;
+    Ok(Json(users::update(&state.db, manager.company_id, manager.user_id, id, &user, state.clock.now()).await?))
+}
+
+async fn role(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+    Body(change): Body<RoleChange>,
+) -> Result<Json<UserRow>, ApiError> {
+    let now = state.clock.now();
+    Ok(Json(users::set_role(&state.db, manager.company_id, manager.user_id, id, change.is_manager, now).await?))
+}
+
+async fn status(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+    Body(change): Body<StatusChange>,
+) -> Result<Json<UserRow>, ApiError> {
+    let now = state.clock.now();
+    Ok(Json(users::set_status(&state.db, manager.company_id, manager.user_id, id, change.active, now).await?))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    users::delete(&state.db, manager.company_id, manager.user_id, id, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/console/users/{id}/invitation`: a new invitation email for the user.
+async fn reinvite(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    users::reinvite(&state.db, manager.company_id, manager.user_id, id, state.clock.now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/console/users/import`: every row checked again, then imported per the mode.
+async fn import(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(request): Body<ImportRequest>,
+) -> Result<Json<ImportReport>, ApiError> {
+    if request.rows.len() > IMPORT_MAX_ROWS {
+        return Err(ApiError::ImportTooLarge(IMPORT_MAX_ROWS));
+    }
+    let now = state.clock.now();
+    let report = users::import(&state.db, manager.company_id, manager.user_id, request.mode, &request.rows, now).await?;
+    Ok(Json(report))
+}
+
+async fn outbox(State(state): State<AppState>, Manager(manager): Manager) -> Result<Json<Vec<OutboxEmail>>, ApiError> {
+    Ok(Json(users::outbox(&state.db, manager.company_id).await?))
+}
+
+/// `GET /api/invitations/{token}`: whom a valid invitation is for (no session needed).
+async fn invitation(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Invitation>, ApiError> {
+    Ok(Json(users::invitation(&state.db, &token, state.clock.now()).await?))
+}
+
+/// `POST /api/invitations/{token}`: sets the password, uses up the invitation and signs in.
+async fn accept(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Body(form): Body<AcceptInvitation>,
+) -> Result<impl IntoResponse, ApiError> {
+    // Refuse a dead link before judging the password, so the person learns what matters.
+    users::invitation(&state.db, &token, state.clock.now()).await?;
+    let chosen = new_password(&form.password).map_err(|problem| ApiError::Invalid(domain::field::FieldError {
+        field: "password",
+        problem,
+    }))?;
+    let hash = password::hash(chosen).await?;
+    let user_id = users::accept_invitation(&state.db, &token, &hash, state.clock.now()).await?;
+    let session = sessions::open(&state.db, user_id, state.clock.now()).await?;
+    let me = accounts::me(&state.db, user_id, state.clock.today()).await?.ok_or(ApiError::Unauthenticated)?;
+    Ok(([cookie::set(&session, state.secure_cookies)], Json(me)))
+}
