@@ -45,6 +45,9 @@ pub enum ApiError {
     ImportTooLarge(usize),
     #[error("malformed request body: {0}")]
     MalformedBody(String),
+    /// PAY-2: removing the Company's last valid payment method once it has ordered.
+    #[error("the last valid payment method cannot be removed")]
+    LastValidPaymentMethod,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -139,6 +142,12 @@ impl ApiError {
             ApiError::MalformedBody(reason) => {
                 (StatusCode::BAD_REQUEST, "malformed_body", format!("The request could not be read: {reason}"), None)
             }
+            ApiError::LastValidPaymentMethod => (
+                StatusCode::CONFLICT,
+                "last_valid_payment_method",
+                "This is your last valid payment method: the Company must keep at least one valid payment method on file (GTCS 5.2). Add another one before removing it.".into(),
+                None,
+            ),
             ApiError::Database(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

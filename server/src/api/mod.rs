@@ -2,6 +2,8 @@
 //! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
 
 mod accounts;
+mod activity;
+mod company;
 mod system;
 mod users;
 
@@ -24,6 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/session", post(accounts::login).delete(accounts::logout))
         .route("/me", get(accounts::me))
         .merge(users::routes())
+        .merge(company::routes())
+        .merge(activity::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

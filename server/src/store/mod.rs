@@ -1,7 +1,9 @@
 //! Queries, one module per aggregate. Handlers never write SQL; these functions never see HTTP.
 
 pub mod accounts;
+pub mod activity;
 pub mod audit;
+pub mod company;
 pub mod sessions;
 pub mod users;
 

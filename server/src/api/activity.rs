@@ -1,0 +1,67 @@
+//! The proof log as Managers browse it (PROOF-1): newest first, 50 entries a page.
+
+use axum::extract::{RawQuery, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use protocol::company::{ActivityEntry, ActivityPage};
+
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::activity::{self, Author};
+
+/// Entries per page.
+pub const PAGE_SIZE: i64 = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/console/activity", get(page))
+}
+
+/// The `before` of `?before=<seq>`, if given.
+fn before(query: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(query) = query else { return Ok(None) };
+    let mut before = None;
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        if let Some(value) = pair.strip_prefix("before=") {
+            let seq = value
+                .parse::<i64>()
+                .ok()
+                .filter(|seq| *seq > 0)
+                .ok_or_else(|| {
+                    ApiError::MalformedBody("“before” must be the number of a log entry.".into())
+                })?;
+            before = Some(seq);
+        }
+    }
+    Ok(before)
+}
+
+/// `GET /api/console/activity?before=<seq>`: the Company's entries numbered below `before`.
+async fn page(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    RawQuery(query): RawQuery,
+) -> Result<Json<ActivityPage>, ApiError> {
+    let before = before(query.as_deref())?;
+    let rows = activity::page(&state.db, manager.company_id, before, PAGE_SIZE).await?;
+    let oldest = rows.last().map(|(entry, _)| entry.seq);
+    // Entries are numbered from 1 without gaps: an oldest entry above 1 has older ones.
+    let older = oldest.filter(|seq| *seq > 1);
+    let entries = rows
+        .into_iter()
+        .map(|(entry, author)| ActivityEntry {
+            seq: entry.seq,
+            at: entry.at,
+            author: match author {
+                Author::System => None,
+                Author::User(name) => Some(name),
+                Author::Removed(id) => Some(format!("User #{id} (removed)")),
+            },
+            action: entry.action,
+            subject: entry.subject,
+            before: entry.before_json,
+            after: entry.after_json,
+        })
+        .collect();
+    Ok(Json(ActivityPage { entries, older }))
+}

@@ -1,0 +1,144 @@
+//! The Company Account (ACCESS-4, PAY-2, PROMO-1): details, payment methods, promotion opt-out.
+//! Every handler is scoped to the signed-in Manager's Company.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post, put};
+use axum::{Json, Router};
+use domain::company_account::validate_company;
+use domain::payment::validate_payment_method;
+use protocol::company::{
+    CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm,
+};
+
+use super::accounts::Body;
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::company::{self, RemoveError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/company", get(show).put(update))
+        .route("/console/company/payment-methods", post(add_payment_method))
+        .route(
+            "/console/company/payment-methods/{id}",
+            delete(remove_payment_method),
+        )
+        .route("/console/company/promotion", put(set_promotion))
+}
+
+/// The whole Company Account as the page shows it, on the server's today.
+async fn account(state: &AppState, company_id: i64) -> Result<CompanyAccount, ApiError> {
+    let record = company::record(&state.db, company_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let today = state.clock.today();
+    let methods = company::payment_methods(&state.db, company_id).await?;
+    let payment_methods: Vec<PaymentMethodView> = methods
+        .into_iter()
+        .map(|record| PaymentMethodView {
+            id: record.id,
+            kind: record.method.kind,
+            valid: record.method.is_valid_on(today),
+            label: record.method.label,
+            last4: record.method.last4,
+            valid_until: record.method.valid_until,
+        })
+        .collect();
+    Ok(CompanyAccount {
+        details: record.details,
+        has_valid_payment_method: payment_methods.iter().any(|method| method.valid),
+        payment_methods,
+        promo_opt_out: record.promo_opt_out,
+    })
+}
+
+/// `GET /api/console/company`.
+async fn show(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    Ok(Json(account(&state, manager.company_id).await?))
+}
+
+/// `PUT /api/console/company`: replaces the details, checked by the same rules as the form.
+async fn update(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<CompanyForm>,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    let details = validate_company(&form)?;
+    company::update_details(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        &details,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(account(&state, manager.company_id).await?))
+}
+
+/// `POST /api/console/company/payment-methods`: adds a method valid on the server's today.
+async fn add_payment_method(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<PaymentMethodForm>,
+) -> Result<(StatusCode, Json<CompanyAccount>), ApiError> {
+    let method = validate_payment_method(&form, state.clock.today())?;
+    company::add_payment_method(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        &method,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(account(&state, manager.company_id).await?),
+    ))
+}
+
+/// `DELETE /api/console/company/payment-methods/{id}`: PAY-2 refuses removing the last valid
+/// method of a Company that has ordered. A foreign or unknown id is not found.
+async fn remove_payment_method(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    company::remove_payment_method(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        id,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| match error {
+        RemoveError::NotFound => ApiError::NotFound,
+        RemoveError::LastValidMethod => ApiError::LastValidPaymentMethod,
+        RemoveError::Database(error) => error.into(),
+    })?;
+    Ok(Json(account(&state, manager.company_id).await?))
+}
+
+/// `PUT /api/console/company/promotion`: PROMO-1, the opt-out of promotional use.
+async fn set_promotion(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<PromotionForm>,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    company::set_promo_opt_out(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        form.opt_out,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(account(&state, manager.company_id).await?))
+}

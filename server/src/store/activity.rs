@@ -1,0 +1,61 @@
+//! The proof log as Managers browse it (PROOF-1): pages of entries with their authors' names.
+
+use std::collections::HashMap;
+
+use super::audit::{self, Entry};
+use crate::db::Database;
+
+/// Who made a change, as shown to people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Author {
+    /// The system (no user).
+    System,
+    /// A user of the Company, by name.
+    User(String),
+    /// A user who no longer exists, by id.
+    Removed(i64),
+}
+
+/// Entries of the Company's log numbered below `before` (all when `None`), newest first, at most
+/// `limit`, each with its author.
+pub async fn page(
+    db: &Database,
+    company_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<(Entry, Author)>, sqlx::Error> {
+    let entries = audit::page(db, company_id, before, limit).await?;
+    let mut names: HashMap<i64, Option<String>> = HashMap::new();
+    for id in entries.iter().filter_map(|entry| entry.actor_user_id) {
+        if !names.contains_key(&id) {
+            names.insert(id, user_name(db, company_id, id).await?);
+        }
+    }
+    Ok(entries
+        .into_iter()
+        .map(|entry| {
+            let author = match entry.actor_user_id {
+                None => Author::System,
+                Some(id) => match names.get(&id).cloned().flatten() {
+                    Some(name) => Author::User(name),
+                    None => Author::Removed(id),
+                },
+            };
+            (entry, author)
+        })
+        .collect())
+}
+
+async fn user_name(
+    db: &Database,
+    company_id: i64,
+    user_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT first_name, last_name FROM users WHERE id = $1 AND company_id = $2")
+            .bind(user_id)
+            .bind(company_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(first, last)| format!("{first} {last}")))
+}

@@ -1,0 +1,296 @@
+//! The Company Account: its details (ACCESS-4), its payment methods (PAY-2) and its opt-out of
+//! promotional use (PROMO-1). Every change is recorded in the proof log in the same transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::company_account::{CompanyDetails, CompanyForm};
+use domain::payment::{self, PaymentKind, PaymentMethod};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{audit, stamp};
+use crate::db::Database;
+
+/// The Company's details as stored, and its promotion opt-out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyRecord {
+    pub details: CompanyForm,
+    pub promo_opt_out: bool,
+}
+
+/// A payment method on file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentMethodRecord {
+    pub id: i64,
+    pub method: PaymentMethod,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoveError {
+    #[error("no such payment method")]
+    NotFound,
+    /// PAY-2: it is the last valid method of a Company that has placed an Order.
+    #[error("the last valid payment method of a company with orders")]
+    LastValidMethod,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+async fn record_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+) -> Result<Option<CompanyRecord>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT legal_name, registration_number, billing_country, vat_number, address_line1, address_line2,
+                postal_code, city, promo_opt_out
+         FROM companies WHERE id = $1",
+    )
+    .bind(company_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    row.map(|row| {
+        Ok(CompanyRecord {
+            details: CompanyForm {
+                legal_name: row.try_get("legal_name")?,
+                registration_number: row.try_get("registration_number")?,
+                billing_country: row.try_get("billing_country")?,
+                vat_number: row
+                    .try_get::<Option<String>, _>("vat_number")?
+                    .unwrap_or_default(),
+                address_line1: row.try_get("address_line1")?,
+                address_line2: row.try_get("address_line2")?,
+                postal_code: row.try_get("postal_code")?,
+                city: row.try_get("city")?,
+            },
+            promo_opt_out: row.try_get::<i64, _>("promo_opt_out")? != 0,
+        })
+    })
+    .transpose()
+}
+
+/// The Company's details, or `None` when it does not exist.
+pub async fn record(db: &Database, company_id: i64) -> Result<Option<CompanyRecord>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    record_in(&mut connection, company_id).await
+}
+
+/// Replaces the Company's details with `details` (already validated) and records the change
+/// with the values before and after. Recording nothing when nothing changed.
+pub async fn update_details(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    details: &CompanyDetails,
+    now: DateTime<Utc>,
+) -> Result<CompanyForm, sqlx::Error> {
+    let mut tx = db.write().await?;
+    let before = record_in(&mut tx, company_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?
+        .details;
+    let after = details.to_form();
+    if before != after {
+        sqlx::query(
+            "UPDATE companies SET legal_name = $1, registration_number = $2, billing_country = $3, vat_number = $4,
+                    address_line1 = $5, address_line2 = $6, postal_code = $7, city = $8
+             WHERE id = $9",
+        )
+        .bind(&after.legal_name)
+        .bind(&after.registration_number)
+        .bind(&after.billing_country)
+        .bind(details.vat_number.as_ref().map(|number| number.as_str()))
+        .bind(&after.address_line1)
+        .bind(&after.address_line2)
+        .bind(&after.postal_code)
+        .bind(&after.city)
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await?;
+        let change = audit::Change::new(
+            company_id,
+            Some(actor_user_id),
+            "company.update",
+            format!("company:{company_id}"),
+        )
+        .before(&before)
+        .after(&after);
+        audit::record(&mut tx, change, now).await?;
+    }
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// PROMO-1 (GTCS 12.6): sets whether the Company refuses the promotional use of its name and
+/// logo, and records the change.
+pub async fn set_promo_opt_out(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    opt_out: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    let before = record_in(&mut tx, company_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?
+        .promo_opt_out;
+    if before != opt_out {
+        sqlx::query("UPDATE companies SET promo_opt_out = $1 WHERE id = $2")
+            .bind(i64::from(opt_out))
+            .bind(company_id)
+            .execute(&mut *tx)
+            .await?;
+        let change = audit::Change::new(
+            company_id,
+            Some(actor_user_id),
+            "company.promotion",
+            format!("company:{company_id}"),
+        )
+        .before(&serde_json::json!({ "promo_opt_out": before }))
+        .after(&serde_json::json!({ "promo_opt_out": opt_out }));
+        audit::record(&mut tx, change, now).await?;
+    }
+    tx.commit().await
+}
+
+fn method_from_row(row: &AnyRow) -> Result<PaymentMethodRecord, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let valid_until: Option<String> = row.try_get("valid_until")?;
+    let decode =
+        |what: &str| sqlx::Error::Decode(format!("payment method {what} in the database").into());
+    Ok(PaymentMethodRecord {
+        id: row.try_get("id")?,
+        method: PaymentMethod {
+            kind: PaymentKind::parse(&kind).map_err(|_| decode("kind"))?,
+            label: row.try_get("label")?,
+            last4: row.try_get("last4")?,
+            valid_until: valid_until
+                .map(|day| day.parse::<NaiveDate>().map_err(|_| decode("date")))
+                .transpose()?,
+        },
+    })
+}
+
+async fn methods_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+) -> Result<Vec<PaymentMethodRecord>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, kind, label, last4, valid_until FROM payment_methods
+         WHERE company_id = $1 AND removed_at IS NULL ORDER BY id",
+    )
+    .bind(company_id)
+    .fetch_all(&mut *connection)
+    .await?;
+    rows.iter().map(method_from_row).collect()
+}
+
+/// The Company's payment methods on file (not removed), oldest first.
+pub async fn payment_methods(
+    db: &Database,
+    company_id: i64,
+) -> Result<Vec<PaymentMethodRecord>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    methods_in(&mut connection, company_id).await
+}
+
+/// PAY-2 (GTCS 5.2): whether the Company has at least one payment method on file that is valid
+/// on `today`. An Order is refused without one.
+pub async fn has_valid_payment_method(
+    db: &Database,
+    company_id: i64,
+    today: NaiveDate,
+) -> Result<bool, sqlx::Error> {
+    let methods = payment_methods(db, company_id).await?;
+    Ok(payment::has_valid_payment_method(
+        methods.iter().map(|record| &record.method),
+        today,
+    ))
+}
+
+/// Adds `method` (already validated) to the Company's methods and records it; returns its id.
+pub async fn add_payment_method(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    method: &PaymentMethod,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO payment_methods (company_id, kind, label, last4, valid_until, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(method.kind.as_str())
+    .bind(&method.label)
+    .bind(&method.last4)
+    .bind(method.valid_until.map(|day| day.to_string()))
+    .bind(stamp(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        "payment_method.add",
+        format!("payment_method:{id}"),
+    )
+    .after(method);
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes a payment method (it stays in the database, marked removed) and records it.
+///
+/// PAY-2 (GTCS 5.2): once the Company has placed an Order, it must keep at least one valid
+/// method on file, so removing the last method valid on `today` is refused.
+pub async fn remove_payment_method(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    method_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), RemoveError> {
+    let mut tx = db.write().await?;
+    let methods = methods_in(&mut tx, company_id).await?;
+    let removed = methods
+        .iter()
+        .find(|record| record.id == method_id)
+        .ok_or(RemoveError::NotFound)?;
+    let others_valid = payment::has_valid_payment_method(
+        methods
+            .iter()
+            .filter(|record| record.id != method_id)
+            .map(|record| &record.method),
+        today,
+    );
+    if removed.method.is_valid_on(today) && !others_valid && has_orders(&mut tx, company_id).await?
+    {
+        return Err(RemoveError::LastValidMethod);
+    }
+    sqlx::query("UPDATE payment_methods SET removed_at = $1 WHERE id = $2 AND company_id = $3")
+        .bind(stamp(now))
+        .bind(method_id)
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        "payment_method.remove",
+        format!("payment_method:{method_id}"),
+    )
+    .before(&removed.method);
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn has_orders(connection: &mut AnyConnection, company_id: i64) -> Result<bool, sqlx::Error> {
+    let orders: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE company_id = $1")
+        .bind(company_id)
+        .fetch_one(&mut *connection)
+        .await?;
+    Ok(orders > 0)
+}
