@@ -61,6 +61,16 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
     read(request.send().await).await
 }
 
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let request = Request::put(path).json(body).map_err(|_| ApiError::Unexpected(0))?;
+    read(request.send().await).await
+}
+
+/// Sends `DELETE path` and reads the JSON answer.
+async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::delete(path).send().await).await
+}
+
 /// The GTCS version in force, to be shown and accepted.
 pub async fn gtcs() -> Result<Gtcs, ApiError> {
     get("/api/gtcs").await
@@ -85,5 +95,37 @@ pub async fn me() -> Result<Option<Me>, ApiError> {
         Ok(me) => Ok(Some(me)),
         Err(error) if error.status() == Some(401) => Ok(None),
         Err(error) => Err(error),
+    }
+}
+
+// ---- Company Account and Activity ----
+
+pub async fn company() -> Result<protocol::company::CompanyAccount, ApiError> {
+    get("/api/console/company").await
+}
+
+pub async fn update_company(form: &protocol::company::CompanyForm) -> Result<protocol::company::CompanyAccount, ApiError> {
+    put("/api/console/company", form).await
+}
+
+pub async fn add_payment_method(
+    form: &protocol::company::PaymentMethodForm,
+) -> Result<protocol::company::CompanyAccount, ApiError> {
+    post("/api/console/company/payment-methods", form).await
+}
+
+pub async fn remove_payment_method(id: i64) -> Result<protocol::company::CompanyAccount, ApiError> {
+    delete(&format!("/api/console/company/payment-methods/{id}")).await
+}
+
+pub async fn set_promotion_opt_out(opt_out: bool) -> Result<protocol::company::CompanyAccount, ApiError> {
+    put("/api/console/company/promotion", &protocol::company::PromotionForm { opt_out }).await
+}
+
+/// A page of the proof log, newest first: entries numbered below `before` (all when `None`).
+pub async fn activity(before: Option<i64>) -> Result<protocol::company::ActivityPage, ApiError> {
+    match before {
+        Some(seq) => get(&format!("/api/console/activity?before={seq}")).await,
+        None => get("/api/console/activity").await,
     }
 }
