@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 pub use domain::signup::{LoginForm, SignupForm};
 
 pub mod company;
+pub mod dashboard;
+pub mod licences;
+pub mod numbers;
 pub mod users;
 
 /// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.

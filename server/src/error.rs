@@ -48,6 +48,33 @@ pub enum ApiError {
     /// PAY-2: removing the Company's last valid payment method once it has ordered.
     #[error("the last valid payment method cannot be removed")]
     LastValidPaymentMethod,
+    /// NUM-2: the User cannot hold a Number of this country; the reason, for the Manager.
+    #[error("not in the number's territory: {0}")]
+    NotInTerritory(String),
+    /// A deactivated User (by name) cannot be given a Number.
+    #[error("user {0} is deactivated")]
+    UserDeactivated(String),
+    /// NOTICE-1: a Licence takes one notice of non-renewal.
+    #[error("notice already given on {received_on}")]
+    NoticeAlreadyGiven { received_on: chrono::NaiveDate },
+    /// NUM-4: the Number follows its Licence's term; possible from `from`.
+    #[error("number cannot be released before {from}")]
+    ReleaseTooEarly { from: chrono::NaiveDate, notice_needed: bool },
+    /// PAY-2: removing the Company's last valid payment method once it has ordered.
+    #[error("the last valid payment method cannot be removed")]
+    LastValidPaymentMethod,
+    /// PAY-2: an Order needs a payment method valid today.
+    #[error("no valid payment method")]
+    NoPaymentMethod,
+    /// PRICE-1: the Order cannot be priced or names what does not exist; the reason.
+    #[error("order impossible: {0}")]
+    OrderImpossible(String),
+    /// These Numbers (E.164) were taken by another Order.
+    #[error("numbers taken: {0:?}")]
+    NumbersTaken(Vec<String>),
+    /// PRICE-2: the recomputed quote differs from the one accepted; what changed.
+    #[error("quote changed: {0}")]
+    QuoteChanged(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -146,6 +173,21 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "last_valid_payment_method",
                 "This is your last valid payment method: the Company must keep at least one valid payment method on file (GTCS 5.2). Add another one before removing it.".into(),
+                None,
+            ),
+            ApiError::NotInTerritory(reason) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "not_in_territory", reason.clone(), Some("user_id"))
+            }
+            ApiError::UserDeactivated(name) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "user_deactivated",
+                format!("{name}'s account is deactivated: give the Number to an active User."),
+                Some("user_id"),
+            ),
+            ApiError::NoticeAlreadyGiven { received_on } => (
+                StatusCode::CONFLICT,
+                "notice_already_given",
+                format!("Notice of non-renewal was already given for this Licence on {received_on}; it cannot be given twice."),
                 None,
             ),
             ApiError::Database(_) | ApiError::Internal(_) => (

@@ -4,6 +4,9 @@
 mod accounts;
 mod activity;
 mod company;
+mod dashboard;
+mod licences;
+mod numbers;
 mod system;
 mod users;
 
@@ -26,6 +29,9 @@ pub fn router() -> Router<AppState> {
         .route("/session", post(accounts::login).delete(accounts::logout))
         .route("/me", get(accounts::me))
         .merge(users::routes())
+        .merge(licences::routes())
+        .merge(numbers::routes())
+        .merge(dashboard::routes())
         .merge(company::routes())
         .merge(activity::routes())
         .fallback(|| async { ApiError::NotFound })

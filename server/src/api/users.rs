@@ -9,12 +9,12 @@ use axum::{Json, Router};
 use domain::signup::new_password;
 use domain::user::validate_user;
 use protocol::users::{
-    AcceptInvitation, ImportReport, ImportRequest, Invitation, OutboxEmail, RoleChange, StatusChange, UserDetail,
-    UserForm, UserRow,
+    AcceptInvitation, ImportReport, ImportRequest, Invitation, OutboxEmail, RoleChange,
+    StatusChange, UserDetail, UserForm, UserRow,
 };
 
 use super::accounts::Body;
-use crate::auth::{cookie, password, Manager};
+use crate::auth::{Manager, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::users::{self, InvitationError, UserError};
@@ -60,7 +60,10 @@ impl From<InvitationError> for ApiError {
 }
 
 /// `GET /api/console/users`: every user of the Company, compact.
-async fn list(State(state): State<AppState>, Manager(manager): Manager) -> Result<Json<Vec<UserRow>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<UserRow>>, ApiError> {
     Ok(Json(users::list(&state.db, manager.company_id).await?))
 }
 
@@ -69,7 +72,10 @@ async fn one(
     Manager(manager): Manager,
     Path(id): Path<i64>,
 ) -> Result<Json<UserDetail>, ApiError> {
-    users::get(&state.db, manager.company_id, id).await?.map(Json).ok_or(ApiError::NotFound)
+    users::get(&state.db, manager.company_id, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }
 
 /// `POST /api/console/users`: creates a User and emails them an invitation (to the outbox).
@@ -79,8 +85,14 @@ async fn create(
     Body(form): Body<UserForm>,
 ) -> Result<impl IntoResponse, ApiError> {
     let user = validate_user(&form)?;
-    let (created, _token) =
-        users::create(&state.db, manager.company_id, manager.user_id, &user, state.clock.now()).await?;
+    let (created, _token) = users::create(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        &user,
+        state.clock.now(),
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -91,9 +103,21 @@ async fn update(
     Body(form): Body<UserForm>,
 ) -> Result<Json<UserRow>, ApiError> {
     // A foreign or missing id answers 404 before the form is judged.
-    users::get(&state.db, manager.company_id, id).await?.ok_or(ApiError::NotFound)?;
+    users::get(&state.db, manager.company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let user = validate_user(&form)?;
-    Ok(Json(users::update(&state.db, manager.company_id, manager.user_id, id, &user, state.clock.now()).await?))
+    Ok(Json(
+        users::update(
+            &state.db,
+            manager.company_id,
+            manager.user_id,
+            id,
+            &user,
+            state.clock.now(),
+        )
+        .await?,
+    ))
 }
 
 async fn role(
@@ -103,7 +127,17 @@ async fn role(
     Body(change): Body<RoleChange>,
 ) -> Result<Json<UserRow>, ApiError> {
     let now = state.clock.now();
-    Ok(Json(users::set_role(&state.db, manager.company_id, manager.user_id, id, change.is_manager, now).await?))
+    Ok(Json(
+        users::set_role(
+            &state.db,
+            manager.company_id,
+            manager.user_id,
+            id,
+            change.is_manager,
+            now,
+        )
+        .await?,
+    ))
 }
 
 async fn status(
@@ -113,7 +147,17 @@ async fn status(
     Body(change): Body<StatusChange>,
 ) -> Result<Json<UserRow>, ApiError> {
     let now = state.clock.now();
-    Ok(Json(users::set_status(&state.db, manager.company_id, manager.user_id, id, change.active, now).await?))
+    Ok(Json(
+        users::set_status(
+            &state.db,
+            manager.company_id,
+            manager.user_id,
+            id,
+            change.active,
+            now,
+        )
+        .await?,
+    ))
 }
 
 async fn remove(
@@ -121,7 +165,14 @@ async fn remove(
     Manager(manager): Manager,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    users::delete(&state.db, manager.company_id, manager.user_id, id, state.clock.now()).await?;
+    users::delete(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        id,
+        state.clock.now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -131,7 +182,14 @@ async fn reinvite(
     Manager(manager): Manager,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    users::reinvite(&state.db, manager.company_id, manager.user_id, id, state.clock.now()).await?;
+    users::reinvite(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        id,
+        state.clock.now(),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,17 +203,33 @@ async fn import(
         return Err(ApiError::ImportTooLarge(IMPORT_MAX_ROWS));
     }
     let now = state.clock.now();
-    let report = users::import(&state.db, manager.company_id, manager.user_id, request.mode, &request.rows, now).await?;
+    let report = users::import(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        request.mode,
+        &request.rows,
+        now,
+    )
+    .await?;
     Ok(Json(report))
 }
 
-async fn outbox(State(state): State<AppState>, Manager(manager): Manager) -> Result<Json<Vec<OutboxEmail>>, ApiError> {
+async fn outbox(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<OutboxEmail>>, ApiError> {
     Ok(Json(users::outbox(&state.db, manager.company_id).await?))
 }
 
 /// `GET /api/invitations/{token}`: whom a valid invitation is for (no session needed).
-async fn invitation(State(state): State<AppState>, Path(token): Path<String>) -> Result<Json<Invitation>, ApiError> {
-    Ok(Json(users::invitation(&state.db, &token, state.clock.now()).await?))
+async fn invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Json<Invitation>, ApiError> {
+    Ok(Json(
+        users::invitation(&state.db, &token, state.clock.now()).await?,
+    ))
 }
 
 /// `POST /api/invitations/{token}`: sets the password, uses up the invitation and signs in.
@@ -166,13 +240,17 @@ async fn accept(
 ) -> Result<impl IntoResponse, ApiError> {
     // Refuse a dead link before judging the password, so the person learns what matters.
     users::invitation(&state.db, &token, state.clock.now()).await?;
-    let chosen = new_password(&form.password).map_err(|problem| ApiError::Invalid(domain::field::FieldError {
-        field: "password",
-        problem,
-    }))?;
+    let chosen = new_password(&form.password).map_err(|problem| {
+        ApiError::Invalid(domain::field::FieldError {
+            field: "password",
+            problem,
+        })
+    })?;
     let hash = password::hash(chosen).await?;
     let user_id = users::accept_invitation(&state.db, &token, &hash, state.clock.now()).await?;
     let session = sessions::open(&state.db, user_id, state.clock.now()).await?;
-    let me = accounts::me(&state.db, user_id, state.clock.today()).await?.ok_or(ApiError::Unauthenticated)?;
+    let me = accounts::me(&state.db, user_id, state.clock.today())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     Ok(([cookie::set(&session, state.secure_cookies)], Json(me)))
 }

@@ -3,6 +3,9 @@
 pub mod accounts;
 pub mod activity;
 pub mod audit;
+pub mod dashboard;
+pub mod licences;
+pub mod numbers;
 pub mod company;
 pub mod sessions;
 pub mod users;

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
 use super::{audit, stamp};
-use crate::db::{is_unique_violation, Database};
+use crate::db::{Database, is_unique_violation};
 
 /// How long an invitation link works.
 pub const INVITATION_LIFETIME: TimeDelta = TimeDelta::days(7);
@@ -90,7 +90,10 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::
     .await?;
     let mut by_user: HashMap<i64, Vec<String>> = HashMap::new();
     for link in &links {
-        by_user.entry(link.try_get("user_id")?).or_default().push(link.try_get("country")?);
+        by_user
+            .entry(link.try_get("user_id")?)
+            .or_default()
+            .push(link.try_get("country")?);
     }
     for user in &mut users {
         if let Some(links) = by_user.remove(&user.id) {
@@ -101,28 +104,47 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::
 }
 
 /// One user of the Company, with its stable links; `None` for a user of another Company.
-async fn fetch(connection: &mut AnyConnection, company_id: i64, user_id: i64) -> Result<Option<UserRow>, sqlx::Error> {
-    let row = sqlx::query(concat!("SELECT ", user_columns!(), " FROM users u WHERE u.id = $1 AND u.company_id = $2"))
-        .bind(user_id)
-        .bind(company_id)
-        .fetch_optional(&mut *connection)
-        .await?;
+async fn fetch(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    user_id: i64,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    let row = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users u WHERE u.id = $1 AND u.company_id = $2"
+    ))
+    .bind(user_id)
+    .bind(company_id)
+    .fetch_optional(&mut *connection)
+    .await?;
     let Some(row) = row else { return Ok(None) };
     let mut user = row_from(&row)?;
-    user.stable_links = sqlx::query_scalar("SELECT country FROM user_stable_links WHERE user_id = $1 ORDER BY country")
-        .bind(user_id)
-        .fetch_all(&mut *connection)
-        .await?;
+    user.stable_links = sqlx::query_scalar(
+        "SELECT country FROM user_stable_links WHERE user_id = $1 ORDER BY country",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *connection)
+    .await?;
     Ok(Some(user))
 }
 
 async fn numbers_of(connection: &mut AnyConnection, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM numbers WHERE user_id = $1").bind(user_id).fetch_one(connection).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM numbers WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(connection)
+        .await
 }
 
-pub async fn get(db: &Database, company_id: i64, user_id: i64) -> Result<Option<UserDetail>, sqlx::Error> {
+pub async fn get(
+    db: &Database,
+    company_id: i64,
+    user_id: i64,
+) -> Result<Option<UserDetail>, sqlx::Error> {
     let mut connection = db.pool.acquire().await?;
-    let Some(user) = fetch(&mut connection, company_id, user_id).await? else { return Ok(None) };
+    let Some(user) = fetch(&mut connection, company_id, user_id).await? else {
+        return Ok(None);
+    };
     let numbers = numbers_of(&mut connection, user_id).await?;
     Ok(Some(UserDetail { user, numbers }))
 }
@@ -140,7 +162,11 @@ async fn lock_company(connection: &mut AnyConnection, company_id: i64) -> Result
 
 /// ACCESS-1: refuses a change that would leave the Company without an active Manager, when
 /// `user` is one.
-async fn keep_a_manager(connection: &mut AnyConnection, company_id: i64, user: &UserRow) -> Result<(), UserError> {
+async fn keep_a_manager(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    user: &UserRow,
+) -> Result<(), UserError> {
     if !(user.is_manager && user.active) {
         return Ok(());
     }
@@ -151,14 +177,26 @@ async fn keep_a_manager(connection: &mut AnyConnection, company_id: i64, user: &
     .bind(user.id)
     .fetch_one(connection)
     .await?;
-    if others == 0 { Err(UserError::LastManager) } else { Ok(()) }
+    if others == 0 {
+        Err(UserError::LastManager)
+    } else {
+        Ok(())
+    }
 }
 
 fn email_taken(error: sqlx::Error) -> UserError {
-    if is_unique_violation(&error) { UserError::EmailTaken } else { error.into() }
+    if is_unique_violation(&error) {
+        UserError::EmailTaken
+    } else {
+        error.into()
+    }
 }
 
-async fn insert_links(connection: &mut AnyConnection, user_id: i64, user: &ValidUser) -> Result<(), sqlx::Error> {
+async fn insert_links(
+    connection: &mut AnyConnection,
+    user_id: i64,
+    user: &ValidUser,
+) -> Result<(), sqlx::Error> {
     for country in &user.stable_links {
         sqlx::query("INSERT INTO user_stable_links (user_id, country) VALUES ($1, $2)")
             .bind(user_id)
@@ -179,7 +217,11 @@ struct Sender {
     manager: String,
 }
 
-async fn sender(connection: &mut AnyConnection, company_id: i64, actor: i64) -> Result<Sender, sqlx::Error> {
+async fn sender(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    actor: i64,
+) -> Result<Sender, sqlx::Error> {
     let row = sqlx::query(
         "SELECT c.legal_name, u.first_name, u.last_name FROM companies c JOIN users u ON u.company_id = c.id
          WHERE c.id = $1 AND u.id = $2",
@@ -190,7 +232,11 @@ async fn sender(connection: &mut AnyConnection, company_id: i64, actor: i64) -> 
     .await?;
     Ok(Sender {
         company: row.try_get("legal_name")?,
-        manager: format!("{} {}", row.try_get::<String, _>("first_name")?, row.try_get::<String, _>("last_name")?),
+        manager: format!(
+            "{} {}",
+            row.try_get::<String, _>("first_name")?,
+            row.try_get::<String, _>("last_name")?
+        ),
     })
 }
 
@@ -270,9 +316,26 @@ pub async fn create(
     let mut tx = db.write().await?;
     let user_id = insert_user(&mut tx, company_id, user, &stamp(now)).await?;
     let sender = sender(&mut tx, company_id, actor).await?;
-    let token = invite(&mut tx, company_id, &sender, user_id, &user.first_name, user.email.as_str(), now).await?;
-    let created = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
-    let change = audit::Change::new(company_id, Some(actor), "user.create", format!("user:{user_id}")).after(&created);
+    let token = invite(
+        &mut tx,
+        company_id,
+        &sender,
+        user_id,
+        &user.first_name,
+        user.email.as_str(),
+        now,
+    )
+    .await?;
+    let created = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor),
+        "user.create",
+        format!("user:{user_id}"),
+    )
+    .after(&created);
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok((created, token))
@@ -287,11 +350,27 @@ pub async fn reinvite(
     now: DateTime<Utc>,
 ) -> Result<String, UserError> {
     let mut tx = db.write().await?;
-    let user = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
+    let user = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
     let sender = sender(&mut tx, company_id, actor).await?;
-    let token = invite(&mut tx, company_id, &sender, user_id, &user.first_name, &user.email, now).await?;
-    let change = audit::Change::new(company_id, Some(actor), "user.invite", format!("user:{user_id}"))
-        .after(&serde_json::json!({"email": user.email}));
+    let token = invite(
+        &mut tx,
+        company_id,
+        &sender,
+        user_id,
+        &user.first_name,
+        &user.email,
+        now,
+    )
+    .await?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor),
+        "user.invite",
+        format!("user:{user_id}"),
+    )
+    .after(&serde_json::json!({"email": user.email}));
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(token)
@@ -307,7 +386,9 @@ pub async fn update(
     now: DateTime<Utc>,
 ) -> Result<UserRow, UserError> {
     let mut tx = db.write().await?;
-    let before = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
+    let before = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
     sqlx::query(
         "UPDATE users SET first_name = $1, last_name = $2, email = $3, mobile = $4, residence_country = $5
          WHERE id = $6 AND company_id = $7",
@@ -322,11 +403,22 @@ pub async fn update(
     .execute(&mut *tx)
     .await
     .map_err(email_taken)?;
-    sqlx::query("DELETE FROM user_stable_links WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM user_stable_links WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     insert_links(&mut tx, user_id, user).await?;
-    let after = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
-    let change =
-        audit::Change::new(company_id, Some(actor), "user.update", format!("user:{user_id}")).before(&before).after(&after);
+    let after = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor),
+        "user.update",
+        format!("user:{user_id}"),
+    )
+    .before(&before)
+    .after(&after);
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(after)
@@ -343,7 +435,9 @@ pub async fn set_role(
 ) -> Result<UserRow, UserError> {
     let mut tx = db.write().await?;
     lock_company(&mut tx, company_id).await?;
-    let before = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
+    let before = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
     if before.is_manager == is_manager {
         return Ok(before);
     }
@@ -355,10 +449,18 @@ pub async fn set_role(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let after = UserRow { is_manager, ..before.clone() };
-    let action = if is_manager { "user.grant_manager" } else { "user.revoke_manager" };
-    let change =
-        audit::Change::new(company_id, Some(actor), action, format!("user:{user_id}")).before(&before).after(&after);
+    let after = UserRow {
+        is_manager,
+        ..before.clone()
+    };
+    let action = if is_manager {
+        "user.grant_manager"
+    } else {
+        "user.revoke_manager"
+    };
+    let change = audit::Change::new(company_id, Some(actor), action, format!("user:{user_id}"))
+        .before(&before)
+        .after(&after);
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(after)
@@ -376,23 +478,36 @@ pub async fn set_status(
 ) -> Result<UserRow, UserError> {
     let mut tx = db.write().await?;
     lock_company(&mut tx, company_id).await?;
-    let before = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
+    let before = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
     if before.active == active {
         return Ok(before);
     }
     if !active {
         keep_a_manager(&mut tx, company_id, &before).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
     }
     sqlx::query("UPDATE users SET status = $1 WHERE id = $2")
         .bind(if active { "active" } else { "deactivated" })
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    let after = UserRow { active, ..before.clone() };
-    let action = if active { "user.reactivate" } else { "user.deactivate" };
-    let change =
-        audit::Change::new(company_id, Some(actor), action, format!("user:{user_id}")).before(&before).after(&after);
+    let after = UserRow {
+        active,
+        ..before.clone()
+    };
+    let action = if active {
+        "user.reactivate"
+    } else {
+        "user.deactivate"
+    };
+    let change = audit::Change::new(company_id, Some(actor), action, format!("user:{user_id}"))
+        .before(&before)
+        .after(&after);
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(after)
@@ -401,10 +516,18 @@ pub async fn set_status(
 /// Deletes a user and their sessions and invitations. Refused for the last active Manager, for a
 /// user with Numbers (NUM-1: reassign them first) and for one whose Orders or GTCS acceptance
 /// are records of the Company (ACCEPT-1, ACCEPT-2: deactivate them instead).
-pub async fn delete(db: &Database, company_id: i64, actor: i64, user_id: i64, now: DateTime<Utc>) -> Result<(), UserError> {
+pub async fn delete(
+    db: &Database,
+    company_id: i64,
+    actor: i64,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), UserError> {
     let mut tx = db.write().await?;
     lock_company(&mut tx, company_id).await?;
-    let before = fetch(&mut tx, company_id, user_id).await?.ok_or(UserError::NotFound)?;
+    let before = fetch(&mut tx, company_id, user_id)
+        .await?
+        .ok_or(UserError::NotFound)?;
     keep_a_manager(&mut tx, company_id, &before).await?;
     let numbers = numbers_of(&mut tx, user_id).await?;
     if numbers > 0 {
@@ -425,9 +548,18 @@ pub async fn delete(db: &Database, company_id: i64, actor: i64, user_id: i64, no
         "DELETE FROM user_stable_links WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",
     ] {
-        sqlx::query(statement).bind(user_id).execute(&mut *tx).await?;
+        sqlx::query(statement)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
     }
-    let change = audit::Change::new(company_id, Some(actor), "user.delete", format!("user:{user_id}")).before(&before);
+    let change = audit::Change::new(
+        company_id,
+        Some(actor),
+        "user.delete",
+        format!("user:{user_id}"),
+    )
+    .before(&before);
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(())
@@ -497,9 +629,15 @@ async fn live_invitation(
     })
 }
 
-pub async fn invitation(db: &Database, token: &str, now: DateTime<Utc>) -> Result<Invitation, InvitationError> {
+pub async fn invitation(
+    db: &Database,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Invitation, InvitationError> {
     let mut connection = db.pool.acquire().await?;
-    Ok(live_invitation(&mut connection, token, now).await?.invitation)
+    Ok(live_invitation(&mut connection, token, now)
+        .await?
+        .invitation)
 }
 
 /// Sets the invited user's password and uses up the invitation. Returns the user's id.
@@ -521,8 +659,13 @@ pub async fn accept_invitation(
         .bind(token_hash(token))
         .execute(&mut *tx)
         .await?;
-    let change = audit::Change::new(live.company_id, Some(live.user_id), "user.accept_invitation", format!("user:{}", live.user_id))
-        .after(&serde_json::json!({"password_set": true}));
+    let change = audit::Change::new(
+        live.company_id,
+        Some(live.user_id),
+        "user.accept_invitation",
+        format!("user:{}", live.user_id),
+    )
+    .after(&serde_json::json!({"password_set": true}));
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(live.user_id)
@@ -547,7 +690,9 @@ pub async fn import(
     now: DateTime<Utc>,
 ) -> Result<ImportReport, UserError> {
     let mut tx = db.write().await?;
-    let existing: Vec<String> = sqlx::query_scalar("SELECT email FROM users").fetch_all(&mut *tx).await?;
+    let existing: Vec<String> = sqlx::query_scalar("SELECT email FROM users")
+        .fetch_all(&mut *tx)
+        .await?;
     let mut check = ImportCheck::new(existing);
     let mut valid = Vec::with_capacity(rows.len());
     let mut rejected: Vec<RejectedRow> = Vec::new();
@@ -558,19 +703,37 @@ pub async fn import(
         }
     }
     if valid.is_empty() || (mode == ImportMode::AllOrNothing && !rejected.is_empty()) {
-        return Ok(ImportReport { created: 0, rejected });
+        return Ok(ImportReport {
+            created: 0,
+            rejected,
+        });
     }
     let stamped = stamp(now);
     let sender = sender(&mut tx, company_id, actor).await?;
     let mut created = Vec::with_capacity(valid.len());
     for user in &valid {
         let user_id = insert_user(&mut tx, company_id, user, &stamped).await?;
-        invite(&mut tx, company_id, &sender, user_id, &user.first_name, user.email.as_str(), now).await?;
-        created.push(Imported { id: user_id, email: user.email.as_str() });
+        invite(
+            &mut tx,
+            company_id,
+            &sender,
+            user_id,
+            &user.first_name,
+            user.email.as_str(),
+            now,
+        )
+        .await?;
+        created.push(Imported {
+            id: user_id,
+            email: user.email.as_str(),
+        });
     }
     let change = audit::Change::new(company_id, Some(actor), "user.import", format!("company:{company_id}"))
         .after(&serde_json::json!({"created": created, "rejected_rows": rejected.iter().map(|r| r.row).collect::<Vec<_>>()}));
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
-    Ok(ImportReport { created: created.len(), rejected })
+    Ok(ImportReport {
+        created: created.len(),
+        rejected,
+    })
 }
