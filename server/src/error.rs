@@ -75,6 +75,18 @@ pub enum ApiError {
     /// PRICE-2: the recomputed quote differs from the one accepted; what changed.
     #[error("quote changed: {0}")]
     QuoteChanged(String),
+    /// NUM-2: the User cannot hold a Number of this country; the reason, for the Manager.
+    #[error("not in the number's territory: {0}")]
+    NotInTerritory(String),
+    /// A deactivated User (by name) cannot be given a Number.
+    #[error("user {0} is deactivated")]
+    UserDeactivated(String),
+    /// NOTICE-1: a Licence takes one notice of non-renewal.
+    #[error("notice already given on {received_on}")]
+    NoticeAlreadyGiven { received_on: chrono::NaiveDate },
+    /// NUM-4: the Number follows its Licence's term; possible from `from`.
+    #[error("number cannot be released before {from}")]
+    ReleaseTooEarly { from: chrono::NaiveDate, notice_needed: bool },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -188,6 +200,31 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "notice_already_given",
                 format!("Notice of non-renewal was already given for this Licence on {received_on}; it cannot be given twice."),
+                None,
+            ),
+            ApiError::NotInTerritory(reason) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "not_in_territory", reason.clone(), Some("user_id"))
+            }
+            ApiError::UserDeactivated(name) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "user_deactivated",
+                format!("{name}'s account is deactivated: give the Number to an active User."),
+                Some("user_id"),
+            ),
+            ApiError::NoticeAlreadyGiven { received_on } => (
+                StatusCode::CONFLICT,
+                "notice_already_given",
+                format!("Notice of non-renewal was already given for this Licence on {received_on}; it cannot be given twice."),
+                None,
+            ),
+            ApiError::ReleaseTooEarly { from, notice_needed } => (
+                StatusCode::CONFLICT,
+                "release_too_early",
+                if *notice_needed {
+                    format!("This Number follows its Licence's term and cannot be released before it ends: give notice of non-renewal first; the Number could then be released from {from}.")
+                } else {
+                    format!("This Number follows its Licence's term and cannot be released before it ends: it can be released from {from}.")
+                },
                 None,
             ),
             ApiError::Database(_) | ApiError::Internal(_) => (

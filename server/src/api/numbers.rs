@@ -1,0 +1,194 @@
+//! `/api/console/numbers`: the Company's Numbers, who holds them (NUM-1, NUM-2) and releasing
+//! them once their Licence has ended (NUM-4).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, put};
+use axum::{Json, Router};
+use domain::country::CountryCode;
+use domain::number::{Release, check_assignable_to, refusal_reason, release_on};
+use protocol::numbers::{AssignForm, AssignableUser, NumberHolder, NumberView};
+
+use super::accounts::Body;
+use super::licences::{licence_of, parse_date};
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::licences;
+use crate::store::numbers::{self, Candidate, ChangeError, NumberRecord};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/numbers", get(list))
+        .route("/console/numbers/assignable-users", get(assignable_users))
+        .route("/console/numbers/{id}", delete(release))
+        .route("/console/numbers/{id}/user", put(assign).delete(unassign))
+}
+
+fn country(raw: &str) -> Result<CountryCode, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::Internal(format!("stored country “{raw}” is not a country")))
+}
+
+fn view(record: &NumberRecord) -> Result<NumberView, ApiError> {
+    Ok(NumberView {
+        id: record.id,
+        e164: record.e164.clone(),
+        country: country(&record.country)?,
+        plan: record.plan.clone(),
+        licence_id: record.licence_id,
+        user: record
+            .user_id
+            .zip(record.user_name.clone())
+            .map(|(id, name)| NumberHolder { id, name }),
+    })
+}
+
+fn change_failed(error: ChangeError) -> ApiError {
+    match error {
+        ChangeError::NotFound => ApiError::NotFound,
+        ChangeError::Database(error) => error.into(),
+    }
+}
+
+async fn number_of(state: &AppState, company_id: i64, id: i64) -> Result<NumberRecord, ApiError> {
+    numbers::find(&state.db, company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// `GET /api/console/numbers`.
+async fn list(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<NumberView>>, ApiError> {
+    let records = numbers::list(&state.db, manager.company_id).await?;
+    records.iter().map(view).collect::<Result<_, _>>().map(Json)
+}
+
+fn assignable(candidate: Candidate) -> Result<AssignableUser, ApiError> {
+    Ok(AssignableUser {
+        id: candidate.id,
+        name: candidate.name,
+        residence: candidate.residence.as_deref().map(country).transpose()?,
+        stable_links: candidate
+            .stable_links
+            .iter()
+            .map(|raw| country(raw))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// `GET /api/console/numbers/assignable-users`: the active Users and what NUM-2 needs to know
+/// about them, so the browser can tell before sending who may take which Number.
+async fn assignable_users(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<AssignableUser>>, ApiError> {
+    let candidates = numbers::active_candidates(&state.db, manager.company_id).await?;
+    candidates
+        .into_iter()
+        .map(assignable)
+        .collect::<Result<_, _>>()
+        .map(Json)
+}
+
+/// `PUT /api/console/numbers/{id}/user`: gives the Number to a User of the Company, replacing
+/// any previous holder (NUM-1), if the User may hold it (NUM-2).
+async fn assign(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+    Body(form): Body<AssignForm>,
+) -> Result<Json<NumberView>, ApiError> {
+    let number = number_of(&state, manager.company_id, id).await?;
+    let candidate = numbers::candidate(&state.db, manager.company_id, form.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if !candidate.active {
+        return Err(ApiError::UserDeactivated(candidate.name));
+    }
+    let number_country = country(&number.country)?;
+    let user = assignable(candidate)?;
+    check_assignable_to(number_country, user.residence, &user.stable_links)
+        .map_err(|_| ApiError::NotInTerritory(refusal_reason(number_country, &user.name)))?;
+    numbers::set_user(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        id,
+        Some(user.id),
+        state.clock.now(),
+    )
+    .await
+    .map_err(change_failed)?;
+    view(&number_of(&state, manager.company_id, number.id).await?).map(Json)
+}
+
+/// `DELETE /api/console/numbers/{id}/user`: the Number no longer has a User.
+async fn unassign(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+) -> Result<Json<NumberView>, ApiError> {
+    number_of(&state, manager.company_id, id).await?;
+    numbers::set_user(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        id,
+        None,
+        state.clock.now(),
+    )
+    .await
+    .map_err(change_failed)?;
+    view(&number_of(&state, manager.company_id, id).await?).map(Json)
+}
+
+/// `DELETE /api/console/numbers/{id}`: gives the Number back to the pool, refused while its
+/// Licence runs (NUM-4), with the day it becomes possible.
+async fn release(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let number = number_of(&state, manager.company_id, id).await?;
+    if let Some(licence_id) = number.licence_id {
+        let record = licences::find(&state.db, manager.company_id, licence_id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::Internal(format!("number {id} has no licence {licence_id}"))
+            })?;
+        let service_last_day = record
+            .service_last_day
+            .as_deref()
+            .map(parse_date)
+            .transpose()?;
+        let today = state.clock.today();
+        match release_on(&licence_of(&record)?, service_last_day, today)
+            .map_err(|error| ApiError::Internal(error.to_string()))?
+        {
+            Release::Allowed => {}
+            Release::NotBefore {
+                from,
+                notice_needed,
+            } => {
+                return Err(ApiError::ReleaseTooEarly {
+                    from,
+                    notice_needed,
+                });
+            }
+        }
+    }
+    numbers::release(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        &number,
+        state.clock.now(),
+    )
+    .await
+    .map_err(change_failed)?;
+    tracing::info!(number_id = id, "number released to the pool");
+    Ok(StatusCode::NO_CONTENT)
+}
