@@ -29,6 +29,8 @@ pub fn App() -> impl IntoView {
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("licences") view=crate::pages::LicencesPage />
+                    <Route path=path!("numbers") view=crate::pages::NumbersPage />
                 </ParentRoute>
             </Routes>
         </Router>
