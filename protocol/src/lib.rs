@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 pub use domain::signup::{LoginForm, SignupForm};
 
+pub mod catalogue;
 pub mod company;
 pub mod dashboard;
 pub mod licences;
 pub mod numbers;
+pub mod orders;
 pub mod users;
 
 /// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.

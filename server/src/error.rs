@@ -45,9 +45,6 @@ pub enum ApiError {
     ImportTooLarge(usize),
     #[error("malformed request body: {0}")]
     MalformedBody(String),
-    /// PAY-2: removing the Company's last valid payment method once it has ordered.
-    #[error("the last valid payment method cannot be removed")]
-    LastValidPaymentMethod,
     /// NUM-2: the User cannot hold a Number of this country; the reason, for the Manager.
     #[error("not in the number's territory: {0}")]
     NotInTerritory(String),
@@ -75,18 +72,6 @@ pub enum ApiError {
     /// PRICE-2: the recomputed quote differs from the one accepted; what changed.
     #[error("quote changed: {0}")]
     QuoteChanged(String),
-    /// NUM-2: the User cannot hold a Number of this country; the reason, for the Manager.
-    #[error("not in the number's territory: {0}")]
-    NotInTerritory(String),
-    /// A deactivated User (by name) cannot be given a Number.
-    #[error("user {0} is deactivated")]
-    UserDeactivated(String),
-    /// NOTICE-1: a Licence takes one notice of non-renewal.
-    #[error("notice already given on {received_on}")]
-    NoticeAlreadyGiven { received_on: chrono::NaiveDate },
-    /// NUM-4: the Number follows its Licence's term; possible from `from`.
-    #[error("number cannot be released before {from}")]
-    ReleaseTooEarly { from: chrono::NaiveDate, notice_needed: bool },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -181,27 +166,6 @@ impl ApiError {
             ApiError::MalformedBody(reason) => {
                 (StatusCode::BAD_REQUEST, "malformed_body", format!("The request could not be read: {reason}"), None)
             }
-            ApiError::LastValidPaymentMethod => (
-                StatusCode::CONFLICT,
-                "last_valid_payment_method",
-                "This is your last valid payment method: the Company must keep at least one valid payment method on file (GTCS 5.2). Add another one before removing it.".into(),
-                None,
-            ),
-            ApiError::NotInTerritory(reason) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "not_in_territory", reason.clone(), Some("user_id"))
-            }
-            ApiError::UserDeactivated(name) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "user_deactivated",
-                format!("{name}'s account is deactivated: give the Number to an active User."),
-                Some("user_id"),
-            ),
-            ApiError::NoticeAlreadyGiven { received_on } => (
-                StatusCode::CONFLICT,
-                "notice_already_given",
-                format!("Notice of non-renewal was already given for this Licence on {received_on}; it cannot be given twice."),
-                None,
-            ),
             ApiError::NotInTerritory(reason) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "not_in_territory", reason.clone(), Some("user_id"))
             }
@@ -227,6 +191,33 @@ impl ApiError {
                 },
                 None,
             ),
+            ApiError::LastValidPaymentMethod => (
+                StatusCode::CONFLICT,
+                "last_valid_payment_method",
+                "This is your last valid payment method: the Company must keep at least one valid payment method on file (GTCS 5.2). Add another one before removing it.".into(),
+                None,
+            ),
+            ApiError::NoPaymentMethod => (
+                StatusCode::CONFLICT,
+                "no_payment_method",
+                "Add a valid payment method (a card or a SEPA mandate that has not expired) to the Company Account before ordering.".into(),
+                None,
+            ),
+            ApiError::OrderImpossible(reason) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "order_impossible", reason.clone(), Some("lines"))
+            }
+            ApiError::NumbersTaken(numbers) => (
+                StatusCode::CONFLICT,
+                "numbers_taken",
+                format!(
+                    "{} just taken by another order: {}. Remove {} from the basket and choose others.",
+                    if numbers.len() == 1 { "This Number was" } else { "These Numbers were" },
+                    numbers.join(", "),
+                    if numbers.len() == 1 { "it" } else { "them" },
+                ),
+                None,
+            ),
+            ApiError::QuoteChanged(reason) => (StatusCode::CONFLICT, "quote_changed", reason.clone(), None),
             ApiError::Database(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

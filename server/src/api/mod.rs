@@ -2,11 +2,13 @@
 //! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
 
 mod accounts;
+mod catalogue;
 mod activity;
 mod company;
 mod dashboard;
 mod licences;
 mod numbers;
+mod orders;
 mod system;
 mod users;
 
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .merge(users::routes())
         .merge(licences::routes())
         .merge(numbers::routes())
+        .merge(catalogue::routes())
+        .merge(orders::routes())
         .merge(dashboard::routes())
         .merge(company::routes())
         .merge(activity::routes())

@@ -1,0 +1,94 @@
+//! `/api/console/orders`: placing an Order (PRICE-1, PRICE-2, ACCEPT-1) and reading the
+//! Company's Orders. Orders are irrevocable (ACCEPT-2): no route edits or deletes one, and the
+//! database refuses it too.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use domain::order::validate_order_form;
+use protocol::orders::{OrderForm, OrderSummary, OrderView};
+
+use super::GTCS_VERSION;
+use super::accounts::Body;
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::company;
+use crate::store::orders::{self, PlaceError, Placing};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/orders", get(list).post(place))
+        .route("/console/orders/{id}", get(one))
+}
+
+/// `POST /api/console/orders`: 201 with the new Order; 200 with the same Order when its
+/// idempotency key was already used by the Company (a double click or a retry).
+async fn place(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<OrderForm>,
+) -> Result<(StatusCode, Json<OrderView>), ApiError> {
+    validate_order_form(&form, GTCS_VERSION)?;
+    let today = state.clock.today();
+    let placing = Placing {
+        company_id: manager.company_id,
+        user_id: manager.user_id,
+        gtcs_version: GTCS_VERSION,
+        today,
+        now: state.clock.now(),
+        has_valid_payment_method: company::has_valid_payment_method(
+            &state.db,
+            manager.company_id,
+            today,
+        )
+        .await?,
+    };
+    let placed = orders::place(&state.db, placing, &form)
+        .await
+        .map_err(|error| match error {
+            PlaceError::NoPaymentMethod => ApiError::NoPaymentMethod,
+            PlaceError::Impossible(reason) => ApiError::OrderImpossible(reason),
+            PlaceError::NumbersTaken(numbers) => ApiError::NumbersTaken(numbers),
+            PlaceError::QuoteChanged(reason) => ApiError::QuoteChanged(reason),
+            PlaceError::Database(error) => error.into(),
+        })?;
+    if placed.created {
+        tracing::info!(
+            order_id = placed.order_id,
+            company_id = manager.company_id,
+            "order placed"
+        );
+    }
+    let order = orders::one(&state.db, manager.company_id, placed.order_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let status = if placed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(order)))
+}
+
+/// `GET /api/console/orders`: the Company's Orders, newest first.
+async fn list(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<OrderSummary>>, ApiError> {
+    Ok(Json(orders::list(&state.db, manager.company_id).await?))
+}
+
+/// `GET /api/console/orders/{id}`: one of the Company's Orders; another Company's is not found.
+async fn one(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    orders::one(&state.db, manager.company_id, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
