@@ -150,7 +150,10 @@ async fn a_number_goes_only_to_a_user_with_links_to_its_country() {
         ))
         .await
         .unwrap();
-    assert_eq!(assign.attr("disabled").await.unwrap().is_some(), true);
+    assert!(
+        assign.attr("disabled").await.unwrap().is_some(),
+        "Assign stays disabled for a User who cannot take the Number"
+    );
 
     // Marta has stable links with Spain.
     browser.choose(&picker, "Marta Ruiz").await;
