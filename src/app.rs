@@ -26,9 +26,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/invitation/:token") view=crate::pages::InvitationPage />
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("users") view=crate::pages::UsersPage />
+                    <Route path=path!("users/:id") view=crate::pages::UserPage />
+                    <Route path=path!("outbox") view=crate::pages::OutboxPage />
                     <Route path=path!("licences") view=crate::pages::LicencesPage />
                     <Route path=path!("numbers") view=crate::pages::NumbersPage />
                 </ParentRoute>

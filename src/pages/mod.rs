@@ -6,6 +6,7 @@ mod numbers;
 mod login;
 mod not_found;
 mod signup;
+mod users;
 
 pub use dashboard::DashboardPage;
 pub use licences::LicencesPage;
@@ -13,3 +14,4 @@ pub use numbers::NumbersPage;
 pub use login::{LoginForm, LoginPage};
 pub use not_found::NotFoundPage;
 pub use signup::{SignupForm, SignupPage};
+pub use users::{InvitationPage, OutboxPage, UserPage, UsersPage};
