@@ -65,12 +65,13 @@ where
 /// Every `/console/…` route is a child of this one (see `app.rs`), so all of them are guarded.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    const SECTIONS: [(&str, &str); 7] = [
+    const SECTIONS: [(&str, &str); 8] = [
         ("/console", "Dashboard"),
         ("/console/company", "Company Account"),
         ("/console/users", "Users"),
         ("/console/numbers", "Numbers"),
         ("/console/order", "Order"),
+        ("/console/orders", "Orders"),
         ("/console/licences", "Licences"),
         ("/console/activity", "Activity"),
     ];

@@ -5,6 +5,8 @@ mod licences;
 mod numbers;
 mod login;
 mod not_found;
+mod order;
+mod orders;
 mod signup;
 mod users;
 
@@ -13,5 +15,7 @@ pub use licences::LicencesPage;
 pub use numbers::NumbersPage;
 pub use login::{LoginForm, LoginPage};
 pub use not_found::NotFoundPage;
+pub use order::OrderPage;
+pub use orders::{OrderDetailPage, OrdersPage};
 pub use signup::{SignupForm, SignupPage};
 pub use users::{InvitationPage, OutboxPage, UserPage, UsersPage};
