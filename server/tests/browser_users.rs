@@ -119,7 +119,10 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
     assert!(rows[0].contains("anne@martin.fr"), "{rows:?}");
     // Erasing the search, key by key, shows everyone again.
     let search = browser.field("Search users").await;
-    search.send_keys(&"\u{e003}".repeat(4)).await.expect("erasing");
+    search
+        .send_keys(&"\u{e003}".repeat(4))
+        .await
+        .expect("erasing");
     browser.sees("2 users").await;
 
     // A CSV file with one bad row, imported in valid-rows-only mode.
