@@ -7,7 +7,7 @@ use leptos_router::path;
 
 use crate::api;
 use crate::components::{ConsoleLayout, Header};
-use crate::pages::{DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use crate::pages::{ActivityPage, CompanyPage, DashboardPage, LoginPage, NotFoundPage, SignupPage};
 use crate::session::{use_session, Session};
 
 #[component]
@@ -38,6 +38,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("order") view=crate::pages::OrderPage />
                     <Route path=path!("orders") view=crate::pages::OrdersPage />
                     <Route path=path!("orders/:id") view=crate::pages::OrderDetailPage />
+                    <Route path=path!("company") view=CompanyPage />
+                    <Route path=path!("activity") view=ActivityPage />
                 </ParentRoute>
             </Routes>
         </Router>

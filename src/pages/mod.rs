@@ -1,5 +1,7 @@
 //! One module per route.
 
+mod activity;
+mod company;
 mod dashboard;
 mod licences;
 mod numbers;
@@ -10,6 +12,8 @@ mod orders;
 mod signup;
 mod users;
 
+pub use activity::ActivityPage;
+pub use company::CompanyPage;
 pub use dashboard::DashboardPage;
 pub use licences::LicencesPage;
 pub use numbers::NumbersPage;
