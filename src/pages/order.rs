@@ -4,8 +4,9 @@
 //! Order. The server recomputes the quote and refuses the Order, saying what changed, if the
 //! total differs.
 //!
-//! `?numbers=N` fills the basket with the first N available Numbers of the country shown (the
-//! measuring script uses it to build a large basket).
+//! `?country=FR&numbers=N` opens the page on a country and fills the basket with its first N
+//! available Numbers, spread over the plans sold there (the measuring script builds its large
+//! basket this way).
 
 use std::collections::HashSet;
 
@@ -125,9 +126,11 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
     let navigate = use_navigate();
     let query = use_query_map();
     let countries = list.price_list.countries();
-    let first_country = countries
-        .first()
-        .map(|country| country.to_string())
+    let asked_country = query
+        .with_untracked(|query| query.get("country"))
+        .filter(|code| countries.iter().any(|country| country.as_str() == code));
+    let first_country = asked_country
+        .or_else(|| countries.first().map(|country| country.to_string()))
         .unwrap_or_default();
     let list = RwSignal::new(list);
     let billing = RwSignal::new(Billing::Monthly);
@@ -178,11 +181,17 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
                 Ok(found) => {
                     search_error.set(None);
                     if fill_basket.is_some() {
-                        let plan_id = plan_for_new.get_untracked().parse().unwrap_or_default();
+                        let plans = plans_here.get_untracked();
                         basket.set(
                             found
                                 .into_iter()
-                                .map(|number| BasketItem { number, plan_id })
+                                .enumerate()
+                                .map(|(index, number)| BasketItem {
+                                    number,
+                                    plan_id: plans
+                                        .get(index % plans.len().max(1))
+                                        .map_or(0, |(id, _)| *id),
+                                })
                                 .collect(),
                         );
                     } else {
@@ -199,7 +208,7 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
         country.track();
         search(None);
     });
-    // `?numbers=N`: a basket of the first N available Numbers, with the first plan sold there.
+    // `?numbers=N`: a basket of the first N available Numbers, spread over the plans sold there.
     if let Some(count) = query
         .with_untracked(|query| query.get("numbers"))
         .and_then(|raw| raw.parse::<u32>().ok())
