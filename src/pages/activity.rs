@@ -101,7 +101,11 @@ fn change(before: Option<&str>, after: Option<&str>) -> String {
                 .filter(|key| old.get(*key) != new.get(*key))
                 .map(|key| format!("{key}: {} → {}", shown(old.get(key)), shown(new.get(key))))
                 .collect();
-            if parts.is_empty() { "no change".to_owned() } else { parts.join("; ") }
+            if parts.is_empty() {
+                "no change".to_owned()
+            } else {
+                parts.join("; ")
+            }
         }
         (None, Some(new)) => format!("added {}", compact(&new)),
         (Some(old), None) => format!("removed {}", compact(&old)),

@@ -2,19 +2,21 @@
 //! and its opt-out of promotional use (PROMO-1). Every form is checked by `domain` as the
 //! Manager types and again by the server.
 
-use domain::company_account::{optional_vat_number, validate_company};
 use domain::company::RegistrationNumber;
+use domain::company_account::{optional_vat_number, validate_company};
 use domain::country::CountryCode;
 use domain::payment::validate_payment_method;
 use domain::vat::vat_rate_for;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::company::{CompanyAccount, CompanyForm, PaymentKind, PaymentMethodForm, PaymentMethodView};
 use protocol::Me;
+use protocol::company::{
+    CompanyAccount, CompanyForm, PaymentKind, PaymentMethodForm, PaymentMethodView,
+};
 
 use crate::api;
 use crate::components::{FormAlert, FormErrors, TextField};
-use crate::session::{use_session, Session};
+use crate::session::{Session, use_session};
 
 #[component]
 pub fn CompanyPage() -> impl IntoView {
@@ -103,7 +105,10 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
         if attempted.get() {
             errors.show_validation(&found);
         } else {
-            let vat_only: Vec<_> = found.into_iter().filter(|error| error.field == "vat_number").collect();
+            let vat_only: Vec<_> = found
+                .into_iter()
+                .filter(|error| error.field == "vat_number")
+                .collect();
             errors.show_validation(&vat_only);
         }
     });
@@ -112,8 +117,10 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
     let vat_rate = move || {
         let country = billing_country.get().parse::<CountryCode>().ok()?;
         let registration = RegistrationNumber::parse(&registration_number.get(), country).ok();
-        let has_vat_number =
-            matches!(optional_vat_number(&vat_number.get(), country, registration.as_ref()), Ok(Some(_)));
+        let has_vat_number = matches!(
+            optional_vat_number(&vat_number.get(), country, registration.as_ref()),
+            Ok(Some(_))
+        );
         let rate = vat_rate_for(country, has_vat_number);
         let why = if country == CountryCode::FRANCE {
             "French VAT"
@@ -124,7 +131,10 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
         } else {
             "no valid EU VAT number: French VAT applies"
         };
-        Some(format!("Orders are invoiced with VAT at {} % ({why}).", rate.value()))
+        Some(format!(
+            "Orders are invoiced with VAT at {} % ({why}).",
+            rate.value()
+        ))
     };
 
     let send = Action::new_local(|form: &CompanyForm| {
@@ -146,7 +156,8 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
     });
 
     // "Saved" while what is shown is what was saved.
-    let is_saved = move || saved.get() && account.with(|a| a.as_ref().is_some_and(|a| a.details == form()));
+    let is_saved =
+        move || saved.get() && account.with(|a| a.as_ref().is_some_and(|a| a.details == form()));
 
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -221,8 +232,15 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
 #[component]
 fn PaymentMethods(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl IntoView {
     let list_errors = FormErrors::new();
-    let methods = move || account.with(|a| a.as_ref().map(|a| a.payment_methods.clone()).unwrap_or_default());
-    let has_valid = move || account.with(|a| a.as_ref().is_some_and(|a| a.has_valid_payment_method));
+    let methods = move || {
+        account.with(|a| {
+            a.as_ref()
+                .map(|a| a.payment_methods.clone())
+                .unwrap_or_default()
+        })
+    };
+    let has_valid =
+        move || account.with(|a| a.as_ref().is_some_and(|a| a.has_valid_payment_method));
 
     let remove = Action::new_local(|id: &i64| {
         let id = *id;
@@ -285,7 +303,10 @@ fn PaymentMethods(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl Int
 }
 
 #[component]
-fn MethodRow(method: PaymentMethodView, remove: Action<i64, Result<CompanyAccount, api::ApiError>>) -> impl IntoView {
+fn MethodRow(
+    method: PaymentMethodView,
+    remove: Action<i64, Result<CompanyAccount, api::ApiError>>,
+) -> impl IntoView {
     let id = method.id;
     view! {
         <tr>
@@ -329,7 +350,12 @@ fn AddPaymentMethod(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl I
     let errors = FormErrors::new();
     let attempted = RwSignal::new(false);
 
-    let form = move || PaymentMethodForm { kind: kind.get(), label: label.get(), last4: last4.get(), expiry: expiry.get() };
+    let form = move || PaymentMethodForm {
+        kind: kind.get(),
+        label: label.get(),
+        last4: last4.get(),
+        expiry: expiry.get(),
+    };
     Effect::new(move || {
         if attempted.get() {
             match validate_payment_method(&form(), today) {
@@ -368,7 +394,11 @@ fn AddPaymentMethod(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl I
     };
     let text = |text: &str| Signal::stored(text.to_owned());
     let expiry_hint = move || {
-        if kind.get() == "sepa" { "Optional for a mandate: MM/YY, or empty if it has no end." } else { "MM/YY, e.g. 09/28." }
+        if kind.get() == "sepa" {
+            "Optional for a mandate: MM/YY, or empty if it has no end."
+        } else {
+            "MM/YY, e.g. 09/28."
+        }
     };
 
     view! {

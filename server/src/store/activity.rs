@@ -1,6 +1,7 @@
 //! The proof log as Managers browse it (PROOF-1): pages of entries with their authors' names.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Slot;
 
 use super::audit::{self, Entry};
 use crate::db::Database;
@@ -27,8 +28,8 @@ pub async fn page(
     let entries = audit::page(db, company_id, before, limit).await?;
     let mut names: HashMap<i64, Option<String>> = HashMap::new();
     for id in entries.iter().filter_map(|entry| entry.actor_user_id) {
-        if !names.contains_key(&id) {
-            names.insert(id, user_name(db, company_id, id).await?);
+        if let Slot::Vacant(slot) = names.entry(id) {
+            slot.insert(user_name(db, company_id, id).await?);
         }
     }
     Ok(entries
