@@ -3,8 +3,8 @@
 
 use gloo_net::http::{Request, Response};
 use protocol::{ErrorBody, Gtcs, LoginForm, Me, SignupForm};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -49,7 +49,10 @@ async fn answer(response: Response) -> Result<Response, ApiError> {
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
     let response = answer(sent.map_err(|_| ApiError::Network)?).await?;
     let status = response.status();
-    response.json().await.map_err(|_| ApiError::Unexpected(status))
+    response
+        .json()
+        .await
+        .map_err(|_| ApiError::Unexpected(status))
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -57,12 +60,16 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::post(path).json(body).map_err(|_| ApiError::Unexpected(0))?;
+    let request = Request::post(path)
+        .json(body)
+        .map_err(|_| ApiError::Unexpected(0))?;
     read(request.send().await).await
 }
 
 async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::put(path).json(body).map_err(|_| ApiError::Unexpected(0))?;
+    let request = Request::put(path)
+        .json(body)
+        .map_err(|_| ApiError::Unexpected(0))?;
     read(request.send().await).await
 }
 
@@ -85,7 +92,10 @@ pub async fn login(form: &LoginForm) -> Result<Me, ApiError> {
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let response = Request::delete("/api/session").send().await.map_err(|_| ApiError::Network)?;
+    let response = Request::delete("/api/session")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
     answer(response).await.map(drop)
 }
 
@@ -104,7 +114,9 @@ pub async fn company() -> Result<protocol::company::CompanyAccount, ApiError> {
     get("/api/console/company").await
 }
 
-pub async fn update_company(form: &protocol::company::CompanyForm) -> Result<protocol::company::CompanyAccount, ApiError> {
+pub async fn update_company(
+    form: &protocol::company::CompanyForm,
+) -> Result<protocol::company::CompanyAccount, ApiError> {
     put("/api/console/company", form).await
 }
 
@@ -118,8 +130,14 @@ pub async fn remove_payment_method(id: i64) -> Result<protocol::company::Company
     delete(&format!("/api/console/company/payment-methods/{id}")).await
 }
 
-pub async fn set_promotion_opt_out(opt_out: bool) -> Result<protocol::company::CompanyAccount, ApiError> {
-    put("/api/console/company/promotion", &protocol::company::PromotionForm { opt_out }).await
+pub async fn set_promotion_opt_out(
+    opt_out: bool,
+) -> Result<protocol::company::CompanyAccount, ApiError> {
+    put(
+        "/api/console/company/promotion",
+        &protocol::company::PromotionForm { opt_out },
+    )
+    .await
 }
 
 /// A page of the proof log, newest first: entries numbered below `before` (all when `None`).
@@ -138,7 +156,11 @@ pub async fn licences() -> Result<Vec<protocol::licences::LicenceView>, ApiError
 
 /// Gives the Company's notice of non-renewal for a Licence (NOTICE-1).
 pub async fn give_notice(licence_id: i64) -> Result<protocol::licences::NoticeReceipt, ApiError> {
-    post(&format!("/api/console/licences/{licence_id}/notice"), &serde_json::json!({})).await
+    post(
+        &format!("/api/console/licences/{licence_id}/notice"),
+        &serde_json::json!({}),
+    )
+    .await
 }
 
 pub async fn numbers() -> Result<Vec<protocol::numbers::NumberView>, ApiError> {
@@ -150,8 +172,15 @@ pub async fn assignable_users() -> Result<Vec<protocol::numbers::AssignableUser>
     get("/api/console/numbers/assignable-users").await
 }
 
-pub async fn assign_number(number_id: i64, user_id: i64) -> Result<protocol::numbers::NumberView, ApiError> {
-    put(&format!("/api/console/numbers/{number_id}/user"), &protocol::numbers::AssignForm { user_id }).await
+pub async fn assign_number(
+    number_id: i64,
+    user_id: i64,
+) -> Result<protocol::numbers::NumberView, ApiError> {
+    put(
+        &format!("/api/console/numbers/{number_id}/user"),
+        &protocol::numbers::AssignForm { user_id },
+    )
+    .await
 }
 
 pub async fn unassign_number(number_id: i64) -> Result<protocol::numbers::NumberView, ApiError> {
@@ -188,20 +217,36 @@ pub async fn user(id: i64) -> Result<protocol::users::UserDetail, ApiError> {
     get(&format!("/api/console/users/{id}")).await
 }
 
-pub async fn create_user(form: &protocol::users::UserForm) -> Result<protocol::users::UserRow, ApiError> {
+pub async fn create_user(
+    form: &protocol::users::UserForm,
+) -> Result<protocol::users::UserRow, ApiError> {
     post("/api/console/users", form).await
 }
 
-pub async fn update_user(id: i64, form: &protocol::users::UserForm) -> Result<protocol::users::UserRow, ApiError> {
+pub async fn update_user(
+    id: i64,
+    form: &protocol::users::UserForm,
+) -> Result<protocol::users::UserRow, ApiError> {
     put(&format!("/api/console/users/{id}"), form).await
 }
 
-pub async fn set_user_role(id: i64, is_manager: bool) -> Result<protocol::users::UserRow, ApiError> {
-    put(&format!("/api/console/users/{id}/role"), &protocol::users::RoleChange { is_manager }).await
+pub async fn set_user_role(
+    id: i64,
+    is_manager: bool,
+) -> Result<protocol::users::UserRow, ApiError> {
+    put(
+        &format!("/api/console/users/{id}/role"),
+        &protocol::users::RoleChange { is_manager },
+    )
+    .await
 }
 
 pub async fn set_user_status(id: i64, active: bool) -> Result<protocol::users::UserRow, ApiError> {
-    put(&format!("/api/console/users/{id}/status"), &protocol::users::StatusChange { active }).await
+    put(
+        &format!("/api/console/users/{id}/status"),
+        &protocol::users::StatusChange { active },
+    )
+    .await
 }
 
 pub async fn delete_user(id: i64) -> Result<(), ApiError> {
@@ -209,10 +254,15 @@ pub async fn delete_user(id: i64) -> Result<(), ApiError> {
 }
 
 pub async fn reinvite_user(id: i64) -> Result<(), ApiError> {
-    no_content(Request::post(&format!("/api/console/users/{id}/invitation")).json(&serde_json::json!({}))).await
+    no_content(
+        Request::post(&format!("/api/console/users/{id}/invitation")).json(&serde_json::json!({})),
+    )
+    .await
 }
 
-pub async fn import_users(request: &protocol::users::ImportRequest) -> Result<protocol::users::ImportReport, ApiError> {
+pub async fn import_users(
+    request: &protocol::users::ImportRequest,
+) -> Result<protocol::users::ImportReport, ApiError> {
     post("/api/console/users/import", request).await
 }
 
@@ -225,7 +275,11 @@ pub async fn invitation(token: &str) -> Result<protocol::users::Invitation, ApiE
 }
 
 pub async fn accept_invitation(token: &str, password: String) -> Result<Me, ApiError> {
-    post(&format!("/api/invitations/{token}"), &protocol::users::AcceptInvitation { password }).await
+    post(
+        &format!("/api/invitations/{token}"),
+        &protocol::users::AcceptInvitation { password },
+    )
+    .await
 }
 
 // ---- Price list, Numbers search and Orders ----
@@ -242,11 +296,16 @@ pub async fn available_numbers(
     limit: u32,
 ) -> Result<Vec<protocol::catalogue::AvailableNumber>, ApiError> {
     let digits: String = digits.chars().filter(char::is_ascii_digit).collect();
-    get(&format!("/api/console/numbers/available?country={country}&contains={digits}&limit={limit}")).await
+    get(&format!(
+        "/api/console/numbers/available?country={country}&contains={digits}&limit={limit}"
+    ))
+    .await
 }
 
 /// Places an Order; the same idempotency key answers the same Order.
-pub async fn place_order(form: &protocol::orders::OrderForm) -> Result<protocol::orders::OrderView, ApiError> {
+pub async fn place_order(
+    form: &protocol::orders::OrderForm,
+) -> Result<protocol::orders::OrderView, ApiError> {
     post("/api/console/orders", form).await
 }
 

@@ -8,7 +8,7 @@ use leptos_router::path;
 use crate::api;
 use crate::components::{ConsoleLayout, Header};
 use crate::pages::{ActivityPage, CompanyPage, DashboardPage, LoginPage, NotFoundPage, SignupPage};
-use crate::session::{use_session, Session};
+use crate::session::{Session, use_session};
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -39,7 +39,9 @@ mod browser {
         brief(c);
         let vat = Percent::new(Decimal::from(20)).unwrap();
         let lines = lines(1_000);
-        c.bench_function("quote of 1000 lines (wasm)", |b| b.iter(|| black_box(quote(vat, black_box(&lines)))));
+        c.bench_function("quote of 1000 lines (wasm)", |b| {
+            b.iter(|| black_box(quote(vat, black_box(&lines))))
+        });
     }
 
     #[wasm_bindgen_bench]
@@ -47,6 +49,8 @@ mod browser {
         brief(c);
         let vat = Percent::new(Decimal::from(20)).unwrap();
         let lines = lines(10_000);
-        c.bench_function("quote of 10000 lines (wasm)", |b| b.iter(|| black_box(quote(vat, black_box(&lines)))));
+        c.bench_function("quote of 10000 lines (wasm)", |b| {
+            b.iter(|| black_box(quote(vat, black_box(&lines))))
+        });
     }
 }

@@ -20,7 +20,11 @@ fn gzip(bytes: &[u8]) -> usize {
 
 fn brotli(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("compressing in memory");
     out.len()
 }
@@ -32,10 +36,20 @@ fn kb(bytes: usize) -> String {
 fn bundle_sizes() {
     let dist = harness::dist_dir();
     println!("Release bundle ({})", dist.display());
-    println!("{:<10} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
     let mut first_load = 0;
-    for (kind, suffix) in [("wasm", "_bg.wasm"), ("js", ".js"), ("css", ".css"), ("html", "index.html")] {
-        let files = std::fs::read_dir(&dist).expect("reading dist").filter_map(Result::ok);
+    for (kind, suffix) in [
+        ("wasm", "_bg.wasm"),
+        ("js", ".js"),
+        ("css", ".css"),
+        ("html", "index.html"),
+    ] {
+        let files = std::fs::read_dir(&dist)
+            .expect("reading dist")
+            .filter_map(Result::ok);
         let (mut raw, mut gz, mut br) = (0, 0, 0);
         for file in files.filter(|file| file.file_name().to_string_lossy().ends_with(suffix)) {
             let bytes = std::fs::read(file.path()).expect("reading a file");
@@ -46,14 +60,23 @@ fn bundle_sizes() {
         first_load += br;
         println!("{kind:<10} {:>10} {:>10} {:>10}", kb(raw), kb(gz), kb(br));
     }
-    println!("first-load transfer (brotli, html + js + wasm + css): {}", kb(first_load));
+    println!(
+        "first-load transfer (brotli, html + js + wasm + css): {}",
+        kb(first_load)
+    );
 }
 
 async fn time_to_interactive(browser: &Browser) -> f64 {
     let script = "const mark = performance.getEntriesByName('dashboard-interactive')[0];
                   return mark ? mark.startTime : null;";
     for _ in 0..400 {
-        if let Some(ms) = browser.client.execute(script, vec![]).await.expect("reading the mark").as_f64() {
+        if let Some(ms) = browser
+            .client
+            .execute(script, vec![])
+            .await
+            .expect("reading the mark")
+            .as_f64()
+        {
             return ms;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -78,7 +101,11 @@ async fn main() {
                 email: 'bench@example.fr', password: 'a long enough password',
                 accepted_gtcs_version: version})});
         done(response.status);"#;
-    let status = browser.client.execute_async(signup, vec![]).await.expect("signing up");
+    let status = browser
+        .client
+        .execute_async(signup, vec![])
+        .await
+        .expect("signing up");
     assert_eq!(status.as_u64(), Some(201), "signing up for the measurement");
 
     let mut timings = Vec::with_capacity(LOADS);
@@ -89,7 +116,15 @@ async fn main() {
     let first = timings[0];
     timings.sort_by(f64::total_cmp);
     println!();
-    println!("Navigation to interactive dashboard, headless Chromium, {LOADS} loads (performance mark):");
-    println!("  median {:.0} ms, fastest {:.0} ms, slowest {:.0} ms; first load {:.0} ms", timings[LOADS / 2], timings[0], timings[LOADS - 1], first);
+    println!(
+        "Navigation to interactive dashboard, headless Chromium, {LOADS} loads (performance mark):"
+    );
+    println!(
+        "  median {:.0} ms, fastest {:.0} ms, slowest {:.0} ms; first load {:.0} ms",
+        timings[LOADS / 2],
+        timings[0],
+        timings[LOADS - 1],
+        first
+    );
     browser.close().await;
 }

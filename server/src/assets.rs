@@ -49,9 +49,14 @@ impl Assets {
                 self.load_dir(root, &path)?;
                 continue;
             }
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             let bytes = std::fs::read(&path)?;
-            self.files.insert(format!("/{relative}"), Asset::new(&relative, bytes));
+            self.files
+                .insert(format!("/{relative}"), Asset::new(&relative, bytes));
         }
         Ok(())
     }
@@ -69,7 +74,9 @@ impl Asset {
     fn new(name: &str, identity: Vec<u8>) -> Self {
         let mime = mime_guess::from_path(name).first_or_octet_stream();
         let compressible = matches!(mime.type_(), mime_guess::mime::TEXT)
-            || ["javascript", "json", "wasm", "svg", "xml"].iter().any(|kind| mime.essence_str().contains(kind));
+            || ["javascript", "json", "wasm", "svg", "xml"]
+                .iter()
+                .any(|kind| mime.essence_str().contains(kind));
         let content_type = match mime.type_() {
             mime_guess::mime::TEXT => format!("{mime}; charset=utf-8"),
             _ => mime.to_string(),
@@ -81,7 +88,8 @@ impl Asset {
             (None, None)
         };
         Asset {
-            content_type: HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            content_type: HeaderValue::from_str(&content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
             cache_control: if is_hashed(name) { IMMUTABLE } else { NO_CACHE },
             identity,
             gzip,
@@ -94,7 +102,9 @@ impl Asset {
             accept_encoding.split(',').any(|part| {
                 let mut pieces = part.split(';');
                 pieces.next().is_some_and(|name| name.trim() == coding)
-                    && !pieces.any(|parameter| matches!(parameter.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"))
+                    && !pieces.any(|parameter| {
+                        matches!(parameter.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000")
+                    })
             })
         };
         let (body, encoding) = match (&self.brotli, &self.gzip) {
@@ -118,9 +128,16 @@ impl Asset {
 
 /// Trunk names assets `name-<hex hash>.ext` (and `…_bg.wasm`): their content never changes.
 fn is_hashed(name: &str) -> bool {
-    let stem = name.rsplit('/').next().unwrap_or(name).split('.').next().unwrap_or_default();
+    let stem = name
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .split('.')
+        .next()
+        .unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -131,13 +148,22 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 fn brotli(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
     out
 }
 
 /// Serves a file of the built app, or `index.html` for any other path (an app route).
-pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+pub async fn serve(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     // `/api` and `/api/` escape the nested API router's fallback: they are API paths all the same.
     if uri.path() == "/api" || uri.path().starts_with("/api/") {
         return crate::error::ApiError::NotFound.into_response();
@@ -145,13 +171,20 @@ pub async fn serve(State(state): State<AppState>, method: Method, uri: Uri, head
     if method != Method::GET && method != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
-    let accept_encoding = headers.get(ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let accept_encoding = headers
+        .get(ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let path = uri.path();
-    let asset = state.assets.files.get(path).or_else(|| match path.rsplit('/').next() {
-        // A missing file with an extension is a 404, not the app.
-        Some(last) if last.contains('.') => None,
-        _ => state.assets.files.get("/index.html"),
-    });
+    let asset = state
+        .assets
+        .files
+        .get(path)
+        .or_else(|| match path.rsplit('/').next() {
+            // A missing file with an extension is a 404, not the app.
+            Some(last) if last.contains('.') => None,
+            _ => state.assets.files.get("/index.html"),
+        });
     match asset {
         Some(asset) => asset.response(accept_encoding),
         None if state.assets.is_empty() => (
@@ -182,9 +215,18 @@ mod tests {
         let asset = Asset::new("app.js", "let x = 1;\n".repeat(200).into_bytes());
         assert!(asset.brotli.is_some() && asset.gzip.is_some());
         let header = |response: &Response| response.headers().get(CONTENT_ENCODING).cloned();
-        assert_eq!(header(&asset.response("gzip, deflate, br")), Some(HeaderValue::from_static("br")));
-        assert_eq!(header(&asset.response("gzip")), Some(HeaderValue::from_static("gzip")));
-        assert_eq!(header(&asset.response("br;q=0, gzip")), Some(HeaderValue::from_static("gzip")));
+        assert_eq!(
+            header(&asset.response("gzip, deflate, br")),
+            Some(HeaderValue::from_static("br"))
+        );
+        assert_eq!(
+            header(&asset.response("gzip")),
+            Some(HeaderValue::from_static("gzip"))
+        );
+        assert_eq!(
+            header(&asset.response("br;q=0, gzip")),
+            Some(HeaderValue::from_static("gzip"))
+        );
         assert_eq!(header(&asset.response("")), None);
     }
 }

@@ -37,7 +37,8 @@ impl Clock {
 
     /// Moves this clock (and every clone of it) by `delta`.
     pub fn shift_by(&self, delta: TimeDelta) {
-        self.shift_seconds.fetch_add(delta.num_seconds(), Ordering::Relaxed);
+        self.shift_seconds
+            .fetch_add(delta.num_seconds(), Ordering::Relaxed);
     }
 }
 

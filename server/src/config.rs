@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use clap::Parser;
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "server", about = "The Management Console: API, database and the built app")]
+#[command(
+    name = "server",
+    about = "The Management Console: API, database and the built app"
+)]
 pub struct Config {
     /// What to do instead of serving (nothing: serve).
     #[command(subcommand)]
@@ -53,7 +56,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("console.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("console.db").display()
+            ),
         }
     }
 }

@@ -31,7 +31,10 @@ pub enum ConnectError {
     #[error("unsupported database URL “{0}”: use sqlite://… or postgres://…")]
     UnsupportedUrl(String),
     #[error("cannot create the data directory {path}: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot connect to the database: {0}")]
     Connect(#[source] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
@@ -107,8 +110,12 @@ fn create_sqlite_folder(url: &str) -> Result<(), ConnectError> {
         return Ok(());
     }
     match Path::new(path).parent() {
-        Some(folder) if !folder.as_os_str().is_empty() => std::fs::create_dir_all(folder)
-            .map_err(|source| ConnectError::DataDir { path: folder.display().to_string(), source }),
+        Some(folder) if !folder.as_os_str().is_empty() => {
+            std::fs::create_dir_all(folder).map_err(|source| ConnectError::DataDir {
+                path: folder.display().to_string(),
+                source,
+            })
+        }
         _ => Ok(()),
     }
 }

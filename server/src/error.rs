@@ -1,10 +1,10 @@
 //! The API's one error type and the one place that turns it into an HTTP answer:
 //! `{"error": {"code", "message", "field"}}` with a 4xx status, or a 500 that reveals nothing.
 
+use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use domain::field::FieldError;
 use protocol::{ErrorBody, ErrorDetail};
 
@@ -56,7 +56,10 @@ pub enum ApiError {
     NoticeAlreadyGiven { received_on: chrono::NaiveDate },
     /// NUM-4: the Number follows its Licence's term; possible from `from`.
     #[error("number cannot be released before {from}")]
-    ReleaseTooEarly { from: chrono::NaiveDate, notice_needed: bool },
+    ReleaseTooEarly {
+        from: chrono::NaiveDate,
+        notice_needed: bool,
+    },
     /// PAY-2: removing the Company's last valid payment method once it has ordered.
     #[error("the last valid payment method cannot be removed")]
     LastValidPaymentMethod,
@@ -235,7 +238,11 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %self, "request failed");
         }
         let body = ErrorBody {
-            error: ErrorDetail { code: code.into(), message, field: field.map(Into::into) },
+            error: ErrorDetail {
+                code: code.into(),
+                message,
+                field: field.map(Into::into),
+            },
         };
         (status, Json(body)).into_response()
     }

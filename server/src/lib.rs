@@ -38,7 +38,10 @@ pub enum StartError {
     #[error("cannot read the built app in {dir}: {source}")]
     Assets { dir: String, source: std::io::Error },
     #[error("cannot listen on {address}: {source}")]
-    Bind { address: String, source: std::io::Error },
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -46,13 +49,20 @@ pub enum StartError {
 /// Connects, migrates and loads the app: everything but listening.
 pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let db = Database::connect(&config.database_url()).await?;
-    let assets = Assets::load(&config.dist_dir)
-        .map_err(|source| StartError::Assets { dir: config.dist_dir.display().to_string(), source })?;
+    let assets = Assets::load(&config.dist_dir).map_err(|source| StartError::Assets {
+        dir: config.dist_dir.display().to_string(),
+        source,
+    })?;
     let clock = match config.today {
         Some(today) => Clock::starting_on(today),
         None => Clock::system(),
     };
-    Ok(AppState { db, clock, assets: Arc::new(assets), secure_cookies: config.secure_cookies })
+    Ok(AppState {
+        db,
+        clock,
+        assets: Arc::new(assets),
+        secure_cookies: config.secure_cookies,
+    })
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -60,32 +70,54 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let state = prepare(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
-        .map_err(|source| StartError::Bind { address: config.bind.to_string(), source })?;
+        .map_err(|source| StartError::Bind {
+            address: config.bind.to_string(),
+            source,
+        })?;
     tracing::info!(
         database = state.db.backend.name(),
         today = %state.clock.today(),
         files = state.assets.len(),
         "serving the console"
     );
-    println!("The Management Console is running at http://{}", config.bind);
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await.map_err(StartError::Serve)
+    println!(
+        "The Management Console is running at http://{}",
+        config.bind
+    );
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
 }
 
 /// `server verify-proof`: prints whether the proof log is intact; `Ok(false)` when it is not.
 pub async fn verify_proof(config: &Config) -> Result<bool, StartError> {
-    use crate::store::audit::{verify, Verification};
+    use crate::store::audit::{Verification, verify};
     let db = Database::connect(&config.database_url()).await?;
-    let verification = verify(&db).await.map_err(|error| StartError::Database(ConnectError::Connect(error)))?;
+    let verification = verify(&db)
+        .await
+        .map_err(|error| StartError::Database(ConnectError::Connect(error)))?;
     match verification {
         Verification::Intact { entries } => {
             println!("The proof log is intact: {entries} entries checked.");
             Ok(true)
         }
-        Verification::Broken { id, company_id, seq, reason } => {
-            println!("The proof log was tampered with: entry {seq} of company {company_id} (row {id}): {reason}.");
+        Verification::Broken {
+            id,
+            company_id,
+            seq,
+            reason,
+        } => {
+            println!(
+                "The proof log was tampered with: entry {seq} of company {company_id} (row {id}): {reason}."
+            );
             Ok(false)
         }
-        Verification::Truncated { company_id, last_seq, numbered } => {
+        Verification::Truncated {
+            company_id,
+            last_seq,
+            numbered,
+        } => {
             println!(
                 "The proof log was tampered with: company {company_id}'s entries stop at {last_seq} but {numbered} were recorded."
             );
@@ -100,7 +132,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

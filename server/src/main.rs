@@ -7,7 +7,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
-    tracing_subscriber::fmt().with_env_filter(EnvFilter::new(&config.log)).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::new(&config.log))
+        .init();
     let outcome = match config.command {
         Some(Command::VerifyProof) => server::verify_proof(&config).await,
         None => server::run(config).await.map(|()| true),

@@ -17,7 +17,9 @@ async fn fill_signup(browser: &Browser, email: &str) {
     browser.fill("Last name", "Martin").await;
     browser.fill("Email", email).await;
     browser.fill("Password", PASSWORD).await;
-    browser.tick("I accept the General Terms and Conditions of Sale").await;
+    browser
+        .tick("I accept the General Terms and Conditions of Sale")
+        .await;
 }
 
 async fn log_in(browser: &Browser, email: &str, password: &str) {
@@ -39,13 +41,26 @@ async fn a_visitor_signs_up_logs_out_and_logs_back_in() {
 
     // The browser checks every field before sending anything.
     browser.click("Create the Company Account").await;
-    assert_eq!(browser.message_for("Legal name").await, "This field is required.");
-    assert_eq!(browser.message_for("Email").await, "This field is required.");
+    assert_eq!(
+        browser.message_for("Legal name").await,
+        "This field is required."
+    );
+    assert_eq!(
+        browser.message_for("Email").await,
+        "This field is required."
+    );
     fill_signup(&browser, EMAIL).await;
     browser.fill("SIREN", "732 829 321").await;
-    assert_eq!(browser.message_for("SIREN").await, "This is not a valid SIREN: check the digits.");
+    assert_eq!(
+        browser.message_for("SIREN").await,
+        "This is not a valid SIREN: check the digits."
+    );
     browser.click("Create the Company Account").await;
-    assert_eq!(console.companies().await, 0, "an invalid form must not reach the server");
+    assert_eq!(
+        console.companies().await,
+        0,
+        "an invalid form must not reach the server"
+    );
 
     // Corrected, the form creates the account and lands on the dashboard.
     browser.fill("SIREN", "732 829 320").await;

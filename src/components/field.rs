@@ -20,12 +20,20 @@ impl Default for FormErrors {
 
 impl FormErrors {
     pub fn new() -> Self {
-        Self { fields: RwSignal::new(Vec::new()), form: RwSignal::new(None) }
+        Self {
+            fields: RwSignal::new(Vec::new()),
+            form: RwSignal::new(None),
+        }
     }
 
     /// The message for `field`, if it has one (reactive).
     pub fn of(&self, field: &str) -> Option<String> {
-        self.fields.with(|errors| errors.iter().find(|(name, _)| name == field).map(|(_, message)| message.clone()))
+        self.fields.with(|errors| {
+            errors
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, message)| message.clone())
+        })
     }
 
     pub fn form_message(&self) -> Option<String> {
@@ -35,7 +43,12 @@ impl FormErrors {
     /// Replaces the messages with the domain's validation result.
     pub fn show_validation(&self, errors: &[FieldError]) {
         self.form.set(None);
-        self.fields.set(errors.iter().map(|error| (error.field.to_owned(), error.to_string())).collect());
+        self.fields.set(
+            errors
+                .iter()
+                .map(|error| (error.field.to_owned(), error.to_string()))
+                .collect(),
+        );
     }
 
     /// Shows a server refusal next to its field, or above the form when it concerns no field.
@@ -93,7 +106,12 @@ pub fn TextField(
 
 /// A labelled checkbox with its error message below it.
 #[component]
-pub fn Checkbox(name: &'static str, checked: RwSignal<bool>, errors: FormErrors, children: Children) -> impl IntoView {
+pub fn Checkbox(
+    name: &'static str,
+    checked: RwSignal<bool>,
+    errors: FormErrors,
+    children: Children,
+) -> impl IntoView {
     let message_id = format!("{name}-error");
     view! {
         <div class="field checkbox" class:invalid=move || errors.of(name).is_some()>
@@ -107,5 +125,9 @@ pub fn Checkbox(name: &'static str, checked: RwSignal<bool>, errors: FormErrors,
 /// The form-level message (a refusal that concerns no single field).
 #[component]
 pub fn FormAlert(errors: FormErrors) -> impl IntoView {
-    move || errors.form_message().map(|message| view! { <p class="alert" role="alert">{message}</p> })
+    move || {
+        errors
+            .form_message()
+            .map(|message| view! { <p class="alert" role="alert">{message}</p> })
+    }
 }

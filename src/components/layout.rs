@@ -2,12 +2,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_navigate;
 use protocol::Me;
 
 use crate::api;
-use crate::session::{use_session, Session};
+use crate::session::{Session, use_session};
 
 /// The top bar: the product's name and, when signed in, the Company and a log-out button.
 #[component]
@@ -50,7 +50,8 @@ where
     V: IntoView + 'static,
 {
     let session = use_session();
-    move || match session.get() {
+    move || {
+        match session.get() {
         Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
         Session::SignedIn(me) if me.user.is_manager => page(me).into_view().into_any(),
         Session::SignedIn(_) => {
@@ -58,6 +59,7 @@ where
                 .into_any()
         }
         Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+    }
     }
 }
 

@@ -7,7 +7,7 @@ use protocol::Me;
 
 use crate::api;
 use crate::components::{FormAlert, FormErrors, TextField};
-use crate::session::{use_session, Session};
+use crate::session::{Session, use_session};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -31,7 +31,10 @@ pub fn LoginForm(on_success: Callback<Me>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = FormErrors::new();
-    let form = move || protocol::LoginForm { email: email.get(), password: password.get() };
+    let form = move || protocol::LoginForm {
+        email: email.get(),
+        password: password.get(),
+    };
 
     let send = Action::new_local(|form: &protocol::LoginForm| {
         let form = form.clone();

@@ -8,7 +8,7 @@ use protocol::{Gtcs, Me};
 
 use crate::api;
 use crate::components::{Checkbox, FormAlert, FormErrors, TextField};
-use crate::session::{use_session, Session};
+use crate::session::{Session, use_session};
 
 #[component]
 pub fn SignupPage() -> impl IntoView {

@@ -1,14 +1,14 @@
 //! Sign-up, log-in, log-out and who is signed in.
 
+use axum::Json;
 use axum::extract::{FromRequest, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use domain::signup::{validate_login, validate_signup};
 use protocol::{LoginForm, Me, SignupForm};
 
 use super::GTCS_VERSION;
-use crate::auth::{cookie, password, SignedIn};
+use crate::auth::{SignedIn, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::accounts::{self, SignupError};
@@ -20,7 +20,10 @@ use crate::store::sessions;
 pub struct Body<T>(pub T);
 
 /// `POST /api/signup`: creates the Company Account and its first Manager, and signs them in.
-pub async fn signup(State(state): State<AppState>, Body(form): Body<SignupForm>) -> Result<impl IntoResponse, ApiError> {
+pub async fn signup(
+    State(state): State<AppState>,
+    Body(form): Body<SignupForm>,
+) -> Result<impl IntoResponse, ApiError> {
     let signup = validate_signup(&form, GTCS_VERSION)?;
     let hash = password::hash(signup.password.clone()).await?;
     let user_id = accounts::create_company(&state.db, &signup, &hash, state.clock.now())
@@ -35,7 +38,10 @@ pub async fn signup(State(state): State<AppState>, Body(form): Body<SignupForm>)
 }
 
 /// `POST /api/session`: logs in. A wrong email and a wrong password get the same answer.
-pub async fn login(State(state): State<AppState>, Body(form): Body<LoginForm>) -> Result<impl IntoResponse, ApiError> {
+pub async fn login(
+    State(state): State<AppState>,
+    Body(form): Body<LoginForm>,
+) -> Result<impl IntoResponse, ApiError> {
     let (email, given) = validate_login(&form)?;
     let account = accounts::credentials(&state.db, &email).await?;
     let user_id = account.as_ref().map(|(id, _)| *id);
@@ -52,19 +58,33 @@ async fn open_session(
     user_id: i64,
 ) -> Result<((axum::http::HeaderName, axum::http::HeaderValue), Me), ApiError> {
     let token = sessions::open(&state.db, user_id, state.clock.now()).await?;
-    let me = accounts::me(&state.db, user_id, state.clock.today()).await?.ok_or(ApiError::Unauthenticated)?;
+    let me = accounts::me(&state.db, user_id, state.clock.today())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     Ok((cookie::set(&token, state.secure_cookies), me))
 }
 
 /// `DELETE /api/session`: ends the session on the server and clears the cookie.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<impl IntoResponse, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
     if let Some(token) = cookie::session_token(&headers) {
         sessions::close(&state.db, &token).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [cookie::clear(state.secure_cookies)]))
+    Ok((
+        StatusCode::NO_CONTENT,
+        [cookie::clear(state.secure_cookies)],
+    ))
 }
 
 /// `GET /api/me`: the signed-in user and their Company.
-pub async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<Json<Me>, ApiError> {
-    accounts::me(&state.db, user.user_id, state.clock.today()).await?.map(Json).ok_or(ApiError::Unauthenticated)
+pub async fn me(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<Me>, ApiError> {
+    accounts::me(&state.db, user.user_id, state.clock.today())
+        .await?
+        .map(Json)
+        .ok_or(ApiError::Unauthenticated)
 }

@@ -2,8 +2,8 @@
 //! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
 
 mod accounts;
-mod catalogue;
 mod activity;
+mod catalogue;
 mod company;
 mod dashboard;
 mod licences;
@@ -12,8 +12,8 @@ mod orders;
 mod system;
 mod users;
 
-use axum::routing::{get, post};
 use axum::Router;
+use axum::routing::{get, post};
 
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -1,7 +1,7 @@
 //! Health and the facts the app needs before anyone signs in.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use protocol::{Gtcs, Health};
 
 use super::{GTCS_URL, GTCS_VERSION};
@@ -20,5 +20,8 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 
 /// `GET /api/gtcs`: the version in force (ACCEPT-1).
 pub async fn gtcs() -> Json<Gtcs> {
-    Json(Gtcs { version: GTCS_VERSION.into(), url: GTCS_URL.into() })
+    Json(Gtcs {
+        version: GTCS_VERSION.into(),
+        url: GTCS_URL.into(),
+    })
 }

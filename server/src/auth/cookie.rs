@@ -22,7 +22,10 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 fn header(value: String) -> (axum::http::HeaderName, HeaderValue) {
-    (SET_COOKIE, HeaderValue::from_str(&value).expect("cookie values are ASCII"))
+    (
+        SET_COOKIE,
+        HeaderValue::from_str(&value).expect("cookie values are ASCII"),
+    )
 }
 
 /// `Set-Cookie` that stores `token` in the browser.
@@ -37,5 +40,7 @@ pub fn set(token: &str, secure: bool) -> (axum::http::HeaderName, HeaderValue) {
 /// `Set-Cookie` that removes the session cookie.
 pub fn clear(secure: bool) -> (axum::http::HeaderName, HeaderValue) {
     let secure = if secure { "; Secure" } else { "" };
-    header(format!("{NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"))
+    header(format!(
+        "{NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"
+    ))
 }

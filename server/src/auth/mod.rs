@@ -35,6 +35,10 @@ impl FromRequestParts<AppState> for Manager {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
-        if user.is_manager { Ok(Manager(user)) } else { Err(ApiError::Forbidden) }
+        if user.is_manager {
+            Ok(Manager(user))
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 }

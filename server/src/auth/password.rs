@@ -3,9 +3,9 @@
 
 use std::sync::LazyLock;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 
 use crate::error::ApiError;
 
@@ -25,7 +25,10 @@ pub async fn hash(password: String) -> Result<String, ApiError> {
 /// email takes as long as a wrong password and the answer reveals nothing.
 static DECOY: LazyLock<String> = LazyLock::new(|| {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(b"decoy password", &salt).map(|hash| hash.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(b"decoy password", &salt)
+        .map(|hash| hash.to_string())
+        .unwrap_or_default()
 });
 
 /// Checks `password` against `stored` (or against the decoy when there is no account).
@@ -34,7 +37,11 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DECOY.clone());
         let matches = PasswordHash::new(&stored)
-            .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+            .map(|hash| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &hash)
+                    .is_ok()
+            })
             .unwrap_or(false);
         exists && matches
     })

@@ -7,7 +7,7 @@ use protocol::{CompanySummary, Me, UserSummary};
 use sqlx::Row;
 
 use super::{audit, stamp};
-use crate::db::{is_unique_violation, Database};
+use crate::db::{Database, is_unique_violation};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignupError {
@@ -75,13 +75,19 @@ pub async fn create_company(
 
 /// The user id and password hash of the account with this email, if it can log in (it has a
 /// password and is not deactivated).
-pub async fn credentials(db: &Database, email: &Email) -> Result<Option<(i64, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash FROM users
-         WHERE email = $1 AND password_hash IS NOT NULL AND status = 'active'")
-        .bind(email.as_str())
-        .fetch_optional(&db.pool)
-        .await?;
-    row.map(|row| Ok((row.try_get("id")?, row.try_get("password_hash")?))).transpose()
+pub async fn credentials(
+    db: &Database,
+    email: &Email,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, password_hash FROM users
+         WHERE email = $1 AND password_hash IS NOT NULL AND status = 'active'",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|row| Ok((row.try_get("id")?, row.try_get("password_hash")?)))
+        .transpose()
 }
 
 /// The signed-in user and their Company, as of `today`.

@@ -29,8 +29,20 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(company_id: i64, actor_user_id: Option<i64>, action: &'static str, subject: impl Into<String>) -> Self {
-        Change { company_id, actor_user_id, action, subject: subject.into(), before: None, after: None }
+    pub fn new(
+        company_id: i64,
+        actor_user_id: Option<i64>,
+        action: &'static str,
+        subject: impl Into<String>,
+    ) -> Self {
+        Change {
+            company_id,
+            actor_user_id,
+            action,
+            subject: subject.into(),
+            before: None,
+            after: None,
+        }
     }
 
     pub fn before(mut self, value: &impl Serialize) -> Self {
@@ -68,7 +80,10 @@ impl Entry {
             self.company_id.to_string().as_str(),
             &self.seq.to_string(),
             &self.at,
-            &self.actor_user_id.map(|id| id.to_string()).unwrap_or_default(),
+            &self
+                .actor_user_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             &self.action,
             &self.subject,
             self.before_json.as_deref().unwrap_or("null"),
@@ -109,11 +124,17 @@ macro_rules! columns {
 /// Appends `change` to its Company's chain, inside the caller's transaction (so the change and
 /// its record are saved together or not at all). Bumping the Company's counter first locks its
 /// row, so concurrent writers of one Company queue up and the chain never forks.
-pub async fn record(connection: &mut AnyConnection, change: Change, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    let seq: i64 = sqlx::query_scalar("UPDATE companies SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq")
-        .bind(change.company_id)
-        .fetch_one(&mut *connection)
-        .await?;
+pub async fn record(
+    connection: &mut AnyConnection,
+    change: Change,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let seq: i64 = sqlx::query_scalar(
+        "UPDATE companies SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq",
+    )
+    .bind(change.company_id)
+    .fetch_one(&mut *connection)
+    .await?;
     let prev_hash: String = if seq == 1 {
         GENESIS.to_owned()
     } else {
@@ -157,7 +178,12 @@ pub async fn record(connection: &mut AnyConnection, change: Change, at: DateTime
 }
 
 /// A page of one Company's log, newest first: entries with `seq` below `before` (all when `None`).
-pub async fn page(db: &Database, company_id: i64, before: Option<i64>, limit: i64) -> Result<Vec<Entry>, sqlx::Error> {
+pub async fn page(
+    db: &Database,
+    company_id: i64,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Entry>, sqlx::Error> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         columns!(),
@@ -177,9 +203,18 @@ pub enum Verification {
     /// Every chain holds: `entries` entries checked.
     Intact { entries: u64 },
     /// The first entry that does not fit its chain, and why.
-    Broken { id: i64, company_id: i64, seq: i64, reason: Break },
+    Broken {
+        id: i64,
+        company_id: i64,
+        seq: i64,
+        reason: Break,
+    },
     /// A Company's chain stops before the last entry it numbered: entries were removed.
-    Truncated { company_id: i64, last_seq: i64, numbered: i64 },
+    Truncated {
+        company_id: i64,
+        last_seq: i64,
+        numbered: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -194,9 +229,13 @@ pub enum Break {
 
 /// Walks every Company's chain in order and reports the first entry that was tampered with.
 pub async fn verify(db: &Database) -> Result<Verification, sqlx::Error> {
-    let rows = sqlx::query(concat!("SELECT ", columns!(), " FROM audit_log ORDER BY company_id, seq"))
-        .fetch_all(&db.pool)
-        .await?;
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        columns!(),
+        " FROM audit_log ORDER BY company_id, seq"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
     let mut previous: Option<Entry> = None;
     let mut checked = 0;
     for row in &rows {
@@ -205,7 +244,12 @@ pub async fn verify(db: &Database) -> Result<Verification, sqlx::Error> {
             Some(last) if last.company_id == entry.company_id => (last.seq + 1, last.hash.as_str()),
             _ => (1, GENESIS),
         };
-        let broken = |reason| Verification::Broken { id: entry.id, company_id: entry.company_id, seq: entry.seq, reason };
+        let broken = |reason| Verification::Broken {
+            id: entry.id,
+            company_id: entry.company_id,
+            seq: entry.seq,
+            reason,
+        };
         if entry.seq != expected_seq {
             return Ok(broken(Break::OutOfSequence));
         }
@@ -218,17 +262,24 @@ pub async fn verify(db: &Database) -> Result<Verification, sqlx::Error> {
         checked += 1;
         previous = Some(entry);
     }
-    let numbered = sqlx::query("SELECT id, audit_seq FROM companies WHERE audit_seq > 0 ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
+    let numbered =
+        sqlx::query("SELECT id, audit_seq FROM companies WHERE audit_seq > 0 ORDER BY id")
+            .fetch_all(&db.pool)
+            .await?;
     for row in &numbered {
         let (company_id, numbered): (i64, i64) = (row.try_get("id")?, row.try_get("audit_seq")?);
-        let last_seq = sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE company_id = $1")
-            .bind(company_id)
-            .fetch_one(&db.pool)
-            .await?;
+        let last_seq = sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE company_id = $1",
+        )
+        .bind(company_id)
+        .fetch_one(&db.pool)
+        .await?;
         if last_seq != numbered {
-            return Ok(Verification::Truncated { company_id, last_seq, numbered });
+            return Ok(Verification::Truncated {
+                company_id,
+                last_seq,
+                numbered,
+            });
         }
     }
     Ok(Verification::Intact { entries: checked })

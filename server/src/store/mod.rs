@@ -4,11 +4,11 @@ pub mod accounts;
 pub mod activity;
 pub mod audit;
 pub mod catalogue;
+pub mod company;
 pub mod dashboard;
 pub mod licences;
 pub mod numbers;
 pub mod orders;
-pub mod company;
 pub mod sessions;
 pub mod users;
 

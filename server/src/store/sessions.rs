@@ -40,7 +40,11 @@ pub async fn open(db: &Database, user_id: i64, now: DateTime<Utc>) -> Result<Str
 }
 
 /// The user of the session with this token, if it exists and has not expired.
-pub async fn find(db: &Database, token: &str, now: DateTime<Utc>) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn find(
+    db: &Database,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionUser>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.company_id, u.role FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1 AND s.expires_at > $2",

@@ -35,7 +35,10 @@ pub struct Console {
 impl Console {
     pub async fn start() -> Console {
         let data = tempfile::tempdir().expect("a temporary folder");
-        let database = format!("sqlite://{}?mode=rwc", data.path().join("console.db").display());
+        let database = format!(
+            "sqlite://{}?mode=rwc",
+            data.path().join("console.db").display()
+        );
         let dist = dist_dir();
         let config = Config::parse_from([
             "server",
@@ -47,11 +50,17 @@ impl Console {
             dist.to_str().expect("a UTF-8 path"),
         ]);
         let state = server::prepare(&config).await.expect("the server starts");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
         let url = format!("http://{}", listener.local_addr().expect("a bound address"));
         let app = server::app(state.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Console { url, state, _data: data }
+        Console {
+            url,
+            state,
+            _data: data,
+        }
     }
 
     /// How many Company Accounts the database holds.
@@ -64,7 +73,10 @@ impl Console {
 }
 
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port()
 }
 
 /// Headless Chromium, as root on a machine without network, with a fresh profile.
@@ -86,7 +98,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|error| panic!("cannot run {chromedriver} ({error}): `make test` installs it"));
+            .unwrap_or_else(|error| {
+                panic!("cannot run {chromedriver} ({error}): `make test` installs it")
+            });
         let profile = tempfile::tempdir().expect("a temporary folder");
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
@@ -105,17 +119,23 @@ impl Browser {
         };
         let started = Instant::now();
         let client = loop {
-            let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                .capabilities(capabilities.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await;
+            let attempt =
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(capabilities.clone())
+                    .connect(&format!("http://127.0.0.1:{port}"))
+                    .await;
             match attempt {
                 Ok(client) => break client,
                 Err(error) if started.elapsed() > WAIT => panic!("Chromium did not start: {error}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         };
-        Browser { client, base: base.to_owned(), driver, _profile: profile }
+        Browser {
+            client,
+            base: base.to_owned(),
+            driver,
+            _profile: profile,
+        }
     }
 
     pub async fn close(mut self) {
@@ -125,15 +145,29 @@ impl Browser {
     }
 
     pub async fn goto(&self, path: &str) {
-        self.client.goto(&format!("{}{path}", self.base)).await.expect("navigating");
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigating");
     }
 
     pub async fn path(&self) -> String {
-        self.client.current_url().await.expect("the current URL").path().to_owned()
+        self.client
+            .current_url()
+            .await
+            .expect("the current URL")
+            .path()
+            .to_owned()
     }
 
     async fn find(&self, xpath: &str, what: &str) -> Element {
-        match self.client.wait().at_most(WAIT).for_element(Locator::XPath(xpath)).await {
+        match self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::XPath(xpath))
+            .await
+        {
             Ok(element) => element,
             Err(error) => panic!("{what} never appeared on {} ({error})", self.path().await),
         }
@@ -141,9 +175,22 @@ impl Browser {
 
     /// The form control a person would find by reading `label`.
     pub async fn field(&self, label: &str) -> Element {
-        let label_element = self.find(&format!("//label[normalize-space(.)={}]", quote(label)), label).await;
-        let id = label_element.attr("for").await.expect("reading for=").expect("the label names its field");
-        self.find(&format!("//*[@id={}]", quote(&id)), &format!("the field of {label}")).await
+        let label_element = self
+            .find(
+                &format!("//label[normalize-space(.)={}]", quote(label)),
+                label,
+            )
+            .await;
+        let id = label_element
+            .attr("for")
+            .await
+            .expect("reading for=")
+            .expect("the label names its field");
+        self.find(
+            &format!("//*[@id={}]", quote(&id)),
+            &format!("the field of {label}"),
+        )
+        .await
     }
 
     pub async fn fill(&self, label: &str, value: &str) {
@@ -153,34 +200,70 @@ impl Browser {
     }
 
     pub async fn choose(&self, label: &str, option: &str) {
-        self.field(label).await.select_by_label(option).await.expect("choosing an option");
+        self.field(label)
+            .await
+            .select_by_label(option)
+            .await
+            .expect("choosing an option");
     }
 
     /// Ticks the checkbox whose label starts with `label`.
     pub async fn tick(&self, label: &str) {
         let xpath = format!("//label[starts-with(normalize-space(.), {})]", quote(label));
-        self.find(&xpath, label).await.click().await.expect("ticking a box");
+        self.find(&xpath, label)
+            .await
+            .click()
+            .await
+            .expect("ticking a box");
     }
 
     pub async fn click(&self, text: &str) {
-        let xpath = format!("//*[(self::button or self::a) and normalize-space(.)={}]", quote(text));
-        self.find(&xpath, text).await.click().await.expect("clicking");
+        let xpath = format!(
+            "//*[(self::button or self::a) and normalize-space(.)={}]",
+            quote(text)
+        );
+        self.find(&xpath, text)
+            .await
+            .click()
+            .await
+            .expect("clicking");
     }
 
     /// Waits until the page shows `text` somewhere.
     pub async fn sees(&self, text: &str) {
-        self.find(&format!("//body[contains(normalize-space(.), {})]", quote(text)), text).await;
+        self.find(
+            &format!("//body[contains(normalize-space(.), {})]", quote(text)),
+            text,
+        )
+        .await;
     }
 
     /// Waits for the message shown next to the field labelled `label`, and returns it.
     pub async fn message_for(&self, label: &str) -> String {
-        let id = self.field(label).await.attr("id").await.expect("reading id").expect("the field has an id");
-        let xpath = format!("//*[@id={}][normalize-space(.) != '']", quote(&format!("{id}-error")));
-        self.find(&xpath, &format!("a message for {label}")).await.text().await.expect("reading a message")
+        let id = self
+            .field(label)
+            .await
+            .attr("id")
+            .await
+            .expect("reading id")
+            .expect("the field has an id");
+        let xpath = format!(
+            "//*[@id={}][normalize-space(.) != '']",
+            quote(&format!("{id}-error"))
+        );
+        self.find(&xpath, &format!("a message for {label}"))
+            .await
+            .text()
+            .await
+            .expect("reading a message")
     }
 
     pub async fn heading(&self) -> String {
-        self.find("//h1", "a heading").await.text().await.expect("reading the heading")
+        self.find("//h1", "a heading")
+            .await
+            .text()
+            .await
+            .expect("reading the heading")
     }
 }
 
