@@ -491,3 +491,103 @@ pub fn assert_api_error(reply: &Reply, status: StatusCode, code: &str, field: Op
         None => assert!(error["field"].is_null(), "expected no field: {body}"),
     }
 }
+
+// ---- Shared by the isolation walk (and any test that needs them) ----
+
+impl Client {
+    pub async fn put_json(&mut self, path: &str, body: &impl Serialize) -> Reply {
+        let body = serde_json::to_vec(body).unwrap();
+        self.send(
+            Method::PUT,
+            path,
+            &[("content-type", "application/json")],
+            Body::from(body),
+        )
+        .await
+    }
+
+    /// Sends `method` to `path` with `body` as JSON, or with no body at all.
+    pub async fn send_json(&mut self, method: Method, path: &str, body: Option<&Value>) -> Reply {
+        match body {
+            Some(body) => {
+                let body = serde_json::to_vec(body).unwrap();
+                self.send(
+                    method,
+                    path,
+                    &[("content-type", "application/json")],
+                    Body::from(body),
+                )
+                .await
+            }
+            None => self.send(method, path, &[], Body::empty()).await,
+        }
+    }
+}
+
+impl TestApp {
+    /// A client signed in as `user_id`, with a session opened in the store as a log-in would
+    /// (for users who have no password yet).
+    pub async fn client_signed_in_as(&self, user_id: i64) -> Client {
+        let token = server::store::sessions::open(&self.state.db, user_id, self.state.clock.now())
+            .await
+            .unwrap();
+        self.client_with_session(&token)
+    }
+}
+
+/// An Order form for the first `count` available Numbers of `country` with the plan `code`,
+/// monthly, priced as the app prices it: with the domain's code, on the price list the server
+/// sent to `client`.
+pub async fn order_form(
+    client: &mut Client,
+    code: &str,
+    country: &str,
+    count: usize,
+    idempotency_key: &str,
+) -> domain::order::OrderForm {
+    use domain::catalogue::Billing;
+    use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
+    use protocol::catalogue::{AvailableNumber, PriceListView};
+
+    let reply = client.get("/api/console/price-list").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let list: PriceListView = serde_json::from_slice(&reply.body).unwrap();
+    let plan_id = list
+        .price_list
+        .plans
+        .iter()
+        .find(|plan| plan.code == code)
+        .unwrap_or_else(|| panic!("no plan {code} in the price list"))
+        .id;
+    let reply = client
+        .get(&format!(
+            "/api/console/numbers/available?country={country}&limit={count}"
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let found: Vec<AvailableNumber> = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(found.len(), count, "available Numbers of {country}");
+    let lines = [LineRequest {
+        plan_id,
+        quantity: count as u32,
+    }];
+    let quote = quote_order(
+        &list.price_list,
+        Billing::Monthly,
+        &lines,
+        list.on,
+        list.vat,
+    )
+    .unwrap();
+    OrderForm {
+        idempotency_key: idempotency_key.into(),
+        billing: Billing::Monthly,
+        lines: vec![OrderFormLine {
+            plan_id,
+            number_ids: found.iter().map(|number| number.id).collect(),
+        }],
+        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
+        expected_total: quote.total,
+        priced_on: Some(list.on),
+    }
+}
