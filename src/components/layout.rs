@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_navigate;
-use protocol::Me;
 
 use crate::api;
 use crate::session::{Session, use_session};
@@ -42,23 +41,39 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// Who may see the console, derived from the session: pages re-render when this changes, not
+/// when the signed-in person's details do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Loading,
+    Manager,
+    NotManager,
+    SignedOut,
+}
+
 /// Shows `page` to a signed-in Manager; anyone else goes to the log-in page.
 #[component]
 pub fn RequireManager<F, V>(page: F) -> impl IntoView
 where
-    F: Fn(Me) -> V + Send + Sync + 'static,
+    F: Fn() -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let session = use_session();
+    let access = Memo::new(move |_| match session.get() {
+        Session::Loading => Access::Loading,
+        Session::SignedIn(me) if me.user.is_manager => Access::Manager,
+        Session::SignedIn(_) => Access::NotManager,
+        Session::SignedOut => Access::SignedOut,
+    });
     move || {
-        match session.get() {
-        Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
-        Session::SignedIn(me) if me.user.is_manager => page(me).into_view().into_any(),
-        Session::SignedIn(_) => {
-            view! { <p class="alert">"Only Managers of the Company Account can use the Management Console."</p> }
-                .into_any()
+        match access.get() {
+        Access::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Access::Manager => page().into_view().into_any(),
+        Access::NotManager => view! {
+            <p class="alert">"Only Managers of the Company Account can use the Management Console."</p>
         }
-        Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+        .into_any(),
+        Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
     }
     }
 }
@@ -78,7 +93,7 @@ pub fn ConsoleLayout() -> impl IntoView {
         ("/console/activity", "Activity"),
     ];
     view! {
-        <RequireManager page=|_me: Me| {
+        <RequireManager page=|| {
             view! {
                 <div class="console">
                     <nav class="sections" aria-label="Console sections">

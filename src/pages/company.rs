@@ -59,11 +59,10 @@ pub fn CompanyPage() -> impl IntoView {
     }
 }
 
-/// Updates the signed-in person's view of their Company after its details changed. Untracked on
-/// purpose: notifying would re-render the whole console frame (and this page with it); pages
-/// mounted later read the new value.
+/// Updates the signed-in person's view of their Company after its details changed (the console
+/// frame re-renders only when access changes, so this page stays as it is).
 fn refresh_session(session: RwSignal<Session>, details: &CompanyForm) {
-    session.update_untracked(|session| {
+    session.update(|session| {
         if let Session::SignedIn(Me { company, .. }) = session {
             company.legal_name = details.legal_name.clone();
             company.registration_number = details.registration_number.clone();
