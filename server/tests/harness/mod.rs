@@ -14,9 +14,12 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use server::config::Config;
 use server::state::AppState;
 
-/// The built app, made by `trunk build --release` (which `make test` runs first).
+/// The built app, made by `trunk build --release` (which `make test` runs first); another
+/// build can be named with `CONSOLE_DIST_DIR` (e.g. one made with `trunk build --dist …`).
 pub fn dist_dir() -> PathBuf {
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    let dist = std::env::var_os("CONSOLE_DIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
     assert!(
         dist.join("index.html").is_file(),
         "no built app in {}: run `make test` (or `trunk build --release`) first",
