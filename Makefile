@@ -32,6 +32,7 @@ bench: browser-tools app
 	cargo bench -p domain --bench quote_wasm --target wasm32-unknown-unknown
 	cargo bench -p server --bench first_load
 	cargo bench -p server --bench users_list
+	cargo bench -p server --bench quote
 
 app:
 	trunk build --release
