@@ -90,23 +90,7 @@ async fn main() {
 
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    browser.goto("/signup").await;
-    let signup = r#"
-        const done = arguments[arguments.length - 1];
-        const version = (await (await fetch('/api/gtcs')).json()).version;
-        const response = await fetch('/api/signup', {
-            method: 'POST', headers: {'content-type': 'application/json'},
-            body: JSON.stringify({legal_name: 'Bench SAS', registration_number: '732829320',
-                billing_country: 'FR', first_name: 'Anne', last_name: 'Martin',
-                email: 'bench@example.fr', password: 'a long enough password',
-                accepted_gtcs_version: version})});
-        done(response.status);"#;
-    let status = browser
-        .client
-        .execute_async(signup, vec![])
-        .await
-        .expect("signing up");
-    assert_eq!(status.as_u64(), Some(201), "signing up for the measurement");
+    browser.sign_up_company("Bench SAS", "bench@example.fr").await;
 
     let mut timings = Vec::with_capacity(LOADS);
     for _ in 0..LOADS {

@@ -9,23 +9,9 @@ use harness::{Browser, Console};
 
 /// Signs a Company up from inside the browser (the session cookie lands in the browser).
 async fn signed_up_manager(browser: &Browser) {
-    browser.goto("/login").await;
-    let signup = r#"
-        const done = arguments[arguments.length - 1];
-        const version = (await (await fetch('/api/gtcs')).json()).version;
-        const response = await fetch('/api/signup', {
-            method: 'POST', headers: {'content-type': 'application/json'},
-            body: JSON.stringify({legal_name: 'Martin & Fils SAS', registration_number: '732829320',
-                billing_country: 'FR', first_name: 'Anne', last_name: 'Martin',
-                email: 'anne@martin.fr', password: 'correct horse battery',
-                accepted_gtcs_version: version})});
-        done(response.status);"#;
-    let status = browser
-        .client
-        .execute_async(signup, vec![])
-        .await
-        .expect("signing up");
-    assert_eq!(status.as_u64(), Some(201));
+    browser
+        .sign_up_company("Martin & Fils SAS", "anne@martin.fr")
+        .await;
 }
 
 /// The texts of the table's rows, as shown.

@@ -147,6 +147,27 @@ impl Browser {
         let _ = self.driver.wait();
     }
 
+    /// Signs a Company up through the API from inside the page, so the session cookie lands in
+    /// this browser (the sign-up form itself has its own tests). Opens `/login` first.
+    pub async fn sign_up_company(&self, legal_name: &str, email: &str) {
+        self.goto("/login").await;
+        let script = r#"
+            const [legalName, email, done] = arguments;
+            const version = (await (await fetch('/api/gtcs')).json()).version;
+            const response = await fetch('/api/signup', {
+                method: 'POST', headers: {'content-type': 'application/json'},
+                body: JSON.stringify({legal_name: legalName, registration_number: '732829320',
+                    billing_country: 'FR', first_name: 'Anne', last_name: 'Martin',
+                    email, password: 'correct horse battery', accepted_gtcs_version: version})});
+            done(response.status);"#;
+        let status = self
+            .client
+            .execute_async(script, vec![legal_name.into(), email.into()])
+            .await
+            .expect("signing up");
+        assert_eq!(status.as_u64(), Some(201), "signing up {email}");
+    }
+
     pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
