@@ -9,6 +9,7 @@ pub use domain::signup::{LoginForm, SignupForm};
 pub mod catalogue;
 pub mod company;
 pub mod dashboard;
+pub mod invoices;
 pub mod licences;
 pub mod numbers;
 pub mod orders;

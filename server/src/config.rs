@@ -43,6 +43,11 @@ pub struct Config {
     /// Mark the session cookie `Secure` (set this when the console is served over https).
     #[arg(long, env = "CONSOLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+
+    /// A demo or test server: enables `POST /api/admin/clock/advance {"days": N}`, which moves
+    /// the server's date forward and runs the scheduler. Never on a real server.
+    #[arg(long, env = "CONSOLE_DEMO_CLOCK", default_value_t = false)]
+    pub demo_clock: bool,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

@@ -75,6 +75,18 @@ pub enum ApiError {
     /// PRICE-2: the recomputed quote differs from the one accepted; what changed.
     #[error("quote changed: {0}")]
     QuoteChanged(String),
+    /// PAY-1: an invoice is paid once.
+    #[error("invoice already paid")]
+    InvoiceAlreadyPaid,
+    /// PAY-2: paying needs a payment method valid today.
+    #[error("no valid payment method to pay with")]
+    NoPaymentMethodToPay,
+    /// The payment provider refused the payment; its reason (the refusal is recorded).
+    #[error("payment declined: {0}")]
+    PaymentDeclined(String),
+    /// The demo clock moves forward by 1 to this many days.
+    #[error("days out of range (1 to {0})")]
+    DaysOutOfRange(u32),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -221,6 +233,24 @@ impl ApiError {
                 None,
             ),
             ApiError::QuoteChanged(reason) => (StatusCode::CONFLICT, "quote_changed", reason.clone(), None),
+            ApiError::InvoiceAlreadyPaid => {
+                (StatusCode::CONFLICT, "invoice_already_paid", "This invoice is already paid: nothing was charged.".into(), None)
+            }
+            ApiError::NoPaymentMethodToPay => (
+                StatusCode::CONFLICT,
+                "no_payment_method",
+                "Add a valid payment method (a card or a SEPA mandate that has not expired) to the Company Account to pay this invoice.".into(),
+                None,
+            ),
+            ApiError::PaymentDeclined(reason) => {
+                (StatusCode::PAYMENT_REQUIRED, "payment_declined", format!("The payment was refused and the invoice is still due. {reason}"), None)
+            }
+            ApiError::DaysOutOfRange(max) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "days_out_of_range",
+                format!("The clock moves forward by 1 to {max} days at a time."),
+                Some("days"),
+            ),
             ApiError::Database(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

@@ -8,6 +8,8 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod payments;
+pub mod scheduler;
 pub mod state;
 pub mod store;
 
@@ -62,6 +64,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         clock,
         assets: Arc::new(assets),
         secure_cookies: config.secure_cookies,
+        payments: Arc::new(payments::TestProvider),
+        demo_clock: config.demo_clock,
     })
 }
 
@@ -84,6 +88,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "The Management Console is running at http://{}",
         config.bind
     );
+    scheduler::spawn(state.db.clone(), state.clock.clone());
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -18,7 +18,7 @@ on_both_databases!(every_api_route_keeps_companies_apart_and_users_out);
 
 /// Every file of `server/src/api/`, read at compile time: the routes they declare are the ones
 /// the table must cover.
-const API_FILES: [(&str, &str); 11] = [
+const API_FILES: [(&str, &str); 13] = [
     ("mod.rs", include_str!("../src/api/mod.rs")),
     ("accounts.rs", include_str!("../src/api/accounts.rs")),
     ("activity.rs", include_str!("../src/api/activity.rs")),
@@ -30,6 +30,8 @@ const API_FILES: [(&str, &str); 11] = [
     ("orders.rs", include_str!("../src/api/orders.rs")),
     ("system.rs", include_str!("../src/api/system.rs")),
     ("users.rs", include_str!("../src/api/users.rs")),
+    ("invoices.rs", include_str!("../src/api/invoices.rs")),
+    ("clock.rs", include_str!("../src/api/clock.rs")),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -242,6 +244,7 @@ struct World {
     b_order: i64,
     b_licence: i64,
     b_number: i64,
+    b_invoice: i64,
     /// A's Order, under the very idempotency key B already used.
     a_order_with_bs_key: Value,
     /// A valid Order form of A's that names B's Numbers.
@@ -462,6 +465,23 @@ fn table(world: &World) -> Vec<Case> {
             world.b_licence,
             None,
         ),
+        // Invoices and payments (PAY-1, PAY-2); the demo clock is off on this server.
+        own(M::GET, "/console/invoices", "", None, StatusCode::OK),
+        foreign(M::GET, "/console/invoices/{id}", world.b_invoice, None),
+        foreign(
+            M::POST,
+            "/console/invoices/{id}/payments",
+            world.b_invoice,
+            None,
+        ),
+        public(
+            M::POST,
+            "/admin/clock/advance",
+            "/admin/clock/advance",
+            Some(json!({"days": 1})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
         // Numbers (NUM-1, NUM-2, NUM-4).
         own(M::GET, "/console/numbers", "", None, StatusCode::OK),
         own(
@@ -556,12 +576,13 @@ fn leaked<'a>(reply: &Reply, secrets: &'a [String]) -> Option<&'a String> {
 }
 
 /// What B's Manager sees of B: it must read the same after the walk.
-const B_VIEWS: [&str; 8] = [
+const B_VIEWS: [&str; 9] = [
     "/api/console/users",
     "/api/console/company",
     "/api/console/numbers",
     "/api/console/licences",
     "/api/console/orders",
+    "/api/console/invoices",
     "/api/console/activity",
     "/api/console/outbox",
     "/api/console/dashboard",
@@ -573,6 +594,7 @@ async fn snapshot(client: &mut Client, world: &World) -> Vec<Value> {
         format!("/api/console/users/{}", world.b_user),
         format!("/api/console/orders/{}", world.b_order),
         format!("/api/console/licences/{}", world.b_licence),
+        format!("/api/console/invoices/{}", world.b_invoice),
     ];
     for path in B_VIEWS
         .iter()
@@ -695,6 +717,10 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     let order = place_order(&mut b_manager_client, &form).await;
     let b_order = order["id"].as_i64().unwrap();
     let b_licence = order["licence"]["id"].as_i64().unwrap();
+    let reply = b_manager_client.get("/api/console/invoices").await;
+    let b_invoice = ok_json(&reply, StatusCode::OK, "B's invoices")[0]["id"]
+        .as_i64()
+        .unwrap();
     let b_numbers = number_ids(&mut b_manager_client).await;
     assert_eq!(b_numbers.len(), 2);
     let b_number = b_numbers[0];
@@ -720,6 +746,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         b_order,
         b_licence,
         b_number,
+        b_invoice,
         a_order_with_bs_key: serde_json::to_value(a_order_with_bs_key).unwrap(),
         a_order_of_bs_numbers: serde_json::to_value(a_order_of_bs_numbers).unwrap(),
     };

@@ -4,8 +4,10 @@
 mod accounts;
 mod activity;
 mod catalogue;
+mod clock;
 mod company;
 mod dashboard;
+mod invoices;
 mod licences;
 mod numbers;
 mod orders;
@@ -38,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(company::routes())
         .merge(activity::routes())
+        .merge(invoices::routes())
+        .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

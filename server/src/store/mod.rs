@@ -6,9 +6,11 @@ pub mod audit;
 pub mod catalogue;
 pub mod company;
 pub mod dashboard;
+pub mod invoices;
 pub mod licences;
 pub mod numbers;
 pub mod orders;
+pub mod scheduler;
 pub mod sessions;
 pub mod users;
 

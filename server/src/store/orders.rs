@@ -17,7 +17,7 @@ use domain::order::{
 use protocol::orders::{OrderLicence, OrderLineView, OrderSummary, OrderView};
 use sqlx::{AnyConnection, Row};
 
-use super::{audit, catalogue, stamp};
+use super::{audit, catalogue, invoices, stamp};
 use crate::db::{Database, is_unique_violation};
 
 /// Why an Order was not placed. Nothing was written.
@@ -268,6 +268,7 @@ pub async fn place(
     )
     .after(&record);
     audit::record(&mut tx, change, placing.now).await?;
+    invoices::issue_for_order(&mut tx, &placing, order_id, licence_id, &quote).await?;
     tx.commit().await?;
     Ok(Placed {
         order_id,

@@ -198,9 +198,16 @@ pub struct Options {
     backend: Backend,
     today: Option<NaiveDate>,
     secure_cookies: bool,
+    demo_clock: bool,
 }
 
 impl Options {
+    /// A demo server: `POST /api/admin/clock/advance` moves its date forward.
+    pub fn demo_clock(mut self) -> Self {
+        self.demo_clock = true;
+        self
+    }
+
     /// Starts today (Europe/Paris) on `date`.
     pub fn today(mut self, date: NaiveDate) -> Self {
         self.today = Some(date);
@@ -243,6 +250,8 @@ impl Options {
             clock,
             assets: Arc::new(assets),
             secure_cookies: self.secure_cookies,
+            payments: Arc::new(server::payments::TestProvider),
+            demo_clock: self.demo_clock,
         };
         TestApp {
             router: server::app(state.clone()),
@@ -270,6 +279,7 @@ impl TestApp {
             backend,
             today: None,
             secure_cookies: false,
+            demo_clock: false,
         }
     }
 

@@ -1,0 +1,163 @@
+//! Invoices and payments (PAY-1, PAY-3, RENEW-2): `GET /api/console/invoices`,
+//! `GET /api/console/invoices/{id}` and `POST /api/console/invoices/{id}/payments`; the demo
+//! clock `POST /api/admin/clock/advance`.
+
+use chrono::NaiveDate;
+use domain::catalogue::Billing;
+use domain::money::{Money, Percent};
+use serde::{Deserialize, Serialize};
+
+/// What an invoice bills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceKind {
+    /// A new Order.
+    Order,
+    /// A Licence's new period (RENEW-1, RENEW-2).
+    Renewal,
+    /// A Credits top-up.
+    CreditsTopup,
+}
+
+impl InvoiceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Order => "order",
+            InvoiceKind::Renewal => "renewal",
+            InvoiceKind::CreditsTopup => "credits_topup",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "order" => Some(InvoiceKind::Order),
+            "renewal" => Some(InvoiceKind::Renewal),
+            "credits_topup" => Some(InvoiceKind::CreditsTopup),
+            _ => None,
+        }
+    }
+
+    /// How a person reads it: "Order", "Renewal", "Credits top-up".
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceKind::Order => "Order",
+            InvoiceKind::Renewal => "Renewal",
+            InvoiceKind::CreditsTopup => "Credits top-up",
+        }
+    }
+}
+
+/// Where an invoice stands. Payment is due on the day of issue (payment in advance); an unpaid
+/// invoice is overdue from the day after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvoiceStatus {
+    Issued,
+    Paid,
+    Overdue,
+}
+
+impl InvoiceStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceStatus::Issued => "issued",
+            InvoiceStatus::Paid => "paid",
+            InvoiceStatus::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "issued" => Some(InvoiceStatus::Issued),
+            "paid" => Some(InvoiceStatus::Paid),
+            "overdue" => Some(InvoiceStatus::Overdue),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceStatus::Issued => "Due",
+            InvoiceStatus::Paid => "Paid",
+            InvoiceStatus::Overdue => "Overdue",
+        }
+    }
+
+    pub fn is_unpaid(self) -> bool {
+        self != InvoiceStatus::Paid
+    }
+}
+
+/// One invoice in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceSummary {
+    pub id: i64,
+    /// `2026-000042`: year and place in that year's unbroken sequence.
+    pub number: String,
+    pub kind: InvoiceKind,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub status: InvoiceStatus,
+    pub total: Money,
+}
+
+/// One invoice with its lines and its payment attempts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceView {
+    pub id: i64,
+    pub number: String,
+    pub kind: InvoiceKind,
+    pub order_id: Option<i64>,
+    pub licence_id: Option<i64>,
+    /// The period billed (a Licence's period), first and last day.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub billing: Option<Billing>,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub status: InvoiceStatus,
+    pub paid_on: Option<NaiveDate>,
+    pub vat_rate: Percent,
+    pub vat_reason: String,
+    pub lines: Vec<InvoiceLineView>,
+    pub subtotal: Money,
+    pub vat: Money,
+    pub total: Money,
+    pub payments: Vec<PaymentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvoiceLineView {
+    pub description: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    /// Percentage off; 0 on a renewal (RENEW-2).
+    pub discount_pct: Percent,
+    pub net: Money,
+}
+
+/// One attempt to charge an invoice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub id: i64,
+    /// When it was attempted (UTC, RFC 3339).
+    pub attempted_at: String,
+    pub amount: Money,
+    /// The payment method, as the Manager knows it: "Main account (SEPA …1234)".
+    pub method: String,
+    pub succeeded: bool,
+    /// Why the provider refused it, when it did.
+    pub reason: Option<String>,
+}
+
+/// `POST /api/admin/clock/advance` (demo clock only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdvanceClock {
+    pub days: u32,
+}
+
+/// What the demo clock did: the new date and the days the scheduler processed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockAdvanced {
+    pub today: NaiveDate,
+    pub days_processed: Vec<NaiveDate>,
+}

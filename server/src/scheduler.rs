@@ -1,0 +1,84 @@
+//! The daily job on the server's [`Clock`]: renewals (RENEW-1, RENEW-2), Licences ending after a
+//! notice (NOTICE-1), invoices overdue the day after their due date. Each day is processed once,
+//! in its own transaction ([`store::scheduler::process_day`]); after downtime, every missed day
+//! is processed in order, oldest first.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+
+use crate::clock::Clock;
+use crate::db::Database;
+use crate::store::scheduler::{self, DayReport, ScheduleError};
+
+/// How often the background task looks at the date.
+pub const WAKE_EVERY: Duration = Duration::from_secs(60);
+
+/// Processes every day from the one after the last processed day (or, the first time, from the
+/// first contract day) up to the clock's today, in order. Stops at the first day that fails:
+/// that day and the later ones are tried again on the next call.
+pub async fn catch_up(db: &Database, clock: &Clock) -> Result<Vec<DayReport>, ScheduleError> {
+    let today = clock.today();
+    let first = match scheduler::last_processed(db).await? {
+        Some(last) => match last.succ_opt() {
+            Some(next) => next,
+            None => return Ok(Vec::new()),
+        },
+        None => scheduler::first_contract_day(db)
+            .await?
+            .map_or(today, |first| first.min(today)),
+    };
+    let mut reports = Vec::new();
+    for day in days(first, today) {
+        let report = scheduler::process_day(db, day, clock.now()).await?;
+        if report.processed {
+            tracing::info!(
+                %day,
+                renewed = report.renewed,
+                ended = report.ended,
+                overdue = report.overdue,
+                "scheduler processed a day"
+            );
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+/// `first`, the day after, … up to `last` included (nothing when `first` is after `last`).
+fn days(first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    first.iter_days().take_while(move |day| *day <= last)
+}
+
+/// Starts the background task: it catches up at once, then every [`WAKE_EVERY`].
+pub fn spawn(db: Database, clock: Clock) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            if let Err(error) = catch_up(&db, &clock).await {
+                tracing::error!(%error, "the scheduler stopped on a day; it will try again");
+            }
+            tokio::time::sleep(WAKE_EVERY).await;
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_listed_in_order_and_inclusive() {
+        let day = |raw: &str| raw.parse::<NaiveDate>().unwrap();
+        let listed: Vec<_> = days(day("2026-02-27"), day("2026-03-02")).collect();
+        assert_eq!(
+            listed,
+            [
+                day("2026-02-27"),
+                day("2026-02-28"),
+                day("2026-03-01"),
+                day("2026-03-02")
+            ]
+        );
+        assert_eq!(days(day("2026-03-02"), day("2026-03-01")).count(), 0);
+    }
+}

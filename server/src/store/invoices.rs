@@ -1,0 +1,526 @@
+//! Invoices (PAY-1) and their payments. An invoice is written inside the transaction of what it
+//! bills (an Order, a renewal run), with a number taken from its year's counter row in that same
+//! transaction: the counter row stays locked until the commit, so numbers follow one another
+//! without a gap or a duplicate even when Orders are placed at the same moment, and a rolled
+//! back transaction gives its number back.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::Money;
+use domain::catalogue::Billing;
+use domain::order::{OrderQuote, cents};
+use domain::period::Period;
+use protocol::invoices::{
+    InvoiceKind, InvoiceLineView, InvoiceStatus, InvoiceSummary, InvoiceView, PaymentView,
+};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{audit, stamp};
+use crate::db::Database;
+
+/// An invoice to write: what it bills, and the quote that priced it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewInvoice<'a> {
+    pub company_id: i64,
+    /// Who caused it: the Manager placing an Order, or `None` for the scheduler.
+    pub actor_user_id: Option<i64>,
+    pub kind: InvoiceKind,
+    pub order_id: Option<i64>,
+    pub licence_id: Option<i64>,
+    pub period: Option<Period>,
+    pub issue_date: NaiveDate,
+    pub quote: &'a OrderQuote,
+}
+
+/// A written invoice: its id and number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub id: i64,
+    pub number: String,
+}
+
+/// `2026-000042`.
+pub fn format_number(year: i32, seq: i64) -> String {
+    format!("{year}-{seq:06}")
+}
+
+fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
+    cents(amount)
+        .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
+}
+
+fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(format!("an invoice holds an invalid {what}: {value}").into())
+}
+
+fn day(raw: &str) -> Result<NaiveDate, sqlx::Error> {
+    raw.parse().map_err(|_| corrupt("date", raw))
+}
+
+/// The next number of `year`, taken inside the caller's transaction. The `UPDATE` locks the
+/// year's row until the transaction ends (PostgreSQL; SQLite's write transaction excludes other
+/// writers already), so two invoices never get the same number and a rollback leaves no gap.
+async fn next_number(connection: &mut AnyConnection, year: i32) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+    )
+    .bind(i64::from(year))
+    .execute(&mut *connection)
+    .await?;
+    sqlx::query_scalar(
+        "UPDATE invoice_counters SET last_number = last_number + 1 WHERE year = $1 RETURNING last_number",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut *connection)
+    .await
+}
+
+/// PAY-1 (GTCS 5.2): writes `invoice` with its lines and its proof-log entry, inside the
+/// caller's transaction. Payment is due on the day of issue (payment in advance).
+pub async fn issue(
+    connection: &mut AnyConnection,
+    invoice: NewInvoice<'_>,
+    now: DateTime<Utc>,
+) -> Result<Issued, sqlx::Error> {
+    let year = invoice.issue_date.year();
+    let seq = next_number(connection, year).await?;
+    let number = format_number(year, seq);
+    let quote = invoice.quote;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO invoices (company_id, year, seq, number, kind, order_id, licence_id,
+                               period_first_day, period_last_day, issue_date, due_date, status,
+                               billing, vat_rate, vat_reason, subtotal_cents, vat_cents,
+                               total_cents, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 'issued', $11, $12, $13, $14, $15,
+                 $16, $17)
+         RETURNING id",
+    )
+    .bind(invoice.company_id)
+    .bind(i64::from(year))
+    .bind(seq)
+    .bind(&number)
+    .bind(invoice.kind.as_str())
+    .bind(invoice.order_id)
+    .bind(invoice.licence_id)
+    .bind(invoice.period.map(|period| period.first_day().to_string()))
+    .bind(invoice.period.map(|period| period.last_day().to_string()))
+    .bind(invoice.issue_date.to_string())
+    .bind(quote.billing.as_str())
+    .bind(quote.vat_rate.to_string())
+    .bind(&quote.vat_reason)
+    .bind(whole_cents(quote.subtotal)?)
+    .bind(whole_cents(quote.vat)?)
+    .bind(whole_cents(quote.total)?)
+    .bind(stamp(now))
+    .fetch_one(&mut *connection)
+    .await?;
+    for (line_no, line) in quote.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO invoice_lines (invoice_id, line_no, description, plan_id, quantity,
+                                        unit_price_cents, discount_pct, net_cents)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(line_no as i64 + 1)
+        .bind(line.description(quote.billing))
+        .bind(line.plan_id)
+        .bind(i64::from(line.quantity))
+        .bind(whole_cents(line.unit_price)?)
+        .bind(line.discount.to_string())
+        .bind(whole_cents(line.net)?)
+        .execute(&mut *connection)
+        .await?;
+    }
+    let record = serde_json::json!({
+        "number": number,
+        "kind": invoice.kind,
+        "order_id": invoice.order_id,
+        "licence_id": invoice.licence_id,
+        "period": invoice.period.map(|period| [period.first_day(), period.last_day()]),
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.issue_date,
+        "lines": quote.lines.iter().map(|line| serde_json::json!({
+            "description": line.description(quote.billing),
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+            "discount_pct": line.discount,
+            "net": line.net,
+        })).collect::<Vec<_>>(),
+        "vat_rate": quote.vat_rate,
+        "subtotal": quote.subtotal,
+        "vat": quote.vat,
+        "total": quote.total,
+    });
+    let change = audit::Change::new(
+        invoice.company_id,
+        invoice.actor_user_id,
+        "invoice.issue",
+        format!("invoice:{id}"),
+    )
+    .after(&record);
+    audit::record(connection, change, now).await?;
+    Ok(Issued { id, number })
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<InvoiceSummary, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    Ok(InvoiceSummary {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        kind: InvoiceKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+        issue_date: day(&row.try_get::<String, _>("issue_date")?)?,
+        due_date: day(&row.try_get::<String, _>("due_date")?)?,
+        status: InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        total: Money::from_cents(row.try_get("total_cents")?),
+    })
+}
+
+/// The Company's invoices, newest first.
+pub async fn list(db: &Database, company_id: i64) -> Result<Vec<InvoiceSummary>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, number, kind, issue_date, due_date, status, total_cents
+         FROM invoices WHERE company_id = $1 ORDER BY year DESC, seq DESC",
+    )
+    .bind(company_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(summary_from_row).collect()
+}
+
+/// One of the Company's invoices; `None` when it does not exist or belongs to another Company.
+pub async fn one(
+    db: &Database,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<Option<InvoiceView>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    one_in(&mut connection, company_id, invoice_id).await
+}
+
+async fn one_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<Option<InvoiceView>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, number, kind, order_id, licence_id, period_first_day, period_last_day,
+                billing, issue_date, due_date, status, paid_on, vat_rate, vat_reason,
+                subtotal_cents, vat_cents, total_cents
+         FROM invoices WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let summary = summary_from_row(&row)?;
+    let lines = sqlx::query(
+        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents
+         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|line| {
+        let quantity: i64 = line.try_get("quantity")?;
+        let discount: String = line.try_get("discount_pct")?;
+        Ok(InvoiceLineView {
+            description: line.try_get("description")?,
+            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
+            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
+            discount_pct: discount
+                .parse()
+                .map_err(|_| corrupt("discount", &discount))?,
+            net: Money::from_cents(line.try_get("net_cents")?),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let payments = sqlx::query(
+        "SELECT p.id, p.attempted_at, p.amount_cents, p.outcome, p.reason, m.kind, m.label, m.last4
+         FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id
+         WHERE p.invoice_id = $1 ORDER BY p.id",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|payment| {
+        let kind: String = payment.try_get("kind")?;
+        let label: String = payment.try_get("label")?;
+        let last4: String = payment.try_get("last4")?;
+        let outcome: String = payment.try_get("outcome")?;
+        Ok(PaymentView {
+            id: payment.try_get("id")?,
+            attempted_at: payment.try_get("attempted_at")?,
+            amount: Money::from_cents(payment.try_get("amount_cents")?),
+            method: format!("{label} ({} …{last4})", kind.to_uppercase()),
+            succeeded: outcome == "succeeded",
+            reason: payment.try_get("reason")?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let first: Option<String> = row.try_get("period_first_day")?;
+    let last: Option<String> = row.try_get("period_last_day")?;
+    let period = match (first, last) {
+        (Some(first), Some(last)) => Some((day(&first)?, day(&last)?)),
+        _ => None,
+    };
+    let billing: Option<String> = row.try_get("billing")?;
+    let billing: Option<Billing> = billing
+        .map(|raw| raw.parse().map_err(|_| corrupt("billing", &raw)))
+        .transpose()?;
+    let paid_on: Option<String> = row.try_get("paid_on")?;
+    let vat_rate: String = row.try_get("vat_rate")?;
+    Ok(Some(InvoiceView {
+        id: summary.id,
+        number: summary.number,
+        kind: summary.kind,
+        order_id: row.try_get("order_id")?,
+        licence_id: row.try_get("licence_id")?,
+        period,
+        billing,
+        issue_date: summary.issue_date,
+        due_date: summary.due_date,
+        status: summary.status,
+        paid_on: paid_on.as_deref().map(day).transpose()?,
+        vat_rate: vat_rate
+            .parse()
+            .map_err(|_| corrupt("VAT rate", &vat_rate))?,
+        vat_reason: row.try_get("vat_reason")?,
+        lines,
+        subtotal: Money::from_cents(row.try_get("subtotal_cents")?),
+        vat: Money::from_cents(row.try_get("vat_cents")?),
+        total: summary.total,
+        payments,
+    }))
+}
+
+/// A payment method the provider can charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeableMethod {
+    pub id: i64,
+    pub kind: String,
+    pub label: String,
+    pub last4: String,
+}
+
+/// What the provider answered, to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    pub method_id: i64,
+    pub amount: Money,
+    pub provider: &'static str,
+    pub succeeded: bool,
+    pub provider_reference: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PayError {
+    #[error("no such invoice")]
+    NotFound,
+    #[error("the invoice is already paid")]
+    AlreadyPaid,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The invoice's amount due, if it is the Company's and unpaid.
+pub async fn amount_due(
+    db: &Database,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<Money, PayError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT status, total_cents FROM invoices WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        None => Err(PayError::NotFound),
+        Some((status, _)) if status == "paid" => Err(PayError::AlreadyPaid),
+        Some((_, total)) => Ok(Money::from_cents(total)),
+    }
+}
+
+/// Records a charge attempt on the Company's invoice and, when it succeeded, marks the invoice
+/// paid on `today`; with the proof-log entry, all or nothing. A second successful payment of the
+/// same invoice (two clicks at once) is refused: the invoice is paid once.
+pub async fn record_attempt(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    invoice_id: i64,
+    attempt: &Attempt,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), PayError> {
+    let mut tx = db.write().await?;
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1 AND company_id = $2")
+            .bind(invoice_id)
+            .bind(company_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match status.as_deref() {
+        None => return Err(PayError::NotFound),
+        Some("paid") if attempt.succeeded => return Err(PayError::AlreadyPaid),
+        _ => {}
+    }
+    let payment_id: i64 = sqlx::query_scalar(
+        "INSERT INTO payments (invoice_id, company_id, payment_method_id, amount_cents,
+                               attempted_at, attempted_on, outcome, provider, provider_reference, reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .bind(attempt.method_id)
+    .bind(whole_cents(attempt.amount)?)
+    .bind(stamp(now))
+    .bind(today.to_string())
+    .bind(if attempt.succeeded {
+        "succeeded"
+    } else {
+        "declined"
+    })
+    .bind(attempt.provider)
+    .bind(&attempt.provider_reference)
+    .bind(&attempt.reason)
+    .fetch_one(&mut *tx)
+    .await?;
+    if attempt.succeeded {
+        let updated = sqlx::query(
+            "UPDATE invoices SET status = 'paid', paid_on = $1
+             WHERE id = $2 AND company_id = $3 AND status <> 'paid'",
+        )
+        .bind(today.to_string())
+        .bind(invoice_id)
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(PayError::AlreadyPaid);
+        }
+    }
+    let record = serde_json::json!({
+        "payment_id": payment_id,
+        "amount": attempt.amount,
+        "payment_method_id": attempt.method_id,
+        "provider": attempt.provider,
+        "succeeded": attempt.succeeded,
+        "provider_reference": attempt.provider_reference,
+        "reason": attempt.reason,
+    });
+    let action = if attempt.succeeded {
+        "invoice.pay"
+    } else {
+        "invoice.payment_declined"
+    };
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        action,
+        format!("invoice:{invoice_id}"),
+    )
+    .before(&serde_json::json!({"status": status}))
+    .after(&record);
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The Company's payment methods valid on `today` (PAY-2), oldest first: the one to charge.
+pub async fn chargeable_methods(
+    db: &Database,
+    company_id: i64,
+    today: NaiveDate,
+) -> Result<Vec<ChargeableMethod>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, kind, label, last4, valid_until FROM payment_methods
+         WHERE company_id = $1 AND removed_at IS NULL ORDER BY id",
+    )
+    .bind(company_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut methods = Vec::new();
+    for row in &rows {
+        let valid_until: Option<String> = row.try_get("valid_until")?;
+        let valid_until = valid_until.as_deref().map(day).transpose()?;
+        if domain::payment::is_valid_on(valid_until, today) {
+            methods.push(ChargeableMethod {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                label: row.try_get("label")?,
+                last4: row.try_get("last4")?,
+            });
+        }
+    }
+    Ok(methods)
+}
+
+/// Marks every unpaid invoice whose due date is before `day` overdue, with a proof-log entry
+/// each; returns how many. Inside the scheduler's transaction for `day`.
+pub async fn mark_overdue(
+    connection: &mut AnyConnection,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
+    let due: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, company_id, due_date FROM invoices
+         WHERE status = 'issued' AND due_date < $1 ORDER BY id",
+    )
+    .bind(day.to_string())
+    .fetch_all(&mut *connection)
+    .await?;
+    for (id, company_id, due_date) in &due {
+        sqlx::query("UPDATE invoices SET status = 'overdue' WHERE id = $1 AND status = 'issued'")
+            .bind(id)
+            .execute(&mut *connection)
+            .await?;
+        let change = audit::Change::new(
+            *company_id,
+            None,
+            "invoice.overdue",
+            format!("invoice:{id}"),
+        )
+        .before(&serde_json::json!({"status": "issued", "due_date": due_date}))
+        .after(&serde_json::json!({"status": "overdue", "on": day}));
+        audit::record(connection, change, now).await?;
+    }
+    Ok(due.len())
+}
+
+/// PAY-1: the invoice of a new Order, written in the Order's transaction from the quote the
+/// Order was placed at; it bills the Licence's first period.
+pub async fn issue_for_order(
+    connection: &mut AnyConnection,
+    placing: &super::orders::Placing<'_>,
+    order_id: i64,
+    licence_id: i64,
+    quote: &OrderQuote,
+) -> Result<Issued, sqlx::Error> {
+    let term = domain::term::Term::months(quote.billing.term_months())
+        .map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
+    let period = domain::licence::Licence::new(placing.today, term)
+        .period(0)
+        .map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
+    issue(
+        connection,
+        NewInvoice {
+            company_id: placing.company_id,
+            actor_user_id: Some(placing.user_id),
+            kind: InvoiceKind::Order,
+            order_id: Some(order_id),
+            licence_id: Some(licence_id),
+            period: Some(period),
+            issue_date: placing.today,
+            quote,
+        },
+        placing.now,
+    )
+    .await
+}

@@ -1,0 +1,611 @@
+//! Invoices, payments and the daily scheduler through the API, on SQLite and PostgreSQL
+//! (PAY-1, PAY-2, RENEW-1, RENEW-2, NOTICE-1): an invoice per Order in one unbroken yearly
+//! sequence, paying or being refused, renewals at the later price without the initial discount,
+//! each day processed once and in order, overdue invoices, Licences ending after a notice.
+
+mod support;
+
+use axum::http::StatusCode;
+use chrono::{NaiveDate, TimeDelta};
+use domain::Money;
+use domain::catalogue::Billing;
+use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
+use protocol::SignupForm;
+use protocol::catalogue::{AvailableNumber, PriceListView};
+use serde_json::{Value, json};
+use server::store::scheduler::process_day;
+use support::{Backend, Client, TestApp, assert_api_error, signup_form};
+
+on_both_databases!(
+    an_order_gets_its_invoice_in_the_same_transaction,
+    paying_an_invoice_or_being_refused,
+    a_renewal_is_invoiced_once_at_the_later_price_without_discount,
+    running_the_same_day_twice_changes_nothing,
+    after_downtime_every_missed_day_is_processed_in_order,
+    concurrent_orders_get_numbers_without_gap_or_duplicate,
+    an_unpaid_invoice_is_overdue_the_day_after_it_is_due,
+    a_licence_ends_after_its_notice_and_is_not_renewed,
+    the_demo_clock_exists_only_on_a_demo_server,
+);
+
+fn day(raw: &str) -> NaiveDate {
+    raw.parse().unwrap()
+}
+
+async fn app_on(backend: Backend, today: &str) -> TestApp {
+    TestApp::options(backend).today(day(today)).start().await
+}
+
+fn company(n: usize) -> SignupForm {
+    SignupForm {
+        legal_name: format!("Company {n} SAS"),
+        email: format!("manager{n}@company{n}.fr"),
+        ..signup_form()
+    }
+}
+
+/// A signed-up Company with a payment method labelled `label` on file (PAY-2).
+async fn ready_company(app: &TestApp, form: &SignupForm, label: &str) -> Client {
+    let (mut client, _) = app.signed_up(form).await;
+    let reply = client
+        .post_json(
+            "/api/console/company/payment-methods",
+            &json!({"kind": "sepa", "label": label, "last4": "1234", "expiry": ""}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    client
+}
+
+/// Company `n`'s Manager, logged in again (sessions end after 14 days, so after the clock moved).
+async fn log_in(app: &TestApp, n: usize) -> Client {
+    let form = company(n);
+    let mut client = app.client();
+    let reply = client
+        .post_json(
+            "/api/session",
+            &json!({"email": form.email, "password": form.password}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    client
+}
+
+async fn price_list(client: &mut Client) -> PriceListView {
+    let reply = client.get("/api/console/price-list").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    serde_json::from_slice(&reply.body).unwrap()
+}
+
+async fn available(client: &mut Client, count: usize) -> Vec<i64> {
+    let reply = client
+        .get(&format!(
+            "/api/console/numbers/available?country=FR&limit={count}"
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let found: Vec<AvailableNumber> = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(found.len(), count);
+    found.iter().map(|number| number.id).collect()
+}
+
+/// An Order form for `number_ids` on the plan `code`, priced as the app prices it.
+async fn order_form(
+    client: &mut Client,
+    code: &str,
+    billing: Billing,
+    number_ids: Vec<i64>,
+    key: &str,
+) -> OrderForm {
+    let list = price_list(client).await;
+    let plan_id = list
+        .price_list
+        .plans
+        .iter()
+        .find(|plan| plan.code == code)
+        .unwrap()
+        .id;
+    let lines = [LineRequest {
+        plan_id,
+        quantity: number_ids.len() as u32,
+    }];
+    let quote = quote_order(&list.price_list, billing, &lines, list.on, list.vat).unwrap();
+    OrderForm {
+        idempotency_key: key.into(),
+        billing,
+        lines: vec![OrderFormLine {
+            plan_id,
+            number_ids,
+        }],
+        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
+        expected_total: quote.total,
+        priced_on: Some(list.on),
+    }
+}
+
+async fn place(client: &mut Client, form: &OrderForm) -> Value {
+    let reply = client.post_json("/api/console/orders", form).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()
+}
+
+async fn order_numbers(
+    client: &mut Client,
+    code: &str,
+    billing: Billing,
+    count: usize,
+    key: &str,
+) -> Value {
+    let ids = available(client, count).await;
+    let form = order_form(client, code, billing, ids, key).await;
+    place(client, &form).await
+}
+
+async fn invoices(client: &mut Client) -> Vec<Value> {
+    let reply = client.get("/api/console/invoices").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json().as_array().unwrap().clone()
+}
+
+async fn invoice(client: &mut Client, id: i64) -> Value {
+    let reply = client.get(&format!("/api/console/invoices/{id}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+fn money(value: &Value) -> Money {
+    serde_json::from_value(value.clone()).unwrap()
+}
+
+async fn catch_up(app: &TestApp) -> Vec<server::store::scheduler::DayReport> {
+    server::scheduler::catch_up(&app.state.db, &app.state.clock)
+        .await
+        .unwrap()
+}
+
+async fn count_where(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn an_order_gets_its_invoice_in_the_same_transaction(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    let order = order_numbers(&mut client, "BUSINESS", Billing::Annual, 2, "order-1").await;
+    let listed = invoices(&mut client).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["number"], "2026-000001");
+    assert_eq!(listed[0]["kind"], "order");
+    assert_eq!(listed[0]["status"], "issued");
+    let view = invoice(&mut client, listed[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(view["order_id"], order["id"]);
+    assert_eq!(view["licence_id"], order["licence"]["id"]);
+    assert_eq!(view["issue_date"], "2026-03-10");
+    assert_eq!(view["due_date"], "2026-03-10", "payment in advance");
+    assert_eq!(view["period"], json!(["2026-03-10", "2027-03-09"]));
+    for field in ["subtotal", "vat", "total", "vat_rate"] {
+        assert_eq!(view[field], order[field], "{field}");
+    }
+    let lines = view["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["quantity"], 2);
+    assert_eq!(lines[0]["net"], order["lines"][0]["net"]);
+    assert_eq!(lines[0]["discount_pct"], order["lines"][0]["discount_pct"]);
+    assert_eq!(
+        money(&view["subtotal"])
+            .checked_add(money(&view["vat"]))
+            .unwrap(),
+        money(&view["total"])
+    );
+    // The same idempotency key places nothing and bills nothing more.
+    let ids = available(&mut client, 1).await;
+    let mut again = order_form(&mut client, "BUSINESS", Billing::Annual, ids, "order-1").await;
+    again.expected_total = money(&order["total"]);
+    let reply = client.post_json("/api/console/orders", &again).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(invoices(&mut client).await.len(), 1);
+    // The proof log holds the invoice.
+    assert_eq!(
+        count_where(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.issue'"
+        )
+        .await,
+        1
+    );
+    // Another Company sees none of it.
+    let mut other = ready_company(&app, &company(2), "Other account").await;
+    assert!(invoices(&mut other).await.is_empty());
+    let reply = other
+        .get(&format!("/api/console/invoices/{}", listed[0]["id"]))
+        .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+}
+
+async fn paying_an_invoice_or_being_refused(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    // The test provider refuses a method whose label says "decline".
+    let mut refused = ready_company(&app, &company(1), "Account to decline").await;
+    order_numbers(&mut refused, "ESSENTIAL", Billing::Monthly, 1, "order-1").await;
+    let id = invoices(&mut refused).await[0]["id"].as_i64().unwrap();
+    let reply = refused
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::PAYMENT_REQUIRED,
+        "payment_declined",
+        None,
+    );
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("refused")
+    );
+    let view = invoice(&mut refused, id).await;
+    assert_eq!(view["status"], "issued");
+    assert_eq!(view["paid_on"], Value::Null);
+    let attempts = view["payments"].as_array().unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["succeeded"], false);
+    assert!(attempts[0]["reason"].as_str().unwrap().contains("refused"));
+
+    let mut paying = ready_company(&app, &company(2), "Main account").await;
+    order_numbers(&mut paying, "ESSENTIAL", Billing::Monthly, 1, "order-2").await;
+    let id = invoices(&mut paying).await[0]["id"].as_i64().unwrap();
+    let reply = paying
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let view = reply.json();
+    assert_eq!(view["status"], "paid");
+    assert_eq!(view["paid_on"], "2026-03-10");
+    assert_eq!(view["payments"][0]["succeeded"], true);
+    assert_eq!(view["payments"][0]["amount"], view["total"]);
+    // Paid once: a second payment is refused and charges nothing.
+    let reply = paying
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "invoice_already_paid", None);
+    assert_eq!(
+        invoice(&mut paying, id).await["payments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Another Company cannot pay it: not found.
+    let reply = refused
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+}
+
+async fn a_renewal_is_invoiced_once_at_the_later_price_without_discount(backend: Backend) {
+    let app = app_on(backend, "2026-06-15").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut client, "BUSINESS", Billing::Annual, 1, "order-1").await;
+    let first_id = invoices(&mut client).await[0]["id"].as_i64().unwrap();
+    let first = invoice(&mut client, first_id).await;
+    assert_eq!(
+        money(&first["lines"][0]["unit_price"]),
+        Money::from_cents(19900)
+    );
+    assert_eq!(
+        first["lines"][0]["discount_pct"], "5",
+        "the initial term has the annual discount"
+    );
+    // The provider's price list gains a later annual price for Business (PRICE-2).
+    sqlx::query(
+        "INSERT INTO call_plan_prices (plan_id, valid_from, billing, min_quantity, unit_price_cents)
+         SELECT id, '2027-01-01', 'annual', 1, 20900 FROM call_plans WHERE code = 'BUSINESS'",
+    )
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+
+    // The day before the renewal: nothing renews.
+    app.state.clock.shift_by(TimeDelta::days(364));
+    assert_eq!(app.state.clock.today(), day("2027-06-14"));
+    catch_up(&app).await;
+    let mut client = log_in(&app, 1).await;
+    assert_eq!(invoices(&mut client).await.len(), 1);
+
+    // RENEW-1: on 2027-06-15 the second period starts and is invoiced.
+    app.state.clock.shift_by(TimeDelta::days(1));
+    let reports = catch_up(&app).await;
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].renewed, 1);
+    let listed = invoices(&mut client).await;
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["kind"], "renewal");
+    assert_eq!(
+        listed[0]["number"], "2027-000001",
+        "a new year, a new sequence"
+    );
+    let renewal = invoice(&mut client, listed[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(renewal["issue_date"], "2027-06-15");
+    assert_eq!(renewal["period"], json!(["2027-06-15", "2028-06-14"]));
+    // RENEW-2: the price in force on that day, no discount of the initial term.
+    let line = &renewal["lines"][0];
+    assert_eq!(money(&line["unit_price"]), Money::from_cents(20900));
+    assert_eq!(line["quantity"], 1);
+    assert_eq!(money(&line["net"]), Money::from_cents(20900));
+    assert_eq!(line["discount_pct"], "0");
+    assert_eq!(money(&renewal["subtotal"]), Money::from_cents(20900));
+    assert_eq!(money(&renewal["vat"]), Money::from_cents(4180));
+    assert_eq!(money(&renewal["total"]), Money::from_cents(25080));
+
+    // Once: catching up again, or re-running the day, bills nothing more.
+    assert!(catch_up(&app).await.is_empty());
+    let again = process_day(&app.state.db, day("2027-06-15"), app.state.clock.now())
+        .await
+        .unwrap();
+    assert!(!again.processed);
+    assert_eq!(
+        count_where(&app, "SELECT COUNT(*) FROM invoices WHERE kind = 'renewal'").await,
+        1
+    );
+}
+
+async fn running_the_same_day_twice_changes_nothing(backend: Backend) {
+    let app = app_on(backend, "2026-12-15").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut client, "BUSINESS", Billing::Monthly, 2, "order-1").await;
+    app.state.clock.shift_by(TimeDelta::days(31));
+    let renewal_day = day("2027-01-15");
+    assert_eq!(app.state.clock.today(), renewal_day);
+    // Every day before the renewal first.
+    for offset in 0..31 {
+        process_day(
+            &app.state.db,
+            day("2026-12-15") + TimeDelta::days(offset),
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
+    }
+    let first = process_day(&app.state.db, renewal_day, app.state.clock.now())
+        .await
+        .unwrap();
+    assert!(first.processed);
+    assert_eq!(first.renewed, 1);
+    let mut client = log_in(&app, 1).await;
+    let tables = [
+        "invoices",
+        "invoice_lines",
+        "audit_log",
+        "scheduler_runs",
+        "invoice_counters",
+    ];
+    let mut before = Vec::new();
+    for table in tables {
+        before.push(app.count(table).await);
+    }
+    let statuses_before = invoices(&mut client).await;
+    let second = process_day(&app.state.db, renewal_day, app.state.clock.now())
+        .await
+        .unwrap();
+    assert!(!second.processed);
+    assert_eq!((second.renewed, second.ended, second.overdue), (0, 0, 0));
+    for (table, count) in tables.iter().zip(before) {
+        assert_eq!(app.count(table).await, count, "{table} changed");
+    }
+    assert_eq!(invoices(&mut client).await, statuses_before);
+    // The renewal is at the price in force on its day (PRICE-2's increase of 2027-01-01).
+    let renewal = invoice(&mut client, statuses_before[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(renewal["kind"], "renewal");
+    assert_eq!(
+        money(&renewal["lines"][0]["unit_price"]),
+        Money::from_cents(2190)
+    );
+}
+
+async fn after_downtime_every_missed_day_is_processed_in_order(backend: Backend) {
+    let app = app_on(backend, "2026-01-31").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut client, "ESSENTIAL", Billing::Monthly, 1, "order-1").await;
+    // The server was down from 31 January to 6 April: 65 days missed.
+    app.state.clock.shift_by(TimeDelta::days(65));
+    assert_eq!(app.state.clock.today(), day("2026-04-06"));
+    let reports = catch_up(&app).await;
+    let mut client = log_in(&app, 1).await;
+    let processed: Vec<NaiveDate> = reports.iter().map(|report| report.day).collect();
+    let expected: Vec<NaiveDate> = day("2026-01-31")
+        .iter_days()
+        .take_while(|each| *each <= day("2026-04-06"))
+        .collect();
+    assert_eq!(processed, expected, "each day once, oldest first");
+    assert!(reports.iter().all(|report| report.processed));
+    assert_eq!(app.count("scheduler_runs").await, 66);
+    // RENEW-1: the periods anchored on 31 January start on 28 February and 31 March.
+    let renewed: Vec<NaiveDate> = reports
+        .iter()
+        .filter(|report| report.renewed > 0)
+        .map(|report| report.day)
+        .collect();
+    assert_eq!(renewed, [day("2026-02-28"), day("2026-03-31")]);
+    let mut listed = invoices(&mut client).await;
+    listed.reverse();
+    let numbers: Vec<&str> = listed
+        .iter()
+        .map(|each| each["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["2026-000001", "2026-000002", "2026-000003"]);
+    let issued: Vec<&str> = listed
+        .iter()
+        .map(|each| each["issue_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(issued, ["2026-01-31", "2026-02-28", "2026-03-31"]);
+    // Nothing is left to do until tomorrow.
+    assert!(catch_up(&app).await.is_empty());
+    app.state.clock.shift_by(TimeDelta::days(1));
+    let next = catch_up(&app).await;
+    assert_eq!(next.len(), 1);
+    assert_eq!(next[0].day, day("2026-04-07"));
+}
+
+async fn concurrent_orders_get_numbers_without_gap_or_duplicate(backend: Backend) {
+    let app = app_on(backend, "2026-05-04").await;
+    let mut clients = Vec::new();
+    for n in 1..=4 {
+        clients.push(ready_company(&app, &company(n), "Main account").await);
+    }
+    // Distinct Numbers for each Order, taken from one search.
+    let ids = available(&mut clients[0], 8).await;
+    let mut forms = Vec::new();
+    for (n, client) in clients.iter_mut().enumerate() {
+        let mine = ids[n * 2..n * 2 + 2].to_vec();
+        forms.push(
+            order_form(
+                client,
+                "BUSINESS",
+                Billing::Monthly,
+                mine,
+                &format!("order-{n}"),
+            )
+            .await,
+        );
+    }
+    let [c1, c2, c3, c4] = &mut clients[..] else {
+        unreachable!()
+    };
+    let (r1, r2, r3, r4) = tokio::join!(
+        c1.post_json("/api/console/orders", &forms[0]),
+        c2.post_json("/api/console/orders", &forms[1]),
+        c3.post_json("/api/console/orders", &forms[2]),
+        c4.post_json("/api/console/orders", &forms[3]),
+    );
+    for reply in [&r1, &r2, &r3, &r4] {
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+    let mut numbers = Vec::new();
+    for client in clients.iter_mut() {
+        let listed = invoices(client).await;
+        assert_eq!(listed.len(), 1, "one invoice per Order");
+        numbers.push(listed[0]["number"].as_str().unwrap().to_owned());
+    }
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        ["2026-000001", "2026-000002", "2026-000003", "2026-000004"]
+    );
+}
+
+async fn an_unpaid_invoice_is_overdue_the_day_after_it_is_due(backend: Backend) {
+    let app = app_on(backend, "2026-09-01").await;
+    let mut unpaid = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut unpaid, "ESSENTIAL", Billing::Monthly, 1, "order-1").await;
+    let mut paid = ready_company(&app, &company(2), "Main account").await;
+    order_numbers(&mut paid, "ESSENTIAL", Billing::Monthly, 1, "order-2").await;
+    let paid_id = invoices(&mut paid).await[0]["id"].as_i64().unwrap();
+    let reply = paid
+        .post_json(
+            &format!("/api/console/invoices/{paid_id}/payments"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+
+    // The due date itself: still due.
+    let reports = catch_up(&app).await;
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].overdue, 0);
+    assert_eq!(invoices(&mut unpaid).await[0]["status"], "issued");
+    // The day after: overdue, unless paid.
+    app.state.clock.shift_by(TimeDelta::days(1));
+    let reports = catch_up(&app).await;
+    assert_eq!(reports[0].overdue, 1);
+    assert_eq!(invoices(&mut unpaid).await[0]["status"], "overdue");
+    assert_eq!(invoices(&mut paid).await[0]["status"], "paid");
+    // An overdue invoice can still be paid.
+    let id = invoices(&mut unpaid).await[0]["id"].as_i64().unwrap();
+    let reply = unpaid
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(reply.json()["status"], "paid");
+}
+
+async fn a_licence_ends_after_its_notice_and_is_not_renewed(backend: Backend) {
+    let app = app_on(backend, "2026-03-01").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    let order = order_numbers(&mut client, "ESSENTIAL", Billing::Monthly, 1, "order-1").await;
+    let licence_id = order["licence"]["id"].as_i64().unwrap();
+    // NOTICE-1: 10 days before the period ends (31 March) is on time.
+    app.state.clock.shift_by(TimeDelta::days(5));
+    let reply = client
+        .post_json(
+            &format!("/api/console/licences/{licence_id}/notice"),
+            &json!({}),
+        )
+        .await;
+    assert!(reply.status.is_success(), "{}", reply.text());
+    assert_eq!(reply.json()["service_last_day"], "2026-03-31");
+    app.state.clock.shift_by(TimeDelta::days(25));
+    assert_eq!(app.state.clock.today(), day("2026-03-31"));
+    catch_up(&app).await;
+    let status: String = sqlx::query_scalar("SELECT status FROM licences WHERE id = $1")
+        .bind(licence_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "active", "its last day of service");
+    app.state.clock.shift_by(TimeDelta::days(1));
+    let reports = catch_up(&app).await;
+    assert_eq!(reports[0].day, day("2026-04-01"));
+    assert_eq!((reports[0].ended, reports[0].renewed), (1, 0));
+    let status: String = sqlx::query_scalar("SELECT status FROM licences WHERE id = $1")
+        .bind(licence_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "ended");
+    let mut client = log_in(&app, 1).await;
+    assert_eq!(invoices(&mut client).await.len(), 1, "no renewal invoice");
+}
+
+async fn the_demo_clock_exists_only_on_a_demo_server(backend: Backend) {
+    let app = app_on(backend, "2026-01-31").await;
+    let mut client = app.client();
+    let reply = client
+        .post_json("/api/admin/clock/advance", &json!({"days": 1}))
+        .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    assert_eq!(app.state.clock.today(), day("2026-01-31"));
+
+    let demo = TestApp::options(backend)
+        .today(day("2026-01-31"))
+        .demo_clock()
+        .start()
+        .await;
+    let mut manager = ready_company(&demo, &company(1), "Main account").await;
+    order_numbers(&mut manager, "ESSENTIAL", Billing::Monthly, 1, "order-1").await;
+    let mut client = demo.client();
+    let reply = client
+        .post_json("/api/admin/clock/advance", &json!({"days": 0}))
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "days_out_of_range",
+        Some("days"),
+    );
+    let reply = client
+        .post_json("/api/admin/clock/advance", &json!({"days": 28}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["today"], "2026-02-28");
+    assert_eq!(body["days_processed"].as_array().unwrap().len(), 29);
+    assert_eq!(body["days_processed"][0], "2026-01-31");
+    let mut manager = log_in(&demo, 1).await;
+    let listed = invoices(&mut manager).await;
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["kind"], "renewal");
+    assert_eq!(listed[0]["issue_date"], "2026-02-28");
+    assert_eq!(listed[1]["status"], "overdue");
+}
