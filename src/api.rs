@@ -316,3 +316,41 @@ pub async fn orders() -> Result<Vec<protocol::orders::OrderSummary>, ApiError> {
 pub async fn order(id: i64) -> Result<protocol::orders::OrderView, ApiError> {
     get(&format!("/api/console/orders/{id}")).await
 }
+
+// ---- Price changes ----
+
+/// The price-change notices concerning the Company's Licences (PRICE-4, PRICE-5).
+pub async fn price_changes() -> Result<Vec<protocol::price_changes::PriceChangeView>, ApiError> {
+    get("/api/console/price-changes").await
+}
+
+/// PRICE-5: terminates the Licences a non-indexed increase concerns.
+pub async fn terminate_after_price_change(
+    notice_id: i64,
+) -> Result<protocol::price_changes::PriceChangeView, ApiError> {
+    post(
+        &format!("/api/console/price-changes/{notice_id}/termination"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+// ---- Invoices and payments ----
+
+/// The Company's invoices, newest first (PAY-1).
+pub async fn invoices() -> Result<Vec<protocol::invoices::InvoiceSummary>, ApiError> {
+    get("/api/console/invoices").await
+}
+
+pub async fn invoice(id: i64) -> Result<protocol::invoices::InvoiceView, ApiError> {
+    get(&format!("/api/console/invoices/{id}")).await
+}
+
+/// Pays the invoice with the Company's payment method; a refusal says why.
+pub async fn pay_invoice(id: i64) -> Result<protocol::invoices::InvoiceView, ApiError> {
+    post(
+        &format!("/api/console/invoices/{id}/payments"),
+        &serde_json::json!({}),
+    )
+    .await
+}

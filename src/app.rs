@@ -34,10 +34,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/:id") view=crate::pages::UserPage />
                     <Route path=path!("outbox") view=crate::pages::OutboxPage />
                     <Route path=path!("licences") view=crate::pages::LicencesPage />
+                    <Route path=path!("price-changes") view=crate::pages::PriceChangesPage />
                     <Route path=path!("numbers") view=crate::pages::NumbersPage />
                     <Route path=path!("order") view=crate::pages::OrderPage />
                     <Route path=path!("orders") view=crate::pages::OrdersPage />
                     <Route path=path!("orders/:id") view=crate::pages::OrderDetailPage />
+                    <Route path=path!("invoices") view=crate::pages::InvoicesPage />
+                    <Route path=path!("invoices/:id") view=crate::pages::InvoiceDetailPage />
                     <Route path=path!("company") view=CompanyPage />
                     <Route path=path!("activity") view=ActivityPage />
                 </ParentRoute>

@@ -142,6 +142,43 @@ pub fn apply_indexation(
         })
 }
 
+/// What a Company's termination after a price increase comes to (PRICE-4, PRICE-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum IncreaseTermination {
+    /// PRICE-5: on time; the Licences end the day before the new price applies.
+    OnTime { service_last_day: NaiveDate },
+    /// PRICE-5: received after the last day (rule T, 10 days before the new price).
+    TooLate { last_day: NaiveDate },
+    /// PRICE-4: an indexation gives no termination right.
+    NoRight,
+}
+
+/// PRICE-4, PRICE-5 (GTCS 5.1): a termination notice received on `received` against the
+/// increase of `kind` announced on `informed` for `effective`. The browser shows the answer
+/// before sending; the server decides with the same call.
+pub fn terminate_after_increase(
+    kind: PriceChangeKind,
+    informed: NaiveDate,
+    effective: NaiveDate,
+    received: NaiveDate,
+) -> Result<IncreaseTermination, RuleError> {
+    let check = validate_price_change(kind, informed, effective)?;
+    let Some(last_day) = check
+        .termination_notice_last_day
+        .filter(|_| check.termination_right)
+    else {
+        return Ok(IncreaseTermination::NoRight);
+    };
+    if received > last_day {
+        return Ok(IncreaseTermination::TooLate { last_day });
+    }
+    let service_last_day = effective.pred_opt().ok_or(RuleError::OutOfCalendar {
+        rule: RuleId::Price5,
+    })?;
+    Ok(IncreaseTermination::OnTime { service_last_day })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +208,34 @@ mod tests {
         let check = validate_price_change(kind, date("2026-11-01"), date("2026-12-15")).unwrap();
         assert_eq!(check.min_effective, date("2027-01-01"));
         assert!(!check.valid && !check.termination_right);
+    }
+
+    #[test]
+    fn price_5_termination_on_time_until_ten_days_before_the_new_price() {
+        let (informed, effective) = (date("2026-11-01"), date("2027-01-01"));
+        let terminate = |received| {
+            terminate_after_increase(PriceChangeKind::NonIndexed, informed, effective, received)
+                .unwrap()
+        };
+        assert_eq!(
+            terminate(date("2026-12-21")),
+            IncreaseTermination::OnTime {
+                service_last_day: date("2026-12-31")
+            }
+        );
+        assert_eq!(
+            terminate(date("2026-12-22")),
+            IncreaseTermination::TooLate {
+                last_day: date("2026-12-21")
+            }
+        );
+        let indexed = PriceChangeKind::Indexed {
+            previous_indexation: None,
+        };
+        assert_eq!(
+            terminate_after_increase(indexed, informed, effective, informed).unwrap(),
+            IncreaseTermination::NoRight
+        );
     }
 
     #[test]

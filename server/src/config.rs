@@ -44,6 +44,11 @@ pub struct Config {
     #[arg(long, env = "CONSOLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
+    /// Enables the provider's admin routes (`/api/admin/...`, e.g. price-change notices) for
+    /// requests carrying `authorization: Bearer <token>`. Without it those routes answer 404.
+    #[arg(long, env = "CONSOLE_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
+
     /// A demo or test server: enables `POST /api/admin/clock/advance {"days": N}`, which moves
     /// the server's date forward and runs the scheduler. Never on a real server.
     #[arg(long, env = "CONSOLE_DEMO_CLOCK", default_value_t = false)]

@@ -75,6 +75,27 @@ pub enum ApiError {
     /// PRICE-2: the recomputed quote differs from the one accepted; what changed.
     #[error("quote changed: {0}")]
     QuoteChanged(String),
+    /// The provider's admin routes need its token (`authorization: Bearer …`).
+    #[error("admin token missing or wrong")]
+    AdminUnauthorized,
+    /// PRICE-4, PRICE-5: a price-change notice the rules refuse; the field and the reason.
+    #[error("price change refused ({field}): {reason}")]
+    PriceChangeInvalid { field: &'static str, reason: String },
+    /// PRICE-2: a price of the plan already starts on that day.
+    #[error("a price already starts on {0}")]
+    PriceAlreadyScheduled(chrono::NaiveDate),
+    /// PRICE-5: the termination notice came after its last day.
+    #[error("termination too late, last day {last_day}")]
+    TerminationTooLate { last_day: chrono::NaiveDate },
+    /// PRICE-4: an indexation gives no termination right.
+    #[error("no termination right")]
+    NoTerminationRight,
+    /// The Licences concerned were already terminated.
+    #[error("already terminated")]
+    AlreadyTerminated,
+    /// Credits: the available balance (after open reservations) is short; both in cents.
+    #[error("credits short: {available_cents} available, {asked_cents} asked")]
+    CreditsInsufficient { available_cents: i64, asked_cents: i64 },
     /// PAY-1: an invoice is paid once.
     #[error("invoice already paid")]
     InvoiceAlreadyPaid,
@@ -233,6 +254,49 @@ impl ApiError {
                 None,
             ),
             ApiError::QuoteChanged(reason) => (StatusCode::CONFLICT, "quote_changed", reason.clone(), None),
+            ApiError::AdminUnauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "admin_unauthorized",
+                "This route is for the provider: send its admin token as `authorization: Bearer <token>`.".into(),
+                None,
+            ),
+            ApiError::PriceChangeInvalid { field, reason } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "price_change_invalid", reason.clone(), Some(*field))
+            }
+            ApiError::PriceAlreadyScheduled(day) => (
+                StatusCode::CONFLICT,
+                "price_already_scheduled",
+                format!("A price of this Call Plan already starts on {day}: announce the change for another day."),
+                Some("effective_on"),
+            ),
+            ApiError::TerminationTooLate { last_day } => (
+                StatusCode::CONFLICT,
+                "termination_too_late",
+                format!("The last day to terminate before this price increase was {last_day} (10 days before the new price applies, GTCS 5.1)."),
+                None,
+            ),
+            ApiError::NoTerminationRight => (
+                StatusCode::CONFLICT,
+                "no_termination_right",
+                "A yearly indexation on the consumer price index gives no right to terminate (GTCS 5.1).".into(),
+                None,
+            ),
+            ApiError::AlreadyTerminated => (
+                StatusCode::CONFLICT,
+                "already_terminated",
+                "The Licences this price change concerns are already terminated.".into(),
+                None,
+            ),
+            ApiError::CreditsInsufficient { available_cents, asked_cents } => (
+                StatusCode::CONFLICT,
+                "credits_insufficient",
+                format!(
+                    "Not enough Credits: EUR {} available, EUR {} needed. Top up your Credits first.",
+                    domain::money::Money::from_cents(*available_cents),
+                    domain::money::Money::from_cents(*asked_cents),
+                ),
+                Some("amount"),
+            ),
             ApiError::InvoiceAlreadyPaid => {
                 (StatusCode::CONFLICT, "invoice_already_paid", "This invoice is already paid: nothing was charged.".into(), None)
             }

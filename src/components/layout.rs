@@ -82,14 +82,16 @@ where
 /// Every `/console/…` route is a child of this one (see `app.rs`), so all of them are guarded.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    const SECTIONS: [(&str, &str); 8] = [
+    const SECTIONS: [(&str, &str); 10] = [
         ("/console", "Dashboard"),
         ("/console/company", "Company Account"),
         ("/console/users", "Users"),
         ("/console/numbers", "Numbers"),
         ("/console/order", "Order"),
         ("/console/orders", "Orders"),
+        ("/console/invoices", "Invoices"),
         ("/console/licences", "Licences"),
+        ("/console/price-changes", "Price changes"),
         ("/console/activity", "Activity"),
     ];
     view! {

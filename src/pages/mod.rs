@@ -3,23 +3,27 @@
 mod activity;
 mod company;
 mod dashboard;
+mod invoices;
 mod licences;
 mod login;
 mod not_found;
 mod numbers;
 mod order;
 mod orders;
+mod price_changes;
 mod signup;
 mod users;
 
 pub use activity::ActivityPage;
 pub use company::CompanyPage;
 pub use dashboard::DashboardPage;
+pub use invoices::{InvoiceDetailPage, InvoicesPage};
 pub use licences::LicencesPage;
 pub use login::{LoginForm, LoginPage};
 pub use not_found::NotFoundPage;
 pub use numbers::NumbersPage;
 pub use order::OrderPage;
 pub use orders::{OrderDetailPage, OrdersPage};
+pub use price_changes::PriceChangesPage;
 pub use signup::{SignupForm, SignupPage};
 pub use users::{InvitationPage, OutboxPage, UserPage, UsersPage};

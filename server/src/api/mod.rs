@@ -2,6 +2,7 @@
 //! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
 
 mod accounts;
+mod admin;
 mod activity;
 mod catalogue;
 mod clock;
@@ -11,6 +12,7 @@ mod invoices;
 mod licences;
 mod numbers;
 mod orders;
+mod price_changes;
 mod system;
 mod users;
 
@@ -40,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::routes())
         .merge(company::routes())
         .merge(activity::routes())
+        .merge(price_changes::routes())
+        .merge(admin::routes())
         .merge(invoices::routes())
         .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })

@@ -10,6 +10,7 @@ pub mod invoices;
 pub mod licences;
 pub mod numbers;
 pub mod orders;
+pub mod price_changes;
 pub mod scheduler;
 pub mod sessions;
 pub mod users;

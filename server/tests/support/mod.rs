@@ -198,6 +198,7 @@ pub struct Options {
     backend: Backend,
     today: Option<NaiveDate>,
     secure_cookies: bool,
+    admin_token: Option<String>,
     demo_clock: bool,
 }
 
@@ -205,6 +206,12 @@ impl Options {
     /// A demo server: `POST /api/admin/clock/advance` moves its date forward.
     pub fn demo_clock(mut self) -> Self {
         self.demo_clock = true;
+        self
+    }
+
+    /// Turns the provider's admin routes on, for requests bearing `token`.
+    pub fn admin_token(mut self, token: &str) -> Self {
+        self.admin_token = Some(token.to_owned());
         self
     }
 
@@ -250,6 +257,7 @@ impl Options {
             clock,
             assets: Arc::new(assets),
             secure_cookies: self.secure_cookies,
+            admin_token: self.admin_token,
             payments: Arc::new(server::payments::TestProvider),
             demo_clock: self.demo_clock,
         };
@@ -279,6 +287,7 @@ impl TestApp {
             backend,
             today: None,
             secure_cookies: false,
+            admin_token: None,
             demo_clock: false,
         }
     }
