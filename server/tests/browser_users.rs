@@ -207,3 +207,38 @@ async fn the_last_manager_is_refused_with_a_reason_on_their_page() {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_list_is_shown_fifty_users_a_page() {
+    let console = Console::start().await;
+    let browser = Browser::launch(&console.url).await;
+    signed_up_manager(&browser).await;
+    let company_id: i64 = sqlx::query_scalar("SELECT id FROM companies")
+        .fetch_one(&console.state.db.pool)
+        .await
+        .expect("the company");
+    for n in 0..119 {
+        sqlx::query(
+            "INSERT INTO users (company_id, first_name, last_name, email, role, created_at, status)
+             VALUES ($1, 'Jules', $2, $3, 'user', '2026-01-01T00:00:00.000000Z', 'active')",
+        )
+        .bind(company_id)
+        .bind(format!("Durand{n:03}"))
+        .bind(format!("jules.durand{n}@martin.fr"))
+        .execute(&console.state.db.pool)
+        .await
+        .expect("a user");
+    }
+
+    browser.goto("/console/users").await;
+    browser.sees("Page 1 of 3").await;
+    assert_eq!(table_rows(&browser).await.len(), 50);
+    browser.click("Next page").await;
+    browser.sees("Page 2 of 3").await;
+    browser.click("Next page").await;
+    browser.sees("Page 3 of 3").await;
+    assert_eq!(table_rows(&browser).await.len(), 20);
+    browser.click("Previous page").await;
+    browser.sees("Page 2 of 3").await;
+    browser.close().await;
+}

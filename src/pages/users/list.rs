@@ -302,7 +302,7 @@ pub fn UsersPage() -> impl IntoView {
                 <button
                     type="button"
                     class="secondary"
-                    disabled=move || current.get() + 1 >= pages.get()
+                    disabled=move || { current.get() + 1 >= pages.get() }
                     on:click=move |_| page.set(current.get() + 1)
                 >
                     "Next page"
