@@ -354,3 +354,15 @@ pub async fn pay_invoice(id: i64) -> Result<protocol::invoices::InvoiceView, Api
     )
     .await
 }
+
+// ---- Credits ----
+
+pub async fn credits() -> Result<protocol::credits::CreditsView, ApiError> {
+    get("/api/console/credits").await
+}
+
+pub async fn top_up_credits(
+    form: &protocol::credits::TopUpForm,
+) -> Result<protocol::credits::CreditsView, ApiError> {
+    post("/api/console/credits/top-ups", form).await
+}

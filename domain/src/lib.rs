@@ -38,6 +38,7 @@ pub mod catalogue;
 pub mod company;
 pub mod company_account;
 pub mod country;
+pub mod credits;
 pub mod dial;
 pub mod email;
 pub mod error;

@@ -8,6 +8,7 @@ pub use domain::signup::{LoginForm, SignupForm};
 
 pub mod catalogue;
 pub mod company;
+pub mod credits;
 pub mod dashboard;
 pub mod invoices;
 pub mod licences;

@@ -34,6 +34,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("clock.rs", include_str!("../src/api/clock.rs")),
     ("admin.rs", include_str!("../src/api/admin.rs")),
     ("price_changes.rs", include_str!("../src/api/price_changes.rs")),
+    ("credits.rs", include_str!("../src/api/credits.rs")),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -502,6 +503,15 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::NOT_FOUND,
             Some("not_found"),
         ),
+        // Credits: the Company's own balance; a top-up lands on A.
+        own(M::GET, "/console/credits", "", None, StatusCode::OK),
+        own(
+            M::POST,
+            "/console/credits/top-ups",
+            "",
+            Some(json!({"amount": "10"})),
+            StatusCode::CREATED,
+        ),
         // Numbers (NUM-1, NUM-2, NUM-4).
         own(M::GET, "/console/numbers", "", None, StatusCode::OK),
         own(
@@ -596,7 +606,7 @@ fn leaked<'a>(reply: &Reply, secrets: &'a [String]) -> Option<&'a String> {
 }
 
 /// What B's Manager sees of B: it must read the same after the walk.
-const B_VIEWS: [&str; 9] = [
+const B_VIEWS: &[&str] = &[
     "/api/console/users",
     "/api/console/company",
     "/api/console/numbers",
@@ -606,6 +616,8 @@ const B_VIEWS: [&str; 9] = [
     "/api/console/activity",
     "/api/console/outbox",
     "/api/console/dashboard",
+    "/api/console/credits",
+    "/api/console/price-changes",
 ];
 
 async fn snapshot(client: &mut Client, world: &World) -> Vec<Value> {

@@ -2,6 +2,7 @@
 
 mod activity;
 mod company;
+mod credits;
 mod dashboard;
 mod invoices;
 mod licences;
@@ -16,6 +17,7 @@ mod users;
 
 pub use activity::ActivityPage;
 pub use company::CompanyPage;
+pub use credits::CreditsPage;
 pub use dashboard::DashboardPage;
 pub use invoices::{InvoiceDetailPage, InvoicesPage};
 pub use licences::LicencesPage;

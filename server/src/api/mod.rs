@@ -7,6 +7,7 @@ mod activity;
 mod catalogue;
 mod clock;
 mod company;
+mod credits;
 mod dashboard;
 mod invoices;
 mod licences;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(activity::routes())
         .merge(price_changes::routes())
         .merge(admin::routes())
+        .merge(credits::routes())
         .merge(invoices::routes())
         .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })

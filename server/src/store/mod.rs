@@ -5,6 +5,7 @@ pub mod activity;
 pub mod audit;
 pub mod catalogue;
 pub mod company;
+pub mod credits;
 pub mod dashboard;
 pub mod invoices;
 pub mod licences;

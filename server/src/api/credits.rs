@@ -1,0 +1,96 @@
+//! `/api/console/credits`: the Company's Credits balance and its top-ups. Debits (reserve, then
+//! commit) are for the WebApp and live in `store::credits`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::credits::{TopUpForm, validate_top_up};
+use domain::money::Money;
+use protocol::credits::{CreditsView, MovementView};
+
+use super::accounts::Body;
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::credits::{self, CreditsError};
+
+/// How many movements the console shows.
+const MOVEMENTS_SHOWN: i64 = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console/credits", get(show))
+        .route("/console/credits/top-ups", post(top_up))
+}
+
+pub(crate) fn credits_error(error: CreditsError) -> ApiError {
+    match error {
+        CreditsError::Insufficient {
+            available_cents,
+            asked_cents,
+        } => ApiError::CreditsInsufficient {
+            available_cents,
+            asked_cents,
+        },
+        CreditsError::Database(error) => error.into(),
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+async fn view(state: &AppState, company_id: i64) -> Result<CreditsView, ApiError> {
+    let balance = credits::balance(&state.db, company_id).await?;
+    let movements = credits::movements(&state.db, company_id, MOVEMENTS_SHOWN).await?;
+    Ok(CreditsView {
+        balance: Money::from_cents(balance.balance_cents),
+        reserved: Money::from_cents(balance.reserved_cents),
+        available: Money::from_cents(balance.available_cents()),
+        movements: movements
+            .into_iter()
+            .map(|movement| MovementView {
+                kind: movement.kind,
+                amount: Money::from_cents(movement.amount_cents),
+                balance_after: Money::from_cents(movement.balance_after_cents),
+                description: movement.description,
+                at: movement.at,
+            })
+            .collect(),
+    })
+}
+
+/// `GET /api/console/credits`.
+async fn show(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<CreditsView>, ApiError> {
+    view(&state, manager.company_id).await.map(Json)
+}
+
+/// `POST /api/console/credits/top-ups`: adds Credits, checked by `validate_top_up` as in the
+/// browser. The top-up's invoice (PAY-1) is not written yet: `store::credits::top_up_in` is the
+/// seam where it joins the same transaction.
+async fn top_up(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<TopUpForm>,
+) -> Result<(StatusCode, Json<CreditsView>), ApiError> {
+    let amount_cents = validate_top_up(&form)?;
+    credits::top_up(
+        &state.db,
+        manager.company_id,
+        Some(manager.user_id),
+        amount_cents,
+        state.clock.now(),
+    )
+    .await
+    .map_err(credits_error)?;
+    tracing::info!(
+        company_id = manager.company_id,
+        amount_cents,
+        "credits topped up"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state, manager.company_id).await?),
+    ))
+}
