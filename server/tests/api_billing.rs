@@ -26,6 +26,7 @@ on_both_databases!(
     an_unpaid_invoice_is_overdue_the_day_after_it_is_due,
     a_licence_ends_after_its_notice_and_is_not_renewed,
     the_demo_clock_exists_only_on_a_demo_server,
+    a_credits_top_up_invoice_continues_the_sequence,
 );
 
 fn day(raw: &str) -> NaiveDate {
@@ -608,4 +609,39 @@ async fn the_demo_clock_exists_only_on_a_demo_server(backend: Backend) {
     assert_eq!(listed[0]["kind"], "renewal");
     assert_eq!(listed[0]["issue_date"], "2026-02-28");
     assert_eq!(listed[1]["status"], "overdue");
+}
+
+async fn a_credits_top_up_invoice_continues_the_sequence(backend: Backend) {
+    let app = app_on(backend, "2026-10-05").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut client, "ESSENTIAL", Billing::Monthly, 1, "order-1").await;
+    let company_id: i64 = sqlx::query_scalar("SELECT id FROM companies")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let mut tx = app.state.db.write().await.unwrap();
+    let vat = server::store::catalogue::vat_basis_in(&mut tx, company_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let issued = server::store::invoices::issue_for_credits_topup(
+        &mut tx,
+        company_id,
+        None,
+        Money::from_cents(5000),
+        vat,
+        app.state.clock.today(),
+        app.state.clock.now(),
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(issued.number, "2026-000002");
+    let view = invoice(&mut client, issued.id).await;
+    assert_eq!(view["kind"], "credits_topup");
+    assert_eq!(view["billing"], Value::Null);
+    assert_eq!(view["lines"][0]["description"], "Credits top-up");
+    assert_eq!(money(&view["subtotal"]), Money::from_cents(5000));
+    assert_eq!(money(&view["vat"]), Money::from_cents(1000));
+    assert_eq!(money(&view["total"]), Money::from_cents(6000));
 }

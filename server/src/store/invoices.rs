@@ -7,8 +7,10 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::Money;
 use domain::catalogue::Billing;
-use domain::order::{OrderQuote, cents};
+use domain::money::Percent;
+use domain::order::{OrderQuote, VatBasis, cents};
 use domain::period::Period;
+use domain::pricing::{Discount, QuoteLine, quote};
 use protocol::invoices::{
     InvoiceKind, InvoiceLineView, InvoiceStatus, InvoiceSummary, InvoiceView, PaymentView,
 };
@@ -18,7 +20,56 @@ use sqlx::{AnyConnection, Row};
 use super::{audit, stamp};
 use crate::db::Database;
 
-/// An invoice to write: what it bills, and the quote that priced it.
+/// One priced line of an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedLine {
+    pub description: String,
+    /// The Call Plan billed, if the line bills one.
+    pub plan_id: Option<i64>,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub discount: Discount,
+    pub net: Money,
+}
+
+/// What an invoice bills, priced: its lines, VAT and totals (computed by `domain::pricing`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Priced {
+    pub billing: Option<Billing>,
+    pub vat_rate: Percent,
+    pub vat_reason: String,
+    pub lines: Vec<PricedLine>,
+    pub subtotal: Money,
+    pub vat: Money,
+    pub total: Money,
+}
+
+impl From<&OrderQuote> for Priced {
+    fn from(quote: &OrderQuote) -> Self {
+        Priced {
+            billing: Some(quote.billing),
+            vat_rate: quote.vat_rate,
+            vat_reason: quote.vat_reason.clone(),
+            lines: quote
+                .lines
+                .iter()
+                .map(|line| PricedLine {
+                    description: line.description(quote.billing),
+                    plan_id: Some(line.plan_id),
+                    quantity: line.quantity,
+                    unit_price: line.unit_price,
+                    discount: line.discount,
+                    net: line.net,
+                })
+                .collect(),
+            subtotal: quote.subtotal,
+            vat: quote.vat,
+            total: quote.total,
+        }
+    }
+}
+
+/// An invoice to write: what it bills, and how it was priced.
 #[derive(Debug, Clone, Copy)]
 pub struct NewInvoice<'a> {
     pub company_id: i64,
@@ -29,7 +80,7 @@ pub struct NewInvoice<'a> {
     pub licence_id: Option<i64>,
     pub period: Option<Period>,
     pub issue_date: NaiveDate,
-    pub quote: &'a OrderQuote,
+    pub priced: &'a Priced,
 }
 
 /// A written invoice: its id and number.
@@ -85,7 +136,7 @@ pub async fn issue(
     let year = invoice.issue_date.year();
     let seq = next_number(connection, year).await?;
     let number = format_number(year, seq);
-    let quote = invoice.quote;
+    let quote = invoice.priced;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (company_id, year, seq, number, kind, order_id, licence_id,
                                period_first_day, period_last_day, issue_date, due_date, status,
@@ -105,7 +156,7 @@ pub async fn issue(
     .bind(invoice.period.map(|period| period.first_day().to_string()))
     .bind(invoice.period.map(|period| period.last_day().to_string()))
     .bind(invoice.issue_date.to_string())
-    .bind(quote.billing.as_str())
+    .bind(quote.billing.map(Billing::as_str))
     .bind(quote.vat_rate.to_string())
     .bind(&quote.vat_reason)
     .bind(whole_cents(quote.subtotal)?)
@@ -122,7 +173,7 @@ pub async fn issue(
         )
         .bind(id)
         .bind(line_no as i64 + 1)
-        .bind(line.description(quote.billing))
+        .bind(&line.description)
         .bind(line.plan_id)
         .bind(i64::from(line.quantity))
         .bind(whole_cents(line.unit_price)?)
@@ -140,7 +191,7 @@ pub async fn issue(
         "issue_date": invoice.issue_date,
         "due_date": invoice.issue_date,
         "lines": quote.lines.iter().map(|line| serde_json::json!({
-            "description": line.description(quote.billing),
+            "description": line.description,
             "quantity": line.quantity,
             "unit_price": line.unit_price,
             "discount_pct": line.discount,
@@ -518,9 +569,60 @@ pub async fn issue_for_order(
             licence_id: Some(licence_id),
             period: Some(period),
             issue_date: placing.today,
-            quote,
+            priced: &Priced::from(quote),
         },
         placing.now,
+    )
+    .await
+}
+
+/// PAY-1: the invoice of a Credits top-up of `amount` (excluding VAT), written inside the
+/// caller's transaction (the one that credits the balance): one line, VAT at the Company's rate.
+pub async fn issue_for_credits_topup(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    actor_user_id: Option<i64>,
+    amount: Money,
+    vat: VatBasis,
+    issue_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Issued, sqlx::Error> {
+    let line = QuoteLine {
+        unit_price: amount,
+        quantity: 1,
+        discount: Discount::NONE,
+    };
+    let priced =
+        quote(vat.rate(), &[line]).map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
+    let priced = Priced {
+        billing: None,
+        vat_rate: vat.rate(),
+        vat_reason: vat.reason(),
+        lines: vec![PricedLine {
+            description: "Credits top-up".into(),
+            plan_id: None,
+            quantity: 1,
+            unit_price: amount,
+            discount: Discount::NONE,
+            net: priced.lines[0].net,
+        }],
+        subtotal: priced.subtotal,
+        vat: priced.vat,
+        total: priced.total,
+    };
+    issue(
+        connection,
+        NewInvoice {
+            company_id,
+            actor_user_id,
+            kind: InvoiceKind::CreditsTopup,
+            order_id: None,
+            licence_id: None,
+            period: None,
+            issue_date,
+            priced: &priced,
+        },
+        now,
     )
     .await
 }

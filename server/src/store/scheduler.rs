@@ -283,7 +283,7 @@ async fn renew_licences(
                 licence_id: Some(licence_id),
                 period: Some(period),
                 issue_date: day,
-                quote: &quote,
+                priced: &invoices::Priced::from(&quote),
             },
             now,
         )
