@@ -366,3 +366,10 @@ pub async fn top_up_credits(
 ) -> Result<protocol::credits::CreditsView, ApiError> {
     post("/api/console/credits/top-ups", form).await
 }
+
+// ---- Terminations ----
+
+/// The Company's terminated Licences, with the amount due for a fault (TERM-1).
+pub async fn terminations() -> Result<Vec<protocol::terminations::TerminationView>, ApiError> {
+    get("/api/console/terminations").await
+}

@@ -51,9 +51,78 @@ pub fn fault_amount(
     })
 }
 
+/// TERM-1: the monthly instalment of a Licence whose every period costs `period_price`: the
+/// price spread over the term's months (not rounded; [`fault_amount`] rounds once).
+pub fn monthly_instalment(period_price: Money, term: crate::term::Term) -> Option<Money> {
+    period_price
+        .amount()
+        .checked_div(Decimal::from(term.get()))
+        .map(Money::new)
+}
+
+/// TERM-1 (GTCS 6.2.2): the monthly instalments of the current commitment period not yet due on
+/// `terminated_on`: the months of the period that begin after that day (a month is counted from
+/// the anchor, day clamped, as every boundary is). A one-month Licence has none left.
+pub fn remaining_monthly_instalments(
+    licence: &crate::licence::Licence,
+    terminated_on: chrono::NaiveDate,
+) -> Result<u32, RuleError> {
+    let on = terminated_on.max(licence.anchor);
+    let k = licence.period_index(on)?;
+    let months = licence.term.get();
+    let monthly = crate::licence::Licence::new(
+        licence.anchor,
+        crate::term::Term::months(1).map_err(|_| RuleError::OutOfCalendar {
+            rule: RuleId::Term1,
+        })?,
+    );
+    let first_month = k.checked_mul(months).ok_or(RuleError::OutOfCalendar {
+        rule: RuleId::Term1,
+    })?;
+    let mut remaining = 0;
+    for month in first_month + 1..first_month + months {
+        if monthly.boundary(month)? > on {
+            remaining += 1;
+        }
+    }
+    Ok(remaining)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn term_1_remaining_instalments_are_the_months_of_the_period_not_begun() {
+        use crate::licence::Licence;
+        use crate::term::Term;
+        let date = |raw: &str| raw.parse::<chrono::NaiveDate>().unwrap();
+        let yearly = Licence::new(date("2026-01-31"), Term::months(12).unwrap());
+        // Months begin 28 Feb, 31 Mar, 30 Apr, …, 31 Dec: on 15 Mar, the ten from 31 Mar remain;
+        // on 31 Mar, that month has begun.
+        assert_eq!(
+            remaining_monthly_instalments(&yearly, date("2026-03-15")).unwrap(),
+            10
+        );
+        assert_eq!(
+            remaining_monthly_instalments(&yearly, date("2026-03-31")).unwrap(),
+            9
+        );
+        assert_eq!(
+            remaining_monthly_instalments(&yearly, date("2026-12-31")).unwrap(),
+            0
+        );
+        // The second year: counted within its own period.
+        assert_eq!(
+            remaining_monthly_instalments(&yearly, date("2027-02-01")).unwrap(),
+            11
+        );
+        let monthly = Licence::new(date("2026-01-31"), Term::months(1).unwrap());
+        assert_eq!(
+            remaining_monthly_instalments(&monthly, date("2026-03-15")).unwrap(),
+            0
+        );
+    }
 
     #[test]
     fn term_1_remaining_instalments_plus_20_percent() {

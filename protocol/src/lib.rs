@@ -15,6 +15,7 @@ pub mod licences;
 pub mod numbers;
 pub mod orders;
 pub mod price_changes;
+pub mod terminations;
 pub mod users;
 
 /// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.

@@ -35,6 +35,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("admin.rs", include_str!("../src/api/admin.rs")),
     ("price_changes.rs", include_str!("../src/api/price_changes.rs")),
     ("credits.rs", include_str!("../src/api/credits.rs")),
+    ("terminations.rs", include_str!("../src/api/terminations.rs")),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -503,6 +504,16 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::NOT_FOUND,
             Some("not_found"),
         ),
+        // Terminations (PRICE-5, TERM-1): A's own; the provider's route does not exist here.
+        own(M::GET, "/console/terminations", "", None, StatusCode::OK),
+        public(
+            M::POST,
+            "/admin/licences/{id}/fault-termination",
+            &format!("/admin/licences/{}/fault-termination", world.b_licence),
+            Some(json!({"reason": "Breach of the licence."})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
         // Credits: the Company's own balance; a top-up lands on A.
         own(M::GET, "/console/credits", "", None, StatusCode::OK),
         own(
@@ -618,6 +629,7 @@ const B_VIEWS: &[&str] = &[
     "/api/console/dashboard",
     "/api/console/credits",
     "/api/console/price-changes",
+    "/api/console/terminations",
 ];
 
 async fn snapshot(client: &mut Client, world: &World) -> Vec<Value> {

@@ -128,6 +128,7 @@ fn Licences(me: Me) -> impl IntoView {
             </p>
             {recorded}
             {panel}
+            <crate::pages::TerminationsSection />
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{rows}</Transition>
         </section>
     }

@@ -13,6 +13,7 @@ mod order;
 mod orders;
 mod price_changes;
 mod signup;
+mod terminations;
 mod users;
 
 pub use activity::ActivityPage;
@@ -28,4 +29,5 @@ pub use order::OrderPage;
 pub use orders::{OrderDetailPage, OrdersPage};
 pub use price_changes::PriceChangesPage;
 pub use signup::{SignupForm, SignupPage};
+pub use terminations::TerminationsSection;
 pub use users::{InvitationPage, OutboxPage, UserPage, UsersPage};

@@ -1,6 +1,7 @@
-//! The provider's routes under `/api/admin/...`, for now its price-change notices (PRICE-4,
-//! PRICE-5). They exist only when the server runs with `--admin-token` (CONSOLE_ADMIN_TOKEN) and
-//! answer requests bearing `authorization: Bearer <that token>`; otherwise they answer 404.
+//! The provider's routes under `/api/admin/...`: price-change notices (PRICE-4, PRICE-5) and
+//! terminations for fault (TERM-1, TERM-2). They exist only when the server runs with
+//! `--admin-token` (CONSOLE_ADMIN_TOKEN) and answer requests bearing
+//! `authorization: Bearer <that token>`; otherwise they answer 404.
 
 use axum::extract::{FromRequestParts, State};
 use axum::http::StatusCode;
@@ -21,7 +22,12 @@ use crate::state::AppState;
 use crate::store::price_changes::{self, ChangedPrice, CreateNoticeError, NewNotice, PriceRow};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/price-changes", post(create_price_change))
+    Router::new()
+        .route("/admin/price-changes", post(create_price_change))
+        .route(
+            "/admin/licences/{id}/fault-termination",
+            post(super::terminations::terminate_for_fault),
+        )
 }
 
 /// The provider, authenticated by the admin token.

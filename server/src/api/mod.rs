@@ -15,6 +15,7 @@ mod numbers;
 mod orders;
 mod price_changes;
 mod system;
+mod terminations;
 mod users;
 
 use axum::Router;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(price_changes::routes())
         .merge(admin::routes())
         .merge(credits::routes())
+        .merge(terminations::routes())
         .merge(invoices::routes())
         .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })

@@ -14,6 +14,7 @@ pub mod orders;
 pub mod price_changes;
 pub mod scheduler;
 pub mod sessions;
+pub mod terminations;
 pub mod users;
 
 use chrono::{DateTime, SecondsFormat, Utc};
