@@ -105,6 +105,12 @@ pub enum ApiError {
     /// The payment provider refused the payment; its reason (the refusal is recorded).
     #[error("payment declined: {0}")]
     PaymentDeclined(String),
+    /// PAY-3: the statement of communications is available for 12 months after the invoice date.
+    #[error("statement no longer available (since {available_until})")]
+    StatementExpired {
+        invoice_date: chrono::NaiveDate,
+        available_until: chrono::NaiveDate,
+    },
     /// The demo clock moves forward by 1 to this many days.
     #[error("days out of range (1 to {0})")]
     DaysOutOfRange(u32),
@@ -309,6 +315,12 @@ impl ApiError {
             ApiError::PaymentDeclined(reason) => {
                 (StatusCode::PAYMENT_REQUIRED, "payment_declined", format!("The payment was refused and the invoice is still due. {reason}"), None)
             }
+            ApiError::StatementExpired { invoice_date, available_until } => (
+                StatusCode::GONE,
+                "statement_expired",
+                format!("The statement of communications of this invoice was available until {available_until}, 12 months after the invoice date of {invoice_date} (GTCS 5.2); it can no longer be downloaded."),
+                None,
+            ),
             ApiError::DaysOutOfRange(max) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "days_out_of_range",

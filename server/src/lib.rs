@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod invoice_pdf;
 pub mod payments;
 pub mod scheduler;
 pub mod state;

@@ -27,6 +27,8 @@ on_both_databases!(
     a_licence_ends_after_its_notice_and_is_not_renewed,
     the_demo_clock_exists_only_on_a_demo_server,
     a_credits_top_up_invoice_continues_the_sequence,
+    an_invoice_downloads_as_pdf,
+    the_statement_is_available_for_twelve_months_then_refused,
 );
 
 fn day(raw: &str) -> NaiveDate {
@@ -644,4 +646,90 @@ async fn a_credits_top_up_invoice_continues_the_sequence(backend: Backend) {
     assert_eq!(money(&view["subtotal"]), Money::from_cents(5000));
     assert_eq!(money(&view["vat"]), Money::from_cents(1000));
     assert_eq!(money(&view["total"]), Money::from_cents(6000));
+}
+
+async fn an_invoice_downloads_as_pdf(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut client, "BUSINESS", Billing::Monthly, 2, "order-1").await;
+    let id = invoices(&mut client).await[0]["id"].as_i64().unwrap();
+    let reply = client.get(&format!("/api/console/invoices/{id}/pdf")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        reply.header("content-disposition"),
+        Some("attachment; filename=\"invoice-2026-000001.pdf\"")
+    );
+    assert!(reply.body.starts_with(b"%PDF-"));
+    assert!(reply.body.ends_with(b"%%EOF") || reply.body.ends_with(b"%%EOF\n"));
+    let text = String::from_utf8_lossy(&reply.body);
+    for expected in [
+        "Invoice 2026-000001",
+        "Company 1 SAS",
+        "Business, 2 Numbers, monthly",
+        "EUR 47.76",
+    ] {
+        assert!(text.contains(expected), "the PDF lacks {expected}");
+    }
+    let mut other = ready_company(&app, &company(2), "Other account").await;
+    let reply = other.get(&format!("/api/console/invoices/{id}/pdf")).await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+}
+
+async fn the_statement_is_available_for_twelve_months_then_refused(backend: Backend) {
+    let app = app_on(backend, "2026-01-31").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    let order = order_numbers(&mut client, "ESSENTIAL", Billing::Annual, 2, "order-1").await;
+    let id = invoices(&mut client).await[0]["id"].as_i64().unwrap();
+    let path = format!("/api/console/invoices/{id}/statement.csv");
+    let reply = client.get(&path).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/csv; charset=utf-8")
+    );
+    assert_eq!(
+        reply.header("content-disposition"),
+        Some("attachment; filename=\"statement-2026-000001.csv\"")
+    );
+    let text = reply.text();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "invoice,invoice_date,period_first_day,period_last_day,line,number"
+    );
+    let mut numbers: Vec<String> = order["lines"][0]["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|number| number.as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = numbers
+        .iter()
+        .map(|number| {
+            format!(
+                "2026-000001,2026-01-31,2026-01-31,2027-01-30,\"Essential, 2 Numbers, annual\",{number}"
+            )
+        })
+        .collect();
+    assert_eq!(rows[1..], expected);
+
+    // PAY-3: 12 months after 31 January 2026 is 31 January 2027, the last day.
+    app.state.clock.shift_by(TimeDelta::days(365));
+    assert_eq!(app.state.clock.today(), day("2027-01-31"));
+    let mut client = log_in(&app, 1).await;
+    let reply = client.get(&path).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    app.state.clock.shift_by(TimeDelta::days(1));
+    let reply = client.get(&path).await;
+    assert_api_error(&reply, StatusCode::GONE, "statement_expired", None);
+    let message = reply.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("2027-01-31"), "{message}");
+    // The invoice itself stays available.
+    let reply = client.get(&format!("/api/console/invoices/{id}/pdf")).await;
+    assert_eq!(reply.status, StatusCode::OK);
 }

@@ -126,6 +126,19 @@ async fn a_manager_pays_the_invoice_of_an_order() {
     browser.click("Pay now").await;
     browser.sees("Paid on 1 December 2026").await;
     browser.sees("with Main account (SEPA …1234): paid").await;
+    // The documents: the PDF, and the statement with its availability (PAY-3).
+    browser
+        .sees("Download the statement of communications (CSV) — available until 1 December 2027")
+        .await;
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        const link = [...document.querySelectorAll('a')]
+            .find((a) => a.textContent.trim() === 'Download the invoice (PDF)');
+        const reply = await fetch(link.href);
+        const bytes = new Uint8Array(await reply.arrayBuffer());
+        done([reply.status, reply.headers.get('content-type'), String.fromCharCode(...bytes.slice(0, 5))]);"#;
+    let answer = in_page(&browser, script, vec![]).await;
+    assert_eq!(answer, serde_json::json!([200, "application/pdf", "%PDF-"]));
     let status: String = sqlx::query_scalar("SELECT status FROM invoices")
         .fetch_one(&console.state.db.pool)
         .await

@@ -496,6 +496,13 @@ fn table(world: &World) -> Vec<Case> {
             world.b_invoice,
             None,
         ),
+        foreign(M::GET, "/console/invoices/{id}/pdf", world.b_invoice, None),
+        foreign(
+            M::GET,
+            "/console/invoices/{id}/statement.csv",
+            world.b_invoice,
+            None,
+        ),
         public(
             M::POST,
             "/admin/clock/advance",

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use protocol::invoices::{InvoiceStatus, InvoiceSummary, InvoiceView};
 
 use crate::api;
+use crate::session::{Session, use_session};
 use domain::order::long_date as long;
 
 fn eur(amount: domain::Money) -> String {
@@ -212,7 +213,49 @@ fn InvoiceDetail(invoice: InvoiceView) -> impl IntoView {
                         .collect_view()}
                 </ul>
             })}
+            <Documents invoice=invoice.clone() />
             <p><A href="/console/invoices">"All invoices"</A></p>
         }
+    }
+}
+
+/// The invoice as a PDF, and its statement of communications while it is available (PAY-3):
+/// after 12 months the page says why it cannot be downloaded, as the server would.
+#[component]
+fn Documents(invoice: InvoiceView) -> impl IntoView {
+    let session = use_session();
+    let pdf = format!("/api/console/invoices/{}/pdf", invoice.id);
+    let csv = format!("/api/console/invoices/{}/statement.csv", invoice.id);
+    let available_until = domain::invoice::invoice_windows(invoice.issue_date, invoice.paid_on)
+        .ok()
+        .map(|windows| windows.statement_available_until);
+    let statement = move || {
+        let today = match session.get() {
+            Session::SignedIn(me) => Some(me.today),
+            _ => None,
+        };
+        match (today, available_until) {
+            (Some(today), Some(until)) if today > until => view! {
+                <p class="hint">
+                    {format!(
+                        "The statement of communications was available until {} (12 months after the invoice date) and can no longer be downloaded.",
+                        long(until),
+                    )}
+                </p>
+            }
+            .into_any(),
+            (_, until) => view! {
+                <p>
+                    <a href=csv.clone() download>"Download the statement of communications (CSV)"</a>
+                    {until.map(|until| format!(" — available until {}", long(until)))}
+                </p>
+            }
+            .into_any(),
+        }
+    };
+    view! {
+        <h2>"Documents"</h2>
+        <p><a href=pdf download>"Download the invoice (PDF)"</a></p>
+        {statement}
     }
 }

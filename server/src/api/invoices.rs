@@ -2,15 +2,18 @@
 //! PAY-2) through the configured [`PaymentProvider`](crate::payments::PaymentProvider).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::invoice::invoice_windows;
 use protocol::invoices::{InvoiceSummary, InvoiceView};
 
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::payments::{Charge, ChargeOutcome};
 use crate::state::AppState;
+use crate::store::company;
 use crate::store::invoices::{self, Attempt, PayError};
 
 pub fn routes() -> Router<AppState> {
@@ -18,6 +21,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/invoices", get(list))
         .route("/console/invoices/{id}", get(one))
         .route("/console/invoices/{id}/payments", post(pay))
+        .route("/console/invoices/{id}/pdf", get(pdf))
+        .route("/console/invoices/{id}/statement.csv", get(statement))
 }
 
 fn invoice_id(raw: &str) -> Result<i64, ApiError> {
@@ -119,4 +124,95 @@ async fn pay(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(invoice)))
+}
+
+/// `Content-Disposition` for a download named `name`.
+fn attachment(name: &str) -> String {
+    format!("attachment; filename=\"{name}\"")
+}
+
+/// `GET /api/console/invoices/{id}/pdf`: the invoice as a PDF document (PAY-1).
+async fn pdf(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let invoice = invoices::one(&state.db, manager.company_id, invoice_id(&id)?)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let company = company::record(&state.db, manager.company_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let bytes = crate::invoice_pdf::render(&invoice, &company.details);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format!("invoice-{}.pdf", invoice.number)),
+            ),
+        ],
+        bytes,
+    ))
+}
+
+/// One CSV field, quoted when it must be.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// `GET /api/console/invoices/{id}/statement.csv`: the statement of the invoice's
+/// communications, one row per Number billed, available for 12 months after the invoice date
+/// (PAY-3); refused after that, saying until when it was available.
+async fn statement(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let id = invoice_id(&id)?;
+    let invoice = invoices::one(&state.db, manager.company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let windows = invoice_windows(invoice.issue_date, invoice.paid_on)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    if state.clock.today() > windows.statement_available_until {
+        return Err(ApiError::StatementExpired {
+            invoice_date: invoice.issue_date,
+            available_until: windows.statement_available_until,
+        });
+    }
+    let (first, last) = invoice
+        .period
+        .map(|(first, last)| (first.to_string(), last.to_string()))
+        .unwrap_or_default();
+    let mut csv =
+        String::from("invoice,invoice_date,period_first_day,period_last_day,line,number\r\n");
+    for (line, number) in invoices::billed_numbers(&state.db, manager.company_id, id).await? {
+        let row = [
+            invoice.number.as_str(),
+            &invoice.issue_date.to_string(),
+            &first,
+            &last,
+            &line,
+            &number,
+        ]
+        .map(csv_field)
+        .join(",");
+        csv.push_str(&row);
+        csv.push_str("\r\n");
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&format!("statement-{}.csv", invoice.number)),
+            ),
+        ],
+        csv,
+    ))
 }

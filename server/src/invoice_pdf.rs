@@ -1,0 +1,233 @@
+//! An invoice as a PDF document (PAY-1: "an electronic invoice in the console"), written with
+//! `pdf-writer`: A4 pages, the standard Helvetica fonts (no font file embedded), text only.
+
+use domain::Money;
+use domain::company_account::CompanyForm;
+use domain::order::long_date;
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use protocol::invoices::InvoiceView;
+
+const PAGE_WIDTH: f32 = 595.0;
+const PAGE_HEIGHT: f32 = 842.0;
+const MARGIN: f32 = 50.0;
+const LEADING: f32 = 15.0;
+/// Lines of text that fit on a page between the margins.
+const LINES_PER_PAGE: usize = ((PAGE_HEIGHT - 2.0 * MARGIN) / LEADING) as usize;
+
+const REGULAR: Name<'static> = Name(b"F1");
+const BOLD: Name<'static> = Name(b"F2");
+
+/// One line of text: its font, size, and the text at each tab stop (x from the left margin).
+struct Line {
+    bold: bool,
+    size: f32,
+    cells: Vec<(f32, String)>,
+}
+
+impl Line {
+    fn text(bold: bool, size: f32, text: impl Into<String>) -> Self {
+        Line {
+            bold,
+            size,
+            cells: vec![(0.0, text.into())],
+        }
+    }
+
+    fn blank() -> Self {
+        Line::text(false, 10.0, "")
+    }
+
+    fn columns(bold: bool, cells: Vec<(f32, String)>) -> Self {
+        Line {
+            bold,
+            size: 9.0,
+            cells,
+        }
+    }
+}
+
+/// Text in the fonts' WinAnsi encoding: Latin-1 as is, a few typographic signs mapped, anything
+/// else shown as `?`.
+fn win_ansi(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|character| match character {
+            '€' => 0x80,
+            '…' => 0x85,
+            '–' => 0x96,
+            '—' => 0x97,
+            '’' => 0x92,
+            character if (character as u32) < 0x100 => character as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+fn eur(amount: Money) -> String {
+    format!("EUR {amount}")
+}
+
+fn lines_of(invoice: &InvoiceView, company: &CompanyForm) -> Vec<Line> {
+    let mut lines = vec![
+        Line::text(true, 18.0, format!("Invoice {}", invoice.number)),
+        Line::blank(),
+        Line::text(true, 10.0, company.legal_name.clone()),
+    ];
+    for part in [
+        company.address_line1.clone(),
+        company.address_line2.clone(),
+        format!("{} {}", company.postal_code, company.city),
+        company.billing_country.clone(),
+        format!("Registration number: {}", company.registration_number),
+    ] {
+        if !part.trim().is_empty() {
+            lines.push(Line::text(false, 10.0, part));
+        }
+    }
+    if !company.vat_number.trim().is_empty() {
+        lines.push(Line::text(
+            false,
+            10.0,
+            format!("VAT number: {}", company.vat_number),
+        ));
+    }
+    lines.push(Line::blank());
+    lines.push(Line::text(
+        false,
+        10.0,
+        format!("Invoice date: {}", long_date(invoice.issue_date)),
+    ));
+    lines.push(Line::text(
+        false,
+        10.0,
+        format!(
+            "Due date: {} (payment in advance)",
+            long_date(invoice.due_date)
+        ),
+    ));
+    let what = match invoice.order_id {
+        Some(order_id) => format!("{} (Order {order_id})", invoice.kind.label()),
+        None => invoice.kind.label().to_owned(),
+    };
+    lines.push(Line::text(false, 10.0, format!("For: {what}")));
+    if let Some((first, last)) = invoice.period {
+        lines.push(Line::text(
+            false,
+            10.0,
+            format!("Period: {} to {}", long_date(first), long_date(last)),
+        ));
+    }
+    lines.push(Line::text(
+        false,
+        10.0,
+        match invoice.paid_on {
+            Some(day) => format!("Status: paid on {}", long_date(day)),
+            None => format!("Status: {}", invoice.status.label()),
+        },
+    ));
+    lines.push(Line::blank());
+    let columns = [0.0, 250.0, 300.0, 380.0, 430.0];
+    lines.push(Line::columns(
+        true,
+        ["Line", "Quantity", "Unit price", "Discount", "Net"]
+            .iter()
+            .zip(columns)
+            .map(|(title, x)| (x, (*title).to_owned()))
+            .collect(),
+    ));
+    for line in &invoice.lines {
+        lines.push(Line::columns(
+            false,
+            vec![
+                (columns[0], line.description.clone()),
+                (columns[1], line.quantity.to_string()),
+                (columns[2], eur(line.unit_price)),
+                (columns[3], format!("{} %", line.discount_pct)),
+                (columns[4], eur(line.net)),
+            ],
+        ));
+    }
+    lines.push(Line::blank());
+    for (label, amount, bold) in [
+        (
+            "Subtotal (excluding VAT)".to_owned(),
+            invoice.subtotal,
+            false,
+        ),
+        (format!("VAT {} %", invoice.vat_rate), invoice.vat, false),
+        ("Total".to_owned(), invoice.total, true),
+    ] {
+        lines.push(Line::columns(
+            bold,
+            vec![(columns[2], label), (columns[4], eur(amount))],
+        ));
+    }
+    lines.push(Line::blank());
+    lines.push(Line::text(false, 9.0, invoice.vat_reason.clone()));
+    lines
+}
+
+/// PAY-1: the invoice as a PDF document.
+pub fn render(invoice: &InvoiceView, company: &CompanyForm) -> Vec<u8> {
+    let lines = lines_of(invoice, company);
+    let pages: Vec<&[Line]> = lines.chunks(LINES_PER_PAGE.max(1)).collect();
+    let mut pdf = Pdf::new();
+    let catalog_id = Ref::new(1);
+    let tree_id = Ref::new(2);
+    let regular_id = Ref::new(3);
+    let bold_id = Ref::new(4);
+    let first_page = 5;
+    let page_ids: Vec<Ref> = (0..pages.len())
+        .map(|index| Ref::new(first_page + 2 * index as i32))
+        .collect();
+    pdf.catalog(catalog_id).pages(tree_id);
+    pdf.pages(tree_id)
+        .kids(page_ids.iter().copied())
+        .count(page_ids.len() as i32);
+    pdf.type1_font(regular_id)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold_id)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    for (page_lines, page_id) in pages.iter().zip(&page_ids) {
+        let content_id = Ref::new(page_id.get() + 1);
+        let mut page = pdf.page(*page_id);
+        page.media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT));
+        page.parent(tree_id);
+        page.contents(content_id);
+        let mut resources = page.resources();
+        let mut fonts = resources.fonts();
+        fonts.pair(REGULAR, regular_id);
+        fonts.pair(BOLD, bold_id);
+        fonts.finish();
+        resources.finish();
+        page.finish();
+        let mut content = Content::new();
+        for (index, line) in page_lines.iter().enumerate() {
+            let y = PAGE_HEIGHT - MARGIN - LEADING * (index as f32 + 1.0);
+            for (x, text) in &line.cells {
+                if text.is_empty() {
+                    continue;
+                }
+                content.begin_text();
+                content.set_font(if line.bold { BOLD } else { REGULAR }, line.size);
+                content.next_line(MARGIN + x, y);
+                content.show(Str(&win_ansi(text)));
+                content.end_text();
+            }
+        }
+        pdf.stream(content_id, &content.finish());
+    }
+    pdf.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn win_ansi_keeps_latin_1_and_the_euro_sign() {
+        assert_eq!(win_ansi("é€x"), vec![0xE9, 0x80, b'x']);
+        assert_eq!(win_ansi("漢"), vec![b'?']);
+    }
+}
