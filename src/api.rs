@@ -363,7 +363,7 @@ pub async fn credits() -> Result<protocol::credits::CreditsView, ApiError> {
 
 pub async fn top_up_credits(
     form: &protocol::credits::TopUpForm,
-) -> Result<protocol::credits::CreditsView, ApiError> {
+) -> Result<protocol::credits::TopUpDone, ApiError> {
     post("/api/console/credits/top-ups", form).await
 }
 

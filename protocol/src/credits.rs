@@ -18,6 +18,14 @@ pub struct CreditsView {
     pub movements: Vec<MovementView>,
 }
 
+/// The answer to a top-up: the invoice written with it (PAY-1) and the Credits after it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopUpDone {
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub credits: CreditsView,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MovementView {
     /// `top_up` or `debit`.

@@ -49,12 +49,23 @@ async fn top_ups_are_validated_recorded_and_shown(backend: Backend) {
         assert_eq!(reply.json()["error"]["field"], "amount");
     }
     assert_eq!(app.count("credit_movements").await, 0);
+    assert_eq!(app.count("invoices").await, 0);
 
     let reply = manager
         .post_json("/api/console/credits/top-ups", &json!({"amount": "20,50"}))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-    let view = reply.json();
+    let done = reply.json();
+    // PAY-1: the top-up's invoice, written with it: EUR 20.50 + 20 % French VAT.
+    let (kind, number, total): (String, String, i64) =
+        sqlx::query_as("SELECT kind, number, total_cents FROM invoices WHERE id = $1")
+            .bind(done["invoice_id"].as_i64().unwrap())
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((kind.as_str(), total), ("credits_topup", 2460));
+    assert_eq!(done["invoice_number"], number);
+    let view = &done["credits"];
     assert_eq!(view["balance"], "20.50");
     assert_eq!(view["available"], "20.50");
     assert_eq!(view["movements"][0]["kind"], "top_up");

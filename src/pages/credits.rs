@@ -31,10 +31,10 @@ pub fn CreditsPage() -> impl IntoView {
         sending.set(true);
         spawn_local(async move {
             match api::top_up_credits(&form).await {
-                Ok(view) => {
+                Ok(done_now) => {
                     done.set(Some(format!(
-                        "Credits topped up: the balance is now EUR {}.",
-                        view.balance
+                        "Credits topped up: the balance is now EUR {}. Invoice {} was issued for it.",
+                        done_now.credits.balance, done_now.invoice_number
                     )));
                     amount.set(String::new());
                     credits.refetch();

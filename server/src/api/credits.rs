@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::credits::{TopUpForm, validate_top_up};
 use domain::money::Money;
-use protocol::credits::{CreditsView, MovementView};
+use protocol::credits::{CreditsView, MovementView, TopUpDone};
 
 use super::accounts::Body;
 use crate::auth::Manager;
@@ -67,19 +67,19 @@ async fn show(
 }
 
 /// `POST /api/console/credits/top-ups`: adds Credits, checked by `validate_top_up` as in the
-/// browser. The top-up's invoice (PAY-1) is not written yet: `store::credits::top_up_in` is the
-/// seam where it joins the same transaction.
+/// browser, and writes the top-up's invoice (PAY-1) in the same transaction.
 async fn top_up(
     State(state): State<AppState>,
     Manager(manager): Manager,
     Body(form): Body<TopUpForm>,
-) -> Result<(StatusCode, Json<CreditsView>), ApiError> {
+) -> Result<(StatusCode, Json<TopUpDone>), ApiError> {
     let amount_cents = validate_top_up(&form)?;
-    credits::top_up(
+    let (_, invoice) = credits::top_up_with_invoice(
         &state.db,
         manager.company_id,
         Some(manager.user_id),
         amount_cents,
+        state.clock.today(),
         state.clock.now(),
     )
     .await
@@ -89,8 +89,13 @@ async fn top_up(
         amount_cents,
         "credits topped up"
     );
+    let credits = view(&state, manager.company_id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(view(&state, manager.company_id).await?),
+        Json(TopUpDone {
+            invoice_id: invoice.id,
+            invoice_number: invoice.number,
+            credits,
+        }),
     ))
 }

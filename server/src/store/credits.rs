@@ -213,7 +213,37 @@ pub async fn top_up_in(
     })
 }
 
-/// A top-up in a transaction of its own.
+/// PAY-1: a top-up and its invoice (VAT at the Company's rate on top of the Credits bought),
+/// written in one transaction: both or neither.
+pub async fn top_up_with_invoice(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: Option<i64>,
+    amount_cents: i64,
+    issue_date: chrono::NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<(Balance, super::invoices::Issued), CreditsError> {
+    let mut tx = db.write().await?;
+    let vat = super::catalogue::vat_basis_in(&mut tx, company_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let balance = top_up_in(&mut tx, company_id, actor_user_id, amount_cents, at).await?;
+    let invoice = super::invoices::issue_for_credits_topup(
+        &mut tx,
+        company_id,
+        actor_user_id,
+        domain::money::Money::from_cents(amount_cents),
+        vat,
+        issue_date,
+        at,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((balance, invoice))
+}
+
+/// A top-up in a transaction of its own, without an invoice (for tests and the WebApp's
+/// refunds).
 pub async fn top_up(
     db: &Database,
     company_id: i64,
