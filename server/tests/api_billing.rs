@@ -29,6 +29,7 @@ on_both_databases!(
     a_credits_top_up_invoice_continues_the_sequence,
     an_invoice_downloads_as_pdf,
     the_statement_is_available_for_twelve_months_then_refused,
+    orders_and_a_renewal_run_at_once_share_one_sequence,
 );
 
 fn day(raw: &str) -> NaiveDate {
@@ -732,4 +733,64 @@ async fn the_statement_is_available_for_twelve_months_then_refused(backend: Back
     // The invoice itself stays available.
     let reply = client.get(&format!("/api/console/invoices/{id}/pdf")).await;
     assert_eq!(reply.status, StatusCode::OK);
+}
+
+async fn orders_and_a_renewal_run_at_once_share_one_sequence(backend: Backend) {
+    let app = app_on(backend, "2026-04-01").await;
+    let mut first = ready_company(&app, &company(1), "Main account").await;
+    order_numbers(&mut first, "ESSENTIAL", Billing::Monthly, 1, "order-0").await;
+    catch_up(&app).await;
+    // A month later the first Company's Licence renews while it and two others order.
+    app.state.clock.shift_by(TimeDelta::days(30));
+    assert_eq!(app.state.clock.today(), day("2026-05-01"));
+    let mut clients = vec![log_in(&app, 1).await];
+    for n in 2..=3 {
+        clients.push(ready_company(&app, &company(n), "Main account").await);
+    }
+    let ids = available(&mut clients[0], 6).await;
+    let mut forms = Vec::new();
+    for (index, client) in clients.iter_mut().enumerate() {
+        let mine = ids[index * 2..index * 2 + 2].to_vec();
+        forms.push(
+            order_form(
+                client,
+                "BUSINESS",
+                Billing::Monthly,
+                mine,
+                &format!("order-{}", index + 1),
+            )
+            .await,
+        );
+    }
+    let [c1, c2, c3] = &mut clients[..] else {
+        unreachable!()
+    };
+    let (reports, r1, r2, r3) = tokio::join!(
+        server::scheduler::catch_up(&app.state.db, &app.state.clock),
+        c1.post_json("/api/console/orders", &forms[0]),
+        c2.post_json("/api/console/orders", &forms[1]),
+        c3.post_json("/api/console/orders", &forms[2]),
+    );
+    let reports = reports.unwrap();
+    assert_eq!(
+        reports.iter().map(|report| report.renewed).sum::<usize>(),
+        1
+    );
+    for reply in [&r1, &r2, &r3] {
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+    let numbers: Vec<String> = sqlx::query_scalar("SELECT number FROM invoices ORDER BY number")
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        numbers,
+        [
+            "2026-000001",
+            "2026-000002",
+            "2026-000003",
+            "2026-000004",
+            "2026-000005"
+        ]
+    );
 }

@@ -126,6 +126,25 @@ async fn next_number(connection: &mut AnyConnection, year: i32) -> Result<i64, s
     .await
 }
 
+/// Locks the invoice numbering of `year` until the transaction ends, without taking a number.
+/// Every transaction that may write an invoice calls it FIRST, before it locks any Company's row
+/// (as the proof log does): the locks are then always taken in the same order, so an Order and a
+/// renewal run never wait for each other in a circle (PostgreSQL; SQLite's write transactions
+/// are one at a time already).
+pub async fn lock_numbering(connection: &mut AnyConnection, year: i32) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+    )
+    .bind(i64::from(year))
+    .execute(&mut *connection)
+    .await?;
+    sqlx::query("UPDATE invoice_counters SET last_number = last_number WHERE year = $1")
+        .bind(i64::from(year))
+        .execute(&mut *connection)
+        .await
+        .map(drop)
+}
+
 /// PAY-1 (GTCS 5.2): writes `invoice` with its lines and its proof-log entry, inside the
 /// caller's transaction. Payment is due on the day of issue (payment in advance).
 pub async fn issue(
@@ -578,6 +597,7 @@ pub async fn issue_for_order(
 
 /// PAY-1: the invoice of a Credits top-up of `amount` (excluding VAT), written inside the
 /// caller's transaction (the one that credits the balance): one line, VAT at the Company's rate.
+/// That transaction calls [`lock_numbering`] first, before anything locks the Company's row.
 pub async fn issue_for_credits_topup(
     connection: &mut AnyConnection,
     company_id: i64,

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::Money;
 use domain::catalogue::Billing;
 use domain::country::CountryCode;
@@ -120,6 +120,7 @@ pub async fn place(
 ) -> Result<Placed, PlaceError> {
     let key = form.idempotency_key.trim();
     let mut tx = db.write().await?;
+    invoices::lock_numbering(&mut tx, placing.today.year()).await?;
     // One Order of a Company at a time: this locks the Company's row (PostgreSQL; SQLite's
     // write transaction already excludes other writers), so a concurrent request with the same
     // key waits here, then finds the Order the first one placed.

@@ -2,7 +2,7 @@
 //! processed in one transaction and recorded in `scheduler_runs`, so a day is processed once:
 //! running it again changes nothing, and a crash half-way leaves it unprocessed.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::catalogue::{Billing, PriceList};
 use domain::licence::Licence;
 use domain::order::{LineRequest, OrderQuote, VatBasis, quote_order};
@@ -96,6 +96,8 @@ pub async fn process_day(
         Err(error) if is_unique_violation(&error) => return Ok(report),
         Err(error) => return Err(error.into()),
     }
+    // Before any Company's row: see `invoices::lock_numbering`.
+    invoices::lock_numbering(&mut tx, day.year()).await?;
     report.ended = end_licences(&mut tx, day, now).await?;
     report.renewed = renew_licences(&mut tx, day, now).await?;
     report.overdue = invoices::mark_overdue(&mut tx, day, now).await?;
