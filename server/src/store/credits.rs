@@ -224,6 +224,8 @@ pub async fn top_up_with_invoice(
     at: DateTime<Utc>,
 ) -> Result<(Balance, super::invoices::Issued), CreditsError> {
     let mut tx = db.write().await?;
+    // Before the Company's row is locked: see `invoices::lock_numbering`.
+    super::invoices::lock_numbering(&mut tx, chrono::Datelike::year(&issue_date)).await?;
     let vat = super::catalogue::vat_basis_in(&mut tx, company_id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
