@@ -90,7 +90,9 @@ async fn main() {
 
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    browser.sign_up_company("Bench SAS", "bench@example.fr").await;
+    browser
+        .sign_up_company("Bench SAS", "bench@example.fr")
+        .await;
 
     let mut timings = Vec::with_capacity(LOADS);
     for _ in 0..LOADS {

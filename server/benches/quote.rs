@@ -37,7 +37,9 @@ async fn main() {
     let console = Console::start().await;
     grow_the_pool(&console).await;
     let browser = Browser::launch(&console.url).await;
-    browser.sign_up_company("Bench SAS", "bench@example.fr").await;
+    browser
+        .sign_up_company("Bench SAS", "bench@example.fr")
+        .await;
 
     browser
         .goto(&format!("/console/order?country=FR&numbers={BASKET}"))

@@ -117,7 +117,9 @@ fn stats(mut times: Vec<f64>) -> String {
 async fn main() {
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    browser.sign_up_company("Bench SAS", "bench@example.fr").await;
+    browser
+        .sign_up_company("Bench SAS", "bench@example.fr")
+        .await;
     seed(&console).await;
 
     let (mut loaded, mut rendered) = (Vec::new(), Vec::new());

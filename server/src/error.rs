@@ -95,7 +95,10 @@ pub enum ApiError {
     AlreadyTerminated,
     /// Credits: the available balance (after open reservations) is short; both in cents.
     #[error("credits short: {available_cents} available, {asked_cents} asked")]
-    CreditsInsufficient { available_cents: i64, asked_cents: i64 },
+    CreditsInsufficient {
+        available_cents: i64,
+        asked_cents: i64,
+    },
     /// PAY-1: an invoice is paid once.
     #[error("invoice already paid")]
     InvoiceAlreadyPaid,

@@ -65,7 +65,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         clock,
         assets: Arc::new(assets),
         secure_cookies: config.secure_cookies,
-        admin_token: config.admin_token.clone().filter(|token| !token.trim().is_empty()),
+        admin_token: config
+            .admin_token
+            .clone()
+            .filter(|token| !token.trim().is_empty()),
         payments: Arc::new(payments::TestProvider),
         demo_clock: config.demo_clock,
     })

@@ -289,6 +289,27 @@ async fn termination_on_time_ends_the_licences_once(backend: Backend) {
         StatusCode::OK,
     );
     assert_eq!(notices[0]["termination"]["licence_ids"], json!([licence]));
+
+    // The scheduler ends the Licence after its last day of service and never renews it again:
+    // the 15 Feb renewal (after the 31 Jan last day) is not invoiced.
+    app.state.clock.shift_by(TimeDelta::days(30));
+    server::scheduler::catch_up(&app.state.db, &app.state.clock)
+        .await
+        .expect("the scheduler runs");
+    let status: String = sqlx::query_scalar("SELECT status FROM licences WHERE id = $1")
+        .bind(licence)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "ended");
+    let renewals_after_the_end: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invoices WHERE licence_id = $1 AND period_first_day > '2027-01-31'",
+    )
+    .bind(licence)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(renewals_after_the_end, 0);
 }
 
 async fn termination_after_the_last_day_is_refused_with_that_day(backend: Backend) {

@@ -33,9 +33,15 @@ const API_FILES: &[(&str, &str)] = &[
     ("invoices.rs", include_str!("../src/api/invoices.rs")),
     ("clock.rs", include_str!("../src/api/clock.rs")),
     ("admin.rs", include_str!("../src/api/admin.rs")),
-    ("price_changes.rs", include_str!("../src/api/price_changes.rs")),
+    (
+        "price_changes.rs",
+        include_str!("../src/api/price_changes.rs"),
+    ),
     ("credits.rs", include_str!("../src/api/credits.rs")),
-    ("terminations.rs", include_str!("../src/api/terminations.rs")),
+    (
+        "terminations.rs",
+        include_str!("../src/api/terminations.rs"),
+    ),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -483,7 +489,9 @@ fn table(world: &World) -> Vec<Case> {
             M::POST,
             "/admin/price-changes",
             "/admin/price-changes",
-            Some(json!({"plan_code": "BUSINESS", "kind": "non_indexed", "effective_on": "2027-02-01"})),
+            Some(
+                json!({"plan_code": "BUSINESS", "kind": "non_indexed", "effective_on": "2027-02-01"}),
+            ),
             StatusCode::NOT_FOUND,
             Some("not_found"),
         ),

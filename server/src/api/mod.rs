@@ -2,8 +2,8 @@
 //! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
 
 mod accounts;
-mod admin;
 mod activity;
+mod admin;
 mod catalogue;
 mod clock;
 mod company;

@@ -113,18 +113,32 @@ pub async fn process_day(
     Ok(report)
 }
 
-/// NOTICE-1 (GTCS 6.1): a Licence whose notice of non-renewal set its last day of service
-/// before `day` ends.
+/// A Licence's last day of service, in SQL over `licences l LEFT JOIN licence_terminations t`:
+/// the earlier of the one its notice of non-renewal set (NOTICE-1) and the one a termination
+/// set (after a price increase, PRICE-5, or for fault, TERM-1); NULL while it renews.
+macro_rules! last_day_of_service {
+    () => {
+        "CASE WHEN t.service_last_day IS NOT NULL AND (l.service_last_day IS NULL \
+         OR t.service_last_day < l.service_last_day) THEN t.service_last_day \
+         ELSE l.service_last_day END"
+    };
+}
+
+/// NOTICE-1 (GTCS 6.1), PRICE-5, TERM-1: a Licence whose last day of service is before `day`
+/// ends.
 async fn end_licences(
     connection: &mut AnyConnection,
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
-    let ending: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, company_id, service_last_day FROM licences
-         WHERE status = 'active' AND service_last_day IS NOT NULL AND service_last_day < $1
-         ORDER BY id",
-    )
+    let ending: Vec<(i64, i64, String)> = sqlx::query_as(concat!(
+        "SELECT id, company_id, service_last_day FROM (SELECT l.id, l.company_id, l.status, ",
+        last_day_of_service!(),
+        " AS service_last_day FROM licences l",
+        " LEFT JOIN licence_terminations t ON t.licence_id = l.id) ending",
+        " WHERE status = 'active' AND service_last_day IS NOT NULL AND service_last_day < $1",
+        " ORDER BY id"
+    ))
     .bind(day.to_string())
     .fetch_all(&mut *connection)
     .await?;
@@ -183,11 +197,13 @@ async fn renew_licences(
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, ScheduleError> {
-    let rows = sqlx::query(
-        "SELECT l.id, l.company_id, l.term_months, l.anchor, l.service_last_day, o.billing
-         FROM licences l JOIN orders o ON o.id = l.order_id
-         WHERE l.status = 'active' AND l.anchor < $1 ORDER BY l.id",
-    )
+    let rows = sqlx::query(concat!(
+        "SELECT l.id, l.company_id, l.term_months, l.anchor, o.billing, ",
+        last_day_of_service!(),
+        " AS service_last_day FROM licences l JOIN orders o ON o.id = l.order_id",
+        " LEFT JOIN licence_terminations t ON t.licence_id = l.id",
+        " WHERE l.status = 'active' AND l.anchor < $1 ORDER BY l.id"
+    ))
     .bind(day.to_string())
     .fetch_all(&mut *connection)
     .await?;
