@@ -1,0 +1,53 @@
+//! Licences, the Company's Numbers and the dashboard.
+
+use super::*;
+
+pub async fn licences() -> Result<Vec<protocol::licences::LicenceView>, ApiError> {
+    get("/api/console/licences").await
+}
+
+/// Gives the Company's notice of non-renewal for a Licence (NOTICE-1).
+pub async fn give_notice(licence_id: i64) -> Result<protocol::licences::NoticeReceipt, ApiError> {
+    post(
+        &format!("/api/console/licences/{licence_id}/notice"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+pub async fn numbers() -> Result<Vec<protocol::numbers::NumberView>, ApiError> {
+    get("/api/console/numbers").await
+}
+
+/// The active Users and their territory (NUM-2), for the Number's user picker.
+pub async fn assignable_users() -> Result<Vec<protocol::numbers::AssignableUser>, ApiError> {
+    get("/api/console/numbers/assignable-users").await
+}
+
+pub async fn assign_number(
+    number_id: i64,
+    user_id: i64,
+) -> Result<protocol::numbers::NumberView, ApiError> {
+    put(
+        &format!("/api/console/numbers/{number_id}/user"),
+        &protocol::numbers::AssignForm { user_id },
+    )
+    .await
+}
+
+pub async fn unassign_number(number_id: i64) -> Result<protocol::numbers::NumberView, ApiError> {
+    delete(&format!("/api/console/numbers/{number_id}/user")).await
+}
+
+/// Gives the Number back to the provider (NUM-4: only once its Licence has ended).
+pub async fn release_number(number_id: i64) -> Result<(), ApiError> {
+    let response = Request::delete(&format!("/api/console/numbers/{number_id}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    answer(response).await.map(drop)
+}
+
+pub async fn dashboard() -> Result<protocol::dashboard::Dashboard, ApiError> {
+    get("/api/console/dashboard").await
+}

@@ -1,0 +1,127 @@
+//! The typed client of the server's `/api`. Every call answers the body it promises or an
+//! [`ApiError`] whose message can be shown as is.
+
+use gloo_net::http::{Request, Response};
+use protocol::{ErrorBody, Gtcs, LoginForm, Me, SignupForm};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("The server cannot be reached. Check your connection and try again.")]
+    Network,
+    /// The server refused the request and said why.
+    #[error("{}", .body.error.message)]
+    Refused { status: u16, body: ErrorBody },
+    #[error("The server answered something unexpected (status {0}). Please try again.")]
+    Unexpected(u16),
+}
+
+impl ApiError {
+    /// The form field the server's refusal concerns, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Refused { body, .. } => body.error.field.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Refused { status, .. } | ApiError::Unexpected(status) => Some(*status),
+            ApiError::Network => None,
+        }
+    }
+}
+
+async fn answer(response: Response) -> Result<Response, ApiError> {
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Refused { status, body }),
+        Err(_) => Err(ApiError::Unexpected(status)),
+    }
+}
+
+/// Reads the JSON body of a sent request, or the reason it failed.
+async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    let response = answer(sent.map_err(|_| ApiError::Network)?).await?;
+    let status = response.status();
+    response
+        .json()
+        .await
+        .map_err(|_| ApiError::Unexpected(status))
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::get(path).send().await).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let request = Request::post(path)
+        .json(body)
+        .map_err(|_| ApiError::Unexpected(0))?;
+    read(request.send().await).await
+}
+
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let request = Request::put(path)
+        .json(body)
+        .map_err(|_| ApiError::Unexpected(0))?;
+    read(request.send().await).await
+}
+
+/// Sends `DELETE path` and reads the JSON answer.
+async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(Request::delete(path).send().await).await
+}
+
+/// The GTCS version in force, to be shown and accepted.
+pub async fn gtcs() -> Result<Gtcs, ApiError> {
+    get("/api/gtcs").await
+}
+
+pub async fn signup(form: &SignupForm) -> Result<Me, ApiError> {
+    post("/api/signup", form).await
+}
+
+pub async fn login(form: &LoginForm) -> Result<Me, ApiError> {
+    post("/api/session", form).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let response = Request::delete("/api/session")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    answer(response).await.map(drop)
+}
+
+/// Who is signed in: `None` when nobody is.
+pub async fn me() -> Result<Option<Me>, ApiError> {
+    match get("/api/me").await {
+        Ok(me) => Ok(Some(me)),
+        Err(error) if error.status() == Some(401) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+mod company;
+mod credits;
+mod invoices;
+mod licences;
+mod orders;
+mod price_changes;
+mod terminations;
+mod users;
+
+pub use company::*;
+pub use credits::*;
+pub use invoices::*;
+pub use licences::*;
+pub use orders::*;
+pub use price_changes::*;
+pub use terminations::*;
+pub use users::*;
