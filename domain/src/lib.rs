@@ -40,6 +40,7 @@ pub mod company_account;
 pub mod country;
 pub mod credits;
 pub mod dial;
+pub mod dispute;
 pub mod email;
 pub mod error;
 pub mod fault;

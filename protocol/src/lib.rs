@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod company;
 pub mod credits;
 pub mod dashboard;
+pub mod disputes;
 pub mod invoices;
 pub mod licences;
 pub mod numbers;

@@ -114,6 +114,30 @@ pub enum ApiError {
         invoice_date: chrono::NaiveDate,
         available_until: chrono::NaiveDate,
     },
+    /// DISPUTE-1: an invoice may be disputed until 6 weeks after its date.
+    #[error("dispute window closed on {last_day}")]
+    DisputeWindowClosed {
+        invoice_date: chrono::NaiveDate,
+        last_day: chrono::NaiveDate,
+    },
+    /// One open dispute per invoice.
+    #[error("a dispute of this invoice is already open")]
+    DisputeAlreadyOpen,
+    /// The provider decides a dispute once.
+    #[error("dispute already decided")]
+    DisputeAlreadyDecided,
+    /// The provider's decision is incomplete or out of range; the field and why.
+    #[error("invalid decision: {reason}")]
+    DisputeDecisionInvalid { field: &'static str, reason: String },
+    /// DISPUTE-3: nothing was paid, so there is nothing to give back.
+    #[error("invoice not paid")]
+    RestitutionNotPaid,
+    /// DISPUTE-3: a restitution claim is time-barred one year after the payment.
+    #[error("restitution time-barred since {last_day}")]
+    RestitutionTimeBarred {
+        paid_on: chrono::NaiveDate,
+        last_day: chrono::NaiveDate,
+    },
     /// The demo clock moves forward by 1 to this many days.
     #[error("days out of range (1 to {0})")]
     DaysOutOfRange(u32),
@@ -322,6 +346,39 @@ impl ApiError {
                 StatusCode::GONE,
                 "statement_expired",
                 format!("The statement of communications of this invoice was available until {available_until}, 12 months after the invoice date of {invoice_date} (GTCS 5.2); it can no longer be downloaded."),
+                None,
+            ),
+            ApiError::DisputeWindowClosed { invoice_date, last_day } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "dispute_window_closed",
+                domain::dispute::dispute_closed_sentence(*invoice_date, *last_day),
+                None,
+            ),
+            ApiError::DisputeAlreadyOpen => (
+                StatusCode::CONFLICT,
+                "dispute_already_open",
+                "This invoice already has a dispute awaiting the provider's decision; nothing was added.".into(),
+                None,
+            ),
+            ApiError::DisputeAlreadyDecided => (
+                StatusCode::CONFLICT,
+                "dispute_already_decided",
+                "This dispute was already decided; the decision stands.".into(),
+                None,
+            ),
+            ApiError::DisputeDecisionInvalid { field, reason } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "decision_invalid", reason.clone(), Some(*field))
+            }
+            ApiError::RestitutionNotPaid => (
+                StatusCode::CONFLICT,
+                "invoice_not_paid",
+                "This invoice is not paid: there is nothing to give back.".into(),
+                None,
+            ),
+            ApiError::RestitutionTimeBarred { paid_on, last_day } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "restitution_time_barred",
+                format!("This invoice was paid on {paid_on}: a claim for restitution could be made until {last_day}, one year after the payment (GTCS 5.2); it is now refused."),
                 None,
             ),
             ApiError::DaysOutOfRange(max) => (

@@ -31,6 +31,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("system.rs", include_str!("../src/api/system.rs")),
     ("users.rs", include_str!("../src/api/users.rs")),
     ("invoices.rs", include_str!("../src/api/invoices.rs")),
+    ("disputes.rs", include_str!("../src/api/disputes.rs")),
     ("clock.rs", include_str!("../src/api/clock.rs")),
     ("admin.rs", include_str!("../src/api/admin.rs")),
     (
@@ -510,6 +511,34 @@ fn table(world: &World) -> Vec<Case> {
             "/console/invoices/{id}/statement.csv",
             world.b_invoice,
             None,
+        ),
+        // Disputes and restitution claims (DISPUTE-1..3); the provider's decision route does
+        // not exist without the admin token.
+        foreign(
+            M::GET,
+            "/console/invoices/{id}/disputes",
+            world.b_invoice,
+            None,
+        ),
+        foreign(
+            M::POST,
+            "/console/invoices/{id}/disputes",
+            world.b_invoice,
+            Some(json!({"justification": "Billed twice this month."})),
+        ),
+        foreign(
+            M::POST,
+            "/console/invoices/{id}/restitution-claims",
+            world.b_invoice,
+            Some(json!({"reason": "Terminated before this period."})),
+        ),
+        public(
+            M::POST,
+            "/admin/disputes/{id}/decision",
+            "/admin/disputes/1/decision",
+            Some(json!({"accept": true})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
         ),
         public(
             M::POST,

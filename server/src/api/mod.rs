@@ -9,6 +9,7 @@ mod clock;
 mod company;
 mod credits;
 mod dashboard;
+mod disputes;
 mod invoices;
 mod licences;
 mod numbers;
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(credits::routes())
         .merge(terminations::routes())
         .merge(invoices::routes())
+        .merge(disputes::routes())
         .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -229,6 +229,8 @@ pub async fn issue(
     )
     .after(&record);
     audit::record(connection, change, now).await?;
+    // DISPUTE-2: the Company's credit notes are deducted from its next invoice.
+    super::disputes::deduct_credit_notes(connection, invoice.company_id, id, now).await?;
     Ok(Issued { id, number })
 }
 

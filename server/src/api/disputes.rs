@@ -1,0 +1,208 @@
+//! `/api/console/invoices/{id}/disputes` and `/restitution-claims`: a Manager disputes an
+//! invoice until 6 weeks after its date (DISPUTE-1) and claims restitution until a year after
+//! the payment (DISPUTE-3); `/api/admin/disputes/{id}/decision`: the provider accepts a dispute,
+//! creating a credit note deducted from the Company's next invoice, or refuses it with a reason
+//! (DISPUTE-2). A dispute does not suspend payment: the invoice stays due.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use protocol::disputes::{DisputeDecision, DisputeForm, InvoiceDisputes, RestitutionClaimForm};
+
+use super::accounts::Body;
+use super::admin::Admin;
+use crate::auth::Manager;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::disputes::{self, ClaimError, DecideError, Decision, OpenError};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/console/invoices/{id}/disputes",
+            get(for_invoice).post(open),
+        )
+        .route(
+            "/console/invoices/{id}/restitution-claims",
+            post(claim_restitution),
+        )
+        .route("/admin/disputes/{id}/decision", post(decide))
+}
+
+fn id_of(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::NotFound)
+}
+
+async fn view(
+    state: &AppState,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<InvoiceDisputes, ApiError> {
+    disputes::for_invoice(&state.db, company_id, invoice_id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// `GET /api/console/invoices/{id}/disputes`: the invoice's disputes with their decisions, the
+/// credit notes deducted from it, its windows and restitution claims.
+async fn for_invoice(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+) -> Result<Json<InvoiceDisputes>, ApiError> {
+    Ok(Json(view(&state, manager.company_id, id_of(&id)?).await?))
+}
+
+/// `POST /api/console/invoices/{id}/disputes`: opens a dispute with its written justification
+/// (DISPUTE-1); 201 with the invoice's disputes. Refused (422) after the last day, saying which
+/// day that was; 409 while another dispute of the invoice is open.
+async fn open(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+    Body(form): Body<DisputeForm>,
+) -> Result<(StatusCode, Json<InvoiceDisputes>), ApiError> {
+    let invoice_id = id_of(&id)?;
+    let justification = domain::dispute::validate_justification(&form.justification)?;
+    let dispute_id = disputes::open(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        invoice_id,
+        &justification,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| match error {
+        OpenError::NotFound => ApiError::NotFound,
+        OpenError::WindowClosed {
+            invoice_date,
+            last_day,
+        } => ApiError::DisputeWindowClosed {
+            invoice_date,
+            last_day,
+        },
+        OpenError::AlreadyOpen => ApiError::DisputeAlreadyOpen,
+        OpenError::Database(error) => error.into(),
+    })?;
+    tracing::info!(
+        dispute_id,
+        invoice_id,
+        company_id = manager.company_id,
+        "invoice disputed"
+    );
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state, manager.company_id, invoice_id).await?),
+    ))
+}
+
+/// `POST /api/console/invoices/{id}/restitution-claims`: records a claim for restitution of a
+/// paid invoice (DISPUTE-3); 201 with the invoice's disputes and claims. Refused (422) more than
+/// a year after the payment, saying the last day; 409 when the invoice is not paid.
+async fn claim_restitution(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Path(id): Path<String>,
+    Body(form): Body<RestitutionClaimForm>,
+) -> Result<(StatusCode, Json<InvoiceDisputes>), ApiError> {
+    let invoice_id = id_of(&id)?;
+    let reason = domain::dispute::validate_claim_reason(&form.reason)?;
+    disputes::claim_restitution(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        invoice_id,
+        &reason,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| match error {
+        ClaimError::NotFound => ApiError::NotFound,
+        ClaimError::NotPaid => ApiError::RestitutionNotPaid,
+        ClaimError::TimeBarred { paid_on, last_day } => {
+            ApiError::RestitutionTimeBarred { paid_on, last_day }
+        }
+        ClaimError::Database(error) => error.into(),
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state, manager.company_id, invoice_id).await?),
+    ))
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
+    ApiError::DisputeDecisionInvalid {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// `POST /api/admin/disputes/{id}/decision` (admin token): accepts the dispute, creating a
+/// credit note of `amount` (by default the invoice's total; at most that) deducted from the
+/// Company's next invoice, or refuses it with a `reason` the Manager reads (DISPUTE-2). 200 with
+/// the invoice's disputes.
+async fn decide(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    Body(form): Body<DisputeDecision>,
+) -> Result<Json<InvoiceDisputes>, ApiError> {
+    let dispute_id = id_of(&id)?;
+    let reason = form
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|reason| !reason.is_empty())
+        .map(str::to_owned);
+    let decision = if form.accept {
+        let amount_cents = form
+            .amount
+            .map(|amount| {
+                domain::order::cents(amount).ok_or_else(|| {
+                    invalid(
+                        "amount",
+                        format!("{amount} is not a whole number of cents."),
+                    )
+                })
+            })
+            .transpose()?;
+        Decision::Accept {
+            amount_cents,
+            note: reason,
+        }
+    } else {
+        let reason = reason.ok_or_else(|| {
+            invalid(
+                "reason",
+                "A refusal says why: give the reason the Manager will read.",
+            )
+        })?;
+        Decision::Refuse { reason }
+    };
+    let (company_id, invoice_id) = disputes::decide(
+        &state.db,
+        dispute_id,
+        &decision,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| match error {
+        DecideError::NotFound => ApiError::NotFound,
+        DecideError::AlreadyDecided => ApiError::DisputeAlreadyDecided,
+        DecideError::AmountOutOfRange { total_cents } => invalid(
+            "amount",
+            format!(
+                "A credit note is more than 0 and at most the invoice's total of EUR {}.",
+                domain::Money::from_cents(total_cents)
+            ),
+        ),
+        DecideError::Database(error) => error.into(),
+    })?;
+    tracing::info!(dispute_id, accepted = form.accept, "dispute decided");
+    Ok(Json(view(&state, company_id, invoice_id).await?))
+}

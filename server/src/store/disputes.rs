@@ -1,0 +1,545 @@
+//! Disputes of invoices (DISPUTE-1, DISPUTE-2), the provider's decision, credit notes and their
+//! deduction from the Company's next invoice, and restitution claims (DISPUTE-3). A dispute does
+//! not suspend payment: nothing here changes an invoice's status or amount due.
+//!
+//! A credit note gives back an amount already invoiced VAT included, so it is deducted from the
+//! total (VAT included) of the next invoice, as a line of its own, never below zero; what is
+//! left carries over to the invoice after.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::Money;
+use protocol::disputes::{
+    CreditNoteUse, CreditNoteView, DisputeStatus, DisputeView, InvoiceDisputes,
+    RestitutionClaimView,
+};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::{audit, stamp};
+use crate::db::{Database, is_unique_violation};
+
+fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(format!("a dispute holds an invalid {what}: {value}").into())
+}
+
+fn day(raw: &str) -> Result<NaiveDate, sqlx::Error> {
+    raw.parse().map_err(|_| corrupt("date", raw))
+}
+
+/// What the windows of an invoice depend on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceFacts {
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub paid_on: Option<NaiveDate>,
+    pub total_cents: i64,
+}
+
+async fn invoice_facts(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<Option<InvoiceFacts>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT number, issue_date, paid_on, total_cents FROM invoices
+         WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let paid_on: Option<String> = row.try_get("paid_on")?;
+    Ok(Some(InvoiceFacts {
+        number: row.try_get("number")?,
+        issue_date: day(&row.try_get::<String, _>("issue_date")?)?,
+        paid_on: paid_on.as_deref().map(day).transpose()?,
+        total_cents: row.try_get("total_cents")?,
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("no such invoice")]
+    NotFound,
+    /// DISPUTE-1: the invoice's date and the last day it could be disputed.
+    #[error("dispute window closed on {last_day}")]
+    WindowClosed {
+        invoice_date: NaiveDate,
+        last_day: NaiveDate,
+    },
+    #[error("a dispute of this invoice is already open")]
+    AlreadyOpen,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// DISPUTE-1: opens a dispute of the Company's invoice on `today`, with its proof-log entry. One
+/// open dispute per invoice (a unique index settles two requests at once).
+pub async fn open(
+    db: &Database,
+    company_id: i64,
+    user_id: i64,
+    invoice_id: i64,
+    justification: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<i64, OpenError> {
+    let mut tx = db.write().await?;
+    let facts = invoice_facts(&mut tx, company_id, invoice_id)
+        .await?
+        .ok_or(OpenError::NotFound)?;
+    domain::dispute::dispute_open_on(facts.issue_date, today).map_err(|last_day| {
+        OpenError::WindowClosed {
+            invoice_date: facts.issue_date,
+            last_day,
+        }
+    })?;
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO invoice_disputes (invoice_id, company_id, opened_by, justification,
+                                       opened_on, opened_at, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 'open') RETURNING id",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .bind(user_id)
+    .bind(justification)
+    .bind(today.to_string())
+    .bind(stamp(now))
+    .fetch_one(&mut *tx)
+    .await;
+    let id: i64 = match inserted {
+        Ok(id) => id,
+        Err(error) if is_unique_violation(&error) => return Err(OpenError::AlreadyOpen),
+        Err(error) => return Err(error.into()),
+    };
+    let change = audit::Change::new(
+        company_id,
+        Some(user_id),
+        "invoice.dispute",
+        format!("invoice:{invoice_id}"),
+    )
+    .after(&serde_json::json!({
+        "dispute_id": id,
+        "invoice": facts.number,
+        "justification": justification,
+        "opened_on": today,
+    }));
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The provider's decision on a dispute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// A credit note of this many cents (more than 0, at most the invoice's total).
+    Accept {
+        amount_cents: Option<i64>,
+        note: Option<String>,
+    },
+    Refuse {
+        reason: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecideError {
+    #[error("no such dispute")]
+    NotFound,
+    #[error("the dispute was already decided")]
+    AlreadyDecided,
+    /// The credit note would exceed the invoice's total (in cents).
+    #[error("credit note above the invoice total")]
+    AmountOutOfRange { total_cents: i64 },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// `CN-2026-000001`.
+pub fn format_credit_note_number(year: i32, seq: i64) -> String {
+    format!("CN-{year}-{seq:06}")
+}
+
+async fn next_credit_note_number(
+    connection: &mut AnyConnection,
+    year: i32,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO credit_note_counters (year, last_number) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+    )
+    .bind(i64::from(year))
+    .execute(&mut *connection)
+    .await?;
+    sqlx::query_scalar(
+        "UPDATE credit_note_counters SET last_number = last_number + 1 WHERE year = $1 RETURNING last_number",
+    )
+    .bind(i64::from(year))
+    .fetch_one(&mut *connection)
+    .await
+}
+
+/// DISPUTE-2: records the provider's decision on `today`. Accepting writes a numbered credit note
+/// (a per-year sequence, like invoices); refusing keeps the reason for the Manager. Returns the
+/// dispute's Company and invoice.
+pub async fn decide(
+    db: &Database,
+    dispute_id: i64,
+    decision: &Decision,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(i64, i64), DecideError> {
+    let mut tx = db.write().await?;
+    let row: Option<(i64, i64, String)> =
+        sqlx::query_as("SELECT company_id, invoice_id, status FROM invoice_disputes WHERE id = $1")
+            .bind(dispute_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (company_id, invoice_id, status) = row.ok_or(DecideError::NotFound)?;
+    if status != "open" {
+        return Err(DecideError::AlreadyDecided);
+    }
+    let facts = invoice_facts(&mut tx, company_id, invoice_id)
+        .await?
+        .ok_or(DecideError::NotFound)?;
+    let (new_status, reason, credit_note) = match decision {
+        Decision::Refuse { reason } => ("refused", Some(reason.clone()), None),
+        Decision::Accept { amount_cents, note } => {
+            let amount = amount_cents.unwrap_or(facts.total_cents);
+            if amount <= 0 || amount > facts.total_cents {
+                return Err(DecideError::AmountOutOfRange {
+                    total_cents: facts.total_cents,
+                });
+            }
+            let year = today.year();
+            let seq = next_credit_note_number(&mut tx, year).await?;
+            let number = format_credit_note_number(year, seq);
+            sqlx::query(
+                "INSERT INTO credit_notes (company_id, dispute_id, invoice_id, year, seq, number,
+                                           amount_cents, remaining_cents, issued_on, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+            )
+            .bind(company_id)
+            .bind(dispute_id)
+            .bind(invoice_id)
+            .bind(i64::from(year))
+            .bind(seq)
+            .bind(&number)
+            .bind(amount)
+            .bind(today.to_string())
+            .bind(stamp(now))
+            .execute(&mut *tx)
+            .await?;
+            ("accepted", note.clone(), Some((number, amount)))
+        }
+    };
+    let updated = sqlx::query(
+        "UPDATE invoice_disputes SET status = $1, decided_on = $2, decided_at = $3,
+                decision_reason = $4
+         WHERE id = $5 AND status = 'open'",
+    )
+    .bind(new_status)
+    .bind(today.to_string())
+    .bind(stamp(now))
+    .bind(&reason)
+    .bind(dispute_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(DecideError::AlreadyDecided);
+    }
+    let change = audit::Change::new(
+        company_id,
+        None,
+        "invoice.dispute_decision",
+        format!("invoice:{invoice_id}"),
+    )
+    .before(&serde_json::json!({"dispute_id": dispute_id, "status": "open"}))
+    .after(&serde_json::json!({
+        "dispute_id": dispute_id,
+        "status": new_status,
+        "reason": reason,
+        "credit_note": credit_note.as_ref().map(|(number, amount)| serde_json::json!({
+            "number": number,
+            "amount": Money::from_cents(*amount),
+        })),
+        "decided_on": today,
+    }));
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok((company_id, invoice_id))
+}
+
+/// Deducts the Company's credit notes with something left, oldest first, from the invoice just
+/// written (`invoice_id`, inside the transaction that writes it): one negative line each
+/// ("Credit note CN-… for invoice …"), never taking the total below zero; the rest carries over.
+/// An invoice brought to zero has nothing left to pay: it is paid on its date. Returns the
+/// cents deducted.
+pub async fn deduct_credit_notes(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    invoice_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let notes: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.number, i.number, c.remaining_cents
+         FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+         WHERE c.company_id = $1 AND c.remaining_cents > 0 AND c.invoice_id <> $2
+         ORDER BY c.id",
+    )
+    .bind(company_id)
+    .bind(invoice_id)
+    .fetch_all(&mut *connection)
+    .await?;
+    if notes.is_empty() {
+        return Ok(0);
+    }
+    let (total, issue_date, mut line_no): (i64, String, i64) = sqlx::query_as(
+        "SELECT total_cents, issue_date,
+                (SELECT COALESCE(MAX(line_no), 0) FROM invoice_lines WHERE invoice_id = $1)
+         FROM invoices WHERE id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut *connection)
+    .await?;
+    let mut left = total;
+    let mut deducted = 0;
+    let mut used = Vec::new();
+    for (note_id, number, disputed, remaining) in notes {
+        let amount = remaining.min(left);
+        if amount <= 0 {
+            break;
+        }
+        line_no += 1;
+        sqlx::query(
+            "INSERT INTO invoice_lines (invoice_id, line_no, description, plan_id, quantity,
+                                        unit_price_cents, discount_pct, net_cents)
+             VALUES ($1, $2, $3, NULL, 1, $4, '0', $4)",
+        )
+        .bind(invoice_id)
+        .bind(line_no)
+        .bind(format!("Credit note {number} for invoice {disputed}"))
+        .bind(-amount)
+        .execute(&mut *connection)
+        .await?;
+        sqlx::query(
+            "UPDATE credit_notes SET remaining_cents = remaining_cents - $1
+             WHERE id = $2 AND remaining_cents >= $1",
+        )
+        .bind(amount)
+        .bind(note_id)
+        .execute(&mut *connection)
+        .await?;
+        sqlx::query(
+            "INSERT INTO credit_note_uses (credit_note_id, invoice_id, amount_cents)
+             VALUES ($1, $2, $3)",
+        )
+        .bind(note_id)
+        .bind(invoice_id)
+        .bind(amount)
+        .execute(&mut *connection)
+        .await?;
+        used.push(serde_json::json!({"credit_note": number, "amount": Money::from_cents(amount)}));
+        left -= amount;
+        deducted += amount;
+    }
+    if deducted == 0 {
+        return Ok(0);
+    }
+    sqlx::query(
+        "UPDATE invoices SET total_cents = $1,
+                status = CASE WHEN $1 = 0 THEN 'paid' ELSE status END,
+                paid_on = CASE WHEN $1 = 0 THEN issue_date ELSE paid_on END
+         WHERE id = $2",
+    )
+    .bind(left)
+    .bind(invoice_id)
+    .execute(&mut *connection)
+    .await?;
+    let change = audit::Change::new(
+        company_id,
+        None,
+        "invoice.credit_notes_deducted",
+        format!("invoice:{invoice_id}"),
+    )
+    .before(&serde_json::json!({"total": Money::from_cents(total)}))
+    .after(&serde_json::json!({
+        "total": Money::from_cents(left),
+        "credit_notes": used,
+        "issue_date": issue_date,
+    }));
+    audit::record(connection, change, now).await?;
+    Ok(deducted)
+}
+
+fn dispute_from_row(row: &AnyRow) -> Result<DisputeView, sqlx::Error> {
+    let status: String = row.try_get("status")?;
+    let decided_on: Option<String> = row.try_get("decided_on")?;
+    let note_number: Option<String> = row.try_get("note_number")?;
+    let credit_note = match note_number {
+        None => None,
+        Some(number) => Some(CreditNoteView {
+            number,
+            invoice_number: row.try_get("invoice_number")?,
+            amount: Money::from_cents(row.try_get("amount_cents")?),
+            remaining: Money::from_cents(row.try_get("remaining_cents")?),
+            issued_on: day(&row.try_get::<String, _>("issued_on")?)?,
+        }),
+    };
+    Ok(DisputeView {
+        id: row.try_get("id")?,
+        invoice_id: row.try_get("invoice_id")?,
+        justification: row.try_get("justification")?,
+        opened_on: day(&row.try_get::<String, _>("opened_on")?)?,
+        status: DisputeStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        decided_on: decided_on.as_deref().map(day).transpose()?,
+        decision_reason: row.try_get("decision_reason")?,
+        credit_note,
+    })
+}
+
+/// Everything about disputing the Company's invoice; `None` when it is not the Company's.
+pub async fn for_invoice(
+    db: &Database,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<Option<InvoiceDisputes>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    let Some(facts) = invoice_facts(&mut connection, company_id, invoice_id).await? else {
+        return Ok(None);
+    };
+    let disputes = sqlx::query(
+        "SELECT d.id, d.invoice_id, d.justification, d.opened_on, d.status, d.decided_on,
+                d.decision_reason, c.number AS note_number, i.number AS invoice_number,
+                c.amount_cents, c.remaining_cents, c.issued_on
+         FROM invoice_disputes d
+         JOIN invoices i ON i.id = d.invoice_id
+         LEFT JOIN credit_notes c ON c.dispute_id = d.id
+         WHERE d.invoice_id = $1 AND d.company_id = $2
+         ORDER BY d.id DESC",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(dispute_from_row)
+    .collect::<Result<Vec<_>, _>>()?;
+    let credit_notes_used = sqlx::query(
+        "SELECT c.number, i.number AS invoice_number, u.amount_cents
+         FROM credit_note_uses u
+         JOIN credit_notes c ON c.id = u.credit_note_id
+         JOIN invoices i ON i.id = c.invoice_id
+         WHERE u.invoice_id = $1 AND c.company_id = $2
+         ORDER BY c.id",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(CreditNoteUse {
+            number: row.try_get("number")?,
+            invoice_number: row.try_get("invoice_number")?,
+            amount: Money::from_cents(row.try_get("amount_cents")?),
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let restitution_claims = sqlx::query(
+        "SELECT id, reason, claimed_on FROM restitution_claims
+         WHERE invoice_id = $1 AND company_id = $2 ORDER BY id DESC",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(RestitutionClaimView {
+            id: row.try_get("id")?,
+            reason: row.try_get("reason")?,
+            claimed_on: day(&row.try_get::<String, _>("claimed_on")?)?,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let windows = domain::invoice::invoice_windows(facts.issue_date, facts.paid_on)
+        .map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
+    Ok(Some(InvoiceDisputes {
+        dispute_last_day: windows.dispute_last_day,
+        disputes,
+        credit_notes_used,
+        restitution_last_day: windows.restitution_last_day,
+        restitution_claims,
+    }))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    #[error("no such invoice")]
+    NotFound,
+    #[error("the invoice is not paid")]
+    NotPaid,
+    /// DISPUTE-3: paid on `paid_on`, claimable until `last_day`.
+    #[error("restitution time-barred since {last_day}")]
+    TimeBarred {
+        paid_on: NaiveDate,
+        last_day: NaiveDate,
+    },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// DISPUTE-3: records a claim for restitution of the Company's paid invoice, made on `today`,
+/// when it is not more than a year after the payment.
+pub async fn claim_restitution(
+    db: &Database,
+    company_id: i64,
+    user_id: i64,
+    invoice_id: i64,
+    reason: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<i64, ClaimError> {
+    let mut tx = db.write().await?;
+    let facts = invoice_facts(&mut tx, company_id, invoice_id)
+        .await?
+        .ok_or(ClaimError::NotFound)?;
+    domain::dispute::restitution_open_on(facts.issue_date, facts.paid_on, today).map_err(
+        |bar| match bar {
+            domain::dispute::RestitutionBar::NotPaid => ClaimError::NotPaid,
+            domain::dispute::RestitutionBar::TimeBarred { paid_on, last_day } => {
+                ClaimError::TimeBarred { paid_on, last_day }
+            }
+        },
+    )?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO restitution_claims (invoice_id, company_id, claimed_by, reason, claimed_on,
+                                         claimed_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .bind(user_id)
+    .bind(reason)
+    .bind(today.to_string())
+    .bind(stamp(now))
+    .fetch_one(&mut *tx)
+    .await?;
+    let change = audit::Change::new(
+        company_id,
+        Some(user_id),
+        "invoice.restitution_claim",
+        format!("invoice:{invoice_id}"),
+    )
+    .after(&serde_json::json!({
+        "claim_id": id,
+        "invoice": facts.number,
+        "reason": reason,
+        "paid_on": facts.paid_on,
+        "claimed_on": today,
+    }));
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
