@@ -62,6 +62,7 @@ pub mod pricing;
 pub mod service;
 pub mod signup;
 pub mod sms;
+pub mod suspension;
 pub mod term;
 pub mod trial;
 pub mod user;

@@ -99,6 +99,10 @@ pub struct InvoiceSummary {
     pub due_date: NaiveDate,
     pub status: InvoiceStatus,
     pub total: Money,
+    /// When overdue: days late, the rate and why, the penalty and the indemnity for today
+    /// (LATE-1, LATE-2).
+    #[serde(default)]
+    pub late: Option<crate::late_payment::LatePaymentView>,
 }
 
 /// One invoice with its lines and its payment attempts.
@@ -123,6 +127,12 @@ pub struct InvoiceView {
     pub vat: Money,
     pub total: Money,
     pub payments: Vec<PaymentView>,
+    /// When overdue: days late, the rate and why, the penalty and the indemnity (LATE-1, LATE-2).
+    #[serde(default)]
+    pub late: Option<crate::late_payment::LatePaymentView>,
+    /// The formal notice to pay, once sent (LATE-4).
+    #[serde(default)]
+    pub formal_notice: Option<crate::late_payment::FormalNoticeView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub mod credits;
 pub mod dashboard;
 pub mod disputes;
 pub mod invoices;
+pub mod late_payment;
 pub mod licences;
 pub mod numbers;
 pub mod orders;

@@ -93,6 +93,21 @@ pub enum ApiError {
     /// The Licences concerned were already terminated.
     #[error("already terminated")]
     AlreadyTerminated,
+    /// LATE-4: a formal notice to pay concerns an overdue invoice only.
+    #[error("invoice not overdue")]
+    InvoiceNotOverdue,
+    /// LATE-4: one formal notice per invoice.
+    #[error("formal notice already sent on {sent_on}")]
+    FormalNoticeAlreadySent {
+        sent_on: chrono::NaiveDate,
+        deadline: chrono::NaiveDate,
+    },
+    /// SUSP-1: the Company or User is suspended already.
+    #[error("already suspended")]
+    AlreadySuspended,
+    /// SUSP-1: there is no suspension in force to lift.
+    #[error("not suspended")]
+    NotSuspended,
     /// Credits: the available balance (after open reservations) is short; both in cents.
     #[error("credits short: {available_cents} available, {asked_cents} asked")]
     CreditsInsufficient {
@@ -318,6 +333,30 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 "already_terminated",
                 "The Licences this price change concerns are already terminated.".into(),
+                None,
+            ),
+            ApiError::InvoiceNotOverdue => (
+                StatusCode::CONFLICT,
+                "invoice_not_overdue",
+                "A formal notice to pay concerns an overdue invoice only: this one is not overdue (GTCS 5.3).".into(),
+                None,
+            ),
+            ApiError::FormalNoticeAlreadySent { sent_on, deadline } => (
+                StatusCode::CONFLICT,
+                "formal_notice_already_sent",
+                format!("A formal notice to pay this invoice was already sent on {sent_on}; its deadline is {deadline}."),
+                None,
+            ),
+            ApiError::AlreadySuspended => (
+                StatusCode::CONFLICT,
+                "already_suspended",
+                "This is already suspended: lift the suspension in force before suspending again.".into(),
+                None,
+            ),
+            ApiError::NotSuspended => (
+                StatusCode::CONFLICT,
+                "not_suspended",
+                "There is no suspension in force to lift.".into(),
                 None,
             ),
             ApiError::CreditsInsufficient { available_cents, asked_cents } => (

@@ -43,6 +43,10 @@ const API_FILES: &[(&str, &str)] = &[
         "terminations.rs",
         include_str!("../src/api/terminations.rs"),
     ),
+    (
+        "late_payment.rs",
+        include_str!("../src/api/late_payment.rs"),
+    ),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -555,6 +559,49 @@ fn table(world: &World) -> Vec<Case> {
             "/admin/licences/{id}/fault-termination",
             &format!("/admin/licences/{}/fault-termination", world.b_licence),
             Some(json!({"reason": "Breach of the licence."})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        // Late payment and suspension (LATE-4, SUSP-1): A's own suspensions; the provider's
+        // routes do not exist on this server (no admin token), whatever the id.
+        own(M::GET, "/console/suspensions", "", None, StatusCode::OK),
+        public(
+            M::POST,
+            "/admin/invoices/{id}/formal-notice",
+            &format!("/admin/invoices/{}/formal-notice", world.b_invoice),
+            None,
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        public(
+            M::POST,
+            "/admin/companies/{id}/suspension",
+            &format!("/admin/companies/{}/suspension", world.b_manager),
+            Some(json!({"reason": "non_payment"})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        public(
+            M::DELETE,
+            "/admin/companies/{id}/suspension",
+            &format!("/admin/companies/{}/suspension", world.b_manager),
+            None,
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        public(
+            M::POST,
+            "/admin/users/{id}/suspension",
+            &format!("/admin/users/{}/suspension", world.b_user),
+            Some(json!({"reason": "non_payment"})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        public(
+            M::DELETE,
+            "/admin/users/{id}/suspension",
+            &format!("/admin/users/{}/suspension", world.b_user),
+            None,
             StatusCode::NOT_FOUND,
             Some("not_found"),
         ),

@@ -34,7 +34,9 @@ async fn list(
     State(state): State<AppState>,
     Manager(manager): Manager,
 ) -> Result<Json<Vec<InvoiceSummary>>, ApiError> {
-    Ok(Json(invoices::list(&state.db, manager.company_id).await?))
+    let mut listed = invoices::list(&state.db, manager.company_id).await?;
+    super::late_payment::annotate_summaries(&state, &mut listed).await?;
+    Ok(Json(listed))
 }
 
 /// `GET /api/console/invoices/{id}`: one of the Company's invoices, with its lines and payment
@@ -44,10 +46,11 @@ async fn one(
     Manager(manager): Manager,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceView>, ApiError> {
-    invoices::one(&state.db, manager.company_id, invoice_id(&id)?)
+    let mut invoice = invoices::one(&state.db, manager.company_id, invoice_id(&id)?)
         .await?
-        .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(ApiError::NotFound)?;
+    super::late_payment::annotate_view(&state, manager.company_id, &mut invoice).await?;
+    Ok(Json(invoice))
 }
 
 fn pay_error(error: PayError) -> ApiError {

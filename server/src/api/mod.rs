@@ -11,6 +11,7 @@ mod credits;
 mod dashboard;
 mod disputes;
 mod invoices;
+mod late_payment;
 mod licences;
 mod numbers;
 mod orders;
@@ -51,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .merge(terminations::routes())
         .merge(invoices::routes())
         .merge(disputes::routes())
+        .merge(late_payment::routes())
         .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

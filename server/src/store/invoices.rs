@@ -245,6 +245,7 @@ fn summary_from_row(row: &AnyRow) -> Result<InvoiceSummary, sqlx::Error> {
         due_date: day(&row.try_get::<String, _>("due_date")?)?,
         status: InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
         total: Money::from_cents(row.try_get("total_cents")?),
+        late: None,
     })
 }
 
@@ -366,6 +367,8 @@ async fn one_in(
         vat: Money::from_cents(row.try_get("vat_cents")?),
         total: summary.total,
         payments,
+        late: None,
+        formal_notice: None,
     }))
 }
 

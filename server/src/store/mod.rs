@@ -9,12 +9,14 @@ pub mod credits;
 pub mod dashboard;
 pub mod disputes;
 pub mod invoices;
+pub mod late_payment;
 pub mod licences;
 pub mod numbers;
 pub mod orders;
 pub mod price_changes;
 pub mod scheduler;
 pub mod sessions;
+pub mod suspensions;
 pub mod terminations;
 pub mod users;
 

@@ -1,0 +1,288 @@
+//! Late payment (LATE-1, LATE-2, LATE-4): the semester rates as data, the penalty of an overdue
+//! invoice computed on each read for the server's today, and the provider's formal notice to
+//! pay, written to the Company's outbox and the proof log in one transaction.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::formal_notice::formal_notice_deadline;
+use domain::late::{
+    ECB_MARGIN_POINTS, Half, LEGAL_RATE_MULTIPLE, PenaltyRates, RateTable, Semester, late_penalty,
+};
+use domain::money::{Money, Percent};
+use protocol::invoices::InvoiceStatus;
+use protocol::late_payment::{FormalNoticeView, LatePaymentView, PenaltyRateView, RateBasis};
+use sqlx::{AnyConnection, Row};
+
+use super::{audit, stamp};
+use crate::db::Database;
+
+fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
+    sqlx::Error::Decode(format!("late payment data holds an invalid {what}: {value}").into())
+}
+
+fn percent(raw: &str) -> Result<Percent, sqlx::Error> {
+    raw.parse().map_err(|_| corrupt("rate", raw))
+}
+
+/// LATE-1: the rates of every semester, from `late_payment_rates`.
+pub async fn rate_table(db: &Database) -> Result<RateTable, sqlx::Error> {
+    let rows = sqlx::query("SELECT year, half, ecb_rate, legal_rate FROM late_payment_rates")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut table = RateTable::default();
+    for row in rows {
+        let year: i64 = row.try_get("year")?;
+        let half: String = row.try_get("half")?;
+        let half = match half.as_str() {
+            "s1" => Half::S1,
+            "s2" => Half::S2,
+            _ => return Err(corrupt("half", half)),
+        };
+        let ecb: String = row.try_get("ecb_rate")?;
+        let legal: String = row.try_get("legal_rate")?;
+        table.insert(
+            Semester {
+                year: i32::try_from(year).map_err(|_| corrupt("year", year))?,
+                half,
+            },
+            PenaltyRates {
+                ecb_rate: percent(&ecb)?,
+                legal_rate: percent(&legal)?,
+            },
+        );
+    }
+    Ok(table)
+}
+
+/// LATE-1: which side of `max(ECB + 10, 3 × legal)` gave the rate, said for a person.
+fn rate_view(semester: Semester, rates: &PenaltyRates) -> PenaltyRateView {
+    let rate = rates.annual_rate();
+    let ecb_side = rates.ecb_rate.value() + ECB_MARGIN_POINTS;
+    let floor = rates.legal_rate.value() * LEGAL_RATE_MULTIPLE;
+    let basis = if ecb_side >= floor {
+        RateBasis::EcbPlusTen
+    } else {
+        RateBasis::LegalFloor
+    };
+    let explanation = match basis {
+        RateBasis::EcbPlusTen => format!(
+            "{rate} % a year: the ECB rate of {semester} ({} %) plus 10 points, above the floor of 3 × the legal rate ({} %).",
+            rates.ecb_rate,
+            floor.normalize()
+        ),
+        RateBasis::LegalFloor => format!(
+            "{rate} % a year: the floor of 3 × the legal rate of {semester} ({} %), above the ECB rate plus 10 points ({} %).",
+            rates.legal_rate,
+            ecb_side.normalize()
+        ),
+    };
+    PenaltyRateView {
+        semester: semester.to_string(),
+        ecb_rate: rates.ecb_rate,
+        legal_rate: rates.legal_rate,
+        rate,
+        basis,
+        explanation,
+    }
+}
+
+/// LATE-1, LATE-2: what an overdue invoice of `total` due on `due_date` costs on `today`;
+/// `None` unless it is overdue.
+pub fn late_view(
+    table: &RateTable,
+    status: InvoiceStatus,
+    total: Money,
+    due_date: NaiveDate,
+    today: NaiveDate,
+) -> Option<LatePaymentView> {
+    if status != InvoiceStatus::Overdue {
+        return None;
+    }
+    let first_day_late = due_date.succ_opt()?;
+    let semester = Semester::containing(first_day_late);
+    let days_late = u32::try_from((today - due_date).num_days().max(0)).ok()?;
+    let indemnity = if days_late > 0 {
+        domain::late::RECOVERY_INDEMNITY
+    } else {
+        Money::ZERO
+    };
+    match table.for_due_date(due_date) {
+        Ok(rates) => match late_penalty(total, due_date, today, &rates) {
+            Ok(computed) => Some(LatePaymentView {
+                as_of: today,
+                days_late: computed.days_late,
+                rate: Some(rate_view(semester, &rates)),
+                penalty: Some(computed.penalty),
+                indemnity: computed.indemnity,
+                rates_missing: None,
+            }),
+            Err(error) => Some(LatePaymentView {
+                as_of: today,
+                days_late,
+                rate: None,
+                penalty: None,
+                indemnity,
+                rates_missing: Some(error.to_string()),
+            }),
+        },
+        Err(_) => Some(LatePaymentView {
+            as_of: today,
+            days_late,
+            rate: None,
+            penalty: None,
+            indemnity,
+            rates_missing: Some(format!(
+                "The penalty rates of {semester} are not published yet: the penalty will show once they are."
+            )),
+        }),
+    }
+}
+
+/// The formal notice sent for an invoice of the Company, if any.
+pub async fn formal_notice(
+    db: &Database,
+    company_id: i64,
+    invoice_id: i64,
+) -> Result<Option<FormalNoticeView>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT sent_on, deadline FROM formal_notices WHERE invoice_id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(sent_on, deadline)| notice_view(&sent_on, &deadline))
+        .transpose()
+}
+
+fn notice_view(sent_on: &str, deadline: &str) -> Result<FormalNoticeView, sqlx::Error> {
+    Ok(FormalNoticeView {
+        sent_on: sent_on.parse().map_err(|_| corrupt("date", sent_on))?,
+        deadline: deadline.parse().map_err(|_| corrupt("date", deadline))?,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FormalNoticeError {
+    #[error("no such invoice")]
+    NotFound,
+    #[error("the invoice is not overdue")]
+    NotOverdue,
+    #[error("a formal notice was already sent")]
+    AlreadySent(FormalNoticeView),
+    #[error("{0}")]
+    Calendar(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The Company's Managers' emails, where the provider's letters go.
+pub async fn manager_emails(
+    connection: &mut AnyConnection,
+    company_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT email FROM users WHERE company_id = $1 AND role = 'manager' AND status = 'active' ORDER BY id",
+    )
+    .bind(company_id)
+    .fetch_all(&mut *connection)
+    .await
+}
+
+/// Writes one email per recipient to the Company's outbox.
+pub async fn send_to(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    recipients: &[String],
+    subject: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    for recipient in recipients {
+        sqlx::query(
+            "INSERT INTO outbox (company_id, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(company_id)
+        .bind(recipient)
+        .bind(subject)
+        .bind(body)
+        .bind(stamp(now))
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
+}
+
+/// LATE-4 (GTCS 5.3): the provider's formal notice to pay the overdue invoice `invoice_id`, sent
+/// on `today` with its deadline `today + 8 days`; written with its emails to the Company's
+/// Managers and its proof-log entry in one transaction. Returns the Company and the notice.
+pub async fn send_formal_notice(
+    db: &Database,
+    invoice_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(i64, FormalNoticeView), FormalNoticeError> {
+    let deadline = formal_notice_deadline(today)
+        .map_err(|error| FormalNoticeError::Calendar(error.to_string()))?;
+    let mut tx = db.write().await?;
+    let row = sqlx::query(
+        "SELECT company_id, number, status, due_date, total_cents FROM invoices WHERE id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(FormalNoticeError::NotFound)?;
+    let company_id: i64 = row.try_get("company_id")?;
+    let number: String = row.try_get("number")?;
+    let status: String = row.try_get("status")?;
+    let due_date: String = row.try_get("due_date")?;
+    let total = Money::from_cents(row.try_get("total_cents")?);
+    if status != InvoiceStatus::Overdue.as_str() {
+        return Err(FormalNoticeError::NotOverdue);
+    }
+    let sent: Option<(String, String)> =
+        sqlx::query_as("SELECT sent_on, deadline FROM formal_notices WHERE invoice_id = $1")
+            .bind(invoice_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((sent_on, deadline)) = sent {
+        return Err(FormalNoticeError::AlreadySent(notice_view(
+            &sent_on, &deadline,
+        )?));
+    }
+    sqlx::query(
+        "INSERT INTO formal_notices (invoice_id, company_id, sent_on, deadline, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .bind(today.to_string())
+    .bind(deadline.to_string())
+    .bind(stamp(now))
+    .execute(&mut *tx)
+    .await?;
+    let recipients = manager_emails(&mut tx, company_id).await?;
+    let subject = format!("Formal notice to pay invoice {number}");
+    let body = format!(
+        "Invoice {number} of {total}, due on {due_date}, is unpaid. This is a formal notice to pay it by {deadline} at the latest (8 days, GTCS 5.3). Late-payment penalties and the EUR 40 recovery indemnity are due in addition."
+    );
+    send_to(&mut tx, company_id, &recipients, &subject, &body, now).await?;
+    let view = FormalNoticeView {
+        sent_on: today,
+        deadline,
+    };
+    let change = audit::Change::new(
+        company_id,
+        None,
+        "invoice.formal_notice",
+        format!("invoice:{invoice_id}"),
+    )
+    .after(&serde_json::json!({
+        "number": number,
+        "sent_on": today,
+        "deadline": deadline,
+        "recipients": recipients,
+    }));
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok((company_id, view))
+}

@@ -1,0 +1,402 @@
+//! Late payment and suspension through the API, on SQLite and PostgreSQL (LATE-1, LATE-2,
+//! LATE-4, SUSP-1): the penalty of an overdue invoice for the server's today with the rate and
+//! why, the formal notice to pay with its 8-day deadline, and suspensions shown to the Manager
+//! while billing continues.
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use chrono::{NaiveDate, TimeDelta};
+use domain::Money;
+use domain::late::{RateTable, late_penalty};
+use serde_json::{Value, json};
+use support::{Backend, Client, Reply, TestApp, assert_api_error, order_form, signup_form};
+
+on_both_databases!(
+    the_rate_table_is_seeded_from_the_domain,
+    an_overdue_invoice_shows_days_late_rate_penalty_and_indemnity,
+    the_floor_applies_from_rates_added_as_data,
+    the_formal_notice_to_pay_has_an_eight_day_deadline,
+    a_suspension_is_shown_with_its_reason_while_billing_continues,
+);
+
+const TOKEN: &str = "provider-secret";
+
+fn day(raw: &str) -> NaiveDate {
+    raw.parse().unwrap()
+}
+
+async fn app_on(backend: Backend, today: &str) -> TestApp {
+    TestApp::options(backend)
+        .today(day(today))
+        .admin_token(TOKEN)
+        .start()
+        .await
+}
+
+/// A signed-up Company with a payment method and one monthly ESSENTIAL Order: its Manager,
+/// its id and the Order's invoice id.
+async fn company_with_order(app: &TestApp) -> (Client, Value, i64) {
+    let (mut manager, me) = app.signed_up(&signup_form()).await;
+    let reply = manager
+        .post_json(
+            "/api/console/company/payment-methods",
+            &json!({"kind": "sepa", "label": "Main account", "last4": "1234", "expiry": ""}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let form = order_form(&mut manager, "ESSENTIAL", "FR", 1, "order-1").await;
+    let reply = manager.post_json("/api/console/orders", &form).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let listed = invoices(&mut manager).await;
+    assert_eq!(listed.len(), 1);
+    let invoice = listed[0]["id"].as_i64().unwrap();
+    (manager, me, invoice)
+}
+
+async fn invoices(client: &mut Client) -> Vec<Value> {
+    let reply = client.get("/api/console/invoices").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json().as_array().unwrap().clone()
+}
+
+async fn invoice(client: &mut Client, id: i64) -> Value {
+    let reply = client.get(&format!("/api/console/invoices/{id}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    reply.json()
+}
+
+/// Moves the server's date `days` forward and runs the scheduler over the days passed.
+async fn pass_days(app: &TestApp, days: i64) {
+    app.state.clock.shift_by(TimeDelta::days(days));
+    server::scheduler::catch_up(&app.state.db, &app.state.clock)
+        .await
+        .unwrap();
+}
+
+async fn admin(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    token: &str,
+) -> Reply {
+    let mut headers = vec![("authorization".to_owned(), format!("Bearer {token}"))];
+    if body.is_some() {
+        headers.push(("content-type".to_owned(), "application/json".to_owned()));
+    }
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let body = body.map_or_else(Body::empty, |body| Body::from(body.to_string()));
+    app.client().send(method, path, &headers, body).await
+}
+
+/// The Manager, logged in again (sessions end after 14 days, so after the clock moved).
+async fn log_in(app: &TestApp) -> Client {
+    let form = signup_form();
+    let mut client = app.client();
+    let reply = client
+        .post_json(
+            "/api/session",
+            &json!({"email": form.email, "password": form.password}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    client
+}
+
+fn money(value: &Value) -> Money {
+    serde_json::from_value(value.clone()).unwrap()
+}
+
+async fn count_where(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn the_rate_table_is_seeded_from_the_domain(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let stored = server::store::late_payment::rate_table(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, RateTable::seeded());
+}
+
+/// Ordered and due on 10 March 2026 (payment in advance), unpaid: overdue from 11 March. The
+/// first day late is in 2026 S1: max(2.15 + 10, 3 × 2.62 = 7.86) = 12.15 %, the ECB side.
+async fn an_overdue_invoice_shows_days_late_rate_penalty_and_indemnity(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let (mut manager, _, id) = company_with_order(&app).await;
+    pass_days(&app, 0).await;
+    let due = invoice(&mut manager, id).await;
+    assert_eq!(due["status"], "issued");
+    assert!(due["late"].is_null(), "not late on its due date: {due}");
+
+    pass_days(&app, 1).await;
+    let late = invoice(&mut manager, id).await;
+    assert_eq!(late["status"], "overdue");
+    assert_eq!(late["late"]["days_late"], 1);
+    assert_eq!(late["late"]["indemnity"], "40.00");
+
+    // Updated daily: 31 days late on 10 April, computed on read.
+    pass_days(&app, 30).await;
+    let mut manager = log_in(&app).await;
+    let total = money(&late["total"]);
+    for view in [
+        invoice(&mut manager, id).await,
+        invoices(&mut manager)
+            .await
+            .into_iter()
+            .find(|listed| listed["id"] == id)
+            .unwrap(),
+    ] {
+        let late = &view["late"];
+        assert_eq!(late["as_of"], "2026-04-10");
+        assert_eq!(late["days_late"], 31);
+        assert_eq!(late["rate"]["semester"], "2026 S1");
+        assert_eq!(late["rate"]["rate"], "12.15");
+        assert_eq!(late["rate"]["basis"], "ecb_plus_ten");
+        let explanation = late["rate"]["explanation"].as_str().unwrap();
+        assert!(explanation.contains("plus 10 points"), "{explanation}");
+        assert!(explanation.contains("7.86"), "{explanation}");
+        // total × 12.15 / 100 × 31 / 365, to the cent (half away from zero), in whole cents.
+        let cents = i128::from(domain::order::cents(total).unwrap());
+        let scaled = cents * 1215 * 31;
+        let divisor = 100 * 100 * 365;
+        let expected = Money::from_cents(((scaled * 2 + divisor) / (2 * divisor)) as i64);
+        assert_eq!(money(&late["penalty"]), expected, "{late}");
+        assert!(expected > Money::ZERO);
+        assert_eq!(late["indemnity"], "40.00");
+    }
+
+    // Paid: no longer overdue, nothing shown as running.
+    let reply = manager
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert!(invoice(&mut manager, id).await["late"].is_null());
+}
+
+/// Due 1 September 2026: 2026 S2's rates are not seeded, so the penalty waits for them, and
+/// says why; once the back office adds them (data, not code), the floor 3 × 4.50 = 13.50 beats
+/// 1.00 + 10.
+async fn the_floor_applies_from_rates_added_as_data(backend: Backend) {
+    let app = app_on(backend, "2026-09-01").await;
+    let (mut manager, _, id) = company_with_order(&app).await;
+    pass_days(&app, 10).await;
+    let late = &invoice(&mut manager, id).await["late"];
+    assert_eq!(late["days_late"], 10);
+    assert!(late["penalty"].is_null());
+    assert_eq!(late["indemnity"], "40.00");
+    let missing = late["rates_missing"].as_str().unwrap();
+    assert!(missing.contains("2026 S2"), "{missing}");
+
+    sqlx::query(
+        "INSERT INTO late_payment_rates (year, half, ecb_rate, legal_rate) VALUES (2026, 's2', '1.00', '4.50')",
+    )
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    let view = invoice(&mut manager, id).await;
+    let late = &view["late"];
+    assert_eq!(late["rate"]["basis"], "legal_floor");
+    assert_eq!(late["rate"]["rate"], "13.50");
+    assert!(late["rates_missing"].is_null());
+    let rates = server::store::late_payment::rate_table(&app.state.db)
+        .await
+        .unwrap()
+        .for_due_date(day("2026-09-01"))
+        .unwrap();
+    let expected = late_penalty(
+        money(&view["total"]),
+        day("2026-09-01"),
+        day("2026-09-11"),
+        &rates,
+    )
+    .unwrap();
+    assert_eq!(money(&late["penalty"]), expected.penalty);
+    assert!(expected.penalty > Money::ZERO);
+}
+
+async fn the_formal_notice_to_pay_has_an_eight_day_deadline(backend: Backend) {
+    let app = app_on(backend, "2026-12-20").await;
+    let (mut manager, _, id) = company_with_order(&app).await;
+    let path = format!("/api/admin/invoices/{id}/formal-notice");
+
+    // Not overdue yet: refused, nothing written.
+    let reply = admin(&app, Method::POST, &path, None, TOKEN).await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "invoice_not_overdue", None);
+    assert_eq!(app.count("formal_notices").await, 0);
+    // Without the token, or for no invoice.
+    let reply = admin(&app, Method::POST, &path, None, "wrong").await;
+    assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+    let reply = admin(
+        &app,
+        Method::POST,
+        "/api/admin/invoices/987654/formal-notice",
+        None,
+        TOKEN,
+    )
+    .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+
+    // Sent on 28 December: the last day to pay is 5 January (8 days, across the new year).
+    pass_days(&app, 8).await;
+    let outbox_before = app.count("outbox").await;
+    let reply = admin(&app, Method::POST, &path, None, TOKEN).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(
+        reply.json(),
+        json!({"sent_on": "2026-12-28", "deadline": "2027-01-05"})
+    );
+    let view = invoice(&mut manager, id).await;
+    assert_eq!(view["formal_notice"]["deadline"], "2027-01-05");
+    assert_eq!(app.count("outbox").await, outbox_before + 1);
+    let number = view["number"].as_str().unwrap();
+    assert_eq!(
+        count_where(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM outbox WHERE recipient = '{}' AND subject LIKE '%{number}%' AND body LIKE '%2027-01-05%'",
+                signup_form().email.to_lowercase()
+            )
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count_where(&app, &format!("SELECT COUNT(*) FROM audit_log WHERE action = 'invoice.formal_notice' AND subject = 'invoice:{id}'")).await,
+        1
+    );
+    // Once per invoice.
+    let reply = admin(&app, Method::POST, &path, None, TOKEN).await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "formal_notice_already_sent",
+        None,
+    );
+    assert!(reply.text().contains("2027-01-05"), "{}", reply.text());
+    assert_eq!(app.count("formal_notices").await, 1);
+}
+
+async fn a_suspension_is_shown_with_its_reason_while_billing_continues(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let (mut manager, me, id) = company_with_order(&app).await;
+    let company = me["company"]["id"].as_i64().unwrap();
+    let reply = manager
+        .post_json(
+            "/api/console/users",
+            &json!({"first_name": "Louis", "last_name": "Dupont", "email": "louis@martin.fr",
+                    "mobile": "+33 6 12 34 56 78", "residence_country": "FR", "stable_links": []}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let louis = reply.json()["id"].as_i64().unwrap();
+    let reply = manager.get("/api/console/suspensions").await;
+    assert_eq!(reply.json(), json!({"company": null, "users": []}));
+
+    // A reason outside SUSP-1's list is refused; nothing is written.
+    let company_path = format!("/api/admin/companies/{company}/suspension");
+    let reply = admin(
+        &app,
+        Method::POST,
+        &company_path,
+        Some(json!({"reason": "bad_mood"})),
+        TOKEN,
+    )
+    .await;
+    assert!(reply.status.is_client_error(), "{}", reply.text());
+    assert_eq!(app.count("suspensions").await, 0);
+
+    let reply = admin(
+        &app,
+        Method::POST,
+        &company_path,
+        Some(
+            json!({"reason": "non_payment", "details": "Invoice unpaid after the formal notice."}),
+        ),
+        TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let reply = admin(
+        &app,
+        Method::POST,
+        &company_path,
+        Some(json!({"reason": "non_payment"})),
+        TOKEN,
+    )
+    .await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "already_suspended", None);
+    let user_path = format!("/api/admin/users/{louis}/suspension");
+    let reply = admin(
+        &app,
+        Method::POST,
+        &user_path,
+        Some(json!({"reason": "suspected_third_party_use"})),
+        TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+
+    // The Manager keeps the console, sees both and why.
+    let shown = manager.get("/api/console/suspensions").await.json();
+    assert_eq!(shown["company"]["reason"], "non_payment");
+    assert_eq!(shown["company"]["reason_label"], "Non-payment");
+    assert_eq!(shown["company"]["suspended_on"], "2026-03-10");
+    assert_eq!(shown["users"][0]["user_id"], louis);
+    assert_eq!(shown["users"][0]["user_name"], "Louis Dupont");
+    assert_eq!(
+        shown["users"][0]["reason_label"],
+        "Suspected use of the account by a third party"
+    );
+    assert_eq!(
+        count_where(&app, "SELECT COUNT(*) FROM outbox WHERE recipient = 'louis@martin.fr' AND subject LIKE 'Suspension%'").await,
+        1
+    );
+
+    // Billing continues: the monthly Licence renews on 10 April and is invoiced.
+    pass_days(&app, 31).await;
+    let mut manager = log_in(&app).await;
+    let listed = invoices(&mut manager).await;
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[0]["kind"], "renewal");
+    assert_eq!(listed[1]["id"], id);
+    assert_eq!(listed[1]["status"], "overdue");
+
+    // Lifted: no longer shown; lifting twice is refused.
+    let reply = admin(&app, Method::DELETE, &company_path, None, TOKEN).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert!(reply.json()["company"].is_null());
+    let reply = admin(&app, Method::DELETE, &company_path, None, TOKEN).await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "not_suspended", None);
+    let reply = admin(
+        &app,
+        Method::DELETE,
+        "/api/admin/companies/987654/suspension",
+        None,
+        TOKEN,
+    )
+    .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    let shown = manager.get("/api/console/suspensions").await.json();
+    assert!(shown["company"].is_null());
+    assert_eq!(shown["users"].as_array().unwrap().len(), 1);
+    for action in ["company.suspend", "user.suspend", "company.lift_suspension"] {
+        assert_eq!(
+            count_where(
+                &app,
+                &format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'")
+            )
+            .await,
+            1,
+            "{action}"
+        );
+    }
+}
