@@ -110,6 +110,7 @@ pub async fn me() -> Result<Option<Me>, ApiError> {
 
 mod company;
 mod credits;
+mod disputes;
 mod invoices;
 mod licences;
 mod orders;
@@ -119,6 +120,7 @@ mod users;
 
 pub use company::*;
 pub use credits::*;
+pub use disputes::*;
 pub use invoices::*;
 pub use licences::*;
 pub use orders::*;

@@ -97,6 +97,7 @@ pub fn ConsoleLayout() -> impl IntoView {
     ];
     view! {
         <RequireManager page=|| {
+            crate::pages::provide_suspensions();
             view! {
                 <div class="console">
                     <nav class="sections" aria-label="Console sections">
@@ -106,6 +107,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             .collect_view()}
                     </nav>
                     <div class="page">
+                        <crate::pages::SuspensionBanner />
                         <Outlet />
                     </div>
                 </div>

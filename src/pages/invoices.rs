@@ -214,6 +214,7 @@ fn InvoiceDetail(invoice: InvoiceView) -> impl IntoView {
                 </ul>
             })}
             <Documents invoice=invoice.clone() />
+            <crate::pages::DisputesSection invoice=invoice.clone() />
             <p><A href="/console/invoices">"All invoices"</A></p>
         }
     }

@@ -1,0 +1,234 @@
+//! End to end, in headless Chromium: a Manager disputes an invoice from its page with a written
+//! justification (DISPUTE-1), reads the provider's acceptance and its credit note (DISPUTE-2),
+//! finds the credit note deducted on the next invoice, and, once the 6 weeks are over, sees why
+//! the invoice can no longer be disputed, the button disabled.
+
+mod harness;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use domain::catalogue::Billing;
+use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
+use harness::{Browser, Console};
+use protocol::catalogue::{AvailableNumber, PriceListView};
+use serde_json::{Value, json};
+use server::state::AppState;
+use tower::ServiceExt;
+
+const TOKEN: &str = "provider-secret-token";
+const JUSTIFICATION: &str = "The Number was billed twice this month.";
+
+async fn in_page(browser: &Browser, script: &str, arguments: Vec<Value>) -> Value {
+    browser
+        .client
+        .execute_async(script, arguments)
+        .await
+        .expect("running a script in the page")
+}
+
+const FETCH: &str = r#"
+    const [path, done] = arguments;
+    done(await (await fetch(path)).json());"#;
+
+const POST: &str = r#"
+    const [path, body, done] = arguments;
+    const reply = await fetch(path, {
+        method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+    done([reply.status, await reply.json()]);"#;
+
+/// A payment method and an Order of one Essential Number, priced by the domain's code.
+async fn place_order(browser: &Browser) {
+    let reply = in_page(
+        browser,
+        POST,
+        vec![
+            "/api/console/company/payment-methods".into(),
+            json!({"kind": "sepa", "label": "Main account", "last4": "1234", "expiry": ""}),
+        ],
+    )
+    .await;
+    assert_eq!(reply[0], 201);
+    let list: PriceListView = serde_json::from_value(
+        in_page(browser, FETCH, vec!["/api/console/price-list".into()]).await,
+    )
+    .unwrap();
+    let numbers: Vec<AvailableNumber> = serde_json::from_value(
+        in_page(
+            browser,
+            FETCH,
+            vec!["/api/console/numbers/available?country=FR&limit=1".into()],
+        )
+        .await,
+    )
+    .unwrap();
+    let plan_id = list
+        .price_list
+        .plans
+        .iter()
+        .find(|plan| plan.code == "ESSENTIAL")
+        .unwrap()
+        .id;
+    let lines = [LineRequest {
+        plan_id,
+        quantity: 1,
+    }];
+    let quote = quote_order(
+        &list.price_list,
+        Billing::Monthly,
+        &lines,
+        list.on,
+        list.vat,
+    )
+    .unwrap();
+    let form = OrderForm {
+        idempotency_key: "order-1".into(),
+        billing: Billing::Monthly,
+        lines: vec![OrderFormLine {
+            plan_id,
+            number_ids: vec![numbers[0].id],
+        }],
+        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
+        expected_total: quote.total,
+        priced_on: Some(list.on),
+    };
+    let reply = in_page(
+        browser,
+        POST,
+        vec![
+            "/api/console/orders".into(),
+            serde_json::to_value(&form).unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(reply[0], 201, "{reply}");
+}
+
+/// The provider's decision, sent to the same server state with the admin routes turned on.
+async fn decide(console: &Console, dispute_id: i64, body: Value) -> StatusCode {
+    let state = AppState {
+        admin_token: Some(TOKEN.into()),
+        ..console.state.clone()
+    };
+    let request = Request::post(format!("/api/admin/disputes/{dispute_id}/decision"))
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    server::app(state).oneshot(request).await.unwrap().status()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one() {
+    let console = Console::start().await;
+    let browser = Browser::launch(&console.url).await;
+    browser
+        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .await;
+    place_order(&browser).await;
+    let invoices = in_page(&browser, FETCH, vec!["/api/console/invoices".into()]).await;
+    let (invoice_id, invoice_number) = (
+        invoices[0]["id"].as_i64().unwrap(),
+        invoices[0]["number"].as_str().unwrap().to_owned(),
+    );
+    let invoice_date: NaiveDate = invoices[0]["issue_date"].as_str().unwrap().parse().unwrap();
+
+    browser.goto("/console/invoices").await;
+    browser.click(&format!("Invoice {invoice_number}")).await;
+    browser.sees("Dispute this invoice").await;
+    // Checked in the browser first: nothing is sent without a justification.
+    browser.click("Dispute this invoice").await;
+    assert_eq!(
+        browser
+            .message_for("Why do you dispute this invoice?")
+            .await,
+        "This field is required."
+    );
+    browser
+        .fill("Why do you dispute this invoice?", JUSTIFICATION)
+        .await;
+    browser.click("Dispute this invoice").await;
+    browser
+        .sees("Awaiting the provider's decision. The invoice stays due in the meantime.")
+        .await;
+    browser.sees(JUSTIFICATION).await;
+    // Paying stays possible.
+    browser.sees("Pay now").await;
+
+    // The provider accepts it with a credit note of EUR 5.00.
+    let disputes = in_page(
+        &browser,
+        FETCH,
+        vec![format!("/api/console/invoices/{invoice_id}/disputes").into()],
+    )
+    .await;
+    let dispute_id = disputes["disputes"][0]["id"].as_i64().unwrap();
+    let status = decide(
+        &console,
+        dispute_id,
+        json!({"accept": true, "amount": "5.00"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let note = format!("CN-{}-000001", console.state.clock.today().year());
+    browser
+        .goto(&format!("/console/invoices/{invoice_id}"))
+        .await;
+    browser
+        .sees(&format!("credit note {note} of EUR 5.00"))
+        .await;
+
+    // The next invoice (a Credits top-up) carries it as a line of its own.
+    let reply = in_page(
+        &browser,
+        POST,
+        vec![
+            "/api/console/credits/top-ups".into(),
+            json!({"amount": "10"}),
+        ],
+    )
+    .await;
+    assert_eq!(reply[0], 201, "{reply}");
+    let next = reply[1]["invoice_id"].as_i64().unwrap();
+    browser.goto(&format!("/console/invoices/{next}")).await;
+    browser
+        .sees(&format!("Credit note {note} for invoice {invoice_number}"))
+        .await;
+    browser.sees("EUR -5.00").await;
+    browser
+        .sees("Credit notes deducted from this invoice")
+        .await;
+    browser.sees("EUR 7.00").await;
+
+    // Six weeks and a day later: the page says why, and the button is disabled.
+    console.state.clock.shift_by(
+        (invoice_date + TimeDelta::days(43)).signed_duration_since(console.state.clock.today()),
+    );
+    browser.goto("/login").await;
+    let reply = in_page(
+        &browser,
+        POST,
+        vec![
+            "/api/session".into(),
+            json!({"email": "anne@martin-fils.fr", "password": "correct horse battery"}),
+        ],
+    )
+    .await;
+    assert_eq!(reply[0], 200, "{reply}");
+    browser.goto(&format!("/console/invoices/{next}")).await;
+    browser
+        .sees("6 weeks after its date; it can no longer be disputed.")
+        .await;
+    let button = browser
+        .client
+        .find(fantoccini::Locator::XPath(
+            "//button[normalize-space(.)='Dispute this invoice']",
+        ))
+        .await
+        .expect("the button is there");
+    assert_eq!(
+        button.attr("disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+    browser.close().await;
+}

@@ -1,0 +1,221 @@
+//! The disputes of one invoice, on its page (DISPUTE-1, DISPUTE-2): the "Dispute this invoice"
+//! form with its written justification until 6 weeks after the invoice date (computed here with
+//! the same rule as the server, `domain::dispute::dispute_open_on`), each dispute's status and
+//! the provider's decision, and the credit notes deducted from this invoice. A dispute does not
+//! suspend payment: the invoice stays due.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use protocol::disputes::{DisputeForm, DisputeStatus, DisputeView, InvoiceDisputes};
+use protocol::invoices::InvoiceView;
+
+use crate::api;
+use crate::components::{FormAlert, FormErrors};
+use crate::session::{Session, use_session};
+use domain::order::long_date as long;
+
+#[component]
+pub fn DisputesSection(invoice: InvoiceView) -> impl IntoView {
+    let invoice_id = invoice.id;
+    let loaded = LocalResource::new(move || api::invoice_disputes(invoice_id));
+    let current = RwSignal::new(None::<InvoiceDisputes>);
+    Effect::new(move || {
+        if let Some(Ok(disputes)) = loaded.get() {
+            current.set(Some(disputes));
+        }
+    });
+    view! {
+        <section class="disputes">
+            <h2>"Disputes"</h2>
+            {move || match (current.get(), loaded.get()) {
+                (Some(disputes), _) => view! {
+                    <CreditNotesUsed disputes=disputes.clone() />
+                    <DisputeList disputes=disputes.disputes.clone() />
+                    <DisputeForm invoice=invoice.clone() disputes current />
+                }
+                .into_any(),
+                (None, Some(Err(error))) => {
+                    view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
+                }
+                (None, _) => view! { <p class="loading">"Loading…"</p> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The credit notes deducted from this invoice.
+#[component]
+fn CreditNotesUsed(disputes: InvoiceDisputes) -> impl IntoView {
+    (!disputes.credit_notes_used.is_empty()).then(|| {
+        view! {
+            <h3>"Credit notes deducted from this invoice"</h3>
+            <ul class="credit-notes">
+                {disputes
+                    .credit_notes_used
+                    .iter()
+                    .map(|used| view! {
+                        <li>
+                            {format!(
+                                "Credit note {} (dispute of invoice {}): EUR {} deducted",
+                                used.number,
+                                used.invoice_number,
+                                used.amount,
+                            )}
+                        </li>
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+fn decision(dispute: &DisputeView) -> String {
+    let on = dispute
+        .decided_on
+        .map(|day| format!(" on {}", long(day)))
+        .unwrap_or_default();
+    match dispute.status {
+        DisputeStatus::Open => {
+            "Awaiting the provider's decision. The invoice stays due in the meantime.".to_owned()
+        }
+        DisputeStatus::Refused => format!(
+            "Refused{on}: {}",
+            dispute.decision_reason.clone().unwrap_or_default()
+        ),
+        DisputeStatus::Accepted => match &dispute.credit_note {
+            Some(note) => format!(
+                "Accepted{on}: credit note {} of EUR {}, deducted from the Company's next invoices (EUR {} still to deduct).",
+                note.number, note.amount, note.remaining
+            ),
+            None => format!("Accepted{on}."),
+        },
+    }
+}
+
+#[component]
+fn DisputeList(disputes: Vec<DisputeView>) -> impl IntoView {
+    (!disputes.is_empty()).then(|| {
+        view! {
+            <ul class="dispute-list">
+                {disputes
+                    .iter()
+                    .map(|dispute| {
+                        let status = format!("status dispute-{}", dispute.status.as_str());
+                        view! {
+                            <li>
+                                <p>
+                                    {format!("Disputed on {}: ", long(dispute.opened_on))}
+                                    <q>{dispute.justification.clone()}</q>
+                                </p>
+                                <p class=status>{decision(dispute)}</p>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// "Dispute this invoice": open while the window is (the same rule as the server); after the
+/// last day, the button is disabled with the sentence saying why.
+#[component]
+fn DisputeForm(
+    invoice: InvoiceView,
+    disputes: InvoiceDisputes,
+    current: RwSignal<Option<InvoiceDisputes>>,
+) -> impl IntoView {
+    let (invoice_id, invoice_date) = (invoice.id, invoice.issue_date);
+    let session = use_session();
+    let justification = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let sending = RwSignal::new(false);
+    let open_dispute = disputes
+        .disputes
+        .iter()
+        .any(|dispute| dispute.status == DisputeStatus::Open);
+    let closed = move || {
+        let today = match session.get() {
+            Session::SignedIn(me) => me.today,
+            _ => return None,
+        };
+        domain::dispute::dispute_open_on(invoice_date, today)
+            .err()
+            .map(|last_day| {
+                format!(
+                    "This invoice could be disputed until {}, 6 weeks after its date; it can no longer be disputed.",
+                    long(last_day)
+                )
+            })
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let text = justification.get_untracked();
+        match domain::dispute::validate_justification(&text) {
+            Err(problems) => errors.show_validation(&problems),
+            Ok(text) => {
+                errors.clear();
+                sending.set(true);
+                spawn_local(async move {
+                    match api::dispute_invoice(
+                        invoice_id,
+                        &DisputeForm {
+                            justification: text,
+                        },
+                    )
+                    .await
+                    {
+                        Ok(fresh) => {
+                            justification.set(String::new());
+                            current.set(Some(fresh));
+                        }
+                        Err(error) => errors.show_api_error(&error),
+                    }
+                    sending.set(false);
+                });
+            }
+        }
+    };
+    let has_error = move || errors.of("justification").is_some();
+    let last_day = disputes.dispute_last_day;
+    view! {
+        {open_dispute.then(|| view! {
+            <p class="hint">"A dispute of this invoice is awaiting the provider's decision."</p>
+        })}
+        {(!open_dispute).then(|| view! {
+            <form class="dispute-form" on:submit=submit novalidate>
+                <h3>"Dispute this invoice"</h3>
+                <div class="field" class:invalid=has_error>
+                    <label for="justification">"Why do you dispute this invoice?"</label>
+                    <textarea
+                        id="justification"
+                        name="justification"
+                        rows="4"
+                        aria-invalid=move || has_error().to_string()
+                        aria-describedby="justification-error"
+                        disabled=move || closed().is_some()
+                        bind:value=justification
+                    ></textarea>
+                    <p class="hint">
+                        {format!(
+                            "A few words at least. Until {} (6 weeks after the invoice date); paying stays due meanwhile. No attachment is taken: write what matters here.",
+                            long(last_day)
+                        )}
+                    </p>
+                    <p class="error" id="justification-error" role="alert">
+                        {move || errors.of("justification")}
+                    </p>
+                </div>
+                <FormAlert errors />
+                <button
+                    type="submit"
+                    class="primary"
+                    disabled=move || sending.get() || closed().is_some()
+                >
+                    {move || if sending.get() { "Sending…" } else { "Dispute this invoice" }}
+                </button>
+                {move || closed().map(|why| view! { <p class="hint dispute-closed">{why}</p> })}
+            </form>
+        })}
+    }
+}
