@@ -213,6 +213,7 @@ fn InvoiceDetail(invoice: InvoiceView) -> impl IntoView {
                         .collect_view()}
                 </ul>
             })}
+            <crate::pages::LatePaymentSection invoice=invoice.clone() />
             <Documents invoice=invoice.clone() />
             <crate::pages::DisputesSection invoice=invoice.clone() />
             <p><A href="/console/invoices">"All invoices"</A></p>
