@@ -37,21 +37,31 @@ pub struct Console {
 
 impl Console {
     pub async fn start() -> Console {
+        Console::start_with(&[]).await
+    }
+
+    /// As [`Console::start`], with more command-line options, e.g.
+    /// `["--today", "2027-01-05", "--admin-token", "secret", "--demo-clock"]`.
+    pub async fn start_with(options: &[&str]) -> Console {
         let data = tempfile::tempdir().expect("a temporary folder");
         let database = format!(
             "sqlite://{}?mode=rwc",
             data.path().join("console.db").display()
         );
         let dist = dist_dir();
-        let config = Config::parse_from([
-            "server",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            &database,
-            "--dist-dir",
-            dist.to_str().expect("a UTF-8 path"),
-        ]);
+        let config = Config::parse_from(
+            [
+                "server",
+                "--bind",
+                "127.0.0.1:0",
+                "--database-url",
+                &database,
+                "--dist-dir",
+                dist.to_str().expect("a UTF-8 path"),
+            ]
+            .into_iter()
+            .chain(options.iter().copied()),
+        );
         let state = server::prepare(&config).await.expect("the server starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
