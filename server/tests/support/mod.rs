@@ -610,3 +610,41 @@ pub async fn order_form(
         priced_on: Some(list.on),
     }
 }
+
+// ---- A fresh database for a server run as a separate process (crash tests) ----
+
+/// A fresh, empty database on `backend`: its URL, kept alive (SQLite file's folder, or the
+/// PostgreSQL database) until this value is dropped.
+pub struct ScratchDatabase {
+    pub url: String,
+    _sqlite_dir: Option<TempDir>,
+    // Last: dropped after anything holding `url` is gone.
+    _postgres: Option<ScratchPostgres>,
+}
+
+impl ScratchDatabase {
+    pub async fn create(backend: Backend) -> ScratchDatabase {
+        match backend {
+            Backend::Sqlite => {
+                let dir = TempDir::new().unwrap();
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.path().join("console.db").display()
+                );
+                ScratchDatabase {
+                    url,
+                    _sqlite_dir: Some(dir),
+                    _postgres: None,
+                }
+            }
+            Backend::Postgres => {
+                let (scratch, url) = ScratchPostgres::create().await;
+                ScratchDatabase {
+                    url,
+                    _sqlite_dir: None,
+                    _postgres: Some(scratch),
+                }
+            }
+        }
+    }
+}
