@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{RuleError, RuleId};
+use crate::field::{Errors, FieldError, Problem};
 use crate::money::{Money, Percent};
 
 /// LATE-2: the fixed recovery indemnity per late invoice, EUR 40.
@@ -125,6 +126,82 @@ impl fmt::Display for Semester {
         };
         write!(f, "{} {half}", self.year)
     }
+}
+
+impl Semester {
+    /// The semester's code, as the back office types it: "2026-S2".
+    pub fn code(&self) -> String {
+        let half = match self.half {
+            Half::S1 => "S1",
+            Half::S2 => "S2",
+        };
+        format!("{}-{half}", self.year)
+    }
+}
+
+/// LATE-1: a semester code `YYYY-S1` (January–June) or `YYYY-S2` (July–December), the year
+/// from 2000 to 9999.
+impl std::str::FromStr for Semester {
+    type Err = Problem;
+
+    fn from_str(raw: &str) -> Result<Self, Problem> {
+        const SHAPE: Problem = Problem::Invalid(
+            "Write the semester as its year and half, e.g. 2026-S1 (January to June) or 2026-S2 (July to December).",
+        );
+        let (year, half) = raw.trim().split_once('-').ok_or(SHAPE)?;
+        let year: i32 = match year.len() == 4 && year.bytes().all(|byte| byte.is_ascii_digit()) {
+            true => year.parse().map_err(|_| SHAPE)?,
+            false => return Err(SHAPE),
+        };
+        if year < 2000 {
+            return Err(Problem::Invalid(
+                "Rates are recorded for semesters from 2000 on.",
+            ));
+        }
+        let half = match half.to_ascii_uppercase().as_str() {
+            "S1" => Half::S1,
+            "S2" => Half::S2,
+            _ => return Err(SHAPE),
+        };
+        Ok(Semester { year, half })
+    }
+}
+
+/// LATE-1: the back office's form recording one semester's rates, all as typed
+/// (`{"semester": "2026-S2", "ecb_rate": "2.15", "legal_rate": "2.62"}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateForm {
+    pub semester: String,
+    pub ecb_rate: String,
+    pub legal_rate: String,
+}
+
+fn rate_percent(raw: &str) -> Result<Percent, Problem> {
+    if raw.trim().is_empty() {
+        return Err(Problem::Required);
+    }
+    raw.parse::<Percent>().map_err(|_| {
+        Problem::Invalid("Give a percentage from 0 to 1000 written with a dot, e.g. 2.15.")
+    })
+}
+
+/// LATE-1: checks a [`RateForm`]: a well-formed semester and two non-negative percentages.
+/// Every field's problem is reported.
+pub fn validate_rate_form(form: &RateForm) -> Result<RateEntry, Vec<FieldError>> {
+    let mut errors = Errors::default();
+    let semester = errors.check("semester", form.semester.parse::<Semester>());
+    let ecb_rate = errors.check("ecb_rate", rate_percent(&form.ecb_rate));
+    let legal_rate = errors.check("legal_rate", rate_percent(&form.legal_rate));
+    errors.into_result(|| {
+        Some(RateEntry {
+            semester: semester?,
+            rates: PenaltyRates {
+                ecb_rate: ecb_rate?,
+                legal_rate: legal_rate?,
+            },
+        })
+    })
 }
 
 /// One row of the rate table, as stored and sent.
@@ -282,5 +359,41 @@ mod tests {
             "{json}"
         );
         assert_eq!(serde_json::from_str::<RateTable>(&json).unwrap(), table);
+    }
+
+    #[test]
+    fn late_1_rate_form_reads_the_semester_and_two_percentages() {
+        let form = |semester: &str, ecb: &str, legal: &str| RateForm {
+            semester: semester.into(),
+            ecb_rate: ecb.into(),
+            legal_rate: legal.into(),
+        };
+        let entry = validate_rate_form(&form(" 2026-s2 ", "2.15", "2.62")).unwrap();
+        assert_eq!(
+            entry.semester,
+            Semester {
+                year: 2026,
+                half: Half::S2
+            }
+        );
+        assert_eq!(entry.semester.code(), "2026-S2");
+        assert_eq!(entry.rates.annual_rate().to_string(), "12.15");
+        assert_eq!(entry.rates.ecb_rate.to_string(), "2.15");
+
+        for bad in [
+            "2026", "2026-S3", "26-S1", "2026-S", "S2-2026", "1999-S1", "",
+        ] {
+            let errors = validate_rate_form(&form(bad, "1", "1")).unwrap_err();
+            assert_eq!(errors.len(), 1, "{bad}");
+            assert_eq!(errors[0].field, "semester", "{bad}");
+        }
+        let errors = validate_rate_form(&form("2026-S2", "-0.5", "")).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|error| error.field).collect();
+        assert_eq!(fields, ["ecb_rate", "legal_rate"]);
+        assert_eq!(errors[1].problem, Problem::Required);
+        let errors = validate_rate_form(&form("2026-S2", "2,15", "1001")).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        // Zero is a rate (the ECB's was, for years).
+        assert!(validate_rate_form(&form("2026-S2", "0", "0.04")).is_ok());
     }
 }

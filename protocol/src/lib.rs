@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod disputes;
 pub mod invoices;
 pub mod late_payment;
+pub mod late_rates;
 pub mod licences;
 pub mod numbers;
 pub mod orders;

@@ -105,6 +105,9 @@ pub enum ApiError {
     /// SUSP-1: the Company or User is suspended already.
     #[error("already suspended")]
     AlreadySuspended,
+    /// LATE-1: a semester's rates are facts, recorded once.
+    #[error("rates of {0} already recorded")]
+    SemesterRatesAlreadyRecorded(String),
     /// SUSP-1: there is no suspension in force to lift.
     #[error("not suspended")]
     NotSuspended,
@@ -352,6 +355,12 @@ impl ApiError {
                 "already_suspended",
                 "This is already suspended: lift the suspension in force before suspending again.".into(),
                 None,
+            ),
+            ApiError::SemesterRatesAlreadyRecorded(semester) => (
+                StatusCode::CONFLICT,
+                "semester_rates_already_recorded",
+                format!("The rates of {semester} are already recorded: published rates are not changed."),
+                Some("semester"),
             ),
             ApiError::NotSuspended => (
                 StatusCode::CONFLICT,

@@ -19,6 +19,8 @@ on_both_databases!(
     the_floor_applies_from_rates_added_as_data,
     the_formal_notice_to_pay_has_an_eight_day_deadline,
     a_suspension_is_shown_with_its_reason_while_billing_continues,
+    the_provider_records_a_semester_and_its_penalties_show,
+    recorded_rates_are_validated_once_and_kept_behind_the_token,
 );
 
 const TOKEN: &str = "provider-secret";
@@ -399,4 +401,182 @@ async fn a_suspension_is_shown_with_its_reason_while_billing_continues(backend: 
             "{action}"
         );
     }
+}
+
+/// Today, 27 November 2026, is in 2026 S2, whose rates are not seeded: an invoice due on
+/// 27 November shows no penalty until the provider records 2026 S2 through the admin route;
+/// then it shows the penalty at max(2.15 + 10, 3 × 2.62) = 12.15 %.
+async fn the_provider_records_a_semester_and_its_penalties_show(backend: Backend) {
+    let app = app_on(backend, "2026-11-27").await;
+    let (_, _, id) = company_with_order(&app).await;
+    pass_days(&app, 12).await;
+    let mut manager_late = log_in(&app).await;
+    let late = &invoice(&mut manager_late, id).await["late"];
+    assert_eq!(late["days_late"], 12);
+    assert!(late["penalty"].is_null(), "{late}");
+    assert!(late["rates_missing"].as_str().unwrap().contains("2026 S2"));
+
+    let path = "/api/admin/late-payment-rates";
+    let before = admin(&app, Method::GET, path, None, TOKEN).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.text());
+    let semesters: Vec<Value> = before
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| row["semester"].clone())
+        .collect();
+    assert_eq!(
+        semesters,
+        [json!("2025-S1"), json!("2025-S2"), json!("2026-S1")]
+    );
+
+    let reply = admin(
+        &app,
+        Method::POST,
+        path,
+        Some(json!({"semester": "2026-S2", "ecb_rate": "2.15", "legal_rate": "2.62"})),
+        TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(
+        reply.json(),
+        json!({"semester": "2026-S2", "ecb_rate": "2.15", "legal_rate": "2.62", "annual_rate": "12.15"})
+    );
+    let listed = admin(&app, Method::GET, path, None, TOKEN).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 4);
+    assert_eq!(listed[3]["semester"], "2026-S2");
+
+    let view = invoice(&mut manager_late, id).await;
+    let late = &view["late"];
+    assert!(late["rates_missing"].is_null(), "{late}");
+    assert_eq!(late["rate"]["semester"], "2026 S2");
+    assert_eq!(late["rate"]["rate"], "12.15");
+    assert_eq!(late["rate"]["basis"], "ecb_plus_ten");
+    let rates = server::store::late_payment::rate_table(&app.state.db)
+        .await
+        .unwrap()
+        .for_due_date(day("2026-11-27"))
+        .unwrap();
+    let expected = late_penalty(
+        money(&view["total"]),
+        day("2026-11-27"),
+        day("2026-12-09"),
+        &rates,
+    )
+    .unwrap();
+    assert_eq!(money(&late["penalty"]), expected.penalty);
+    assert!(expected.penalty > Money::ZERO);
+}
+
+async fn recorded_rates_are_validated_once_and_kept_behind_the_token(backend: Backend) {
+    let app = app_on(backend, "2026-11-27").await;
+    let path = "/api/admin/late-payment-rates";
+    let stored = || async {
+        server::store::late_payment::rate_table(&app.state.db)
+            .await
+            .unwrap()
+    };
+    let seeded = stored().await;
+
+    // Bad input: 422 naming the field; nothing recorded.
+    for (body, field) in [
+        (
+            json!({"semester": "2026-S3", "ecb_rate": "2.15", "legal_rate": "2.62"}),
+            "semester",
+        ),
+        (
+            json!({"semester": "2026 second", "ecb_rate": "2.15", "legal_rate": "2.62"}),
+            "semester",
+        ),
+        (
+            json!({"semester": "2026-S2", "ecb_rate": "-1", "legal_rate": "2.62"}),
+            "ecb_rate",
+        ),
+        (
+            json!({"semester": "2026-S2", "ecb_rate": "2.15", "legal_rate": "two"}),
+            "legal_rate",
+        ),
+        (
+            json!({"semester": "2026-S2", "ecb_rate": "2.15"}),
+            "legal_rate",
+        ),
+    ] {
+        let reply = admin(&app, Method::POST, path, Some(body.clone()), TOKEN).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            reply.text()
+        );
+        assert_eq!(reply.json()["error"]["field"], field, "{body}");
+    }
+    assert_eq!(stored().await, seeded);
+
+    // A recorded semester is a fact: recording it again (even the same values) is refused.
+    let reply = admin(
+        &app,
+        Method::POST,
+        path,
+        Some(json!({"semester": "2026-S1", "ecb_rate": "9.99", "legal_rate": "9.99"})),
+        TOKEN,
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "semester_rates_already_recorded",
+        Some("semester"),
+    );
+    let body = json!({"semester": "2027-S1", "ecb_rate": "2.00", "legal_rate": "3.00"});
+    let reply = admin(&app, Method::POST, path, Some(body.clone()), TOKEN).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    // 3 × 3.00 = 9.00 is below 2.00 + 10.
+    assert_eq!(reply.json()["annual_rate"], "12.00");
+    let reply = admin(
+        &app,
+        Method::POST,
+        path,
+        Some(json!({"semester": "2027-S1", "ecb_rate": "5", "legal_rate": "5"})),
+        TOKEN,
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "semester_rates_already_recorded",
+        Some("semester"),
+    );
+    let after = stored().await;
+    let recorded = after
+        .get(domain::late::Semester {
+            year: 2027,
+            half: domain::late::Half::S1,
+        })
+        .unwrap();
+    assert_eq!(recorded.ecb_rate.to_string(), "2.00");
+    assert_eq!(after.entries().count(), seeded.entries().count() + 1);
+
+    // Without the right token: 401; on a server without an admin token the routes do not exist.
+    for method in [Method::GET, Method::POST] {
+        let reply = admin(&app, method.clone(), path, Some(body.clone()), "wrong").await;
+        assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+    }
+    let no_token = TestApp::options(backend)
+        .today(day("2026-11-27"))
+        .start()
+        .await;
+    for method in [Method::GET, Method::POST] {
+        let reply = admin(
+            &no_token,
+            method.clone(),
+            path,
+            Some(json!({"semester": "2027-S2", "ecb_rate": "1", "legal_rate": "1"})),
+            TOKEN,
+        )
+        .await;
+        assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    }
+    assert_eq!(stored().await, after);
 }

@@ -47,6 +47,7 @@ const API_FILES: &[(&str, &str)] = &[
         "late_payment.rs",
         include_str!("../src/api/late_payment.rs"),
     ),
+    ("late_rates.rs", include_str!("../src/api/late_rates.rs")),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -602,6 +603,23 @@ fn table(world: &World) -> Vec<Case> {
             "/admin/users/{id}/suspension",
             &format!("/admin/users/{}/suspension", world.b_user),
             None,
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        // Late-payment rates (LATE-1): the provider's data; no such routes without the token.
+        public(
+            M::GET,
+            "/admin/late-payment-rates",
+            "/admin/late-payment-rates",
+            None,
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
+        ),
+        public(
+            M::POST,
+            "/admin/late-payment-rates",
+            "/admin/late-payment-rates",
+            Some(json!({"semester": "2026-S2", "ecb_rate": "2.15", "legal_rate": "2.62"})),
             StatusCode::NOT_FOUND,
             Some("not_found"),
         ),

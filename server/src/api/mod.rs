@@ -12,6 +12,7 @@ mod dashboard;
 mod disputes;
 mod invoices;
 mod late_payment;
+mod late_rates;
 mod licences;
 mod numbers;
 mod orders;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .merge(invoices::routes())
         .merge(disputes::routes())
         .merge(late_payment::routes())
+        .merge(late_rates::routes())
         .merge(clock::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
