@@ -20,6 +20,8 @@ run: tools app
 ## Every test: domain, server on SQLite and PostgreSQL, components in Chromium, end to end.
 test: browser-tools
 	cargo fmt --all --check
+	cargo clippy -p domain -p protocol -p server --all-targets -- -D warnings
+	cargo clippy -p console --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo test -p domain
 	cargo build -p domain --target wasm32-unknown-unknown
 	$(MAKE) app
