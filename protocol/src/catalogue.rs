@@ -16,6 +16,10 @@ pub struct PriceListView {
     pub on: NaiveDate,
     pub price_list: PriceList,
     pub vat: VatBasis,
+    /// LATE-3 (GTCS 8): the Company's billing discounts are cancelled after a payment default,
+    /// until no invoice of it is overdue; `price_list` then carries no discount.
+    #[serde(default)]
+    pub discounts_cancelled: bool,
 }
 
 /// A Number of the pool that no Company holds yet.

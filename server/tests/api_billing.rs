@@ -30,6 +30,7 @@ on_both_databases!(
     an_invoice_downloads_as_pdf,
     the_statement_is_available_for_twelve_months_then_refused,
     orders_and_a_renewal_run_at_once_share_one_sequence,
+    a_payment_default_cancels_discounts_until_paid,
 );
 
 fn day(raw: &str) -> NaiveDate {
@@ -793,4 +794,69 @@ async fn orders_and_a_renewal_run_at_once_share_one_sequence(backend: Backend) {
             "2026-000005"
         ]
     );
+}
+
+/// LATE-3 (GTCS 8): an overdue invoice cancels the Company's billing discounts for new Orders,
+/// in the price list the app quotes from and on the server; paying it restores them.
+async fn a_payment_default_cancels_discounts_until_paid(backend: Backend) {
+    let app = app_on(backend, "2026-09-01").await;
+    let mut client = ready_company(&app, &company(1), "Main account").await;
+    let mut other = ready_company(&app, &company(2), "Main account").await;
+    order_numbers(&mut client, "BUSINESS", Billing::Annual, 1, "order-1").await;
+    let unpaid_id = invoices(&mut client).await[0]["id"].as_i64().unwrap();
+    let listed = price_list(&mut client).await;
+    assert!(!listed.discounts_cancelled);
+    assert!(!listed.price_list.discounts.is_empty());
+    catch_up(&app).await;
+
+    // The day after the due date: overdue, and the discounts are gone for new Orders.
+    app.state.clock.shift_by(TimeDelta::days(1));
+    catch_up(&app).await;
+    assert_eq!(invoice(&mut client, unpaid_id).await["status"], "overdue");
+    let listed = price_list(&mut client).await;
+    assert!(listed.discounts_cancelled);
+    assert!(listed.price_list.discounts.is_empty());
+    assert!(
+        !price_list(&mut other).await.discounts_cancelled,
+        "only the Company in default loses its discounts"
+    );
+    assert_eq!(
+        count_where(
+            &app,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'company.discounts_cancel'"
+        )
+        .await,
+        1
+    );
+    let ids = available(&mut client, 1).await;
+    let mut discounted =
+        order_form(&mut other, "BUSINESS", Billing::Annual, ids.clone(), "k").await;
+    discounted.idempotency_key = "order-2".into();
+    let reply = client.post_json("/api/console/orders", &discounted).await;
+    assert!(
+        reply.status.is_client_error(),
+        "a quote with the cancelled discount is refused: {}",
+        reply.text()
+    );
+    let form = order_form(&mut client, "BUSINESS", Billing::Annual, ids, "order-3").await;
+    assert!(form.expected_total > discounted.expected_total);
+    let order = place(&mut client, &form).await;
+    assert_eq!(order["lines"][0]["discount_pct"], "0");
+
+    // Paying the overdue invoice restores them.
+    let reply = client
+        .post_json(
+            &format!("/api/console/invoices/{unpaid_id}/payments"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let listed = price_list(&mut client).await;
+    assert!(!listed.discounts_cancelled);
+    assert!(!listed.price_list.discounts.is_empty());
+    let ids = available(&mut client, 1).await;
+    let form = order_form(&mut client, "BUSINESS", Billing::Annual, ids, "order-4").await;
+    assert_eq!(form.expected_total, discounted.expected_total);
+    let order = place(&mut client, &form).await;
+    assert_eq!(order["lines"][0]["discount_pct"], "5");
 }

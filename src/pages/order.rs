@@ -638,6 +638,12 @@ fn PriceTable(current: PriceListView) -> impl IntoView {
         })
         .collect::<Vec<_>>()
         .join(" ");
+    // LATE-3: the server sends no discount while they are cancelled; say why.
+    let discounts = if current.discounts_cancelled {
+        "Your billing discounts are cancelled because an invoice is overdue; they apply again to new orders once every overdue invoice is paid.".to_string()
+    } else {
+        discounts
+    };
     view! {
         <table>
             <thead>

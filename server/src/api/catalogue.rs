@@ -46,14 +46,19 @@ async fn price_list(
             .map_err(|_| invalid("on", "Give the date as YYYY-MM-DD, e.g. 2027-01-01."))?,
         None => state.clock.today(),
     };
-    let list = catalogue::price_list(&state.db).await?;
+    let mut list = catalogue::price_list(&state.db).await?;
     let vat = catalogue::vat_basis(&state.db, manager.company_id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
+    let discounts_cancelled = catalogue::discounts_cancelled(&state.db, manager.company_id).await?;
+    if discounts_cancelled {
+        list.discounts.clear();
+    }
     Ok(Json(PriceListView {
         on,
         price_list: list.in_force(on),
         vat,
+        discounts_cancelled,
     }))
 }
 

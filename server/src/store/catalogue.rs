@@ -111,6 +111,25 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
     })
 }
 
+/// LATE-3 (GTCS 8): whether the Company's billing discounts are cancelled for new Orders, since
+/// one of its invoices became overdue and until none is any more.
+pub async fn discounts_cancelled_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let cancelled: Option<Option<String>> =
+        sqlx::query_scalar("SELECT discounts_cancelled_at FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_optional(&mut *connection)
+            .await?;
+    Ok(matches!(cancelled, Some(Some(_))))
+}
+
+pub async fn discounts_cancelled(db: &Database, company_id: i64) -> Result<bool, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    discounts_cancelled_in(&mut connection, company_id).await
+}
+
 pub async fn price_list(db: &Database) -> Result<PriceList, sqlx::Error> {
     let mut connection = db.pool.acquire().await?;
     price_list_in(&mut connection).await

@@ -137,7 +137,11 @@ pub async fn place(
     if !placing.has_valid_payment_method {
         return Err(PlaceError::NoPaymentMethod);
     }
-    let list = catalogue::price_list_in(&mut tx).await?;
+    let mut list = catalogue::price_list_in(&mut tx).await?;
+    // LATE-3: after a payment default, new Orders get no billing discount.
+    if catalogue::discounts_cancelled_in(&mut tx, placing.company_id).await? {
+        list.discounts.clear();
+    }
     let vat = catalogue::vat_basis_in(&mut tx, placing.company_id)
         .await?
         .ok_or_else(|| PlaceError::Impossible("The Company Account no longer exists.".into()))?;
