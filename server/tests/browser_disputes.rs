@@ -8,24 +8,13 @@ mod harness;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use domain::catalogue::Billing;
-use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
 use harness::{Browser, Console};
-use protocol::catalogue::{AvailableNumber, PriceListView};
 use serde_json::{Value, json};
 use server::state::AppState;
 use tower::ServiceExt;
 
 const TOKEN: &str = "provider-secret-token";
 const JUSTIFICATION: &str = "The Number was billed twice this month.";
-
-async fn in_page(browser: &Browser, script: &str, arguments: Vec<Value>) -> Value {
-    browser
-        .client
-        .execute_async(script, arguments)
-        .await
-        .expect("running a script in the page")
-}
 
 const FETCH: &str = r#"
     const [path, done] = arguments;
@@ -36,73 +25,6 @@ const POST: &str = r#"
     const reply = await fetch(path, {
         method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
     done([reply.status, await reply.json()]);"#;
-
-/// A payment method and an Order of one Essential Number, priced by the domain's code.
-async fn place_order(browser: &Browser) {
-    let reply = in_page(
-        browser,
-        POST,
-        vec![
-            "/api/console/company/payment-methods".into(),
-            json!({"kind": "sepa", "label": "Main account", "last4": "1234", "expiry": ""}),
-        ],
-    )
-    .await;
-    assert_eq!(reply[0], 201);
-    let list: PriceListView = serde_json::from_value(
-        in_page(browser, FETCH, vec!["/api/console/price-list".into()]).await,
-    )
-    .unwrap();
-    let numbers: Vec<AvailableNumber> = serde_json::from_value(
-        in_page(
-            browser,
-            FETCH,
-            vec!["/api/console/numbers/available?country=FR&limit=1".into()],
-        )
-        .await,
-    )
-    .unwrap();
-    let plan_id = list
-        .price_list
-        .plans
-        .iter()
-        .find(|plan| plan.code == "ESSENTIAL")
-        .unwrap()
-        .id;
-    let lines = [LineRequest {
-        plan_id,
-        quantity: 1,
-    }];
-    let quote = quote_order(
-        &list.price_list,
-        Billing::Monthly,
-        &lines,
-        list.on,
-        list.vat,
-    )
-    .unwrap();
-    let form = OrderForm {
-        idempotency_key: "order-1".into(),
-        billing: Billing::Monthly,
-        lines: vec![OrderFormLine {
-            plan_id,
-            number_ids: vec![numbers[0].id],
-        }],
-        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
-        expected_total: quote.total,
-        priced_on: Some(list.on),
-    };
-    let reply = in_page(
-        browser,
-        POST,
-        vec![
-            "/api/console/orders".into(),
-            serde_json::to_value(&form).unwrap(),
-        ],
-    )
-    .await;
-    assert_eq!(reply[0], 201, "{reply}");
-}
 
 /// The provider's decision, sent to the same server state with the admin routes turned on.
 async fn decide(console: &Console, dispute_id: i64, body: Value) -> StatusCode {
@@ -125,8 +47,11 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
     browser
         .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
         .await;
-    place_order(&browser).await;
-    let invoices = in_page(&browser, FETCH, vec!["/api/console/invoices".into()]).await;
+    browser.add_payment_method("Main account").await;
+    browser.order_one_number("ESSENTIAL").await;
+    let invoices = browser
+        .in_page(FETCH, vec!["/api/console/invoices".into()])
+        .await;
     let (invoice_id, invoice_number) = (
         invoices[0]["id"].as_i64().unwrap(),
         invoices[0]["number"].as_str().unwrap().to_owned(),
@@ -156,12 +81,12 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
     browser.sees("Pay now").await;
 
     // The provider accepts it with a credit note of EUR 5.00.
-    let disputes = in_page(
-        &browser,
-        FETCH,
-        vec![format!("/api/console/invoices/{invoice_id}/disputes").into()],
-    )
-    .await;
+    let disputes = browser
+        .in_page(
+            FETCH,
+            vec![format!("/api/console/invoices/{invoice_id}/disputes").into()],
+        )
+        .await;
     let dispute_id = disputes["disputes"][0]["id"].as_i64().unwrap();
     let status = decide(
         &console,
@@ -179,15 +104,15 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
         .await;
 
     // The next invoice (a Credits top-up) carries it as a line of its own.
-    let reply = in_page(
-        &browser,
-        POST,
-        vec![
-            "/api/console/credits/top-ups".into(),
-            json!({"amount": "10"}),
-        ],
-    )
-    .await;
+    let reply = browser
+        .in_page(
+            POST,
+            vec![
+                "/api/console/credits/top-ups".into(),
+                json!({"amount": "10"}),
+            ],
+        )
+        .await;
     assert_eq!(reply[0], 201, "{reply}");
     let next = reply[1]["invoice_id"].as_i64().unwrap();
     browser.goto(&format!("/console/invoices/{next}")).await;
@@ -205,15 +130,15 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
         (invoice_date + TimeDelta::days(43)).signed_duration_since(console.state.clock.today()),
     );
     browser.goto("/login").await;
-    let reply = in_page(
-        &browser,
-        POST,
-        vec![
-            "/api/session".into(),
-            json!({"email": "anne@martin-fils.fr", "password": "correct horse battery"}),
-        ],
-    )
-    .await;
+    let reply = browser
+        .in_page(
+            POST,
+            vec![
+                "/api/session".into(),
+                json!({"email": "anne@martin-fils.fr", "password": "correct horse battery"}),
+            ],
+        )
+        .await;
     assert_eq!(reply[0], 200, "{reply}");
     browser.goto(&format!("/console/invoices/{next}")).await;
     browser

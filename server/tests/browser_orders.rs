@@ -4,7 +4,6 @@
 
 mod harness;
 
-use chrono::NaiveDate;
 use domain::catalogue::Billing;
 use domain::order::{LineRequest, quote_order};
 use fantoccini::Locator;
@@ -83,19 +82,10 @@ async fn orders(console: &Console) -> i64 {
         .expect("counting orders")
 }
 
-/// Puts the server's today on `date`.
-fn set_today(console: &Console, date: &str) {
-    let date: NaiveDate = date.parse().unwrap();
-    console
-        .state
-        .clock
-        .shift_by(date.signed_duration_since(console.state.clock.today()));
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_orders_numbers_and_sees_the_final_order() {
     let console = Console::start().await;
-    set_today(&console, "2026-12-01");
+    console.set_today("2026-12-01");
     let browser = Browser::launch(&console.url).await;
     signed_up_manager(&browser, "anne@martin-fils.fr", true).await;
 
@@ -173,7 +163,7 @@ async fn a_manager_orders_numbers_and_sees_the_final_order() {
 #[tokio::test(flavor = "multi_thread")]
 async fn refusals_are_shown_and_nothing_is_ordered() {
     let console = Console::start().await;
-    set_today(&console, "2026-12-31");
+    console.set_today("2026-12-31");
     let browser = Browser::launch(&console.url).await;
 
     // PAY-2: without a payment method the server refuses.
@@ -208,7 +198,7 @@ async fn refusals_are_shown_and_nothing_is_ordered() {
     let before = price_list(&browser).await;
     let old_total = expected_total(&before, "BUSINESS", Billing::Monthly, 1);
     assert_eq!(shown_total(&browser).await, old_total);
-    set_today(&console, "2027-01-01");
+    console.set_today("2027-01-01");
     browser.click("Place the order").await;
     browser.sees("the price of Business went from").await;
     let after = price_list(&browser).await;

@@ -5,103 +5,11 @@
 mod harness;
 
 use chrono::{NaiveDate, Utc};
-use domain::catalogue::Billing;
-use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
 use harness::{Browser, Console};
-use protocol::catalogue::{AvailableNumber, PriceListView};
 use server::store::price_changes::{self, ChangedPrice, NewNotice};
 
 fn date(raw: &str) -> NaiveDate {
     raw.parse().unwrap()
-}
-
-fn set_today(console: &Console, day: &str) {
-    console
-        .state
-        .clock
-        .shift_by(date(day).signed_duration_since(console.state.clock.today()));
-}
-
-async fn in_page(
-    browser: &Browser,
-    script: &str,
-    arguments: Vec<serde_json::Value>,
-) -> serde_json::Value {
-    browser
-        .client
-        .execute_async(script, arguments)
-        .await
-        .expect("running a script in the page")
-}
-
-/// Signs up with a payment method and orders one BUSINESS Number, monthly, from inside the page.
-async fn manager_with_business_licence(browser: &Browser) {
-    browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
-        .await;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        const method = await fetch('/api/console/company/payment-methods', {
-            method: 'POST', headers: {'content-type': 'application/json'},
-            body: JSON.stringify({kind: 'sepa', label: 'Main account', last4: '1234', expiry: ''})});
-        done(method.status);"#;
-    assert_eq!(
-        in_page(browser, script, vec![]).await,
-        serde_json::json!(201)
-    );
-    let fetch = r#"
-        const [path, done] = arguments;
-        done(await (await fetch(path)).json());"#;
-    let list: PriceListView = serde_json::from_value(
-        in_page(browser, fetch, vec!["/api/console/price-list".into()]).await,
-    )
-    .unwrap();
-    let numbers: Vec<AvailableNumber> = serde_json::from_value(
-        in_page(
-            browser,
-            fetch,
-            vec!["/api/console/numbers/available?country=FR&limit=1".into()],
-        )
-        .await,
-    )
-    .unwrap();
-    let plan_id = list
-        .price_list
-        .plans
-        .iter()
-        .find(|plan| plan.code == "BUSINESS")
-        .unwrap()
-        .id;
-    let lines = [LineRequest {
-        plan_id,
-        quantity: 1,
-    }];
-    let quote = quote_order(
-        &list.price_list,
-        Billing::Monthly,
-        &lines,
-        list.on,
-        list.vat,
-    )
-    .unwrap();
-    let form = OrderForm {
-        idempotency_key: "order-1".into(),
-        billing: Billing::Monthly,
-        lines: vec![OrderFormLine {
-            plan_id,
-            number_ids: vec![numbers[0].id],
-        }],
-        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
-        expected_total: quote.total,
-        priced_on: Some(list.on),
-    };
-    let post = r#"
-        const [form, done] = arguments;
-        const reply = await fetch('/api/console/orders', {
-            method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(form)});
-        done(reply.status);"#;
-    let status = in_page(browser, post, vec![serde_json::to_value(&form).unwrap()]).await;
-    assert_eq!(status, serde_json::json!(201));
 }
 
 /// The provider's notice, as the admin route stores it once `price_change.validate` accepted it
@@ -142,7 +50,7 @@ async fn log_in_again(browser: &Browser) {
             body: JSON.stringify({email: 'anne@martin-fils.fr', password: 'correct horse battery'})});
         done(reply.status);"#;
     assert_eq!(
-        in_page(browser, script, vec![]).await,
+        browser.in_page(script, vec![]).await,
         serde_json::json!(200)
     );
 }
@@ -157,11 +65,15 @@ async fn terminations(console: &Console) -> i64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_terminates_on_time_after_a_price_increase() {
     let console = Console::start().await;
-    set_today(&console, "2026-11-15");
+    console.set_today("2026-11-15");
     let browser = Browser::launch(&console.url).await;
-    manager_with_business_licence(&browser).await;
+    browser
+        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .await;
+    browser.add_payment_method("Main account").await;
+    browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
-    set_today(&console, "2027-01-21");
+    console.set_today("2027-01-21");
     log_in_again(&browser).await;
 
     browser.goto("/console").await;
@@ -191,11 +103,15 @@ async fn a_manager_terminates_on_time_after_a_price_increase() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_browser_refuses_a_late_termination_with_the_last_day() {
     let console = Console::start().await;
-    set_today(&console, "2026-11-15");
+    console.set_today("2026-11-15");
     let browser = Browser::launch(&console.url).await;
-    manager_with_business_licence(&browser).await;
+    browser
+        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .await;
+    browser.add_payment_method("Main account").await;
+    browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
-    set_today(&console, "2027-01-22");
+    console.set_today("2027-01-22");
     log_in_again(&browser).await;
 
     browser.goto("/console/price-changes").await;

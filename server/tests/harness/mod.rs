@@ -76,6 +76,13 @@ impl Console {
         }
     }
 
+    /// Puts the server's today on `date` (`YYYY-MM-DD`); time runs on from there.
+    pub fn set_today(&self, date: &str) {
+        let date: chrono::NaiveDate = date.parse().expect("a date");
+        let clock = &self.state.clock;
+        clock.shift_by(date.signed_duration_since(clock.today()));
+    }
+
     /// How many Company Accounts the database holds.
     pub async fn companies(&self) -> i64 {
         sqlx::query_scalar("SELECT COUNT(*) FROM companies")
@@ -176,6 +183,95 @@ impl Browser {
             .await
             .expect("signing up");
         assert_eq!(status.as_u64(), Some(201), "signing up {email}");
+    }
+
+    /// Runs `script` in the page (with its session cookie) and returns what it hands to the
+    /// callback that WebDriver passes as its last argument.
+    pub async fn in_page(
+        &self,
+        script: &str,
+        arguments: Vec<serde_json::Value>,
+    ) -> serde_json::Value {
+        self.client
+            .execute_async(script, arguments)
+            .await
+            .expect("running a script in the page")
+    }
+
+    /// `GET path` from the page, as JSON.
+    pub async fn fetch_json(&self, path: &str) -> serde_json::Value {
+        let script = r#"
+            const [path, done] = arguments;
+            done(await (await fetch(path)).json());"#;
+        self.in_page(script, vec![path.into()]).await
+    }
+
+    /// Adds a SEPA mandate labelled `label` to the signed-in Manager's Company.
+    pub async fn add_payment_method(&self, label: &str) {
+        let script = r#"
+            const [label, done] = arguments;
+            const reply = await fetch('/api/console/company/payment-methods', {
+                method: 'POST', headers: {'content-type': 'application/json'},
+                body: JSON.stringify({kind: 'sepa', label, last4: '1234', expiry: ''})});
+            done(reply.status);"#;
+        let status = self.in_page(script, vec![label.into()]).await;
+        assert_eq!(status, serde_json::json!(201), "adding a payment method");
+    }
+
+    /// Places an Order of one French Number on the Call Plan `plan_code`, paid monthly, priced by
+    /// the domain's own quote (the Order page has its own tests).
+    pub async fn order_one_number(&self, plan_code: &str) {
+        use domain::catalogue::Billing;
+        use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
+        use protocol::catalogue::{AvailableNumber, PriceListView};
+
+        let list: PriceListView =
+            serde_json::from_value(self.fetch_json("/api/console/price-list").await)
+                .expect("the price list");
+        let numbers: Vec<AvailableNumber> = serde_json::from_value(
+            self.fetch_json("/api/console/numbers/available?country=FR&limit=1")
+                .await,
+        )
+        .expect("available Numbers");
+        let plan_id = list
+            .price_list
+            .plans
+            .iter()
+            .find(|plan| plan.code == plan_code)
+            .unwrap_or_else(|| panic!("no Call Plan {plan_code}"))
+            .id;
+        let lines = [LineRequest {
+            plan_id,
+            quantity: 1,
+        }];
+        let quote = quote_order(
+            &list.price_list,
+            Billing::Monthly,
+            &lines,
+            list.on,
+            list.vat,
+        )
+        .expect("a quote");
+        let form = OrderForm {
+            idempotency_key: format!("order-{}", numbers[0].id),
+            billing: Billing::Monthly,
+            lines: vec![OrderFormLine {
+                plan_id,
+                number_ids: vec![numbers[0].id],
+            }],
+            accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
+            expected_total: quote.total,
+            priced_on: Some(list.on),
+        };
+        let post = r#"
+            const [form, done] = arguments;
+            const reply = await fetch('/api/console/orders', {
+                method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(form)});
+            done(reply.status);"#;
+        let status = self
+            .in_page(post, vec![serde_json::to_value(&form).expect("a form")])
+            .await;
+        assert_eq!(status, serde_json::json!(201), "placing an Order");
     }
 
     pub async fn goto(&self, path: &str) {
