@@ -19,6 +19,7 @@ pub mod numbers;
 pub mod orders;
 pub mod price_changes;
 pub mod terminations;
+pub mod trials;
 pub mod users;
 
 /// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.

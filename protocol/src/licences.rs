@@ -23,6 +23,9 @@ pub struct LicenceView {
     /// The schedule on the server's "today" (the browser computes the same with
     /// `domain::licence::status_on`).
     pub schedule: LicenceStatus,
+    /// TRIAL-1: the Licence's trial, when the provider granted one.
+    #[serde(default)]
+    pub trial: Option<crate::trials::TrialView>,
 }
 
 /// A notice of non-renewal as recorded (NOTICE-1).

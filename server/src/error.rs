@@ -51,6 +51,15 @@ pub enum ApiError {
     /// A deactivated User (by name) cannot be given a Number.
     #[error("user {0} is deactivated")]
     UserDeactivated(String),
+    /// TRIAL-1: the Licence is not on trial.
+    #[error("licence not on trial")]
+    NotOnTrial,
+    /// TRIAL-1: a trial is cancelled once.
+    #[error("trial already cancelled on {received_on}")]
+    TrialAlreadyCancelled { received_on: chrono::NaiveDate },
+    /// TRIAL-1: a cancellation received after the trial's last day is too late.
+    #[error("trial ended on {trial_end}")]
+    TrialOver { trial_end: chrono::NaiveDate },
     /// NOTICE-1: a Licence takes one notice of non-renewal.
     #[error("notice already given on {received_on}")]
     NoticeAlreadyGiven { received_on: chrono::NaiveDate },
@@ -261,6 +270,24 @@ impl ApiError {
                 "user_deactivated",
                 format!("{name}'s account is deactivated: give the Number to an active User."),
                 Some("user_id"),
+            ),
+            ApiError::NotOnTrial => (
+                StatusCode::CONFLICT,
+                "not_on_trial",
+                "This Licence is not on trial, so there is no trial to cancel.".to_string(),
+                None,
+            ),
+            ApiError::TrialAlreadyCancelled { received_on } => (
+                StatusCode::CONFLICT,
+                "trial_already_cancelled",
+                format!("The trial of this Licence was already cancelled on {received_on}."),
+                None,
+            ),
+            ApiError::TrialOver { trial_end } => (
+                StatusCode::CONFLICT,
+                "trial_over",
+                format!("The trial ended on {trial_end}: a cancellation had to be received by that day, so it can no longer be cancelled."),
+                None,
             ),
             ApiError::NoticeAlreadyGiven { received_on } => (
                 StatusCode::CONFLICT,

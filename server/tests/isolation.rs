@@ -39,6 +39,7 @@ const API_FILES: &[(&str, &str)] = &[
         include_str!("../src/api/price_changes.rs"),
     ),
     ("credits.rs", include_str!("../src/api/credits.rs")),
+    ("trials.rs", include_str!("../src/api/trials.rs")),
     (
         "terminations.rs",
         include_str!("../src/api/terminations.rs"),
@@ -480,6 +481,21 @@ fn table(world: &World) -> Vec<Case> {
             "/console/licences/{id}/notice",
             world.b_licence,
             None,
+        ),
+        // Trials (TRIAL-1): B's Licence answers 404; the provider's route does not exist here.
+        foreign(
+            M::POST,
+            "/console/licences/{id}/trial/cancellation",
+            world.b_licence,
+            None,
+        ),
+        public(
+            M::POST,
+            "/admin/licences/{id}/trial",
+            &format!("/admin/licences/{}/trial", world.b_licence),
+            Some(json!({"trial_end": "2030-01-01", "auto_commit": true})),
+            StatusCode::NOT_FOUND,
+            Some("not_found"),
         ),
         // Price changes (PRICE-4, PRICE-5): without the admin token there are no notices, and
         // the admin route does not exist; a notice that does not concern A answers 404

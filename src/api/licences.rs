@@ -51,3 +51,14 @@ pub async fn release_number(number_id: i64) -> Result<(), ApiError> {
 pub async fn dashboard() -> Result<protocol::dashboard::Dashboard, ApiError> {
     get("/api/console/dashboard").await
 }
+
+/// TRIAL-1: cancels the Licence's trial (accepted until its last day included).
+pub async fn cancel_trial(
+    licence_id: i64,
+) -> Result<protocol::trials::TrialCancellation, ApiError> {
+    post(
+        &format!("/api/console/licences/{licence_id}/trial/cancellation"),
+        &serde_json::json!({}),
+    )
+    .await
+}

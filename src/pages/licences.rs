@@ -1,6 +1,7 @@
 //! `/console/licences`: each Licence's term, anchor, current period, renewal date and last day to
 //! give notice of non-renewal (RENEW-1, NOTICE-1), computed here with `domain` for the server's
-//! today; and the notice of non-renewal, previewed before it is sent.
+//! today; the notice of non-renewal, previewed before it is sent; and a trial's end, with its
+//! cancellation (TRIAL-1).
 
 use domain::licence::{Licence, status_on};
 use domain::notice::{Termination, non_renewal_notice};
@@ -53,6 +54,27 @@ fn Licences(me: Me) -> impl IntoView {
         });
     };
 
+    // TRIAL-1: the outcome of a trial cancellation, as the server answered it.
+    let trial_message = RwSignal::new(None::<(bool, String)>);
+    let cancel_trial = Callback::new(move |licence_id: i64| {
+        trial_message.set(None);
+        spawn_local(async move {
+            match api::cancel_trial(licence_id).await {
+                Ok(recorded) => {
+                    trial_message.set(Some((
+                        true,
+                        format!(
+                            "The trial of Licence #{licence_id} is cancelled (received on {}): it ends with the trial.",
+                            recorded.received_on
+                        ),
+                    )));
+                    licences.refetch();
+                }
+                Err(error) => trial_message.set(Some((false, error.to_string()))),
+            }
+        });
+    });
+
     let me_for_table = me.clone();
     let rows = move || {
         licences.get().map(|answer| match answer {
@@ -63,7 +85,7 @@ fn Licences(me: Me) -> impl IntoView {
                 view! { <p class="empty">"No Licence yet: an Order creates one."</p> }.into_any()
             }
             Ok(list) => {
-                view! { <LicenceTable list me=me_for_table.clone() preparing receipt /> }.into_any()
+                view! { <LicenceTable list me=me_for_table.clone() preparing receipt cancel_trial /> }.into_any()
             }
         })
     };
@@ -128,6 +150,11 @@ fn Licences(me: Me) -> impl IntoView {
             </p>
             {recorded}
             {panel}
+            {move || trial_message.get().map(|(done, message)| if done {
+                view! { <p class="notice-receipt" role="status">{message}</p> }.into_any()
+            } else {
+                view! { <p class="alert" role="alert">{message}</p> }.into_any()
+            })}
             <crate::pages::TerminationsSection />
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{rows}</Transition>
         </section>
@@ -140,6 +167,7 @@ fn LicenceTable(
     me: Me,
     preparing: RwSignal<Option<LicenceView>>,
     receipt: RwSignal<Option<NoticeReceipt>>,
+    cancel_trial: Callback<i64>,
 ) -> impl IntoView {
     let rows = list
         .into_iter()
@@ -196,6 +224,36 @@ fn LicenceTable(
                 }
                 None => view! { <span>"Ended"</span> }.into_any(),
             };
+            // TRIAL-1: a cancellation counts until the trial's last day included.
+            let trial = match &licence.trial {
+                None => view! { <span>"No"</span> }.into_any(),
+                Some(trial) => {
+                    let terms = if trial.auto_commit {
+                        "becomes a firm commitment unless cancelled"
+                    } else {
+                        "ends without commitment"
+                    };
+                    let summary = format!("Until {} ({terms})", trial.trial_end);
+                    match trial.cancelled_on {
+                        Some(on) => view! {
+                            <span>{format!("{summary}; cancelled on {on}")}</span>
+                        }
+                        .into_any(),
+                        None if licence.status == "active" && me.today <= trial.trial_end => {
+                            let id = licence.id;
+                            view! {
+                                <span>{summary}</span>
+                                " "
+                                <button type="button" class="secondary" on:click=move |_| cancel_trial.run(id)>
+                                    "Cancel the trial"
+                                </button>
+                            }
+                            .into_any()
+                        }
+                        None => view! { <span>{summary}</span> }.into_any(),
+                    }
+                }
+            };
             view! {
                 <tr>
                     <td>{format!("#{}", licence.id)}</td>
@@ -208,6 +266,7 @@ fn LicenceTable(
                     <td>{licence.numbers}</td>
                     <td>{licence.status.clone()}</td>
                     <td>{notice}</td>
+                    <td>{trial}</td>
                 </tr>
             }
         })
@@ -226,6 +285,7 @@ fn LicenceTable(
                     <th>"Numbers"</th>
                     <th>"Status"</th>
                     <th>"Notice of non-renewal"</th>
+                    <th>"Trial"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

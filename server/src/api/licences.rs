@@ -10,6 +10,7 @@ use domain::licence::{Licence, status_on};
 use domain::notice::non_renewal_notice;
 use domain::term::Term;
 use protocol::licences::{LicenceView, NoticeReceipt, NoticeView};
+use protocol::trials::TrialView;
 
 use crate::auth::Manager;
 use crate::error::ApiError;
@@ -43,7 +44,7 @@ fn rule_failed(error: domain::RuleError) -> ApiError {
 }
 
 /// The day of receipt of an instant stored as RFC 3339: its date in Europe/Paris.
-fn paris_date(stamped: &str) -> Result<NaiveDate, ApiError> {
+pub(crate) fn paris_date(stamped: &str) -> Result<NaiveDate, ApiError> {
     chrono::DateTime::parse_from_rfc3339(stamped)
         .map(|at| at.with_timezone(&Paris).date_naive())
         .map_err(|_| ApiError::Internal(format!("stored instant “{stamped}” is not RFC 3339")))
@@ -66,6 +67,18 @@ pub(crate) fn view(record: &LicenceRecord, today: NaiveDate) -> Result<LicenceVi
         }),
         _ => None,
     };
+    let trial = match &record.trial_end {
+        Some(trial_end) => Some(TrialView {
+            trial_end: parse_date(trial_end)?,
+            auto_commit: record.trial_auto_commit,
+            cancelled_on: record
+                .trial_cancelled_at
+                .as_deref()
+                .map(paris_date)
+                .transpose()?,
+        }),
+        None => None,
+    };
     let ended = notice
         .as_ref()
         .is_some_and(|notice| today > notice.service_last_day);
@@ -82,6 +95,7 @@ pub(crate) fn view(record: &LicenceRecord, today: NaiveDate) -> Result<LicenceVi
         numbers: record.numbers,
         notice,
         schedule: status_on(licence.anchor, licence.term, today).map_err(rule_failed)?,
+        trial,
     })
 }
 

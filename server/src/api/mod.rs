@@ -19,6 +19,7 @@ mod orders;
 mod price_changes;
 mod system;
 mod terminations;
+mod trials;
 mod users;
 
 use axum::Router;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(late_payment::routes())
         .merge(late_rates::routes())
         .merge(clock::routes())
+        .merge(trials::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

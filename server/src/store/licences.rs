@@ -21,6 +21,11 @@ pub struct LicenceRecord {
     pub notice_received_at: Option<String>,
     pub notice_on_time: Option<bool>,
     pub service_last_day: Option<String>,
+    /// TRIAL-1: the trial's last day, whether it converts unless cancelled, and when the
+    /// cancellation was received.
+    pub trial_end: Option<String>,
+    pub trial_auto_commit: bool,
+    pub trial_cancelled_at: Option<String>,
 }
 
 /// The licences of the Company bound to `$1`, with their Numbers counted.
@@ -28,6 +33,7 @@ macro_rules! select_licences {
     () => {
         "SELECT l.id, l.order_id, l.term_months, l.anchor, l.status,
         l.notice_received_at, l.notice_on_time, l.service_last_day,
+        l.trial_end, l.trial_auto_commit, l.trial_cancelled_at,
         (SELECT COUNT(*) FROM numbers n WHERE n.licence_id = l.id AND n.company_id = l.company_id) AS numbers
      FROM licences l WHERE l.company_id = $1"
     };
@@ -46,6 +52,9 @@ fn from_row(row: &AnyRow) -> Result<LicenceRecord, sqlx::Error> {
             .try_get::<Option<i64>, _>("notice_on_time")?
             .map(|flag| flag != 0),
         service_last_day: row.try_get("service_last_day")?,
+        trial_end: row.try_get("trial_end")?,
+        trial_auto_commit: row.try_get::<i64, _>("trial_auto_commit")? != 0,
+        trial_cancelled_at: row.try_get("trial_cancelled_at")?,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;
 pub mod terminations;
+pub mod trials;
 pub mod users;
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -99,6 +99,7 @@ pub async fn process_day(
     // Before any Company's row: see `invoices::lock_numbering`.
     invoices::lock_numbering(&mut tx, day.year()).await?;
     report.ended = end_licences(&mut tx, day, now).await?;
+    super::trials::decide(&mut tx, day, now).await?;
     report.renewed = renew_licences(&mut tx, day, now).await?;
     report.overdue = invoices::mark_overdue(&mut tx, day, now).await?;
     sqlx::query("UPDATE scheduler_runs SET renewed = $1, ended = $2, overdue = $3 WHERE day = $4")
