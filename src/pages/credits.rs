@@ -1,6 +1,8 @@
 //! `/console/credits`: the Company's Credits balance, its latest movements, and a top-up form
 //! checked with `domain::credits::validate_top_up` before it is sent (the server checks again).
 
+use crate::components::eur;
+
 use domain::credits::{TopUpForm, validate_top_up};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -90,8 +92,8 @@ fn Balance(view: CreditsView) -> impl IntoView {
                 <tr>
                     <td>{movement.at.get(..10).unwrap_or(&movement.at).to_owned()}</td>
                     <td>{movement.description.clone()}</td>
-                    <td>{format!("EUR {}", movement.amount)}</td>
-                    <td>{format!("EUR {}", movement.balance_after)}</td>
+                    <td>{eur(movement.amount)}</td>
+                    <td>{eur(movement.balance_after)}</td>
                 </tr>
             }
         })
@@ -99,11 +101,11 @@ fn Balance(view: CreditsView) -> impl IntoView {
     view! {
         <dl class="facts">
             <dt>"Balance"</dt>
-            <dd>{format!("EUR {}", view.balance)}</dd>
+            <dd>{eur(view.balance)}</dd>
             <dt>"Held by debits in progress"</dt>
-            <dd>{format!("EUR {}", view.reserved)}</dd>
+            <dd>{eur(view.reserved)}</dd>
             <dt>"Available"</dt>
-            <dd>{format!("EUR {}", view.available)}</dd>
+            <dd>{eur(view.available)}</dd>
         </dl>
         {if view.movements.is_empty() {
             view! { <p class="empty">"No movement yet."</p> }.into_any()

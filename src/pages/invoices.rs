@@ -2,6 +2,8 @@
 //! Order and renewal, and paying one in advance with the Company's payment method (PAY-2). A
 //! refused payment is shown with the provider's reason; the invoice stays due.
 
+use crate::components::eur;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -11,10 +13,6 @@ use protocol::invoices::{InvoiceStatus, InvoiceSummary, InvoiceView};
 use crate::api;
 use crate::session::{Session, use_session};
 use domain::order::long_date as long;
-
-fn eur(amount: domain::Money) -> String {
-    format!("EUR {amount}")
-}
 
 #[component]
 pub fn InvoicesPage() -> impl IntoView {

@@ -4,6 +4,8 @@
 //! the console's frame, a banner when the Company is suspended, and a badge on a suspended User
 //! (SUSP-1). The console stays open so the Manager can pay.
 
+use crate::components::eur;
+
 use leptos::prelude::*;
 use protocol::invoices::InvoiceView;
 use protocol::late_payment::Suspensions;
@@ -68,7 +70,7 @@ pub fn LatePaymentSection(invoice: InvoiceView) -> impl IntoView {
             }
         });
         let penalty = match (late.penalty, late.rates_missing.clone()) {
-            (Some(penalty), _) => format!("EUR {penalty}"),
+            (Some(penalty), _) => eur(penalty),
             (None, Some(why)) => why,
             (None, None) => "Not computed".to_owned(),
         };
@@ -82,7 +84,7 @@ pub fn LatePaymentSection(invoice: InvoiceView) -> impl IntoView {
                 <dt>"Late-payment penalty"</dt>
                 <dd>{penalty}</dd>
                 <dt>"Recovery indemnity"</dt>
-                <dd>{format!("EUR {}", late.indemnity)}</dd>
+                <dd>{eur(late.indemnity)}</dd>
             </dl>
         }
     });

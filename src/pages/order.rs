@@ -8,6 +8,8 @@
 //! available Numbers, spread over the plans sold there (the measuring script builds its large
 //! basket this way).
 
+use crate::components::eur;
+
 use std::collections::HashSet;
 
 use domain::catalogue::{Billing, PriceList};
@@ -37,11 +39,6 @@ extern "C" {
 fn new_idempotency_key() -> String {
     let random = (random() * 9_007_199_254_740_992.0) as u64;
     format!("order-{:x}-{random:x}", now() as u64)
-}
-
-/// "EUR 1,234.50" without the thousands separator: "EUR 1234.50".
-fn eur(amount: domain::Money) -> String {
-    format!("EUR {amount}")
 }
 
 #[component]

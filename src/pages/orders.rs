@@ -1,16 +1,14 @@
 //! `/console/orders` and `/console/orders/:id`: the Company's Orders, each final (ACCEPT-2):
 //! no page offers to change or cancel one.
 
+use crate::components::eur;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use protocol::orders::{OrderSummary, OrderView};
 
 use crate::api;
-
-fn eur(amount: domain::Money) -> String {
-    format!("EUR {amount}")
-}
 
 /// "2026-12-31T13:59:59.058254Z" → "2026-12-31 13:59 UTC".
 fn when(stamp: &str) -> String {

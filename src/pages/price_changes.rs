@@ -2,6 +2,8 @@
 //! (PRICE-4, PRICE-5) with their effective date; for a non-indexed increase, the termination
 //! right and its last day, and the termination, checked here with `domain` before it is sent.
 
+use crate::components::eur;
+
 use domain::price_change::{IncreaseTermination, terminate_after_increase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -155,8 +157,8 @@ where
             view! {
                 <tr>
                     <td>{format!("{}, from {} Number(s)", price.billing, price.min_quantity)}</td>
-                    <td>{format!("EUR {}", price.old_unit_price)}</td>
-                    <td>{format!("EUR {}", price.unit_price)}</td>
+                    <td>{eur(price.old_unit_price)}</td>
+                    <td>{eur(price.unit_price)}</td>
                 </tr>
             }
         })

@@ -2,6 +2,8 @@
 //! (PRICE-5) or by the provider for fault (TERM-1, TERM-2), with the amount due for a fault as
 //! `termination.fault_amount` computed it.
 
+use crate::components::eur;
+
 use leptos::prelude::*;
 use protocol::terminations::TerminationView;
 
@@ -46,11 +48,11 @@ fn TerminationCard(termination: TerminationView) -> impl IntoView {
                 <dt>"Remaining monthly instalments"</dt>
                 <dd>{format!("{} × EUR {}", due.remaining_instalments, due.monthly_instalment)}</dd>
                 <dt>"Remaining instalments + 20 %"</dt>
-                <dd>{format!("EUR {}", due.accelerated_instalments)}</dd>
+                <dd>{eur(due.accelerated_instalments)}</dd>
                 <dt>"Discounts to reimburse"</dt>
-                <dd>{format!("EUR {}", due.discounts_reimbursed)}</dd>
+                <dd>{eur(due.discounts_reimbursed)}</dd>
                 <dt>"Total due"</dt>
-                <dd><strong>{format!("EUR {}", due.total)}</strong></dd>
+                <dd><strong>{eur(due.total)}</strong></dd>
             </dl>
         }
     });

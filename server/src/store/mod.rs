@@ -28,3 +28,17 @@ use chrono::{DateTime, SecondsFormat, Utc};
 pub fn stamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
+
+/// Locks a Company's row for the rest of the transaction (on PostgreSQL; SQLite's write
+/// transactions already exclude other writers), so that writes that must see each other for one
+/// Company (roles, Orders with one idempotency key) queue up instead of racing.
+pub async fn lock_company(
+    connection: &mut sqlx::AnyConnection,
+    company_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE companies SET audit_seq = audit_seq WHERE id = $1")
+        .bind(company_id)
+        .execute(connection)
+        .await
+        .map(drop)
+}

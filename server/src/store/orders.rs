@@ -124,10 +124,7 @@ pub async fn place(
     // One Order of a Company at a time: this locks the Company's row (PostgreSQL; SQLite's
     // write transaction already excludes other writers), so a concurrent request with the same
     // key waits here, then finds the Order the first one placed.
-    sqlx::query("UPDATE companies SET audit_seq = audit_seq WHERE id = $1")
-        .bind(placing.company_id)
-        .execute(&mut *tx)
-        .await?;
+    super::lock_company(&mut tx, placing.company_id).await?;
     if let Some(order_id) = existing(&mut tx, placing.company_id, key).await? {
         return Ok(Placed {
             order_id,

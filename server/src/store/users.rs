@@ -149,17 +149,6 @@ pub async fn get(
     Ok(Some(UserDetail { user, numbers }))
 }
 
-/// Locks the Company's row for the rest of the transaction (PostgreSQL; SQLite's write
-/// transactions are already exclusive), so that two Managers changing roles at once cannot
-/// both remove "another" Manager and leave none.
-async fn lock_company(connection: &mut AnyConnection, company_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE companies SET audit_seq = audit_seq WHERE id = $1")
-        .bind(company_id)
-        .execute(connection)
-        .await
-        .map(drop)
-}
-
 /// ACCESS-1: refuses a change that would leave the Company without an active Manager, when
 /// `user` is one.
 async fn keep_a_manager(
@@ -434,7 +423,7 @@ pub async fn set_role(
     now: DateTime<Utc>,
 ) -> Result<UserRow, UserError> {
     let mut tx = db.write().await?;
-    lock_company(&mut tx, company_id).await?;
+    super::lock_company(&mut tx, company_id).await?;
     let before = fetch(&mut tx, company_id, user_id)
         .await?
         .ok_or(UserError::NotFound)?;
@@ -477,7 +466,7 @@ pub async fn set_status(
     now: DateTime<Utc>,
 ) -> Result<UserRow, UserError> {
     let mut tx = db.write().await?;
-    lock_company(&mut tx, company_id).await?;
+    super::lock_company(&mut tx, company_id).await?;
     let before = fetch(&mut tx, company_id, user_id)
         .await?
         .ok_or(UserError::NotFound)?;
@@ -524,7 +513,7 @@ pub async fn delete(
     now: DateTime<Utc>,
 ) -> Result<(), UserError> {
     let mut tx = db.write().await?;
-    lock_company(&mut tx, company_id).await?;
+    super::lock_company(&mut tx, company_id).await?;
     let before = fetch(&mut tx, company_id, user_id)
         .await?
         .ok_or(UserError::NotFound)?;
