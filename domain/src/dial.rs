@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::country::CountryCode;
 use crate::error::RuleError;
 use crate::field::without_separators;
+use crate::phone::E164;
 
 /// The class of a dialled number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -135,6 +136,25 @@ pub fn classify(home: CountryCode, dialed: &str) -> Result<DialClass, RuleError>
         .map_or(Invalid, |row| row.class))
 }
 
+/// The E.164 form of a national or international number dialled from a home plan in France
+/// (`06 12 34 56 78` → `+33612345678`, `0044…` → `+44…`); `None` for emergency, special, short
+/// and invalid numbers, which have none.
+pub fn to_e164(home: CountryCode, dialed: &str) -> Option<E164> {
+    match classify(home, dialed).ok()? {
+        National | International => {}
+        Emergency | Special | Invalid => return None,
+    }
+    let number = without_separators(dialed);
+    let international = if let Some(rest) = number.strip_prefix("00") {
+        format!("+{rest}")
+    } else if let Some(rest) = number.strip_prefix('0') {
+        format!("+33{rest}")
+    } else {
+        number
+    };
+    E164::parse(&international).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +209,17 @@ mod tests {
     fn only_national_numbers_go_without_credits() {
         assert!(National.allowed_without_credits());
         assert!(!International.allowed_without_credits() && !Special.allowed_without_credits());
+    }
+
+    #[test]
+    fn num_5_numbers_as_e164() {
+        let e164 = |dialed| to_e164(CountryCode::FRANCE, dialed).map(|n| n.as_str().to_owned());
+        assert_eq!(e164("06 12 34 56 78").as_deref(), Some("+33612345678"));
+        assert_eq!(e164("0033 6 12 34 56 78").as_deref(), Some("+33612345678"));
+        assert_eq!(e164("+44 20 7946 0958").as_deref(), Some("+442079460958"));
+        assert_eq!(e164("0044 20 7946 0958").as_deref(), Some("+442079460958"));
+        for none in ["112", "08 92 68 02 22", "3615", "12"] {
+            assert_eq!(e164(none), None, "{none}");
+        }
     }
 }

@@ -21,6 +21,7 @@ pub mod price_changes;
 pub mod terminations;
 pub mod trials;
 pub mod users;
+pub mod webapp;
 
 /// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -53,6 +53,10 @@ pub struct Config {
     /// the server's date forward and runs the scheduler. Never on a real server.
     #[arg(long, env = "CONSOLE_DEMO_CLOCK", default_value_t = false)]
     pub demo_clock: bool,
+
+    /// How long a call between two hosted Numbers rings before it counts as missed.
+    #[arg(long, env = "CONSOLE_RING_SECONDS", default_value_t = 30)]
+    pub ring_seconds: u64,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

@@ -34,6 +34,9 @@ pub enum ApiError {
     /// A User whose Orders or GTCS acceptance are the Company's records cannot be deleted.
     #[error("user has records")]
     UserHasRecords,
+    /// SUSP-1: the User or the Company is suspended; the sentence the WebApp shows.
+    #[error("suspended: {0}")]
+    Suspended(String),
     #[error("unknown invitation")]
     InvitationUnknown,
     #[error("expired invitation")]
@@ -232,6 +235,9 @@ impl ApiError {
                 "This user placed Orders or accepted the terms for the Company, which must stay on record: deactivate the user instead.".into(),
                 None,
             ),
+            ApiError::Suspended(reason) => {
+                (StatusCode::FORBIDDEN, "suspended", reason.clone(), None)
+            }
             ApiError::InvitationUnknown => (
                 StatusCode::NOT_FOUND,
                 "invitation_unknown",

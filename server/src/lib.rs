@@ -4,12 +4,14 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod carrier;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod invoice_pdf;
 pub mod payments;
+pub mod realtime;
 pub mod scheduler;
 pub mod state;
 pub mod store;
@@ -61,6 +63,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         None => Clock::system(),
     };
     Ok(AppState {
+        telephony: state::Telephony::simulated(
+            &db,
+            std::time::Duration::from_secs(config.ring_seconds),
+        ),
         db,
         clock,
         assets: Arc::new(assets),

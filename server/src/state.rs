@@ -1,10 +1,14 @@
 //! What every handler can reach.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::assets::Assets;
+use crate::carrier::sms::{Receipts, SmsCarrier};
+use crate::carrier::voice::VoiceCarrier;
 use crate::clock::Clock;
 use crate::db::Database;
+use crate::realtime::Hub;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -19,4 +23,39 @@ pub struct AppState {
     pub payments: Arc<dyn crate::payments::PaymentProvider>,
     /// A demo or test server: `POST /api/admin/clock/advance` moves the date forward.
     pub demo_clock: bool,
+    /// What the WebApp's messages and calls go through.
+    pub telephony: Telephony,
+}
+
+/// The WebApp's live events and carriers.
+#[derive(Clone)]
+pub struct Telephony {
+    pub hub: Arc<Hub>,
+    pub sms: Arc<dyn SmsCarrier>,
+    /// Where `sms` posts delivery receipts; read by `api::messages::apply_receipts`.
+    pub receipts: Receipts,
+    pub voice: Arc<dyn VoiceCarrier>,
+    /// How long a hosted call rings before it is missed.
+    pub ring_timeout: Duration,
+}
+
+impl Telephony {
+    /// The simulated carriers, ringing for `ring_timeout`; starts the task that applies delivery
+    /// receipts to the messages in `db`.
+    pub fn simulated(db: &Database, ring_timeout: Duration) -> Self {
+        let hub = Arc::new(Hub::default());
+        let (receipts, incoming) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(crate::api::apply_receipts(
+            db.clone(),
+            Arc::clone(&hub),
+            incoming,
+        ));
+        Telephony {
+            hub,
+            sms: crate::carrier::sms::simulated(),
+            receipts,
+            voice: crate::carrier::voice::simulated(),
+            ring_timeout,
+        }
+    }
 }

@@ -49,6 +49,10 @@ const API_FILES: &[(&str, &str)] = &[
         include_str!("../src/api/late_payment.rs"),
     ),
     ("late_rates.rs", include_str!("../src/api/late_rates.rs")),
+    ("webapp.rs", include_str!("../src/api/webapp.rs")),
+    ("messages.rs", include_str!("../src/api/messages.rs")),
+    ("calls.rs", include_str!("../src/api/calls.rs")),
+    ("events.rs", include_str!("../src/api/events.rs")),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
@@ -162,6 +166,75 @@ fn declared_routes() -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// One WebApp case: signed out 401; the intruders 404 on the owner's things (as for a missing
+/// id) or their own answer; then the owner. Returns what went wrong.
+async fn walk_app_case(
+    case: &Case,
+    as_user: AsUser,
+    stranger: &mut Client,
+    intruders: [(&str, &mut Client); 2],
+    owner: &mut Client,
+    secrets: &[String],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    let body = case.body.as_ref();
+    let reply = stranger
+        .send_json(case.method.clone(), &case.uri, body)
+        .await;
+    if let Err(problem) = api_error(&reply, StatusCode::UNAUTHORIZED, "unauthenticated") {
+        problems.push(format!("signed out: {problem}"));
+    }
+    for (who, client) in intruders {
+        let reply = client.send_json(case.method.clone(), &case.uri, body).await;
+        match as_user {
+            AsUser::Owners(_) => {
+                if let Err(problem) = api_error(&reply, StatusCode::NOT_FOUND, "not_found") {
+                    problems.push(format!("as {who}: {problem}"));
+                    continue;
+                }
+                let (uri, body) = case.missing.as_ref().expect("a missing twin");
+                let absent = client
+                    .send_json(case.method.clone(), uri, body.as_ref())
+                    .await;
+                if (absent.status, &absent.body) != (reply.status, &reply.body) {
+                    problems.push(format!(
+                        "as {who}: the owner's id answers {} {}, a missing one {} {}",
+                        reply.status,
+                        reply.text(),
+                        absent.status,
+                        absent.text()
+                    ));
+                }
+            }
+            AsUser::Own(status) if reply.status != status => {
+                problems.push(format!(
+                    "as {who}: answered {} {}",
+                    reply.status,
+                    reply.text()
+                ));
+            }
+            AsUser::Own(_) => {}
+        }
+    }
+    let status = match as_user {
+        AsUser::Owners(status) | AsUser::Own(status) => status,
+    };
+    let reply = owner.send_json(case.method.clone(), &case.uri, body).await;
+    if reply.status != status {
+        problems.push(format!(
+            "as the owner: answered {} {}",
+            reply.status,
+            reply.text()
+        ));
+    } else if let Some(secret) = leaked(&reply, secrets) {
+        problems.push(format!(
+            "as the owner: shows B's “{secret}”: {}",
+            reply.text()
+        ));
+    }
+    problems
+}
+
 /// What A's Manager must get from a console route.
 #[derive(Debug, Clone, Copy)]
 enum AsManager {
@@ -180,6 +253,20 @@ enum Access {
     Public(StatusCode, Option<&'static str>),
     /// Managers only: 401 signed out, 403 for a plain User, then this for A's Manager.
     Console(AsManager),
+    /// The WebApp: any signed-in User, about their own Numbers only.
+    App(AsUser),
+}
+
+/// What WebApp callers get. The owner is A's plain User, who holds `world.a_number`; the
+/// intruders are A's Manager (a colleague) and B's Manager (another Company).
+#[derive(Debug, Clone, Copy)]
+enum AsUser {
+    /// The request names something of the owner's: the intruders get 404 `not_found`, byte for
+    /// byte the answer for an id that does not exist; then the owner gets this status.
+    Owners(StatusCode),
+    /// About the caller's own things: everyone signed in gets this status, and nothing of B's
+    /// in A's answers.
+    Own(StatusCode),
 }
 
 /// One request of the walk.
@@ -248,6 +335,38 @@ fn foreign(method: Method, route: &'static str, id: i64, body: Option<Value>) ->
         route,
         body,
         access: Access::Console(AsManager::Foreign),
+    }
+}
+
+/// A WebApp route about the caller's own things.
+fn app_own(method: Method, route: &'static str, body: Option<Value>, status: StatusCode) -> Case {
+    Case {
+        method,
+        route,
+        uri: api(route),
+        body,
+        access: Access::App(AsUser::Own(status)),
+        missing: None,
+    }
+}
+
+/// A WebApp request `uri` (for `route`) about the owner's things; `missing` is the same request
+/// about something that does not exist. The owner's answer is `status`.
+fn app_owners(
+    method: Method,
+    route: &'static str,
+    uri: String,
+    body: Option<Value>,
+    missing: String,
+    status: StatusCode,
+) -> Case {
+    Case {
+        method,
+        route,
+        uri: api(&uri),
+        missing: Some((api(&missing), body.clone())),
+        body,
+        access: Access::App(AsUser::Owners(status)),
     }
 }
 
@@ -648,6 +767,10 @@ fn table(world: &World) -> Vec<Case> {
             Some(json!({"amount": "10"})),
             StatusCode::CREATED,
         ),
+        // The WebApp (issue 6): each User sees only their own Numbers.
+        app_own(M::GET, "/app/home", None, StatusCode::OK),
+        // Without the WebSocket handshake: refused once signed in, whoever asks.
+        app_own(M::GET, "/app/events", None, StatusCode::BAD_REQUEST),
         // Numbers (NUM-1, NUM-2, NUM-4).
         own(M::GET, "/console/numbers", "", None, StatusCode::OK),
         own(
@@ -863,6 +986,13 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     let form = order_form(&mut a_manager, "BUSINESS", "FR", 1, "order-martin-1").await;
     place_order(&mut a_manager, &form).await;
     let a_number = number_ids(&mut a_manager).await[0];
+    let reply = a_manager
+        .put_json(
+            &format!("/api/console/numbers/{a_number}/user"),
+            &json!({"user_id": a_user}),
+        )
+        .await;
+    ok_json(&reply, StatusCode::OK, "A gives its plain User a Number");
 
     // Company B, everything through the API: a user, a payment method, an Order (which makes a
     // Licence and Numbers), and one of its Numbers given to its user.
@@ -939,7 +1069,15 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         assert_eq!(
             console,
             matches!(case.access, Access::Console(_)),
-            "{} {}: console routes are for Managers, the others are public",
+            "{} {}: console routes are for Managers",
+            case.method,
+            case.route
+        );
+        let webapp = case.route.starts_with("/app/");
+        assert_eq!(
+            webapp,
+            matches!(case.access, Access::App(_)),
+            "{} {}: WebApp routes are for signed-in Users",
             case.method,
             case.route
         );
@@ -952,6 +1090,27 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     for case in &cases {
         let label = format!("{} {}", case.method, case.uri);
         let body = case.body.as_ref();
+        if let Access::App(as_user) = case.access {
+            let intruders = [
+                ("A's Manager", &mut a_manager),
+                ("B's Manager", &mut b_manager_client),
+            ];
+            let problems = walk_app_case(
+                case,
+                as_user,
+                &mut stranger,
+                intruders,
+                &mut a_plain_user,
+                &secrets,
+            )
+            .await;
+            failures.extend(
+                problems
+                    .into_iter()
+                    .map(|problem| format!("{label} {problem}")),
+            );
+            continue;
+        }
         let Access::Console(as_manager) = case.access else {
             let Access::Public(status, code) = case.access else {
                 unreachable!()

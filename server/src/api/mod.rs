@@ -4,16 +4,19 @@
 mod accounts;
 mod activity;
 mod admin;
+mod calls;
 mod catalogue;
 mod clock;
 mod company;
 mod credits;
 mod dashboard;
 mod disputes;
+mod events;
 mod invoices;
 mod late_payment;
 mod late_rates;
 mod licences;
+mod messages;
 mod numbers;
 mod orders;
 mod price_changes;
@@ -21,6 +24,9 @@ mod system;
 mod terminations;
 mod trials;
 mod users;
+mod webapp;
+
+pub use messages::apply_receipts;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -58,6 +64,10 @@ pub fn router() -> Router<AppState> {
         .merge(late_rates::routes())
         .merge(clock::routes())
         .merge(trials::routes())
+        .merge(webapp::routes())
+        .merge(messages::routes())
+        .merge(calls::routes())
+        .merge(events::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

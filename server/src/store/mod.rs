@@ -21,6 +21,7 @@ pub mod suspensions;
 pub mod terminations;
 pub mod trials;
 pub mod users;
+pub mod webapp;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -200,9 +200,16 @@ pub struct Options {
     secure_cookies: bool,
     admin_token: Option<String>,
     demo_clock: bool,
+    ring_timeout: std::time::Duration,
 }
 
 impl Options {
+    /// How long a hosted call rings before it is missed (30 s unless set).
+    pub fn ring_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.ring_timeout = timeout;
+        self
+    }
+
     /// A demo server: `POST /api/admin/clock/advance` moves its date forward.
     pub fn demo_clock(mut self) -> Self {
         self.demo_clock = true;
@@ -253,6 +260,7 @@ impl Options {
             None => Clock::system(),
         };
         let state = AppState {
+            telephony: server::state::Telephony::simulated(&db, self.ring_timeout),
             db,
             clock,
             assets: Arc::new(assets),
@@ -289,6 +297,7 @@ impl TestApp {
             secure_cookies: false,
             admin_token: None,
             demo_clock: false,
+            ring_timeout: std::time::Duration::from_secs(30),
         }
     }
 

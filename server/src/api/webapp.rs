@@ -1,0 +1,154 @@
+//! `/api/app/home` and what every WebApp handler checks first: the Number is the signed-in
+//! User's own (a foreign or unknown Number answers 404 alike) and neither the User nor the
+//! Company is suspended (SUSP-1).
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use chrono_tz::Europe::Paris;
+use domain::country::CountryCode;
+use domain::money::Money;
+use protocol::webapp::{AppHome, MyNumber, Usage};
+
+use crate::auth::SignedIn;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::sessions::SessionUser;
+use crate::store::webapp::{self, OwnNumber};
+use crate::store::{credits, suspensions};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/app/home", get(home))
+}
+
+/// `number_id` when it is `user`'s own Number in service; 404 otherwise.
+pub(super) async fn own_number(
+    state: &AppState,
+    user: &SessionUser,
+    number_id: i64,
+) -> Result<OwnNumber, ApiError> {
+    webapp::number_of(&state.db, user.user_id, number_id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Why `user` may not message or call now (SUSP-1), as the sentence the WebApp shows.
+pub(super) async fn suspension(
+    state: &AppState,
+    user: &SessionUser,
+) -> Result<Option<String>, ApiError> {
+    let found = suspensions::in_force(&state.db, user.company_id).await?;
+    if let Some(company) = found.company {
+        return Ok(Some(format!(
+            "Your Company's account has been suspended by the provider since {} ({}). Messages \
+             and calls are unavailable until it is lifted; your Manager has been informed by email.",
+            company.suspended_on, company.reason_label
+        )));
+    }
+    Ok(found
+        .users
+        .into_iter()
+        .find(|view| view.user_id == Some(user.user_id))
+        .map(|view| {
+            format!(
+                "Your User Account has been suspended by the provider since {} ({}). Messages \
+                 and calls are unavailable until it is lifted; your Manager has been informed.",
+                view.suspended_on, view.reason_label
+            )
+        }))
+}
+
+/// Refuses with [`ApiError::Suspended`] when `user` may not message or call.
+pub(super) async fn ensure_not_suspended(
+    state: &AppState,
+    user: &SessionUser,
+) -> Result<(), ApiError> {
+    match suspension(state, user).await? {
+        Some(reason) => Err(ApiError::Suspended(reason)),
+        None => Ok(()),
+    }
+}
+
+/// The period a plan's included minutes and SMS count over: the calendar month of `today`
+/// (Europe/Paris), as its first day and the first day of the next month.
+pub(crate) fn usage_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let start = today.with_day(1).expect("every month has a first day");
+    (start, start + Months::new(1))
+}
+
+fn paris_midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_local_timezone(Paris)
+        .earliest()
+        .expect("Paris has a midnight every day")
+        .with_timezone(&Utc)
+}
+
+/// This period's usage of `number`.
+pub(super) async fn usage(state: &AppState, number: &OwnNumber) -> Result<Usage, ApiError> {
+    let (start, end) = usage_period(state.clock.today());
+    let (minutes_used, sms_used) = webapp::usage(
+        &state.db,
+        number.id,
+        paris_midnight(start),
+        paris_midnight(end),
+    )
+    .await?;
+    Ok(Usage {
+        period_start: start.to_string(),
+        period_end: end.to_string(),
+        minutes_used,
+        minutes_included: number.included_minutes,
+        sms_used,
+        sms_included: number.included_sms,
+    })
+}
+
+/// `GET /api/app/home`: the User's Numbers with their usage, whether they are suspended, and the
+/// Company's Credits.
+async fn home(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<Json<AppHome>, ApiError> {
+    let mut numbers = Vec::new();
+    for number in webapp::numbers_of(&state.db, user.user_id).await? {
+        let country: CountryCode = number
+            .country
+            .parse()
+            .map_err(|_| ApiError::Internal(format!("a Number's country: {}", number.country)))?;
+        numbers.push(MyNumber {
+            id: number.id,
+            usage: usage(&state, &number).await?,
+            e164: number.e164,
+            country,
+            plan_name: number.plan_name,
+            calls_with_credits: number.calls_with_credits,
+        });
+    }
+    let balance = credits::balance(&state.db, user.company_id).await?;
+    Ok(Json(AppHome {
+        numbers,
+        suspended: suspension(&state, &user).await?,
+        credits_available: Money::from_cents(balance.available_cents()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_counts_over_the_calendar_month() {
+        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
+        assert_eq!(
+            usage_period(day("2026-11-27")),
+            (day("2026-11-01"), day("2026-12-01"))
+        );
+        assert_eq!(
+            usage_period(day("2026-12-31")),
+            (day("2026-12-01"), day("2027-01-01"))
+        );
+    }
+}
