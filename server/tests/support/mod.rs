@@ -657,3 +657,80 @@ impl ScratchDatabase {
         }
     }
 }
+
+/// Two employees of one Company, each holding one French Number of `plan_code` (the WebApp's
+/// tests): the Manager, Alice and Bob, each signed in.
+pub struct Employees {
+    pub manager: Client,
+    pub alice: Client,
+    pub alice_id: i64,
+    /// Alice's Number: id and E.164.
+    pub alice_number: (i64, String),
+    pub bob: Client,
+    pub bob_id: i64,
+    pub bob_number: (i64, String),
+}
+
+impl TestApp {
+    /// A Company whose Manager bought two Numbers of `plan_code` and gave one to each of two new
+    /// Users, Alice and Bob.
+    pub async fn employees(&self, plan_code: &str) -> Employees {
+        let (mut manager, _) = self.signed_up(&signup_form()).await;
+        let reply = manager
+            .post_json(
+                "/api/console/company/payment-methods",
+                &serde_json::json!({"kind": "sepa", "label": "Main account", "last4": "1234", "expiry": ""}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let form = order_form(&mut manager, plan_code, "FR", 2, "employees-order").await;
+        let reply = manager.post_json("/api/console/orders", &form).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let numbers = manager.get("/api/console/numbers").await.json();
+        let numbers: Vec<(i64, String)> = numbers
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["id"].as_i64().unwrap(),
+                    n["e164"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for (first, email, mobile, number) in [
+            ("Alice", "alice@martin.fr", "+33 6 50 00 00 01", &numbers[0]),
+            ("Bob", "bob@martin.fr", "+33 6 50 00 00 02", &numbers[1]),
+        ] {
+            let reply = manager
+                .post_json(
+                    "/api/console/users",
+                    &serde_json::json!({
+                        "first_name": first, "last_name": "Martin", "email": email,
+                        "mobile": mobile, "residence_country": "FR", "stable_links": [],
+                    }),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+            let id = reply.json()["id"].as_i64().unwrap();
+            let reply = manager
+                .put_json(
+                    &format!("/api/console/numbers/{}/user", number.0),
+                    &serde_json::json!({"user_id": id}),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+            ids.push(id);
+        }
+        Employees {
+            alice: self.client_signed_in_as(ids[0]).await,
+            alice_id: ids[0],
+            alice_number: numbers[0].clone(),
+            bob: self.client_signed_in_as(ids[1]).await,
+            bob_id: ids[1],
+            bob_number: numbers[1].clone(),
+            manager,
+        }
+    }
+}
