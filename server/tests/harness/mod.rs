@@ -3,6 +3,8 @@
 //! a person would: fields found by their label, buttons by their text.
 #![allow(dead_code)] // each user of the harness takes what it needs
 
+pub mod team;
+
 use std::net::TcpListener as StdListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -109,8 +111,21 @@ pub struct Browser {
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// Chromium's stand-ins for a microphone and a camera, granted without asking: the WebApp's
+/// calls capture a test tone, and remote audio may play without a click.
+pub const FAKE_MEDIA: &[&str] = &[
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+];
+
 impl Browser {
     pub async fn launch(base: &str) -> Browser {
+        Browser::launch_with(base, &[]).await
+    }
+
+    /// As [`Browser::launch`], with more Chromium flags (e.g. [`FAKE_MEDIA`]).
+    pub async fn launch_with(base: &str, flags: &[&str]) -> Browser {
         let port = free_port();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let driver = Command::new(&chromedriver)
@@ -122,15 +137,27 @@ impl Browser {
                 panic!("cannot run {chromedriver} ({error}): `make test` installs it")
             });
         let profile = tempfile::tempdir().expect("a temporary folder");
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            "--window-size=1280,900",
+        ]
+        .iter()
+        .chain(flags)
+        .map(|flag| flag.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let capabilities = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--no-first-run", "--disable-quic", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
+                "args": args,
             }
         });
         let capabilities = match capabilities {
@@ -196,6 +223,34 @@ impl Browser {
             .execute_async(script, arguments)
             .await
             .expect("running a script in the page")
+    }
+
+    /// Waits until the JavaScript expression `condition` (which may use `await`) is truthy in
+    /// the page, then returns its value; panics with `what` after the harness's wait.
+    pub async fn until(&self, condition: &str, what: &str) -> serde_json::Value {
+        let script = format!(
+            "const done = arguments[0];
+             (async () => {{ try {{ return await ({condition}); }} catch (error) {{ return null; }} }})()
+                 .then(value => done(value ?? null));"
+        );
+        let started = Instant::now();
+        loop {
+            let value = self.in_page(&script, vec![]).await;
+            let truthy = match &value {
+                serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+                serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+                serde_json::Value::String(s) => !s.is_empty(),
+                _ => true,
+            };
+            if truthy {
+                return value;
+            }
+            assert!(
+                started.elapsed() < WAIT,
+                "waited {WAIT:?} for {what}: {condition}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// `GET path` from the page, as JSON.
