@@ -25,6 +25,7 @@
 //! | NUM-2 | `number.assignable` | [`number`] |
 //! | NUM-5 | `dial.classify` | [`dial`] |
 //! | MSG-1 | `sms.segments` | [`sms`] |
+//! | MSG-1, NUM-5 (an outgoing message: recipient, parts, MMS image, charge) | | [`message`] |
 //! | TRIAL-1 | `trial.outcome` | [`trial`] |
 //! | ACCESS-3 (E.164 mobile number) | | [`phone`] |
 //! | ACCESS-2, ACCESS-3, ACCESS-4, ACCEPT-1 (sign-up) | | [`signup`], [`company`], [`email`] |
@@ -50,6 +51,7 @@ pub mod invoice;
 pub mod late;
 pub mod liability;
 pub mod licence;
+pub mod message;
 pub mod money;
 pub mod notice;
 pub mod number;
