@@ -86,6 +86,9 @@ pub struct MessageView {
     pub body: String,
     pub attachment: Option<AttachmentView>,
     pub status: DeliveryStatus,
+    /// Why a `failed` message was not delivered, as the carrier said it; `None` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
     pub encoding: SmsEncoding,
     pub segments: u32,
     /// Credits debited for it (SMS abroad, MSG-1); zero otherwise.
