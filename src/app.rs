@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("licences") view=crate::pages::LicencesPage />
                     <Route path=path!("price-changes") view=crate::pages::PriceChangesPage />
                     <Route path=path!("credits") view=crate::pages::CreditsPage />
+                    <Route path=path!("communications") view=crate::pages::CommunicationsPage />
                     <Route path=path!("numbers") view=crate::pages::NumbersPage />
                     <Route path=path!("order") view=crate::pages::OrderPage />
                     <Route path=path!("orders") view=crate::pages::OrdersPage />

@@ -108,6 +108,7 @@ pub async fn me() -> Result<Option<Me>, ApiError> {
     }
 }
 
+mod calls;
 mod company;
 mod credits;
 mod disputes;
@@ -119,6 +120,7 @@ mod price_changes;
 mod terminations;
 mod users;
 
+pub use calls::*;
 pub use company::*;
 pub use credits::*;
 pub use disputes::*;

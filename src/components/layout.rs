@@ -82,7 +82,7 @@ where
 /// Every `/console/…` route is a child of this one (see `app.rs`), so all of them are guarded.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    const SECTIONS: [(&str, &str); 11] = [
+    const SECTIONS: [(&str, &str); 12] = [
         ("/console", "Dashboard"),
         ("/console/company", "Company Account"),
         ("/console/users", "Users"),
@@ -93,6 +93,7 @@ pub fn ConsoleLayout() -> impl IntoView {
         ("/console/licences", "Licences"),
         ("/console/price-changes", "Price changes"),
         ("/console/credits", "Credits"),
+        ("/console/communications", "Communications"),
         ("/console/activity", "Activity"),
     ];
     view! {

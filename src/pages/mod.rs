@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod activity;
+mod communications;
 mod company;
 mod credits;
 mod dashboard;
@@ -19,6 +20,7 @@ mod terminations;
 mod users;
 
 pub use activity::ActivityPage;
+pub use communications::CommunicationsPage;
 pub use company::CompanyPage;
 pub use credits::CreditsPage;
 pub use dashboard::DashboardPage;
