@@ -1,0 +1,431 @@
+//! `/app/numbers/{id}/calls`: the dialler and the call history of one of the User's Numbers.
+//!
+//! The dialler classifies the number as it is typed with `domain` (NUM-5, the same functions the
+//! server runs): emergency numbers are refused with the instruction to use the phone's operator
+//! line, special and international numbers need a Call Plan with Credits, national numbers count
+//! against the included minutes. The server decides again, and checks the Credits. The history
+//! follows the live events, with each voicemail playable where it was left.
+
+use domain::call::{CallRefusal, dial_class};
+use domain::country::CountryCode;
+use domain::dial::DialClass;
+use domain::money::Money;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use protocol::webapp::{AppEvent, CallStatus, CallView, Direction};
+use wasm_bindgen::JsValue;
+use web_sys::js_sys::Date;
+
+use super::call_panel::desk;
+use super::frame::use_webapp;
+use super::home::minutes;
+use super::live;
+use super::voicemail::{VoicemailPlayer, duration_text};
+use crate::api;
+use crate::components::eur;
+
+/// What the page can show for the Number in its path.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Loading,
+    Mine(i64),
+    /// Not one of the User's Numbers (or no Number at all): shown exactly like a missing one.
+    Nothing,
+    Failed(String),
+}
+
+#[component]
+pub fn CallsPage() -> impl IntoView {
+    let app = use_webapp();
+    let params = use_params_map();
+    let shown = Memo::new(move |_| {
+        let Some(id) = params
+            .with(|params| params.get("id"))
+            .and_then(|id| id.parse::<i64>().ok())
+        else {
+            return Shown::Nothing;
+        };
+        match app.home() {
+            None => Shown::Loading,
+            Some(Err(error)) => Shown::Failed(error.to_string()),
+            Some(Ok(home)) if home.numbers.iter().any(|number| number.id == id) => Shown::Mine(id),
+            Some(Ok(_)) => Shown::Nothing,
+        }
+    });
+    move || match shown.get() {
+        Shown::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Shown::Nothing => view! {
+            <section class="calls">
+                <h1>"Calls"</h1>
+                <p class="empty">"There is nothing here."</p>
+            </section>
+        }
+        .into_any(),
+        Shown::Failed(message) => view! { <p class="alert" role="alert">{message}</p> }.into_any(),
+        Shown::Mine(number_id) => view! { <NumberCalls number_id /> }.into_any(),
+    }
+}
+
+/// The dialler and the history of the User's Number `number_id`.
+#[component]
+fn NumberCalls(number_id: i64) -> impl IntoView {
+    let app = use_webapp();
+    let to = RwSignal::new(String::new());
+    let e164 = move || {
+        app.number(number_id)
+            .map(|number| number.e164)
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="calls">
+            <h1>"Calls"</h1>
+            <p class="hint">{move || format!("From {}", e164())}</p>
+            <Dialler number_id to />
+            <h2>"History"</h2>
+            <History number_id to />
+        </section>
+    }
+}
+
+/// What the dialler says about the number typed so far, and whether "Call" may be pressed.
+#[derive(Debug, Clone, PartialEq)]
+struct Verdict {
+    class: &'static str,
+    line: String,
+    allowed: bool,
+}
+
+/// NUM-5 in the browser: the class of `typed` for a Number of `home`, what it costs, and whether
+/// the plan allows it. The Credits themselves are checked by the server (it knows the rate).
+fn verdict(
+    home: CountryCode,
+    typed: &str,
+    calls_with_credits: bool,
+    included: &str,
+    credits: Money,
+) -> Verdict {
+    let refused = |class, line: String| Verdict {
+        class,
+        line,
+        allowed: false,
+    };
+    let paid = |class, name: &str| Verdict {
+        class,
+        line: format!(
+            "{name}: paid with your Company's Credits, by the started minute ({} available).",
+            eur(credits)
+        ),
+        allowed: true,
+    };
+    match dial_class(home, typed) {
+        Ok(DialClass::National) => Verdict {
+            class: "national",
+            line: format!(
+                "National number: counts against your plan's included minutes ({included})."
+            ),
+            allowed: true,
+        },
+        Ok(DialClass::Emergency) => refused(
+            "emergency",
+            "Emergency number: call it from your phone's operator line, not from the WebApp."
+                .to_owned(),
+        ),
+        Ok(DialClass::International) if calls_with_credits => {
+            paid("international", "International number")
+        }
+        Ok(DialClass::International) => refused(
+            "international",
+            "International calls are not in your Call Plan: call this number from your phone's \
+             operator line."
+                .to_owned(),
+        ),
+        Ok(DialClass::Special) if calls_with_credits => paid("special", "Special number"),
+        Ok(DialClass::Special) => refused(
+            "special",
+            "Calls to special and short numbers are not in your Call Plan: call this number from \
+             your phone's operator line."
+                .to_owned(),
+        ),
+        Ok(DialClass::Invalid) | Err(CallRefusal::Invalid) => {
+            refused("invalid", CallRefusal::Invalid.sentence())
+        }
+        Err(refusal) => refused("invalid", refusal.sentence()),
+    }
+}
+
+#[component]
+fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
+    let app = use_webapp();
+    let desk = desk();
+    let in_call = {
+        let (call, dialling) = (
+            RwSignal::from(desk.call.clone()),
+            RwSignal::from(desk.dialling.clone()),
+        );
+        move || {
+            dialling.with(Option::is_some)
+                || call.with(|call| call.as_ref().is_some_and(|call| !call.status.is_over()))
+        }
+    };
+    let desk = StoredValue::new_local(desk);
+    let failure = RwSignal::new(None::<String>);
+    let sending = RwSignal::new(false);
+
+    let verdict = Memo::new(move |_| {
+        let typed = to.get();
+        if typed.trim().is_empty() {
+            return None;
+        }
+        let number = app.number(number_id)?;
+        let credits = match app.home() {
+            Some(Ok(home)) => home.credits_available,
+            _ => Money::ZERO,
+        };
+        Some(verdict(
+            number.country,
+            &typed,
+            number.calls_with_credits,
+            &minutes(&number.usage),
+            credits,
+        ))
+    });
+    let can_call = move || {
+        verdict.with(|verdict| verdict.as_ref().is_some_and(|verdict| verdict.allowed))
+            && !sending.get()
+            && !in_call()
+            && app.suspended().is_none()
+    };
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        if !can_call() {
+            return;
+        }
+        let dialled = to.get_untracked().trim().to_owned();
+        let desk = desk.get_value();
+        failure.set(None);
+        sending.set(true);
+        spawn_local(async move {
+            if let Err(error) = desk.dial(number_id, dialled).await {
+                failure.set(Some(error.to_string()));
+            }
+            sending.set(false);
+        });
+    };
+
+    let line = move || {
+        verdict.get().map(|verdict| {
+            let class = format!("dial-class {}", verdict.class);
+            view! { <p class=class id="dial-class" aria-live="polite">{verdict.line}</p> }
+        })
+    };
+    view! {
+        <form class="card dialler" on:submit=submit novalidate=true>
+            <div class="field">
+                <label for="dial-to">"Number to call"</label>
+                <input
+                    id="dial-to"
+                    name="to"
+                    type="tel"
+                    inputmode="tel"
+                    autocomplete="off"
+                    aria-describedby="dial-class"
+                    on:input=move |_| failure.set(None)
+                    bind:value=to
+                />
+                {line}
+            </div>
+            {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            <div class="actions">
+                <button type="submit" class="call" disabled=move || !can_call()>"Call"</button>
+            </div>
+        </form>
+    }
+}
+
+/// The Number's calls, latest first, kept current by the live events.
+#[component]
+fn History(number_id: i64, to: RwSignal<String>) -> impl IntoView {
+    let calls = RwSignal::new(None::<Result<Vec<CallView>, String>>);
+    let load = move || {
+        spawn_local(async move {
+            let loaded = api::call_history(number_id)
+                .await
+                .map_err(|error| error.to_string());
+            // A failed reload keeps the list already shown.
+            if loaded.is_ok() || !matches!(calls.get_untracked(), Some(Ok(_))) {
+                calls.set(Some(loaded));
+            }
+        });
+    };
+    load();
+    let subscriptions = [
+        live::subscribe(move |event| {
+            if let AppEvent::Call { call } = event
+                && call.number_id == number_id
+            {
+                calls.update(|list| {
+                    if let Some(Ok(list)) = list {
+                        upsert(list, call.clone());
+                    }
+                });
+            }
+        }),
+        // Events pushed while the socket was closed are lost: read the history again.
+        live::on_connected(load),
+    ];
+    on_cleanup(move || drop(subscriptions));
+
+    move || {
+        match calls.get() {
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Some(Err(message)) => view! { <p class="alert" role="alert">{message}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="empty call-history">"No call yet."</p> }.into_any()
+        }
+        Some(Ok(list)) => view! {
+            <ul class="call-history">
+                <For each=move || list.clone() key=|call| (call.id, call.status, call.voicemail.is_some()) let:call>
+                    <CallRow call to />
+                </For>
+            </ul>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// Puts `call` in `list` (latest first): replaces the row of the same call, or adds it on top.
+fn upsert(list: &mut Vec<CallView>, call: CallView) {
+    match list.iter_mut().find(|each| each.id == call.id) {
+        Some(each) => *each = call,
+        None => list.insert(0, call),
+    }
+}
+
+#[component]
+fn CallRow(call: CallView, to: RwSignal<String>) -> impl IntoView {
+    let missed = call.status == CallStatus::Missed;
+    let direction = match call.direction {
+        Direction::Outgoing => "Outgoing",
+        Direction::Incoming => "Incoming",
+    };
+    let status = status_word(call.status);
+    let extent = call
+        .duration_seconds
+        .filter(|_| call.answered_at.is_some())
+        .map(duration_text);
+    let credits = (call.credits > Money::ZERO).then(|| format!("Credits: {}", eur(call.credits)));
+    let correspondent = call.correspondent.clone();
+    let call_back = move |_| to.set(correspondent.clone());
+    view! {
+        <li class="call-row" class:missed=missed class:incoming=call.direction == Direction::Incoming>
+            <div class="call-main">
+                <span class="call-correspondent">{call.correspondent.clone()}</span>
+                <span class="call-meta">
+                    {direction} " · " <span class="call-state">{status}</span> " · " {local_time(&call.started_at)}
+                </span>
+            </div>
+            <div class="call-figures">
+                {extent.map(|extent| view! { <span class="call-duration">{extent}</span> })}
+                {credits.map(|credits| view! { <span class="call-cost">{credits}</span> })}
+                <button type="button" class="secondary call-back" on:click=call_back>"Call back"</button>
+            </div>
+            {call.voicemail.map(|voicemail| view! { <VoicemailPlayer voicemail /> })}
+        </li>
+    }
+}
+
+fn status_word(status: CallStatus) -> &'static str {
+    match status {
+        CallStatus::Ringing => "Ringing",
+        CallStatus::Connected => "In progress",
+        CallStatus::Ended => "Answered",
+        CallStatus::Missed => "Missed",
+        CallStatus::Declined => "Declined",
+        CallStatus::Failed => "Failed",
+    }
+}
+
+/// An RFC 3339 instant in the browser's time zone: `2026-05-04 14:03`.
+fn local_time(at: &str) -> String {
+    let date = Date::new(&JsValue::from_str(at));
+    if date.get_time().is_nan() {
+        return at.to_owned();
+    }
+    format!(
+        "{}-{:02}-{:02} {:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn fr(typed: &str, with_credits: bool) -> Verdict {
+        verdict(
+            CountryCode::FRANCE,
+            typed,
+            with_credits,
+            "0 minutes used / 100 included this month",
+            Money::ZERO,
+        )
+    }
+
+    #[wasm_bindgen_test]
+    fn num_5_emergency_numbers_send_to_the_operator_line() {
+        let verdict = fr("112", true);
+        assert!(!verdict.allowed);
+        assert!(verdict.line.contains("operator line"), "{}", verdict.line);
+    }
+
+    #[wasm_bindgen_test]
+    fn num_5_abroad_needs_a_plan_with_credits() {
+        assert!(!fr("+44 20 7946 0958", false).allowed);
+        let paid = fr("+44 20 7946 0958", true);
+        assert!(
+            paid.allowed && paid.line.contains("Credits"),
+            "{}",
+            paid.line
+        );
+        assert!(fr("06 12 34 56 78", false).allowed);
+        assert!(!fr("06 12", false).allowed);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_history_replaces_a_call_or_adds_it_on_top() {
+        let call = |id, status| CallView {
+            id,
+            number_id: 1,
+            correspondent: "+33612345678".into(),
+            direction: Direction::Outgoing,
+            class: DialClass::National,
+            hosted: true,
+            status,
+            started_at: "2026-05-04T12:00:00Z".into(),
+            answered_at: None,
+            ended_at: None,
+            duration_seconds: None,
+            billed_minutes: 0,
+            credits: Money::ZERO,
+            voicemail: None,
+        };
+        let mut list = vec![call(1, CallStatus::Ended)];
+        upsert(&mut list, call(2, CallStatus::Ringing));
+        upsert(&mut list, call(2, CallStatus::Missed));
+        assert_eq!(
+            list.iter()
+                .map(|call| (call.id, call.status))
+                .collect::<Vec<_>>(),
+            [(2, CallStatus::Missed), (1, CallStatus::Ended)]
+        );
+    }
+}
