@@ -46,18 +46,30 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("company") view=CompanyPage />
                     <Route path=path!("activity") view=ActivityPage />
                 </ParentRoute>
+                // The WebApp: every page guarded by its frame, for any signed-in User.
+                <ParentRoute path=path!("/app") view=crate::webapp::WebAppFrame>
+                    <Route path=path!("") view=crate::webapp::AppHomePage />
+                    <ParentRoute path=path!("numbers/:id/messages") view=crate::webapp::MessagesLayout>
+                        <Route path=path!("") view=crate::webapp::NoConversation />
+                        // Before ":correspondent", which would match "new" too.
+                        <Route path=path!("new") view=crate::webapp::NewMessagePage />
+                        <Route path=path!(":correspondent") view=crate::webapp::ThreadPage />
+                    </ParentRoute>
+                    <Route path=path!("numbers/:id/calls") view=crate::webapp::CallsPage />
+                </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
-/// `/`: the console for a signed-in person, the log-in page for anyone else.
+/// `/`: the console for a signed-in Manager, the WebApp for another User, the log-in page for
+/// anyone else.
 #[component]
 fn Home() -> impl IntoView {
     let session = use_session();
     move || match session.get() {
         Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
-        Session::SignedIn(_) => view! { <Redirect path="/console" /> }.into_any(),
+        Session::SignedIn(me) => view! { <Redirect path=crate::webapp::landing(&me) /> }.into_any(),
         Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
     }
 }

@@ -1,4 +1,5 @@
-//! The Management Console, a Leptos single-page app compiled to WebAssembly.
+//! The Management Console and the WebApp (under `/app`, [`webapp`]), a Leptos single-page app
+//! compiled to WebAssembly.
 //!
 //! Forms validate with `domain` before anything is sent; [`api`] talks to the server; the pages
 //! under [`pages`] are one route each, built from the pieces in [`components`].
@@ -8,5 +9,6 @@ mod app;
 pub mod components;
 pub mod pages;
 pub mod session;
+pub mod webapp;
 
 pub use app::App;

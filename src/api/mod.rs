@@ -119,6 +119,7 @@ mod orders;
 mod price_changes;
 mod terminations;
 mod users;
+mod webapp;
 
 pub use calls::*;
 pub use company::*;
@@ -131,3 +132,4 @@ pub use orders::*;
 pub use price_changes::*;
 pub use terminations::*;
 pub use users::*;
+pub use webapp::*;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::session::{Session, use_session};
@@ -22,14 +22,22 @@ pub fn Header() -> impl IntoView {
             navigate("/login", Default::default());
         });
     };
+    // The WebApp (`/app…`) has a bar of its own.
+    let location = use_location();
+    let in_webapp = move || {
+        location
+            .pathname
+            .with(|path| path == "/app" || path.starts_with("/app/"))
+    };
     view! {
-        <header class="topbar">
+        <header class="topbar" hidden=in_webapp>
             <a class="brand" href="/">"Numbers Console"</a>
             {move || match session.get() {
                 Session::SignedIn(me) => {
                     view! {
                         <nav>
                             <span class="who">{me.user.first_name} " " {me.user.last_name}</span>
+                            {me.user.is_manager.then(|| view! { <a href="/app">"WebApp"</a> })}
                             <button type="button" class="secondary" on:click=log_out.clone()>"Log out"</button>
                         </nav>
                     }
@@ -71,6 +79,7 @@ where
         Access::Manager => page().into_view().into_any(),
         Access::NotManager => view! {
             <p class="alert">"Only Managers of the Company Account can use the Management Console."</p>
+            <p><a href="/app">"Go to the WebApp"</a></p>
         }
         .into_any(),
         Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),

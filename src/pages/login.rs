@@ -1,4 +1,5 @@
-//! `/login`: a Manager signs in with email and password.
+//! `/login`: a Manager (to the console) or another User (to the WebApp) signs in with email and
+//! password.
 
 use domain::signup::validate_login;
 use leptos::prelude::*;
@@ -14,8 +15,9 @@ pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let on_success = Callback::new(move |me: Me| {
+        let landing = crate::webapp::landing(&me);
         session.set(Session::SignedIn(me));
-        navigate("/console", Default::default());
+        navigate(landing, Default::default());
     });
     view! {
         <main class="narrow">

@@ -1,5 +1,5 @@
 //! `/invitation/:token`: an invited User chooses a password, outside the console. A Manager then
-//! lands on the console; a User is told they are all set.
+//! lands on the console, another User in the WebApp.
 
 use domain::field::FieldError;
 use domain::signup::new_password;
@@ -41,7 +41,6 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
     let navigate = use_navigate();
     let password = RwSignal::new(String::new());
     let errors = FormErrors::new();
-    let all_set = RwSignal::new(false);
     let token = StoredValue::new(token);
     let send = Action::new_local(move |password: &String| {
         let password = password.clone();
@@ -50,13 +49,9 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
     });
     Effect::new(move || match send.value().get() {
         Some(Ok(me)) => {
-            let manager = me.user.is_manager;
+            let landing = crate::webapp::landing(&me);
             session.set(Session::SignedIn(me));
-            if manager {
-                navigate("/console", Default::default());
-            } else {
-                all_set.set(true);
-            }
+            navigate(landing, Default::default());
         }
         Some(Err(error)) => errors.show_api_error(&error),
         None => {}
@@ -84,34 +79,19 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
     );
     view! {
         <h1>{welcome}</h1>
-        {move || {
-            if all_set.get() {
-                view! {
-                    <div class="card">
-                        <h2>"You're all set"</h2>
-                        <p>"Your password is saved. You can now use the app with your email and this password."</p>
-                    </div>
-                }
-                    .into_any()
-            } else {
-                view! {
-                    <p>{company.clone()}</p>
-                    <form class="card" on:submit=on_submit novalidate>
-                        <TextField
-                            label=Signal::stored("Password".to_owned())
-                            name="password"
-                            kind="password"
-                            value=password
-                            errors
-                            autocomplete="new-password"
-                            hint="At least 10 characters."
-                        />
-                        <FormAlert errors />
-                        <button type="submit" disabled=move || send.pending().get()>"Set my password"</button>
-                    </form>
-                }
-                    .into_any()
-            }
-        }}
+        <p>{company}</p>
+        <form class="card" on:submit=on_submit novalidate>
+            <TextField
+                label=Signal::stored("Password".to_owned())
+                name="password"
+                kind="password"
+                value=password
+                errors
+                autocomplete="new-password"
+                hint="At least 10 characters."
+            />
+            <FormAlert errors />
+            <button type="submit" disabled=move || send.pending().get()>"Set my password"</button>
+        </form>
     }
 }
