@@ -120,7 +120,7 @@ pub fn recipient(sender: &Sender<'_>, to: &str) -> Result<(E164, DialClass), Pro
 /// field. An MMS takes one part, but its text is held to the same length as an SMS's.
 pub fn parts(body: &str, has_attachment: bool) -> Result<(SmsSize, u32), Problem> {
     let size = sms_size(body);
-    if size.segments == 0 && !has_attachment {
+    if body.trim().is_empty() && !has_attachment {
         return Err(Problem::Required);
     }
     if size.segments > MAX_PARTS {
@@ -223,24 +223,30 @@ fn mebibytes(size_bytes: u64) -> String {
     format!("{}.{} MiB", tenths / 10, tenths % 10)
 }
 
-/// MSG-1: an MMS image of `content_type` (as a browser or an HTTP header gives it: case and
-/// parameters ignored) and `size_bytes`; its canonical type when accepted.
-pub fn validate_attachment(
-    content_type: &str,
-    size_bytes: u64,
-) -> Result<&'static str, AttachmentError> {
+/// MSG-1: the canonical type of an MMS image of `content_type` (as a browser or an HTTP header
+/// gives it: case and parameters ignored), when it is one of [`ATTACHMENT_TYPES`]. The server
+/// checks it before reading the image.
+pub fn attachment_type(content_type: &str) -> Result<&'static str, AttachmentError> {
     let essence = content_type
         .split(';')
         .next()
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
-    let canonical = ATTACHMENT_TYPES
+    ATTACHMENT_TYPES
         .into_iter()
         .find(|known| *known == essence)
         .ok_or(AttachmentError::UnsupportedType {
             content_type: essence,
-        })?;
+        })
+}
+
+/// MSG-1: an MMS image of `content_type` and `size_bytes`; its canonical type when accepted.
+pub fn validate_attachment(
+    content_type: &str,
+    size_bytes: u64,
+) -> Result<&'static str, AttachmentError> {
+    let canonical = attachment_type(content_type)?;
     match size_bytes {
         0 => Err(AttachmentError::Empty),
         size if size > MAX_ATTACHMENT_BYTES => Err(AttachmentError::TooLarge { size_bytes: size }),
@@ -350,6 +356,7 @@ mod tests {
         assert_eq!((size.encoding, n), (SmsEncoding::Ucs2, 10));
         assert!(parts(&"ç".repeat(671), false).is_err());
         assert_eq!(parts("", false), Err(Problem::Required));
+        assert_eq!(parts(" \n ", false), Err(Problem::Required));
         let both = problems(validate_message(&sender(true), &draft("112", "")));
         assert_eq!(both, [("to", "invalid"), ("body", "required")]);
     }

@@ -171,6 +171,9 @@ pub enum ApiError {
     /// The demo clock moves forward by 1 to this many days.
     #[error("days out of range (1 to {0})")]
     DaysOutOfRange(u32),
+    /// MSG-1: an MMS image the rules refuse (its type, its size, or nothing at all).
+    #[error("attachment refused: {0}")]
+    AttachmentRefused(domain::message::AttachmentError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -468,6 +471,15 @@ impl ApiError {
                 format!("The clock moves forward by 1 to {max} days at a time."),
                 Some("days"),
             ),
+            ApiError::AttachmentRefused(error) => {
+                use domain::message::AttachmentError;
+                let status = match error {
+                    AttachmentError::UnsupportedType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    AttachmentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    AttachmentError::Empty => StatusCode::BAD_REQUEST,
+                };
+                (status, error.code(), error.to_string(), Some("attachment"))
+            }
             ApiError::Database(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",

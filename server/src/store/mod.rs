@@ -12,6 +12,7 @@ pub mod invoices;
 pub mod late_payment;
 pub mod late_rates;
 pub mod licences;
+pub mod messages;
 pub mod numbers;
 pub mod orders;
 pub mod price_changes;
