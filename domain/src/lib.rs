@@ -23,7 +23,7 @@
 //! | PRICE-1, RENEW-2 | `pricing.quote`, `renewal.invoice` | [`pricing`] |
 //! | PRICE-1, PRICE-2, ACCEPT-1 (price list, order quote and form) | | [`catalogue`], [`order`] |
 //! | NUM-2 | `number.assignable` | [`number`] |
-//! | NUM-5 | `dial.classify` | [`dial`] |
+//! | NUM-5 | `dial.classify` | [`dial`], [`call`] (charging, billed minutes, rates; PRICE-6) |
 //! | MSG-1 | `sms.segments` | [`sms`] |
 //! | MSG-1, NUM-5 (an outgoing message: recipient, parts, MMS image, charge) | | [`message`] |
 //! | TRIAL-1 | `trial.outcome` | [`trial`] |
@@ -35,6 +35,7 @@
 //! Money and percentages: [`money`]. Rule IDs and errors: [`error`].
 
 pub mod calendar;
+pub mod call;
 pub mod catalogue;
 pub mod company;
 pub mod company_account;

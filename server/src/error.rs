@@ -174,6 +174,17 @@ pub enum ApiError {
     /// MSG-1: an MMS image the rules refuse (its type, its size, or nothing at all).
     #[error("attachment refused: {0}")]
     AttachmentRefused(domain::message::AttachmentError),
+    /// NUM-5: the number may not be called from the WebApp (emergency, invalid, not in the Call
+    /// Plan, Credits short…); the refusal carries its code and sentence.
+    #[error("call refused: {0:?}")]
+    CallRefused(domain::call::CallRefusal),
+    /// The call is not in a state that allows this (answering a call that stopped ringing…);
+    /// the sentence says why.
+    #[error("call state: {0}")]
+    CallState(String),
+    /// A voicemail recording the rules refuse (type, size, length).
+    #[error("voicemail refused: {0}")]
+    VoicemailRefused(domain::call::VoicemailProblem),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -479,6 +490,28 @@ impl ApiError {
                     AttachmentError::Empty => StatusCode::BAD_REQUEST,
                 };
                 (status, error.code(), error.to_string(), Some("attachment"))
+            }
+            ApiError::CallRefused(refusal) => {
+                use domain::call::CallRefusal;
+                let status = match refusal {
+                    CallRefusal::CreditsShort { .. } => StatusCode::CONFLICT,
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                (status, refusal.code(), refusal.sentence(), Some("to"))
+            }
+            ApiError::CallState(sentence) => (StatusCode::CONFLICT, "call_state", sentence.clone(), None),
+            ApiError::VoicemailRefused(problem) => {
+                use domain::call::VoicemailProblem;
+                let status = match problem {
+                    VoicemailProblem::UnsupportedType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    VoicemailProblem::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                    VoicemailProblem::Empty | VoicemailProblem::BadDuration => StatusCode::UNPROCESSABLE_ENTITY,
+                };
+                let field = match problem {
+                    VoicemailProblem::BadDuration => "duration_seconds",
+                    _ => "audio",
+                };
+                (status, problem.code(), problem.to_string(), Some(field))
             }
             ApiError::Database(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod calls;
 pub mod carrier;
 pub mod clock;
 pub mod config;

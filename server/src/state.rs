@@ -37,6 +37,8 @@ pub struct Telephony {
     pub voice: Arc<dyn VoiceCarrier>,
     /// How long a hosted call rings before it is missed.
     pub ring_timeout: Duration,
+    /// One lock per call in progress (`crate::calls`).
+    pub calls: Arc<crate::calls::CallLocks>,
 }
 
 impl Telephony {
@@ -56,6 +58,7 @@ impl Telephony {
             receipts,
             voice: crate::carrier::voice::simulated(),
             ring_timeout,
+            calls: Arc::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod audit;
+pub mod calls;
 pub mod catalogue;
 pub mod company;
 pub mod credits;

@@ -1,0 +1,366 @@
+//! The life of a call after it is placed (NUM-5): the ring timer that turns an unanswered call
+//! into a missed one, the minute ticker that debits a call paid with Credits while it runs, the
+//! endings (answered or not), and the events each change sends to both parties.
+//!
+//! Everything that changes one call runs under that call's lock ([`CallLocks`]), so a hang-up,
+//! the ring timer and the minute ticker never interleave their Credits steps; the store's
+//! conditional `UPDATE`s are the backstop. Time is always `state.clock.now()`: shifting the
+//! clock makes the ticker act within a second, and [`settle`] applies what is due at once.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::call::{billed_minutes, credits_cents};
+use domain::money::Money;
+use protocol::webapp::{AppEvent, CallStatus, CallView, Direction, VoicemailView};
+use tokio::sync::OwnedMutexGuard;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::calls::{self, Call, Ending};
+use crate::store::credits::CreditsError;
+use crate::store::{credits, stamp};
+
+/// One lock per call in progress. Entries are weak: a call nobody is working on holds no lock,
+/// and the next worker creates a fresh one.
+#[derive(Default)]
+pub struct CallLocks {
+    locks: Mutex<HashMap<i64, Weak<tokio::sync::Mutex<()>>>>,
+}
+
+impl CallLocks {
+    /// Waits for exclusive access to `call_id`.
+    pub async fn lock(&self, call_id: i64) -> OwnedMutexGuard<()> {
+        let lock = {
+            let mut locks = self.locks.lock().expect("call locks");
+            match locks.get(&call_id).and_then(Weak::upgrade) {
+                Some(lock) => lock,
+                None => {
+                    locks.retain(|_, lock| lock.strong_count() > 0);
+                    let lock = Arc::new(tokio::sync::Mutex::new(()));
+                    locks.insert(call_id, Arc::downgrade(&lock));
+                    lock
+                }
+            }
+        };
+        lock.lock_owned().await
+    }
+}
+
+/// A Credits ledger error as the API answers it.
+fn credits_error(error: CreditsError) -> ApiError {
+    match error {
+        CreditsError::Insufficient {
+            available_cents,
+            asked_cents,
+        } => ApiError::CreditsInsufficient {
+            available_cents,
+            asked_cents,
+        },
+        CreditsError::Database(error) => error.into(),
+        other => ApiError::Internal(other.to_string()),
+    }
+}
+
+/// `call` as seen from one side: the caller's (`Outgoing`) or the callee's (`Incoming`). The
+/// minutes and Credits are the caller's to pay, so the callee's side shows none.
+pub fn view(call: &Call, side: Direction) -> CallView {
+    let (number_id, correspondent, billed_minutes, credits) = match side {
+        Direction::Outgoing => (
+            call.caller_number_id,
+            call.dialled.clone(),
+            call.billed_minutes,
+            call.credits_cents,
+        ),
+        Direction::Incoming => (
+            call.callee_number_id.unwrap_or_default(),
+            call.caller_e164.clone(),
+            0,
+            0,
+        ),
+    };
+    CallView {
+        id: call.id,
+        number_id,
+        correspondent,
+        direction: side,
+        class: call.class,
+        hosted: call.hosted(),
+        status: call.status,
+        started_at: stamp(call.started_at),
+        answered_at: call.answered_at.map(stamp),
+        ended_at: call.ended_at.map(stamp),
+        duration_seconds: call.duration_seconds,
+        billed_minutes,
+        credits: Money::from_cents(credits),
+        voicemail: call.voicemail.as_ref().map(|voicemail| VoicemailView {
+            id: voicemail.id,
+            content_type: voicemail.content_type.clone(),
+            size_bytes: voicemail.size_bytes,
+            duration_seconds: voicemail.duration_seconds,
+        }),
+    }
+}
+
+/// Sends the call, each side its own view, to the caller's and the callee's open tabs.
+pub fn publish(state: &AppState, call: &Call) {
+    let hub = &state.telephony.hub;
+    hub.publish(
+        call.caller_user_id,
+        &AppEvent::Call {
+            call: view(call, Direction::Outgoing),
+        },
+    );
+    if let Some(callee) = call.callee_user_id {
+        hub.publish(
+            callee,
+            &AppEvent::Call {
+                call: view(call, Direction::Incoming),
+            },
+        );
+    }
+}
+
+/// Tells the caller's tabs what their Company's Credits are now.
+pub async fn publish_credits(state: &AppState, call: &Call) -> Result<(), ApiError> {
+    let balance = credits::balance(&state.db, call.company_id).await?;
+    state.telephony.hub.publish(
+        call.caller_user_id,
+        &AppEvent::Credits {
+            available: Money::from_cents(balance.available_cents()),
+        },
+    );
+    Ok(())
+}
+
+/// The call as stored now; an internal error if it vanished.
+async fn reload(state: &AppState, call_id: i64) -> Result<Call, ApiError> {
+    calls::find(&state.db, call_id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("call {call_id} vanished")))
+}
+
+/// Ends a ringing call unanswered (`missed`, `declined` or `failed`), gives its Credits
+/// reservation back and tells both sides. The caller holds the call's lock. `None` when the call
+/// was no longer ringing.
+pub async fn close_unanswered(
+    state: &AppState,
+    call: &Call,
+    status: CallStatus,
+) -> Result<Option<Call>, ApiError> {
+    if !calls::close_unanswered(&state.db, call.id, status, state.clock.now()).await? {
+        return Ok(None);
+    }
+    if let Some(reservation) = call.reservation_id {
+        credits::release(&state.db, call.company_id, reservation, state.clock.now())
+            .await
+            .map_err(credits_error)?;
+        publish_credits(state, call).await?;
+    }
+    let closed = reload(state, call.id).await?;
+    publish(state, &closed);
+    Ok(Some(closed))
+}
+
+/// Answers a ringing call now: connected, and, when it is paid with Credits, its minute ticker
+/// starts. The caller holds the call's lock. `None` when the call was no longer ringing.
+pub async fn connect(state: &AppState, call: &Call) -> Result<Option<Call>, ApiError> {
+    if !calls::connect(&state.db, call.id, state.clock.now()).await? {
+        return Ok(None);
+    }
+    let connected = reload(state, call.id).await?;
+    if connected.rate_cents.is_some() {
+        spawn_minute_ticker(state.clone(), connected.id);
+    }
+    publish(state, &connected);
+    Ok(Some(connected))
+}
+
+/// After the ring timeout, a call still ringing is missed (nobody answered, or the callee's
+/// Number has no User or the User has no tab open).
+pub fn spawn_ring_timer(state: AppState, call_id: i64) {
+    tokio::spawn(async move {
+        tokio::time::sleep(state.telephony.ring_timeout).await;
+        let _lock = state.telephony.calls.lock(call_id).await;
+        let outcome = match calls::find(&state.db, call_id).await {
+            Ok(Some(call)) if call.status == CallStatus::Ringing => {
+                close_unanswered(&state, &call, CallStatus::Missed)
+                    .await
+                    .map(drop)
+            }
+            Ok(_) => Ok(()),
+            Err(error) => Err(error.into()),
+        };
+        if let Err(error) = outcome {
+            tracing::error!(%error, call_id, "the ring timer could not close a call");
+        }
+    });
+}
+
+/// The instant the minute in progress of a connected Credits call ends.
+fn next_boundary(call: &Call) -> Option<DateTime<Utc>> {
+    let answered = call.answered_at?;
+    call.rate_cents?;
+    Some(answered + TimeDelta::minutes(i64::from(call.billed_minutes) + 1))
+}
+
+/// While a Credits call is connected, settles it at each minute boundary (by the server's
+/// clock, checked every second so that a shifted clock is followed).
+fn spawn_minute_ticker(state: AppState, call_id: i64) {
+    tokio::spawn(async move {
+        loop {
+            let boundary = match calls::find(&state.db, call_id).await {
+                Ok(Some(call)) if call.status == CallStatus::Connected => {
+                    match next_boundary(&call) {
+                        Some(boundary) => boundary,
+                        None => return,
+                    }
+                }
+                Ok(_) => return,
+                Err(error) => {
+                    tracing::error!(%error, call_id, "the minute ticker cannot read its call");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            while state.clock.now() < boundary {
+                let wait = (boundary - state.clock.now())
+                    .to_std()
+                    .unwrap_or_default()
+                    .min(Duration::from_secs(1));
+                tokio::time::sleep(wait).await;
+            }
+            if let Err(error) = settle(&state, call_id).await {
+                tracing::error!(%error, call_id, "the minute ticker could not settle a call");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    });
+}
+
+/// NUM-5: applies every minute boundary a connected Credits call has passed by now: each
+/// completed minute is debited (its reservation committed), and the next one reserved; when the
+/// next minute cannot be reserved the call ends at that boundary, so the Credits never go below
+/// zero. Nothing to do for other calls. The call as it is afterwards (`None`: no such call).
+pub async fn settle(state: &AppState, call_id: i64) -> Result<Option<Call>, ApiError> {
+    let _lock = state.telephony.calls.lock(call_id).await;
+    settle_locked(state, call_id, state.clock.now()).await
+}
+
+/// [`settle`] for a caller that holds the call's lock.
+async fn settle_locked(
+    state: &AppState,
+    call_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Call>, ApiError> {
+    loop {
+        let Some(call) = calls::find(&state.db, call_id).await? else {
+            return Ok(None);
+        };
+        let (Some(rate), Some(boundary)) = (call.rate_cents, next_boundary(&call)) else {
+            return Ok(Some(call));
+        };
+        if call.status != CallStatus::Connected || now < boundary {
+            return Ok(Some(call));
+        }
+        let reservation = call.reservation_id.ok_or_else(|| {
+            ApiError::Internal(format!(
+                "connected Credits call {call_id} holds no reservation"
+            ))
+        })?;
+        let minute = call.billed_minutes + 1;
+        let description = format!("Call to {}, minute {minute}", call.dialled);
+        credits::commit(
+            &state.db,
+            call.company_id,
+            reservation,
+            rate,
+            &description,
+            boundary,
+        )
+        .await
+        .map_err(credits_error)?;
+        let purpose = format!("call {call_id}, minute {}", minute + 1);
+        let next =
+            match credits::reserve(&state.db, call.company_id, rate, &purpose, boundary).await {
+                Ok(id) => Some(id),
+                Err(CreditsError::Insufficient { .. }) => None,
+                Err(error) => return Err(credits_error(error)),
+            };
+        calls::minute_paid(&state.db, call_id, rate, next).await?;
+        publish_credits(state, &call).await?;
+        if next.is_none() {
+            // The Credits ran out: the call ends at the boundary it could not pass.
+            let ending = Ending {
+                ended_at: boundary,
+                duration_seconds: minute.saturating_mul(60),
+                billed_minutes: minute,
+                credits_cents: call.credits_cents.saturating_add(rate),
+            };
+            return finish(state, &call, ending).await.map(Some);
+        }
+    }
+}
+
+/// Ends a connected call with `ending`, hangs the carrier's leg up for an outside call, and tells
+/// both sides.
+async fn finish(state: &AppState, call: &Call, ending: Ending) -> Result<Call, ApiError> {
+    calls::end(&state.db, call.id, ending).await?;
+    if !call.hosted() {
+        state.telephony.voice.hang_up(&call.id.to_string()).await;
+    }
+    let ended = reload(state, call.id).await?;
+    publish(state, &ended);
+    Ok(ended)
+}
+
+/// Hangs a connected call up now. Due minutes are settled first; the minute in progress is
+/// billed as started (NUM-5), paid from its reservation: never more than was reserved. `None`
+/// when the call was not connected (anymore). The caller holds the call's lock.
+pub async fn hang_up_connected(state: &AppState, call_id: i64) -> Result<Option<Call>, ApiError> {
+    let now = state.clock.now();
+    let Some(call) = settle_locked(state, call_id, now).await? else {
+        return Ok(None);
+    };
+    if call.status != CallStatus::Connected {
+        return Ok(None);
+    }
+    let answered = call.answered_at.unwrap_or(call.started_at);
+    let duration_seconds = u32::try_from((now - answered).num_seconds().max(0)).unwrap_or(u32::MAX);
+    let mut ending = Ending {
+        ended_at: now,
+        duration_seconds,
+        billed_minutes: billed_minutes(duration_seconds),
+        credits_cents: call.credits_cents,
+    };
+    if let (Some(rate), Some(reservation)) = (call.rate_cents, call.reservation_id) {
+        let due = credits_cents(ending.billed_minutes, rate)
+            .unwrap_or(i64::MAX)
+            .saturating_sub(call.credits_cents);
+        let charge = due.clamp(0, rate);
+        if charge > 0 {
+            let minute = call.billed_minutes + 1;
+            let description = format!("Call to {}, minute {minute}", call.dialled);
+            credits::commit(
+                &state.db,
+                call.company_id,
+                reservation,
+                charge,
+                &description,
+                now,
+            )
+            .await
+            .map_err(credits_error)?;
+        } else {
+            credits::release(&state.db, call.company_id, reservation, now)
+                .await
+                .map_err(credits_error)?;
+        }
+        ending.billed_minutes = call.billed_minutes + u32::from(charge > 0);
+        ending.credits_cents = call.credits_cents.saturating_add(charge);
+        publish_credits(state, &call).await?;
+    }
+    finish(state, &call, ending).await.map(Some)
+}
