@@ -1,7 +1,7 @@
 //! Calls from the WebApp (NUM-5): dialling, answering, declining, hanging up, the call history
 //! and voicemail; and the console's statement of communications.
 
-use protocol::webapp::{CallView, CommunicationLine, DialRequest, VoicemailView};
+use protocol::webapp::{CallView, CommunicationLine, DialRequest};
 use web_sys::Blob;
 
 use super::*;
@@ -40,15 +40,15 @@ pub async fn hang_up(call_id: i64) -> Result<CallView, ApiError> {
 }
 
 /// Leaves `recording` (the raw audio, as recorded by the browser) on the unanswered call
-/// `call_id`; `duration_seconds` is how long it lasted.
+/// `call_id`; `duration_seconds` is how long it lasted. Answers the call with its voicemail.
 pub async fn leave_voicemail(
     call_id: i64,
     recording: &Blob,
     content_type: &str,
     duration_seconds: u32,
-) -> Result<VoicemailView, ApiError> {
+) -> Result<CallView, ApiError> {
     let request = Request::post(&format!(
-        "/api/app/calls/{call_id}/voicemail?duration_seconds={duration_seconds}"
+        "/api/app/calls/{call_id}/voicemail?seconds={duration_seconds}"
     ))
     .header("Content-Type", content_type)
     .body(recording.clone())

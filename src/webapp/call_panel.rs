@@ -196,6 +196,8 @@ impl CallDesk {
                 }
             }
             CallStatus::Connected => {}
+            // The same ending again (a voicemail was just left on it): only the details change.
+            _ if was == Some(call.status) => {}
             _ => {
                 rtc::stop();
                 self.connection.set(None);

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use domain::call::{VoicemailProblem, validate_voicemail};
 use leptos::prelude::*;
 use protocol::webapp::VoicemailView;
 use wasm_bindgen::closure::Closure;
@@ -22,6 +23,9 @@ pub const MAX_SECONDS: u32 = 60;
 /// The formats asked for, best first; the browser's default when it has none of them.
 const FORMATS: [&str; 2] = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus"];
 
+/// Enough for a voice, and keeps a full minute far below the server's 2 MiB.
+const BITS_PER_SECOND: u32 = 32_000;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RecordingError {
     #[error("The microphone cannot be used: allow this site to use it to leave a voicemail.")]
@@ -30,6 +34,9 @@ pub enum RecordingError {
     Unsupported,
     #[error("Nothing was recorded. Try again.")]
     Empty,
+    /// The same checks as the server's (`domain::call::validate_voicemail`).
+    #[error("{0}")]
+    Refused(#[from] VoicemailProblem),
 }
 
 /// A recording in progress.
@@ -56,6 +63,7 @@ impl Recorder {
             .await
             .map_err(|_| RecordingError::Microphone)?;
         let options = MediaRecorderOptions::new();
+        options.set_audio_bits_per_second(BITS_PER_SECOND);
         if let Some(format) = FORMATS
             .into_iter()
             .find(|format| MediaRecorder::is_type_supported(format))
@@ -130,6 +138,9 @@ impl Recorder {
         bag.set_type(&content_type);
         let audio = Blob::new_with_blob_sequence_and_options(&sequence, &bag)
             .map_err(|_| RecordingError::Unsupported)?;
+        let size_bytes = audio.size().max(0.0) as usize;
+        let content_type =
+            validate_voicemail(&content_type, size_bytes, Some(duration_seconds))?.to_owned();
         Ok(Recording {
             audio,
             content_type,
