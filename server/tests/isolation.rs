@@ -385,6 +385,10 @@ struct World {
     a_order_with_bs_key: Value,
     /// A valid Order form of A's that names B's Numbers.
     a_order_of_bs_numbers: Value,
+    /// A call A's plain User placed to an outside number (connected).
+    a_call: i64,
+    /// A voicemail A's plain User left on an unanswered call to A's spare Number.
+    a_voicemail: i64,
 }
 
 fn user_form(first: &str, last: &str, email: &str, mobile: &str) -> Value {
@@ -771,6 +775,67 @@ fn table(world: &World) -> Vec<Case> {
         app_own(M::GET, "/app/home", None, StatusCode::OK),
         // Without the WebSocket handshake: refused once signed in, whoever asks.
         app_own(M::GET, "/app/events", None, StatusCode::BAD_REQUEST),
+        // Calls (NUM-5): only the parties of a call act on it, read it or its voicemail. The
+        // owner placed `a_call` (connected): only the callee could answer or decline it, and a
+        // voicemail goes on an unanswered call only; hanging up comes last, as it ends the call.
+        app_owners(
+            M::GET,
+            "/app/numbers/{id}/calls",
+            format!("/app/numbers/{}/calls", world.a_number),
+            None,
+            format!("/app/numbers/{MISSING_ID}/calls"),
+            StatusCode::OK,
+        ),
+        app_owners(
+            M::POST,
+            "/app/numbers/{id}/calls",
+            format!("/app/numbers/{}/calls", world.a_number),
+            Some(json!({"to": OUTSIDE_NUMBER})),
+            format!("/app/numbers/{MISSING_ID}/calls"),
+            StatusCode::CREATED,
+        ),
+        app_owners(
+            M::POST,
+            "/app/calls/{id}/answer",
+            format!("/app/calls/{}/answer", world.a_call),
+            None,
+            format!("/app/calls/{MISSING_ID}/answer"),
+            StatusCode::CONFLICT,
+        ),
+        app_owners(
+            M::POST,
+            "/app/calls/{id}/decline",
+            format!("/app/calls/{}/decline", world.a_call),
+            None,
+            format!("/app/calls/{MISSING_ID}/decline"),
+            StatusCode::CONFLICT,
+        ),
+        app_owners(
+            M::POST,
+            "/app/calls/{id}/voicemail",
+            format!("/app/calls/{}/voicemail", world.a_call),
+            Some(json!({})),
+            format!("/app/calls/{MISSING_ID}/voicemail"),
+            StatusCode::CONFLICT,
+        ),
+        app_owners(
+            M::GET,
+            "/app/voicemails/{id}/audio",
+            format!("/app/voicemails/{}/audio", world.a_voicemail),
+            None,
+            format!("/app/voicemails/{MISSING_ID}/audio"),
+            StatusCode::OK,
+        ),
+        app_owners(
+            M::POST,
+            "/app/calls/{id}/hangup",
+            format!("/app/calls/{}/hangup", world.a_call),
+            None,
+            format!("/app/calls/{MISSING_ID}/hangup"),
+            StatusCode::OK,
+        ),
+        // The statement of communications: A's own calls and messages.
+        own(M::GET, "/console/communications", "", None, StatusCode::OK),
         // Numbers (NUM-1, NUM-2, NUM-4).
         own(M::GET, "/console/numbers", "", None, StatusCode::OK),
         own(
@@ -807,6 +872,9 @@ fn table(world: &World) -> Vec<Case> {
         },
     ]
 }
+
+/// A national number outside this system (no Number of the pool).
+const OUTSIDE_NUMBER: &str = "06 99 88 77 66";
 
 const B_LEGAL_NAME: &str = "Zebulon Industries SARL";
 const B_MANAGER_EMAIL: &str = "zoe@zebulon.fr";
@@ -1031,6 +1099,58 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         .await;
     ok_json(&reply, StatusCode::OK, "B gives its user a Number");
 
+    // Calls (NUM-5): A's plain User calls A's spare Number (hosted, held by no one), gives up
+    // while it rings and leaves a voicemail; then calls an outside number, which the simulated
+    // carrier connects at once.
+    let form = order_form(&mut a_manager, "BUSINESS", "FR", 1, "order-martin-calls").await;
+    place_order(&mut a_manager, &form).await;
+    let a_numbers = ok_json(
+        &a_manager.get("/api/console/numbers").await,
+        StatusCode::OK,
+        "A's Numbers",
+    );
+    let spare = a_numbers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|number| number["id"] != a_number)
+        .unwrap()["e164"]
+        .clone();
+    let calls = format!("/api/app/numbers/{a_number}/calls");
+    let reply = a_plain_user.post_json(&calls, &json!({"to": spare})).await;
+    let unanswered = ok_json(
+        &reply,
+        StatusCode::CREATED,
+        "A's User calls the spare Number",
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let reply = a_plain_user
+        .send_json(
+            Method::POST,
+            &format!("/api/app/calls/{unanswered}/hangup"),
+            None,
+        )
+        .await;
+    ok_json(&reply, StatusCode::OK, "A's User gives up while it rings");
+    let reply = a_plain_user
+        .post_raw(
+            &format!("/api/app/calls/{unanswered}/voicemail?duration_seconds=2"),
+            "audio/webm",
+            "a recording",
+        )
+        .await;
+    let a_voicemail =
+        ok_json(&reply, StatusCode::CREATED, "A's User leaves a voicemail")["voicemail"]["id"]
+            .as_i64()
+            .unwrap();
+    let reply = a_plain_user
+        .post_json(&calls, &json!({"to": OUTSIDE_NUMBER}))
+        .await;
+    let a_call = ok_json(&reply, StatusCode::CREATED, "A's User calls outside")["id"]
+        .as_i64()
+        .unwrap();
+
     // A's prepared Orders: one under B's idempotency key, one naming B's Numbers.
     let a_order_with_bs_key = order_form(&mut a_manager, "BUSINESS", "FR", 1, B_ORDER_KEY).await;
     let mut a_order_of_bs_numbers =
@@ -1048,6 +1168,8 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         b_invoice,
         a_order_with_bs_key: serde_json::to_value(a_order_with_bs_key).unwrap(),
         a_order_of_bs_numbers: serde_json::to_value(a_order_of_bs_numbers).unwrap(),
+        a_call,
+        a_voicemail,
     };
 
     let cases = table(&world);
@@ -1208,7 +1330,11 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     );
     assert_eq!(a_company["promo_opt_out"], true);
     assert!(a_company.to_string().contains("Walk card"));
-    assert_eq!(number_ids(&mut a_manager).await.len(), 2, "A's two Orders");
+    assert_eq!(
+        number_ids(&mut a_manager).await.len(),
+        3,
+        "A's three Orders"
+    );
 
     let routes = declared.len();
     let console = cases
