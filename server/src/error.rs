@@ -508,7 +508,7 @@ impl ApiError {
                     VoicemailProblem::Empty | VoicemailProblem::BadDuration => StatusCode::UNPROCESSABLE_ENTITY,
                 };
                 let field = match problem {
-                    VoicemailProblem::BadDuration => "duration_seconds",
+                    VoicemailProblem::BadDuration => "seconds",
                     _ => "audio",
                 };
                 (status, problem.code(), problem.to_string(), Some(field))

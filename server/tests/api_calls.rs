@@ -355,7 +355,7 @@ async fn an_unanswered_call_is_missed_and_can_carry_a_voicemail(backend: Backend
     let recording = b"\x1aE\xdf\xa3 a tiny webm recording".to_vec();
     let reply = upload(
         &mut team.alice,
-        format!("{path}?duration_seconds=4"),
+        format!("{path}?seconds=4"),
         "audio/mpeg",
         recording.clone(),
     )
@@ -377,12 +377,12 @@ async fn an_unanswered_call_is_missed_and_can_carry_a_voicemail(backend: Backend
         &reply,
         StatusCode::UNPROCESSABLE_ENTITY,
         "voicemail_duration",
-        Some("duration_seconds"),
+        Some("seconds"),
     );
     let too_large = vec![0u8; domain::call::VOICEMAIL_MAX_BYTES + 1];
     let reply = upload(
         &mut team.alice,
-        format!("{path}?duration_seconds=4"),
+        format!("{path}?seconds=4"),
         "audio/webm",
         too_large,
     )
@@ -396,7 +396,7 @@ async fn an_unanswered_call_is_missed_and_can_carry_a_voicemail(backend: Backend
     // Only the caller leaves one.
     let reply = upload(
         &mut team.bob,
-        format!("{path}?duration_seconds=4"),
+        format!("{path}?seconds=4"),
         "audio/webm",
         recording.clone(),
     )
@@ -404,7 +404,7 @@ async fn an_unanswered_call_is_missed_and_can_carry_a_voicemail(backend: Backend
     assert_api_error(&reply, StatusCode::CONFLICT, "call_state", None);
     let reply = upload(
         &mut team.alice,
-        format!("{path}?duration_seconds=4"),
+        format!("{path}?seconds=4"),
         "audio/webm;codecs=opus",
         recording.clone(),
     )
@@ -416,7 +416,7 @@ async fn an_unanswered_call_is_missed_and_can_carry_a_voicemail(backend: Backend
     assert_eq!(voicemail["size_bytes"], recording.len());
     let reply = upload(
         &mut team.alice,
-        format!("{path}?duration_seconds=4"),
+        format!("{path}?seconds=4"),
         "audio/webm",
         recording.clone(),
     )

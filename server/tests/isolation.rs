@@ -1135,7 +1135,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     ok_json(&reply, StatusCode::OK, "A's User gives up while it rings");
     let reply = a_plain_user
         .post_raw(
-            &format!("/api/app/calls/{unanswered}/voicemail?duration_seconds=2"),
+            &format!("/api/app/calls/{unanswered}/voicemail?seconds=2"),
             "audio/webm",
             "a recording",
         )

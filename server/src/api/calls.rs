@@ -338,7 +338,7 @@ async fn hang_up(
     Ok(Json(view(&after, side)))
 }
 
-/// `POST /api/app/calls/{id}/voicemail?duration_seconds=N`: the caller of a hosted call that was missed
+/// `POST /api/app/calls/{id}/voicemail?seconds=N`: the caller of a hosted call that was missed
 /// or declined leaves a recorded message: the raw recording as the body, `audio/webm` or
 /// `audio/ogg`, at most 2 MiB, `N` its length in seconds (0 to 180). 201 with the call; the
 /// callee is told at once.
@@ -372,9 +372,7 @@ async fn leave_voicemail(
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    let seconds = query
-        .get("duration_seconds")
-        .and_then(|raw| raw.trim().parse().ok());
+    let seconds = query.get("seconds").and_then(|raw| raw.trim().parse().ok());
     let refused = ApiError::VoicemailRefused;
     // Checked before reading the body, so that a wrong type is refused without the upload.
     call::validate_voicemail(declared_type, 1, seconds).map_err(refused)?;
