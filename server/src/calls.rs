@@ -181,8 +181,13 @@ pub async fn connect(state: &AppState, call: &Call) -> Result<Option<Call>, ApiE
 /// After the ring timeout, a call still ringing is missed (nobody answered, or the callee's
 /// Number has no User or the User has no tab open).
 pub fn spawn_ring_timer(state: AppState, call_id: i64) {
+    let ring_timeout = state.telephony.ring_timeout;
+    spawn_ring_timer_after(state, call_id, ring_timeout);
+}
+
+fn spawn_ring_timer_after(state: AppState, call_id: i64, delay: Duration) {
     tokio::spawn(async move {
-        tokio::time::sleep(state.telephony.ring_timeout).await;
+        tokio::time::sleep(delay).await;
         let _lock = state.telephony.calls.lock(call_id).await;
         let outcome = match calls::find(&state.db, call_id).await {
             Ok(Some(call)) if call.status == CallStatus::Ringing => {
@@ -363,4 +368,32 @@ pub async fn hang_up_connected(state: &AppState, call_id: i64) -> Result<Option<
         publish_credits(state, &call).await?;
     }
     finish(state, &call, ending).await.map(Some)
+}
+
+/// After a restart, picks up the calls left in progress: a ringing call rings for what is left
+/// of its ring time, and a connected Credits call is debited on (the audio of a hosted call goes
+/// browser to browser, so it may well have gone on while the server was down).
+pub async fn resume(state: &AppState) {
+    let found = match calls::in_progress(&state.db).await {
+        Ok(found) => found,
+        Err(error) => {
+            tracing::error!(%error, "the calls in progress could not be resumed");
+            return;
+        }
+    };
+    for call in found {
+        match call.status {
+            CallStatus::Ringing => {
+                let elapsed = (state.clock.now() - call.started_at)
+                    .to_std()
+                    .unwrap_or_default();
+                let left = state.telephony.ring_timeout.saturating_sub(elapsed);
+                spawn_ring_timer_after(state.clone(), call.id, left);
+            }
+            CallStatus::Connected if call.rate_cents.is_some() => {
+                spawn_minute_ticker(state.clone(), call.id);
+            }
+            _ => {}
+        }
+    }
 }

@@ -101,6 +101,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         config.bind
     );
     scheduler::spawn(state.db.clone(), state.clock.clone());
+    calls::resume(&state).await;
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -29,6 +29,7 @@ on_both_databases!(
     num_5_emergency_invalid_and_not_included_numbers_are_refused,
     num_5_credits_are_debited_per_started_minute_and_never_below_zero,
     a_suspended_user_cannot_call,
+    a_restarted_server_picks_up_the_calls_in_progress,
 );
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -645,4 +646,24 @@ async fn a_suspended_user_cannot_call(backend: Backend) {
     // Bob still calls Alice.
     let call = placed(&mut team.bob, team.bob_number.0, &team.alice_number.1).await;
     assert_eq!(call["status"], "ringing");
+}
+
+async fn a_restarted_server_picks_up_the_calls_in_progress(backend: Backend) {
+    let app = TestApp::options(backend)
+        .ring_timeout(Duration::from_secs(3_600))
+        .start()
+        .await;
+    let mut team = app.employees("BUSINESS").await;
+    let call = placed(&mut team.alice, team.alice_number.0, &team.bob_number.1).await;
+    assert_eq!(call["status"], "ringing");
+    // The same database under a new server whose calls ring for 200 ms: the ringing call is
+    // timed again, and missed.
+    let restarted = server::state::AppState {
+        telephony: server::state::Telephony::simulated(&app.state.db, Duration::from_millis(200)),
+        ..app.state.clone()
+    };
+    server::calls::resume(&restarted).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let alices = history(&mut team.alice, team.alice_number.0).await;
+    assert_eq!(alices[0]["status"], "missed");
 }

@@ -297,6 +297,17 @@ pub async fn history(
     rows.iter().map(from_row).collect()
 }
 
+/// Every call still ringing or connected (after a restart, to pick their timers up again).
+pub async fn in_progress(db: &Database) -> Result<Vec<Call>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        select_calls!(),
+        " WHERE c.status IN ('ringing', 'connected') ORDER BY c.id"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Runs one conditional `UPDATE` in a write transaction; whether it moved a row.
 async fn update(
     db: &Database,
