@@ -13,10 +13,14 @@ use tokio::sync::mpsc;
 /// One serialised event, shared by every tab it goes to.
 pub type Frame = Arc<str>;
 
+/// An open socket: its number and where its frames go.
+type Socket = (u64, mpsc::UnboundedSender<Frame>);
+
 #[derive(Default)]
 pub struct Hub {
     next_socket: AtomicU64,
-    sockets: Mutex<HashMap<i64, Vec<(u64, mpsc::UnboundedSender<Frame>)>>>,
+    /// The open sockets of each User, by User id.
+    sockets: Mutex<HashMap<i64, Vec<Socket>>>,
 }
 
 /// A User's subscription; dropping it unsubscribes.
