@@ -374,6 +374,8 @@ fn app_owners(
 struct World {
     a_user: i64,
     a_number: i64,
+    /// An MMS image A's plain User uploaded for `a_number`.
+    a_attachment: i64,
     b_manager: i64,
     b_user: i64,
     b_payment_method: i64,
@@ -775,6 +777,49 @@ fn table(world: &World) -> Vec<Case> {
         app_own(M::GET, "/app/home", None, StatusCode::OK),
         // Without the WebSocket handshake: refused once signed in, whoever asks.
         app_own(M::GET, "/app/events", None, StatusCode::BAD_REQUEST),
+        // Messages (MSG-1): only the Number's User reads or sends; an image only its uploader
+        // and the Users whose messages carry it.
+        app_owners(
+            M::GET,
+            "/app/numbers/{id}/conversations",
+            format!("/app/numbers/{}/conversations", world.a_number),
+            None,
+            format!("/app/numbers/{MISSING_ID}/conversations"),
+            StatusCode::OK,
+        ),
+        app_owners(
+            M::GET,
+            "/app/numbers/{id}/conversations/{correspondent}",
+            format!("/app/numbers/{}/conversations/+33123456789", world.a_number),
+            None,
+            format!("/app/numbers/{MISSING_ID}/conversations/+33123456789"),
+            StatusCode::OK,
+        ),
+        app_owners(
+            M::POST,
+            "/app/numbers/{id}/messages",
+            format!("/app/numbers/{}/messages", world.a_number),
+            Some(json!({"to": "01 23 45 67 89", "body": "Hello", "attachment_id": null})),
+            format!("/app/numbers/{MISSING_ID}/messages"),
+            StatusCode::CREATED,
+        ),
+        // Sent as JSON, so refused for its type once the Number is found to be the owner's.
+        app_owners(
+            M::POST,
+            "/app/numbers/{id}/attachments",
+            format!("/app/numbers/{}/attachments", world.a_number),
+            Some(json!({})),
+            format!("/app/numbers/{MISSING_ID}/attachments"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        app_owners(
+            M::GET,
+            "/app/attachments/{id}",
+            format!("/app/attachments/{}", world.a_attachment),
+            None,
+            format!("/app/attachments/{MISSING_ID}"),
+            StatusCode::OK,
+        ),
         // Calls (NUM-5): only the parties of a call act on it, read it or its voicemail. The
         // owner placed `a_call` (connected): only the callee could answer or decline it, and a
         // voicemail goes on an unanswered call only; hanging up comes last, as it ends the call.
@@ -1061,6 +1106,16 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         )
         .await;
     ok_json(&reply, StatusCode::OK, "A gives its plain User a Number");
+    let reply = a_plain_user
+        .post_raw(
+            &format!("/api/app/numbers/{a_number}/attachments"),
+            "image/png",
+            "an image",
+        )
+        .await;
+    let a_attachment = ok_json(&reply, StatusCode::CREATED, "A's User uploads an image")["id"]
+        .as_i64()
+        .unwrap();
 
     // Company B, everything through the API: a user, a payment method, an Order (which makes a
     // Licence and Numbers), and one of its Numbers given to its user.
@@ -1159,6 +1214,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     let world = World {
         a_user,
         a_number,
+        a_attachment,
         b_manager,
         b_user,
         b_payment_method,
