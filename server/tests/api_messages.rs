@@ -30,6 +30,7 @@ on_both_databases!(
     mms_images_are_checked_and_readable_by_both_sides_only,
     a_suspended_user_cannot_send,
     one_employee_cannot_read_anothers_conversations,
+    a_hosted_number_without_a_user_keeps_nothing_for_the_next_one,
 );
 
 fn messages_of(number: &(i64, String)) -> String {
@@ -688,4 +689,57 @@ async fn one_employee_cannot_read_anothers_conversations(backend: Backend) {
         assert_eq!(thread[0]["direction"], "incoming");
     }
     assert_eq!(app.count("messages").await, 2);
+}
+
+async fn a_hosted_number_without_a_user_keeps_nothing_for_the_next_one(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let mut team = app.employees("BUSINESS").await;
+    send(
+        &mut team.alice,
+        &team.alice_number,
+        &team.bob_number.1,
+        "Before",
+    )
+    .await;
+    // Bob's Number is taken back: still hosted here, held by nobody.
+    let path = format!("/api/console/numbers/{}/user", team.bob_number.0);
+    let reply = team.manager.delete(&path).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let sent = send(
+        &mut team.alice,
+        &team.alice_number,
+        &team.bob_number.1,
+        "Anyone?",
+    )
+    .await;
+    assert_eq!(sent["status"], "delivered", "delivered inside the system");
+    assert_eq!(
+        app.count("messages").await,
+        3,
+        "no side for a Number nobody holds"
+    );
+    assert_api_error(
+        &team.bob.get(&conversations_of(&team.bob_number)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+        None,
+    );
+    // Given back to Bob, the Number shows him only what he received while holding it.
+    let reply = team
+        .manager
+        .put_json(&path, &json!({"user_id": team.bob_id}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let thread = team
+        .bob
+        .get(&conversation(&team.bob_number, &team.alice_number.1))
+        .await
+        .json();
+    let bodies: Vec<_> = thread
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|message| message["body"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(bodies, ["Before"]);
 }

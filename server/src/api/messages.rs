@@ -159,8 +159,9 @@ async fn send(
         ),
         None => None,
     };
-    let reserved = reserve_credits(&state, &number, &outgoing).await?;
     let hosted = webapp::hosted(&state.db, outgoing.to.as_str()).await?;
+    // Last before writing: from here on, every way out commits or releases the reservation.
+    let reserved = reserve_credits(&state, &number, &outgoing).await?;
     let recipient = hosted.as_ref().and_then(|hosted| {
         Some(Party {
             company_id: hosted.company_id,
@@ -179,7 +180,7 @@ async fn send(
         to: outgoing.to.as_str(),
         recipient,
         body: &form.body,
-        attachment_id: attachment.as_ref().map(|attachment| attachment.id),
+        attachment: attachment.as_ref(),
         encoding: outgoing.size.encoding,
         segments: outgoing.parts,
         credits_cents: reserved.as_ref().map_or(0, |reserved| reserved.cents),
@@ -200,83 +201,91 @@ async fn send(
             return Err(error.into());
         }
     };
-    let message_id = recorded.outgoing;
+    // Everyone concerned sees it at once: the recipient, and the sender's other tabs.
+    let hub = &state.telephony.hub;
     if let (Some(incoming), Some(recipient)) = (recorded.incoming, recipient) {
-        if let Some(view) = messages::view(&state.db, incoming).await? {
-            let event = AppEvent::Message { message: view };
-            state.telephony.hub.publish(recipient.user_id, &event);
-        }
+        hub.publish(recipient.user_id, &AppEvent::Message { message: incoming });
     }
-    let sent = messages::view(&state.db, message_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(format!("message {message_id} vanished")))?;
-    // The sender's other tabs show it too.
-    let event = AppEvent::Message {
-        message: sent.clone(),
+    let sent = recorded.outgoing;
+    hub.publish(
+        user.user_id,
+        &AppEvent::Message {
+            message: sent.clone(),
+        },
+    );
+    let handover = match hosted {
+        Some(_) => Handover::Accepted,
+        None => hand_to_carrier(&state, &number.e164, &sent).await,
     };
-    state.telephony.hub.publish(user.user_id, &event);
-    let charged = if hosted.is_some() {
-        true
-    } else {
-        let sms = OutgoingSms {
-            client_reference: message_id.to_string(),
-            from: number.e164.clone(),
-            to: outgoing.to.as_str().to_owned(),
-            body: form.body.clone(),
-            attachment_type: attachment.map(|attachment| attachment.content_type),
-            segments: outgoing.parts,
-        };
-        hand_to_carrier(&state, user.user_id, &sent, &sms).await?
-    };
+    // The Credits are settled before anything else can fail: due once the message went out.
     if let Some(reserved) = &reserved {
-        if charged {
-            let kind = if form.attachment_id.is_some() {
-                "MMS"
-            } else {
-                "SMS"
-            };
-            commit_credits(&state, &number, user.user_id, &outgoing, kind, reserved).await;
-        } else {
-            release_credits(&state, number.company_id, reserved).await;
+        match handover {
+            Handover::Accepted => {
+                let kind = match form.attachment_id {
+                    Some(_) => "MMS",
+                    None => "SMS",
+                };
+                commit_credits(&state, &number, user.user_id, &outgoing, kind, reserved).await;
+            }
+            Handover::Refused { .. } => {
+                release_credits(&state, number.company_id, reserved).await;
+            }
         }
     }
-    let sent = messages::view(&state.db, message_id).await?.unwrap_or(sent);
+    if hosted.is_some() {
+        return Ok((StatusCode::CREATED, Json(sent)));
+    }
+    record_handover(&state, user.user_id, &sent, handover).await?;
+    let sent = messages::view(&state.db, sent.id).await?.unwrap_or(sent);
     Ok((StatusCode::CREATED, Json(sent)))
 }
 
-/// Hands `sms` (the message `sent`) to the carrier and records its answer; true when it took
-/// the message (the Credits are then due).
-async fn hand_to_carrier(
+/// Hands `sent`, from the Number `from`, to the SMS carrier; its answer.
+async fn hand_to_carrier(state: &AppState, from: &str, sent: &MessageView) -> Handover {
+    let sms = OutgoingSms {
+        client_reference: sent.id.to_string(),
+        from: from.to_owned(),
+        to: sent.correspondent.clone(),
+        body: sent.body.clone(),
+        attachment_type: sent
+            .attachment
+            .as_ref()
+            .map(|attachment| attachment.content_type.clone()),
+        segments: sent.segments,
+    };
+    let telephony = &state.telephony;
+    telephony.sms.send(&sms, &telephony.receipts).await
+}
+
+/// Records the carrier's answer about `sent` (`sent`, or `failed` with its reason) and tells
+/// the sender's tabs. Its receipt may have come first: the message is then delivered (or failed)
+/// already and stays so.
+async fn record_handover(
     state: &AppState,
     user_id: i64,
     sent: &MessageView,
-    sms: &OutgoingSms,
-) -> Result<bool, ApiError> {
-    let telephony = &state.telephony;
-    let handover = telephony.sms.send(sms, &telephony.receipts).await;
-    let (taken, status) = match handover {
-        // The receipt may already have come: then the message is delivered (or failed) already.
-        Handover::Accepted => (
-            true,
-            messages::mark_sent(&state.db, sent.id)
-                .await?
-                .then_some(DeliveryStatus::Sent),
-        ),
+    handover: Handover,
+) -> Result<(), ApiError> {
+    let changed_to = match handover {
+        Handover::Accepted => messages::mark_sent(&state.db, sent.id)
+            .await?
+            .then_some(DeliveryStatus::Sent),
         Handover::Refused { reason } => {
-            tracing::info!(message_id = sent.id, carrier = telephony.sms.name(), %reason, "message refused");
+            let carrier = state.telephony.sms.name();
+            tracing::info!(message_id = sent.id, carrier, %reason, "message refused");
             messages::mark_refused(&state.db, sent.id, &reason).await?;
-            (false, Some(DeliveryStatus::Failed))
+            Some(DeliveryStatus::Failed)
         }
     };
-    if let Some(status) = status {
+    if let Some(status) = changed_to {
         let event = AppEvent::MessageStatus {
             number_id: sent.number_id,
             message_id: sent.id,
             status,
         };
-        telephony.hub.publish(user_id, &event);
+        state.telephony.hub.publish(user_id, &event);
     }
-    Ok(taken)
+    Ok(())
 }
 
 /// MSG-1: reserves the Credits of a message abroad (its parts at the destination's rate), or

@@ -232,7 +232,7 @@ pub struct NewMessage<'a> {
     pub to: &'a str,
     pub recipient: Option<Party<'a>>,
     pub body: &'a str,
-    pub attachment_id: Option<i64>,
+    pub attachment: Option<&'a AttachmentView>,
     pub encoding: SmsEncoding,
     pub segments: u32,
     /// Credits debited for it (MSG-1: messages abroad); 0 otherwise.
@@ -242,73 +242,95 @@ pub struct NewMessage<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// The ids of a message's rows: the sender's, and the recipient's if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Both sides of a message as written: the sender's, and the recipient's if any.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
-    pub outgoing: i64,
-    pub incoming: Option<i64>,
+    pub outgoing: MessageView,
+    pub incoming: Option<MessageView>,
 }
 
-/// Inserts one side of `message`: `side`'s row, talking with `correspondent`.
-async fn insert_side(
-    connection: &mut AnyConnection,
-    message: &NewMessage<'_>,
-    side: Party<'_>,
-    correspondent: &str,
+/// One row of a message: whose side it is and how it stands there.
+struct Side<'a> {
+    party: Party<'a>,
+    correspondent: &'a str,
     direction: Direction,
     status: DeliveryStatus,
     credits_cents: i64,
+}
+
+/// Inserts `side`'s row of `message`; its id.
+async fn insert_side(
+    connection: &mut AnyConnection,
+    message: &NewMessage<'_>,
+    side: &Side<'_>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "INSERT INTO messages (company_id, number_id, user_id, correspondent, direction, body,
              attachment_id, status, encoding, segments, credits_cents, sent_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
-    .bind(side.company_id)
-    .bind(side.number_id)
-    .bind(side.user_id)
-    .bind(correspondent)
-    .bind(match direction {
+    .bind(side.party.company_id)
+    .bind(side.party.number_id)
+    .bind(side.party.user_id)
+    .bind(side.correspondent)
+    .bind(match side.direction {
         Direction::Outgoing => "outgoing",
         Direction::Incoming => "incoming",
     })
     .bind(message.body)
-    .bind(message.attachment_id)
-    .bind(status_name(status))
+    .bind(message.attachment.map(|attachment| attachment.id))
+    .bind(status_name(side.status))
     .bind(encoding_name(message.encoding))
     .bind(i64::from(message.segments))
-    .bind(credits_cents)
+    .bind(side.credits_cents)
     .bind(stamp(message.at))
     .fetch_one(connection)
     .await
 }
 
-/// Writes both sides of `message` in one transaction: both rows or neither.
+/// `side`'s view of `message`, written as row `id`: what reading the row back would give.
+fn written(message: &NewMessage<'_>, id: i64, side: &Side<'_>) -> MessageView {
+    MessageView {
+        id,
+        number_id: side.party.number_id,
+        correspondent: side.correspondent.to_owned(),
+        direction: side.direction,
+        body: message.body.to_owned(),
+        attachment: message.attachment.cloned(),
+        status: side.status,
+        failure: None,
+        encoding: message.encoding,
+        segments: message.segments,
+        credits: Money::from_cents(side.credits_cents),
+        sent_at: stamp(message.at),
+    }
+}
+
+/// Writes both sides of `message` in one transaction: both rows or neither. Their views come
+/// back without reading them again.
 pub async fn record(db: &Database, message: &NewMessage<'_>) -> Result<Recorded, sqlx::Error> {
+    let sender = Side {
+        party: message.from,
+        correspondent: message.to,
+        direction: Direction::Outgoing,
+        status: message.status,
+        credits_cents: message.credits_cents,
+    };
+    let recipient = message.recipient.map(|party| Side {
+        party,
+        correspondent: message.from.e164,
+        direction: Direction::Incoming,
+        status: DeliveryStatus::Received,
+        credits_cents: 0,
+    });
     let mut tx = db.write().await?;
-    let outgoing = insert_side(
-        &mut tx,
-        message,
-        message.from,
-        message.to,
-        Direction::Outgoing,
-        message.status,
-        message.credits_cents,
-    )
-    .await?;
-    let incoming = match message.recipient {
-        Some(recipient) => Some(
-            insert_side(
-                &mut tx,
-                message,
-                recipient,
-                message.from.e164,
-                Direction::Incoming,
-                DeliveryStatus::Received,
-                0,
-            )
-            .await?,
-        ),
+    let id = insert_side(&mut tx, message, &sender).await?;
+    let outgoing = written(message, id, &sender);
+    let incoming = match &recipient {
+        Some(side) => {
+            let id = insert_side(&mut tx, message, side).await?;
+            Some(written(message, id, side))
+        }
         None => None,
     };
     tx.commit().await?;
