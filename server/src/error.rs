@@ -174,6 +174,12 @@ pub enum ApiError {
     /// MSG-1: an MMS image the rules refuse (its type, its size, or nothing at all).
     #[error("attachment refused: {0}")]
     AttachmentRefused(domain::message::AttachmentError),
+    /// MSG-1: a message abroad costs more Credits than the Company has available; in cents.
+    #[error("credits short for a message: {available_cents} available, {asked_cents} asked")]
+    MessageCreditsShort {
+        available_cents: i64,
+        asked_cents: i64,
+    },
     /// NUM-5: the number may not be called from the WebApp (emergency, invalid, not in the Call
     /// Plan, Credits short…); the refusal carries its code and sentence.
     #[error("call refused: {0:?}")]
@@ -491,6 +497,16 @@ impl ApiError {
                 };
                 (status, error.code(), error.to_string(), Some("attachment"))
             }
+            ApiError::MessageCreditsShort { available_cents, asked_cents } => (
+                StatusCode::CONFLICT,
+                "credits_insufficient",
+                format!(
+                    "Not enough Credits for this message abroad: EUR {} available, EUR {} needed. Ask a Manager to top up the Company's Credits.",
+                    domain::money::Money::from_cents(*available_cents),
+                    domain::money::Money::from_cents(*asked_cents),
+                ),
+                Some("to"),
+            ),
             ApiError::CallRefused(refusal) => {
                 use domain::call::CallRefusal;
                 let status = match refusal {

@@ -363,7 +363,12 @@ async fn messages_abroad_are_paid_with_credits_per_part(backend: Backend) {
         &reply,
         StatusCode::CONFLICT,
         "credits_insufficient",
-        Some("amount"),
+        Some("to"),
+    );
+    assert!(
+        reply.text().contains("EUR 0.00 available, EUR 0.15 needed"),
+        "{}",
+        reply.text()
     );
     assert_eq!(app.count("messages").await, 0);
 

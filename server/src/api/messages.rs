@@ -39,7 +39,7 @@ use crate::db::Database;
 use crate::error::ApiError;
 use crate::realtime::Hub;
 use crate::state::AppState;
-use crate::store::credits;
+use crate::store::credits::{self, CreditsError};
 use crate::store::messages::{self, NewAttachment, NewMessage, Party};
 use crate::store::webapp::{self, OwnNumber};
 
@@ -320,7 +320,16 @@ async fn reserve_credits(
         state.clock.now(),
     )
     .await
-    .map_err(credits_error)?;
+    .map_err(|error| match error {
+        CreditsError::Insufficient {
+            available_cents,
+            asked_cents,
+        } => ApiError::MessageCreditsShort {
+            available_cents,
+            asked_cents,
+        },
+        other => credits_error(other),
+    })?;
     Ok(Some(Reserved { id, cents }))
 }
 
