@@ -35,6 +35,7 @@ bench: browser-tools app
 	cargo bench -p server --bench first_load
 	cargo bench -p server --bench users_list
 	cargo bench -p server --bench quote
+	cargo bench -p server --bench webapp
 
 app:
 	trunk build --release
