@@ -12,6 +12,7 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use domain::dial::DialClass;
+use domain::money::Money;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::webapp::{AppEvent, CallStatus, CallView, Direction};
@@ -538,16 +539,19 @@ pub fn CallPanel() -> impl IntoView {
         if shown.class == DialClass::National || shown.direction == Direction::Incoming {
             return None;
         }
-        let spent = format!("Credits spent: {}", eur(shown.credits));
+        let spent =
+            (shown.credits > Money::ZERO).then(|| format!("Spent so far: {}", eur(shown.credits)));
         let left = match app.home() {
-            Some(Ok(home)) => Some(format!(
-                "Credits available: {}",
-                eur(home.credits_available)
-            )),
-            _ => None,
+            Some(Ok(home)) => format!("Credits available: {}", eur(home.credits_available)),
+            _ => String::new(),
         };
         Some(view! {
-            <p class="call-credits">{spent}{left.map(|left| view! { <br />{left} })}</p>
+            <p class="call-credits">
+                "Paid with Credits by the started minute"
+                {spent.map(|spent| view! { <br />{spent} })}
+                <br />
+                {left}
+            </p>
         })
     };
 

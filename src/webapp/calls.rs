@@ -112,17 +112,26 @@ fn verdict(
     };
     let paid = |class, name: &str| Verdict {
         class,
-        line: format!(
-            "{name}: paid with your Company's Credits, by the started minute ({} available).",
-            eur(credits)
-        ),
+        line: if credits > Money::ZERO {
+            format!(
+                "{name}: paid with your Company's Credits by the started minute. Credits \
+                 available: {}.",
+                eur(credits)
+            )
+        } else {
+            format!(
+                "{name}: paid with your Company's Credits by the started minute. Credits \
+                 available: {}: ask a Manager to top them up.",
+                eur(credits)
+            )
+        },
         allowed: true,
     };
     match dial_class(home, typed) {
         Ok(DialClass::National) => Verdict {
             class: "national",
             line: format!(
-                "National number: counts against your plan's included minutes ({included})."
+                "National number: counts against your plan's included minutes. {included}."
             ),
             allowed: true,
         },
@@ -216,7 +225,8 @@ fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
 
     let line = move || {
         verdict.get().map(|verdict| {
-            let class = format!("dial-class {}", verdict.class);
+            let refused = if verdict.allowed { "" } else { " refused" };
+            let class = format!("dial-class {}{refused}", verdict.class);
             view! { <p class=class id="dial-class" aria-live="polite">{verdict.line}</p> }
         })
     };
