@@ -625,3 +625,58 @@ pub fn CallPanel() -> impl IntoView {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    #[wasm_bindgen_test]
+    fn a_call_never_goes_back() {
+        use CallStatus::*;
+        assert!(advances(Ringing, Connected));
+        assert!(advances(Ringing, Missed));
+        assert!(advances(Connected, Connected));
+        assert!(advances(Connected, Ended));
+        assert!(!advances(Connected, Ringing));
+        assert!(!advances(Ended, Connected));
+        // An ended call is updated (a voicemail left), never turned into another ending.
+        assert!(advances(Missed, Missed));
+        assert!(!advances(Missed, Declined));
+    }
+
+    #[wasm_bindgen_test]
+    fn the_panel_says_connected_once_the_audio_flows() {
+        let call = |status, hosted| CallView {
+            id: 1,
+            number_id: 1,
+            correspondent: "+33612345678".into(),
+            direction: Direction::Outgoing,
+            class: DialClass::National,
+            hosted,
+            status,
+            started_at: "2026-05-04T12:00:00Z".into(),
+            answered_at: None,
+            ended_at: None,
+            duration_seconds: None,
+            billed_minutes: 0,
+            credits: Money::ZERO,
+            voicemail: None,
+        };
+        let none = VoicemailStage::None;
+        let text = |call: &CallView, connection| status_text(Some(call), false, connection, &none);
+        assert_eq!(status_text(None, true, None, &none), "Calling…");
+        assert_eq!(text(&call(CallStatus::Ringing, true), None), "Ringing…");
+        let hosted = call(CallStatus::Connected, true);
+        assert_eq!(text(&hosted, Some("connecting")), "Connecting…");
+        assert_eq!(text(&hosted, Some("connected")), "Connected");
+        // A call to an outside number has no audio here: connected once the carrier answers.
+        assert_eq!(text(&call(CallStatus::Connected, false), None), "Connected");
+        assert_eq!(text(&call(CallStatus::Ended, true), None), "Call ended");
+        assert_eq!(
+            status_text(None, false, None, &VoicemailStage::Sent),
+            "Voicemail sent"
+        );
+    }
+}
