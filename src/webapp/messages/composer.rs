@@ -224,7 +224,12 @@ pub(super) fn Composer(
             .then(|| errors.of("to"))
             .flatten()
     };
-    let image_message = move || image_problem.get().or_else(|| errors.of("attachment"));
+    let image_message = move || {
+        image_problem
+            .get()
+            .or_else(|| errors.of("attachment"))
+            .or_else(|| errors.of("attachment_id"))
+    };
     let chosen_image = move || {
         image.with(|image| {
             image.as_ref().map(|file| {
@@ -256,11 +261,13 @@ pub(super) fn Composer(
                 })}
             {move || recipient_problem().map(|problem| view! { <p class="alert" role="alert">{problem}</p> })}
             <div class="field message-field" class:invalid=body_invalid>
-                <label for="body">"Message"</label>
+                // A chat box: the label is read out, the placeholder shows.
+                <label for="body" class="visually-hidden">"Message"</label>
                 <textarea
                     id="body"
                     name="body"
-                    rows="3"
+                    rows="2"
+                    placeholder="Write a message"
                     aria-invalid=move || body_invalid().to_string()
                     aria-describedby="sms-counter body-error"
                     bind:value=body
@@ -268,38 +275,41 @@ pub(super) fn Composer(
                 <SmsCounter body has_image />
                 <p class="error" id="body-error" role="alert">{move || errors.of("body")}</p>
             </div>
-            <div class="field attachment-field" class:invalid=move || image_message().is_some()>
-                <label for="attachment">"Attach an image"</label>
-                <input
-                    id="attachment"
-                    name="attachment"
-                    type="file"
-                    accept="image/jpeg,image/png,image/gif,image/webp"
-                    aria-describedby="attachment-error"
-                    node_ref=file_input
-                    on:change=on_file
-                />
-                {move || {
-                    chosen_image()
-                        .map(|chosen| {
-                            view! {
-                                <p class="hint chosen-image">
-                                    {chosen} " "
+            <div class="composer-actions">
+                <div class="attach" class:invalid=move || image_message().is_some()>
+                    <input
+                        id="attachment"
+                        name="attachment"
+                        type="file"
+                        class="visually-hidden"
+                        accept="image/jpeg,image/png,image/gif,image/webp"
+                        aria-describedby="attachment-hint attachment-error"
+                        node_ref=file_input
+                        on:change=on_file
+                    />
+                    <label for="attachment" class="attach-button" title="JPEG, PNG, GIF or WebP, at most 1 MiB">
+                        "Attach an image"
+                    </label>
+                    <span class="visually-hidden" id="attachment-hint">
+                        "JPEG, PNG, GIF or WebP, at most 1 MiB: sent as one MMS."
+                    </span>
+                    {move || {
+                        chosen_image()
+                            .map(|chosen| {
+                                view! {
+                                    <span class="chosen-image">{chosen}</span>
                                     <button type="button" class="secondary small" on:click=remove_image>"Remove the image"</button>
-                                </p>
-                            }
-                        })
-                }}
-                <p class="hint">"JPEG, PNG, GIF or WebP, at most 1 MiB: sent as one MMS."</p>
-                <p class="error" id="attachment-error" role="alert">{image_message}</p>
-            </div>
-            <FormAlert errors />
-            <div class="actions">
+                                }
+                            })
+                    }}
+                </div>
                 <button type="submit" disabled=move || sending.get() || suspended() || app.number(number_id).is_none()>
                     "Send"
                 </button>
-                {move || suspended().then(|| view! { <p class="hint">"Sending is unavailable while the account is suspended."</p> })}
             </div>
+            <p class="error" id="attachment-error" role="alert">{image_message}</p>
+            <FormAlert errors />
+            {move || suspended().then(|| view! { <p class="hint">"Sending is unavailable while the account is suspended."</p> })}
         </form>
     }
 }

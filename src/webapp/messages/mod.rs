@@ -120,9 +120,11 @@ pub fn MessagesLayout() -> impl IntoView {
         params.with(|params| params.get("id").and_then(|id| id.parse::<i64>().ok()))
     });
     let app = use_webapp();
-    move || match number_id.get() {
-        Some(id) if !app.is_foreign(id) => view! { <Messages number_id=id /> }.into_any(),
-        _ => view! { <NothingHere /> }.into_any(),
+    // A memo, so that reloading the home (after each message sent) does not rebuild the pages.
+    let shown = Memo::new(move |_| number_id.get().filter(|id| !app.is_foreign(*id)));
+    move || match shown.get() {
+        Some(id) => view! { <Messages number_id=id /> }.into_any(),
+        None => view! { <NothingHere /> }.into_any(),
     }
 }
 
@@ -186,7 +188,6 @@ pub fn NewMessagePage() -> impl IntoView {
                 <a class="back" href=format!("/app/numbers/{number_id}/messages")>"‹ Conversations"</a>
                 <h2>"New message"</h2>
             </header>
-            <div class="thread-spacer"></div>
             <Composer number_id to=None on_outcome />
         </section>
     }
