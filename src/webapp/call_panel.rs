@@ -390,6 +390,35 @@ impl CallDesk {
         );
     }
 
+    /// Events pushed while the socket was closed are lost (a tab just opened, a connection
+    /// back): a call ringing for the User meanwhile is found in their Numbers' histories.
+    pub fn find_ringing(&self) {
+        if self.in_call() {
+            return;
+        }
+        let desk = self.clone();
+        spawn_local(async move {
+            let Ok(home) = api::app_home().await else {
+                return;
+            };
+            for number in home.numbers {
+                let Ok(calls) = api::call_history(number.id).await else {
+                    continue;
+                };
+                let ringing = calls.into_iter().find(|call| {
+                    call.direction == Direction::Incoming && call.status == CallStatus::Ringing
+                });
+                if let Some(call) = ringing {
+                    if !desk.in_call() {
+                        desk.reset();
+                        desk.show(call, false);
+                    }
+                    return;
+                }
+            }
+        });
+    }
+
     fn reset(&self) {
         self.here.set(false);
         self.connection.set(None);
@@ -451,9 +480,12 @@ fn status_text(
 #[component]
 pub fn CallPanel() -> impl IntoView {
     let desk = desk();
-    let listening = desk.clone();
-    let subscription = live::subscribe(move |event: &AppEvent| listening.receive(event));
-    on_cleanup(move || drop(subscription));
+    let (listening, resyncing) = (desk.clone(), desk.clone());
+    let subscriptions = [
+        live::subscribe(move |event: &AppEvent| listening.receive(event)),
+        live::on_connected(move || resyncing.find_ringing()),
+    ];
+    on_cleanup(move || drop(subscriptions));
     let app = use_webapp();
 
     // Local handles on the desk's signals, for the view.
