@@ -95,20 +95,46 @@ async fn two_employees_text_and_call_each_other_live() {
             .await;
     }
 
+    // Bob declines the next call; Alice leaves a voicemail that Bob can play.
+    alice.fill("Number to call", bob_e164).await;
+    alice.click("Call").await;
+    bob.click("Decline").await;
+    alice.click("Leave a voicemail").await;
+    alice.sees("Recording your voicemail").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    alice.click("Stop and send").await;
+    alice.sees("Voicemail sent").await;
+    let recorded = bob
+        .until(
+            "(async () => {
+                const audio = document.querySelector('.call-history .voicemail audio');
+                if (!audio) return 0;
+                return (await (await fetch(audio.src)).arrayBuffer()).byteLength;
+            })()",
+            "Bob's voicemail to play",
+        )
+        .await;
+    assert!(
+        recorded.as_u64().unwrap() > 1000,
+        "{recorded} bytes recorded"
+    );
+
     // 112: refused before anything is sent, with the instruction to use the operator line.
     alice.fill("Number to call", "112").await;
     alice.sees("operator line").await;
 
     // Abroad without Credits: refused by the server; after a top-up, debited by the minute.
+    let placed = alice.fetch_json(&history(*alice_id)).await;
     alice.fill("Number to call", "+44 20 7946 0958").await;
     alice.click("Call").await;
-    alice.sees("Credits").await;
+    alice
+        .until(
+            "document.querySelector('p.alert')?.textContent.includes('ask a Manager to top up')",
+            "the server's refusal for want of Credits",
+        )
+        .await;
     let calls = alice.fetch_json(&history(*alice_id)).await;
-    assert_eq!(
-        calls.as_array().unwrap().len(),
-        1,
-        "no call was placed: {calls}"
-    );
+    assert_eq!(calls, placed, "no call was placed");
     let (status, reply) = send(
         &team.manager,
         "POST",

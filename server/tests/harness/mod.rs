@@ -117,6 +117,8 @@ pub const FAKE_MEDIA: &[&str] = &[
     "--use-fake-device-for-media-stream",
     "--use-fake-ui-for-media-stream",
     "--autoplay-policy=no-user-gesture-required",
+    // WebRTC between two browsers of one machine, even one with only a loopback interface.
+    "--allow-loopback-in-peer-connection",
 ];
 
 impl Browser {
