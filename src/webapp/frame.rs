@@ -177,7 +177,7 @@ fn Frame(manager: bool) -> impl IntoView {
     let app = WebApp::new(use_session());
     provide_context(app);
     app.reload();
-    live::open();
+    let connection = live::open();
     let subscriptions = [
         live::on_connected(move || {
             app.offline.set(false);
@@ -188,7 +188,7 @@ fn Frame(manager: bool) -> impl IntoView {
     ];
     on_cleanup(move || {
         drop(subscriptions);
-        live::close();
+        drop(connection);
     });
 
     let location = use_location();
@@ -297,8 +297,8 @@ fn Who(manager: bool) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             // Whatever the answer, forget the session here; the server ends it if it can.
+            // Signed out, the frame goes and with it the live connection.
             let _ = api::logout().await;
-            live::close();
             session.set(Session::SignedOut);
             navigate("/login", Default::default());
         });

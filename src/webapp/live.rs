@@ -1,5 +1,6 @@
-//! The WebApp's live events: one WebSocket per tab to `GET /api/app/events`, opened by the frame
-//! while a signed-in person is in the WebApp, and reopened with a growing delay whenever it drops.
+//! The WebApp's live events: one WebSocket per tab to `GET /api/app/events`, held open by the
+//! frame ([`open`] gives a [`Connection`]; the socket closes when the last one is dropped, e.g. on
+//! leaving the WebApp or logging out), and reopened with a growing delay whenever it drops.
 //!
 //! How to use it (messages, calls, WebRTC signalling):
 //!
@@ -45,7 +46,9 @@ thread_local! {
 /// thread-local is the tab's single instance.
 #[derive(Default)]
 struct Live {
-    /// [`open`] was called and [`close`] was not since: a lost socket is reopened.
+    /// The [`Connection`]s alive: while there is one, a lost socket is reopened.
+    holders: u32,
+    /// There are holders: the socket should be open.
     wanted: bool,
     /// The current socket, open or opening.
     socket: Option<Socket>,
@@ -151,18 +154,43 @@ pub fn is_open() -> bool {
     LIVE.with_borrow(|live| live.open)
 }
 
-/// Opens the socket and keeps it open until [`close`]. Called by the WebApp's frame; calling it
-/// again while open does nothing.
-pub fn open() {
-    let already = LIVE.with_borrow_mut(|live| std::mem::replace(&mut live.wanted, true));
-    if !already {
-        connect();
+/// Keeps the socket open while it lives (the frame holds one); the socket closes when the last
+/// one is dropped.
+#[must_use = "the socket closes when the Connection is dropped"]
+#[derive(Debug)]
+pub struct Connection(());
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let last = LIVE
+            .try_with(|live| {
+                let mut live = live.try_borrow_mut().ok()?;
+                live.holders = live.holders.saturating_sub(1);
+                Some(live.holders == 0)
+            })
+            .ok()
+            .flatten();
+        if last == Some(true) {
+            shut();
+        }
     }
 }
 
-/// Closes the socket and stops reopening it (the person left the WebApp or logged out).
-/// Subscriptions stay registered and hear events again after the next [`open`].
-pub fn close() {
+/// Opens the socket if it is not already, and keeps it open while the [`Connection`] lives.
+pub fn open() -> Connection {
+    let first = LIVE.with_borrow_mut(|live| {
+        live.holders += 1;
+        !std::mem::replace(&mut live.wanted, true)
+    });
+    if first {
+        connect();
+    }
+    Connection(())
+}
+
+/// Closes the socket and stops reopening it. Subscriptions stay registered and hear events
+/// again after the next [`open`].
+fn shut() {
     let (socket, was_open) = LIVE.with_borrow_mut(|live| {
         live.wanted = false;
         live.failures = 0;
