@@ -172,7 +172,9 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
     );
     browser.fill("Password", "a fine long password").await;
     browser.click("Set my password").await;
-    browser.sees("You're all set").await;
+    // An employee lands in the WebApp, where their Numbers are.
+    browser.sees("Your Numbers").await;
+    assert_eq!(browser.path().await, "/app");
     assert_eq!(
         count(&console, "SELECT COUNT(*) FROM users WHERE email = 'louis.dupont@martin.fr' AND password_hash IS NOT NULL").await,
         1
