@@ -6,8 +6,6 @@
 
 mod harness;
 
-use std::time::Duration;
-
 use fantoccini::Locator;
 use harness::Console;
 use harness::team::{employee, team};
@@ -27,13 +25,11 @@ fn red_png(width: u32, height: u32) -> Vec<u8> {
     header.extend_from_slice(&width.to_be_bytes());
     header.extend_from_slice(&height.to_be_bytes());
     header.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, no interlace
-    let mut rows = Vec::new();
-    for _ in 0..height {
-        rows.push(0); // no filter
-        for _ in 0..width {
-            rows.extend_from_slice(&[220, 30, 30]);
-        }
-    }
+    // Each row: filter type 0 (none), then the pixels.
+    let row: Vec<u8> = std::iter::once(0)
+        .chain((0..width).flat_map(|_| [220, 30, 30]))
+        .collect();
+    let rows = row.repeat(height as usize);
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut encoder, &rows).unwrap();
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
