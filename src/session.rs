@@ -11,6 +11,16 @@ pub enum Session {
     SignedIn(Me),
 }
 
+impl Session {
+    /// The server's today (Europe/Paris), once signed in: the day the rules are computed for.
+    pub fn today(&self) -> Option<chrono::NaiveDate> {
+        match self {
+            Session::SignedIn(me) => Some(me.today),
+            Session::Loading | Session::SignedOut => None,
+        }
+    }
+}
+
 /// The session signal, provided by [`crate::App`].
 pub fn use_session() -> RwSignal<Session> {
     expect_context::<RwSignal<Session>>()

@@ -2,6 +2,7 @@
 //! Numbers only): the User's Numbers and usage, conversations and messages, calls and voicemail,
 //! and the live events pushed over the WebSocket `GET /api/app/events`.
 
+use domain::call::Rate;
 use domain::country::CountryCode;
 use domain::dial::DialClass;
 use domain::money::Money;
@@ -17,6 +18,27 @@ pub struct AppHome {
     pub suspended: Option<String>,
     /// The Company's Credits that can still be spent (balance less reservations).
     pub credits_available: Money,
+    /// The Credits rates of calls, every version (PRICE-6), so the dialler prices a call with
+    /// `domain::call::rate_for` before it is placed.
+    pub call_rates: CallRates,
+}
+
+/// The Credits rates per started minute of the calls paid with Credits (NUM-5).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CallRates {
+    pub special: Vec<Rate>,
+    pub international: Vec<Rate>,
+}
+
+impl CallRates {
+    /// The rates of `class`; none for the classes never paid with Credits.
+    pub fn of(&self, class: DialClass) -> &[Rate] {
+        match class {
+            DialClass::Special => &self.special,
+            DialClass::International => &self.international,
+            DialClass::Emergency | DialClass::National | DialClass::Invalid => &[],
+        }
+    }
 }
 
 /// One of the User's Numbers, with its Call Plan and this period's usage.

@@ -123,16 +123,19 @@ async fn two_employees_text_and_call_each_other_live() {
     alice.fill("Number to call", "112").await;
     alice.sees("operator line").await;
 
-    // Abroad without Credits: refused by the server; after a top-up, debited by the minute.
+    // Abroad: priced in the dialler with the server's rates; without Credits, refused before
+    // anything is sent (the server refuses it too: `api_calls.rs`).
     let placed = alice.fetch_json(&history(*alice_id)).await;
     alice.fill("Number to call", "+44 20 7946 0958").await;
-    alice.click("Call").await;
-    alice
+    alice.sees("EUR 0.25 per minute").await;
+    alice.sees("ask a Manager to top up").await;
+    let disabled = alice
         .until(
-            "document.querySelector('p.alert')?.textContent.includes('ask a Manager to top up')",
-            "the server's refusal for want of Credits",
+            "document.querySelector('button.call')?.disabled ? 'yes' : ''",
+            "Call disabled",
         )
         .await;
+    assert_eq!(disabled, "yes");
     let calls = alice.fetch_json(&history(*alice_id)).await;
     assert_eq!(calls, placed, "no call was placed");
     let (status, reply) = send(
@@ -143,6 +146,8 @@ async fn two_employees_text_and_call_each_other_live() {
     )
     .await;
     assert_eq!(status, 201, "{reply}");
+    // The top-up reaches Alice's open WebApp at once.
+    alice.sees("EUR 0.25 per started minute").await;
     alice.click("Call").await;
     alice.sees("Connected").await;
     alice.click("Hang up").await;

@@ -6,14 +6,17 @@
 //! against the included minutes. The server decides again, and checks the Credits. The history
 //! follows the live events, with each voicemail playable where it was left.
 
-use domain::call::{CallRefusal, dial_class};
+use chrono::NaiveDate;
+use domain::call::{CallRefusal, Charging, charging, dial_class, rate_for};
 use domain::country::CountryCode;
-use domain::dial::DialClass;
+use domain::dial::{DialClass, to_e164};
+use domain::field::without_separators;
 use domain::money::Money;
+use domain::order::cents;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use protocol::webapp::{AppEvent, CallStatus, CallView, Direction};
+use protocol::webapp::{AppEvent, CallRates, CallStatus, CallView, Direction};
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Date;
 
@@ -24,6 +27,7 @@ use super::live;
 use super::voicemail::{VoicemailPlayer, duration_text};
 use crate::api;
 use crate::components::eur;
+use crate::session::{Session, use_session};
 
 /// What the page can show for the Number in its path.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,70 +100,76 @@ struct Verdict {
     allowed: bool,
 }
 
-/// NUM-5 in the browser: the class of `typed` for a Number of `home`, what it costs, and whether
-/// the plan allows it. The Credits themselves are checked by the server (it knows the rate).
+/// What a call paid with Credits is priced with: the Company's available Credits, the rates
+/// and the day (the server's today).
+struct Pricing<'a> {
+    available: Money,
+    rates: &'a CallRates,
+    today: NaiveDate,
+}
+
+/// NUM-5 in the browser, with the server's own functions: the class of `typed` for a Number of
+/// `home`, whether the plan allows it, and for a call paid with Credits its rate per started
+/// minute and whether the Credits cover the first minute. The server decides again.
 fn verdict(
     home: CountryCode,
     typed: &str,
     calls_with_credits: bool,
     included: &str,
-    credits: Money,
+    pricing: &Pricing,
 ) -> Verdict {
     let refused = |class, line: String| Verdict {
         class,
         line,
         allowed: false,
     };
-    let paid = |class, name: &str| Verdict {
-        class,
-        line: if credits > Money::ZERO {
-            format!(
-                "{name}: paid with your Company's Credits by the started minute. Credits \
-                 available: {}.",
-                eur(credits)
-            )
-        } else {
-            format!(
-                "{name}: paid with your Company's Credits by the started minute. Credits \
-                 available: {}: ask a Manager to top them up.",
-                eur(credits)
-            )
-        },
-        allowed: true,
+    let class = match dial_class(home, typed) {
+        Ok(class) => class,
+        Err(refusal) => return refused("invalid", refusal.sentence()),
     };
-    match dial_class(home, typed) {
-        Ok(DialClass::National) => Verdict {
-            class: "national",
+    let (css, name) = match class {
+        DialClass::National => {
+            return Verdict {
+                class: "national",
+                line: format!(
+                    "National number: counts against your plan's included minutes. {included}."
+                ),
+                allowed: true,
+            };
+        }
+        DialClass::Emergency => {
+            return refused(
+                "emergency",
+                "Emergency number: call it from your phone's operator line, not from the WebApp."
+                    .to_owned(),
+            );
+        }
+        DialClass::Invalid => return refused("invalid", CallRefusal::Invalid.sentence()),
+        DialClass::Special => ("special", "Special number"),
+        DialClass::International => ("international", "International number"),
+    };
+    let destination = to_e164(home, typed)
+        .map(|number| number.as_str().to_owned())
+        .unwrap_or_else(|| without_separators(typed));
+    let rate =
+        rate_for(pricing.rates.of(class), &destination, pricing.today).map(|rate| rate.cents);
+    let available_cents = cents(pricing.available).unwrap_or(0);
+    match charging(class, calls_with_credits, rate, available_cents) {
+        Ok(Charging::Credits { cents_per_minute }) => Verdict {
+            class: css,
             line: format!(
-                "National number: counts against your plan's included minutes. {included}."
+                "{name}: {} per started minute, paid with your Company's Credits ({} available).",
+                eur(Money::from_cents(cents_per_minute)),
+                eur(pricing.available)
             ),
             allowed: true,
         },
-        Ok(DialClass::Emergency) => refused(
-            "emergency",
-            "Emergency number: call it from your phone's operator line, not from the WebApp."
-                .to_owned(),
-        ),
-        Ok(DialClass::International) if calls_with_credits => {
-            paid("international", "International number")
-        }
-        Ok(DialClass::International) => refused(
-            "international",
-            "International calls are not in your Call Plan: call this number from your phone's \
-             operator line."
-                .to_owned(),
-        ),
-        Ok(DialClass::Special) if calls_with_credits => paid("special", "Special number"),
-        Ok(DialClass::Special) => refused(
-            "special",
-            "Calls to special and short numbers are not in your Call Plan: call this number from \
-             your phone's operator line."
-                .to_owned(),
-        ),
-        Ok(DialClass::Invalid) | Err(CallRefusal::Invalid) => {
-            refused("invalid", CallRefusal::Invalid.sentence())
-        }
-        Err(refusal) => refused("invalid", refusal.sentence()),
+        Ok(Charging::IncludedMinutes) => Verdict {
+            class: css,
+            line: format!("{name}: counts against your plan's included minutes. {included}."),
+            allowed: true,
+        },
+        Err(refusal) => refused(css, refusal.sentence()),
     }
 }
 
@@ -181,22 +191,25 @@ fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
     let failure = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
 
+    let session = use_session();
     let verdict = Memo::new(move |_| {
         let typed = to.get();
         if typed.trim().is_empty() {
             return None;
         }
         let number = app.number(number_id)?;
-        let credits = match app.home() {
-            Some(Ok(home)) => home.credits_available,
-            _ => Money::ZERO,
+        let home = app.home().and_then(Result::ok)?;
+        let pricing = Pricing {
+            available: home.credits_available,
+            rates: &home.call_rates,
+            today: session.with_untracked(Session::today)?,
         };
         Some(verdict(
             number.country,
             &typed,
             number.calls_with_credits,
             &minutes(&number.usage),
-            credits,
+            &pricing,
         ))
     });
     let can_call = move || {
@@ -380,14 +393,50 @@ mod tests {
 
     use super::*;
 
-    fn fr(typed: &str, with_credits: bool) -> Verdict {
+    fn rates() -> CallRates {
+        let rate = |prefix: &str, cents| domain::call::Rate {
+            prefix: prefix.into(),
+            cents,
+            valid_from: "2026-01-01".parse().unwrap(),
+        };
+        CallRates {
+            special: vec![rate("", 35)],
+            international: vec![rate("", 60), rate("+44", 25)],
+        }
+    }
+
+    fn with(typed: &str, with_credits: bool, available_cents: i64) -> Verdict {
+        let rates = rates();
+        let pricing = Pricing {
+            available: Money::from_cents(available_cents),
+            rates: &rates,
+            today: "2026-11-27".parse().unwrap(),
+        };
         verdict(
             CountryCode::FRANCE,
             typed,
             with_credits,
             "0 minutes used / 100 included this month",
-            Money::ZERO,
+            &pricing,
         )
+    }
+
+    fn fr(typed: &str, with_credits: bool) -> Verdict {
+        with(typed, with_credits, 1000)
+    }
+
+    #[wasm_bindgen_test]
+    fn num_5_a_call_abroad_is_priced_and_needs_its_first_minute() {
+        let uk = with("+44 20 7946 0958", true, 1000);
+        assert!(uk.allowed, "{}", uk.line);
+        assert!(
+            uk.line.contains("EUR 0.25 per started minute"),
+            "{}",
+            uk.line
+        );
+        let short = with("+1 212 555 0100", true, 50);
+        assert!(!short.allowed);
+        assert!(short.line.contains("top up"), "{}", short.line);
     }
 
     #[wasm_bindgen_test]

@@ -8,12 +8,14 @@ use axum::{Json, Router};
 use domain::credits::{TopUpForm, validate_top_up};
 use domain::money::Money;
 use protocol::credits::{CreditsView, MovementView, TopUpDone};
+use protocol::webapp::AppEvent;
 
 use super::accounts::Body;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::credits::{self, CreditsError};
+use crate::store::webapp;
 
 /// How many movements the console shows.
 const MOVEMENTS_SHOWN: i64 = 50;
@@ -90,6 +92,13 @@ async fn top_up(
         "credits topped up"
     );
     let credits = view(&state, manager.company_id).await?;
+    // Employees with the WebApp open see the new Credits at once (their dialler prices with them).
+    let event = AppEvent::Credits {
+        available: credits.available,
+    };
+    for user_id in webapp::active_user_ids(&state.db, manager.company_id).await? {
+        state.telephony.hub.publish(user_id, &event);
+    }
     Ok((
         StatusCode::CREATED,
         Json(TopUpDone {

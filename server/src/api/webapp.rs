@@ -8,15 +8,16 @@ use axum::{Json, Router};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use chrono_tz::Europe::Paris;
 use domain::country::CountryCode;
+use domain::dial::DialClass;
 use domain::money::Money;
-use protocol::webapp::{AppHome, MyNumber, Usage};
+use protocol::webapp::{AppHome, CallRates, MyNumber, Usage};
 
 use crate::auth::SignedIn;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::sessions::SessionUser;
 use crate::store::webapp::{self, OwnNumber};
-use crate::store::{credits, suspensions};
+use crate::store::{calls, credits, suspensions};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/app/home", get(home))
@@ -132,6 +133,10 @@ async fn home(
         numbers,
         suspended: suspension(&state, &user).await?,
         credits_available: Money::from_cents(balance.available_cents()),
+        call_rates: CallRates {
+            special: calls::rates(&state.db, "call", DialClass::Special).await?,
+            international: calls::rates(&state.db, "call", DialClass::International).await?,
+        },
     }))
 }
 

@@ -127,3 +127,11 @@ pub async fn usage(
     let clamp = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
     Ok((clamp(minutes), clamp(sms)))
 }
+
+/// The active Users of a Company, who may have the WebApp open.
+pub async fn active_user_ids(db: &Database, company_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE company_id = $1 AND status = 'active'")
+        .bind(company_id)
+        .fetch_all(&db.pool)
+        .await
+}
