@@ -626,20 +626,7 @@ async fn a_suspended_user_cannot_call(backend: Backend) {
         .start()
         .await;
     let mut team = app.employees("BUSINESS").await;
-    let body = json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"});
-    let reply = app
-        .client()
-        .send(
-            Method::POST,
-            &format!("/api/admin/users/{}/suspension", team.alice_id),
-            &[
-                ("authorization", "Bearer provider"),
-                ("content-type", "application/json"),
-            ],
-            Body::from(body.to_string()),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    app.suspend_user("provider", team.alice_id).await;
     let reply = dial(&mut team.alice, team.alice_number.0, &team.bob_number.1).await;
     assert_api_error(&reply, StatusCode::FORBIDDEN, "suspended", None);
     assert_eq!(calls_stored(&app).await, 0);

@@ -606,20 +606,7 @@ async fn a_suspended_user_cannot_send(backend: Backend) {
         .start()
         .await;
     let mut team = app.employees("BUSINESS").await;
-    let body = json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"});
-    let reply = app
-        .client()
-        .send(
-            Method::POST,
-            &format!("/api/admin/users/{}/suspension", team.alice_id),
-            &[
-                ("authorization", "Bearer provider"),
-                ("content-type", "application/json"),
-            ],
-            Body::from(body.to_string()),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    app.suspend_user("provider", team.alice_id).await;
     let reply = team
         .alice
         .post_json(

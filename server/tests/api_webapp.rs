@@ -39,20 +39,7 @@ async fn home_says_why_a_suspended_user_cannot_communicate(backend: Backend) {
         .start()
         .await;
     let mut team = app.employees("BUSINESS").await;
-    let body = json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"});
-    let reply = app
-        .client()
-        .send(
-            axum::http::Method::POST,
-            &format!("/api/admin/users/{}/suspension", team.bob_id),
-            &[
-                ("authorization", "Bearer provider"),
-                ("content-type", "application/json"),
-            ],
-            axum::body::Body::from(body.to_string()),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    app.suspend_user("provider", team.bob_id).await;
     let bob = team.bob.get("/api/app/home").await.json();
     let reason = bob["suspended"].as_str().unwrap();
     assert!(

@@ -672,6 +672,27 @@ pub struct Employees {
 }
 
 impl TestApp {
+    /// The provider suspends `user_id` for suspected fraud (SUSP-1), with the admin `token` the
+    /// app was started with.
+    pub async fn suspend_user(&self, token: &str, user_id: i64) {
+        let body =
+            serde_json::json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"});
+        let bearer = format!("Bearer {token}");
+        let reply = self
+            .client()
+            .send(
+                Method::POST,
+                &format!("/api/admin/users/{user_id}/suspension"),
+                &[
+                    ("authorization", bearer.as_str()),
+                    ("content-type", "application/json"),
+                ],
+                Body::from(body.to_string()),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+
     /// A Company whose Manager bought two Numbers of `plan_code` and gave one to each of two new
     /// Users, Alice and Bob.
     pub async fn employees(&self, plan_code: &str) -> Employees {
