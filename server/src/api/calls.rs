@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::call::{self, CallRefusal, Charging, VOICEMAIL_MAX_BYTES};
@@ -28,7 +28,8 @@ use protocol::webapp::{
 
 use super::accounts::Body as JsonBody;
 use super::credits::credits_error;
-use super::webapp::{ensure_not_suspended, own_number};
+use super::id_of;
+use super::webapp::{ensure_not_suspended, own_number, private_file};
 use crate::auth::{Manager, SignedIn};
 use crate::calls::{self as lifecycle, view};
 use crate::carrier::voice::{CallAttempt, OutgoingCall};
@@ -53,11 +54,6 @@ pub fn routes() -> Router<AppState> {
         .route("/app/calls/{id}/voicemail", post(leave_voicemail))
         .route("/app/voicemails/{id}/audio", get(voicemail_audio))
         .route("/console/communications", get(communications))
-}
-
-/// An id from the path; anything else is answered like an id that does not exist.
-fn id_of(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
 }
 
 fn home_of(number: &OwnNumber) -> Result<CountryCode, ApiError> {
@@ -409,15 +405,7 @@ async fn voicemail_audio(
     let (content_type, bytes) = calls::voicemail_audio(&state.db, id_of(&id)?, user.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok((
-        [
-            (CONTENT_TYPE, content_type),
-            (CACHE_CONTROL, "private, max-age=86400".to_owned()),
-            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(private_file(content_type, bytes))
 }
 
 /// Relays `signal` from `user` to the other side of `call_id`, when `user` is one side of a

@@ -12,6 +12,7 @@ use protocol::disputes::{DisputeDecision, DisputeForm, InvoiceDisputes, Restitut
 
 use super::accounts::Body;
 use super::admin::Admin;
+use super::id_of;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -28,10 +29,6 @@ pub fn routes() -> Router<AppState> {
             post(claim_restitution),
         )
         .route("/admin/disputes/{id}/decision", post(decide))
-}
-
-fn id_of(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
 }
 
 async fn view(

@@ -9,6 +9,7 @@ use axum::{Json, Router};
 use domain::invoice::invoice_windows;
 use protocol::invoices::{InvoiceSummary, InvoiceView};
 
+use super::id_of;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::payments::{Charge, ChargeOutcome};
@@ -23,10 +24,6 @@ pub fn routes() -> Router<AppState> {
         .route("/console/invoices/{id}/payments", post(pay))
         .route("/console/invoices/{id}/pdf", get(pdf))
         .route("/console/invoices/{id}/statement.csv", get(statement))
-}
-
-fn invoice_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
 }
 
 /// `GET /api/console/invoices`: the Company's invoices, newest first.
@@ -46,7 +43,7 @@ async fn one(
     Manager(manager): Manager,
     Path(id): Path<String>,
 ) -> Result<Json<InvoiceView>, ApiError> {
-    let mut invoice = invoices::one(&state.db, manager.company_id, invoice_id(&id)?)
+    let mut invoice = invoices::one(&state.db, manager.company_id, id_of(&id)?)
         .await?
         .ok_or(ApiError::NotFound)?;
     super::late_payment::annotate_view(&state, manager.company_id, &mut invoice).await?;
@@ -69,7 +66,7 @@ async fn pay(
     Manager(manager): Manager,
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<InvoiceView>), ApiError> {
-    let id = invoice_id(&id)?;
+    let id = id_of(&id)?;
     let today = state.clock.today();
     let amount = invoices::amount_due(&state.db, manager.company_id, id)
         .await
@@ -140,7 +137,7 @@ async fn pdf(
     Manager(manager): Manager,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let invoice = invoices::one(&state.db, manager.company_id, invoice_id(&id)?)
+    let invoice = invoices::one(&state.db, manager.company_id, id_of(&id)?)
         .await?
         .ok_or(ApiError::NotFound)?;
     let company = company::record(&state.db, manager.company_id)
@@ -176,7 +173,7 @@ async fn statement(
     Manager(manager): Manager,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let id = invoice_id(&id)?;
+    let id = id_of(&id)?;
     let invoice = invoices::one(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -11,6 +11,7 @@ use protocol::late_payment::{FormalNoticeView, SuspendForm, Suspensions};
 
 use super::accounts::Body;
 use super::admin::Admin;
+use super::id_of;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -32,10 +33,6 @@ pub fn routes() -> Router<AppState> {
             "/admin/users/{id}/suspension",
             post(suspend_user).delete(lift_user),
         )
-}
-
-fn id_of(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
 }
 
 /// LATE-1, LATE-2: each overdue invoice of the list with its penalty for the server's today.

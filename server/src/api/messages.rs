@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use axum::body::{Body, HttpBody};
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::country::CountryCode;
@@ -32,7 +32,8 @@ use tokio::sync::mpsc;
 
 use super::accounts::Body as JsonBody;
 use super::credits::credits_error;
-use super::webapp::{ensure_not_suspended, own_number};
+use super::id_of;
+use super::webapp::{ensure_not_suspended, own_number, private_file};
 use crate::auth::SignedIn;
 use crate::carrier::sms::{DeliveryReceipt, Handover, OutgoingSms};
 use crate::db::Database;
@@ -53,11 +54,6 @@ pub fn routes() -> Router<AppState> {
         .route("/app/numbers/{id}/messages", post(send))
         .route("/app/numbers/{id}/attachments", post(upload))
         .route("/app/attachments/{id}", get(attachment))
-}
-
-/// An id from the path; anything else is answered like an id that does not exist.
-fn id_of(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
 }
 
 fn invalid(field: &'static str, sentence: &'static str) -> ApiError {
@@ -456,15 +452,7 @@ async fn attachment(
     let (content_type, bytes) = messages::readable_attachment(&state.db, id_of(&id)?, user.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok((
-        [
-            (CONTENT_TYPE, content_type),
-            (CACHE_CONTROL, "private, max-age=86400".to_owned()),
-            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(private_file(content_type, bytes))
 }
 
 /// Applies the carrier's delivery receipts to the messages they name, and tells the sender's

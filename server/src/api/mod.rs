@@ -39,6 +39,11 @@ pub const GTCS_VERSION: &str = "2026-11";
 /// Where the app links to the GTCS text (a file of the built app).
 pub const GTCS_URL: &str = "/legal/gtcs.txt";
 
+/// An id taken from the path: anything that is not one answers 404, as an id that does not exist.
+fn id_of(raw: &str) -> Result<i64, ApiError> {
+    raw.parse().map_err(|_| ApiError::NotFound)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(system::health))

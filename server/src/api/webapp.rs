@@ -3,6 +3,8 @@
 //! Company is suspended (SUSP-1).
 
 use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
@@ -58,6 +60,20 @@ pub(super) async fn suspension(
                 view.suspended_on, view.reason_label
             )
         }))
+}
+
+/// A stored file (an MMS image, a voicemail) for the one User allowed to read it: private to
+/// the browser's cache, never sniffed as another type.
+pub(super) fn private_file(content_type: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "private, max-age=86400".to_owned()),
+            (X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 /// Refuses with [`ApiError::Suspended`] when `user` may not message or call.
