@@ -35,6 +35,16 @@ fn the_counter_gives_parts_characters_and_encoding() {
         counter_text(&"ê".repeat(71), false),
         "2 SMS · 71 characters (Unicode, because of “ê”)"
     );
+    // A part never splits a character: the euro sign on the boundary opens a third part, and
+    // a family emoji counts as the one character a person sees.
+    assert_eq!(
+        counter_text(&format!("{}€{}", "a".repeat(152), "a".repeat(152)), false),
+        "3 SMS · 305 characters (GSM-7)"
+    );
+    assert_eq!(
+        counter_text("OK 👨\u{200d}👩\u{200d}👧", false),
+        "1 SMS · 4 characters (Unicode, because of “👨”)"
+    );
     assert_eq!(
         counter_text(&"a".repeat(1531), false),
         "11 SMS · 1531 characters (GSM-7) · at most 10 SMS"

@@ -166,3 +166,68 @@ proptest! {
         prop_assert_eq!(earlier.rate, later.rate);
     }
 }
+
+/// Texts near the SMS part boundaries: mostly plain letters, with extension characters (two
+/// septets), characters outside GSM-7, surrogate pairs, emoji sequences, flags and combining
+/// accents sprinkled in, so every kind of character lands on a boundary sometime.
+fn any_sms_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        20 => Just("a"),
+        3 => Just("€"),
+        2 => Just("["),
+        2 => Just("é"),
+        1 => Just("ç"),
+        1 => Just("😀"),
+        1 => Just("👍🏽"),
+        1 => Just("👨\u{200d}👩\u{200d}👧"),
+        1 => Just("🇫🇷"),
+        1 => Just("e\u{301}"),
+        1 => Just("a\u{301}\u{327}"),
+    ];
+    prop::collection::vec(piece, 0..420).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// MSG-1: the parts of any text give it back, each within its size, filled in order, and no
+    /// part splits a character (an extension character in GSM-7, a grapheme cluster in UCS-2).
+    #[test]
+    fn msg_1_parts_give_the_text_back_whole_characters_within_size(text in any_sms_text()) {
+        use domain::sms::{SmsEncoding, sms_parts, sms_size};
+        use unicode_segmentation::UnicodeSegmentation;
+
+        let size = sms_size(&text);
+        let parts = sms_parts(&text);
+        prop_assert_eq!(parts.concat(), text.clone());
+        prop_assert_eq!(parts.len(), size.segments);
+        prop_assert!(parts.iter().all(|part| !part.is_empty()));
+
+        let units = |piece: &str| match size.encoding {
+            SmsEncoding::Gsm7 => piece.chars().map(|c| domain::sms::gsm7_septets(c).unwrap()).sum::<usize>(),
+            SmsEncoding::Ucs2 => piece.encode_utf16().count(),
+        };
+        prop_assert_eq!(parts.iter().map(|part| units(part)).sum::<usize>(), size.units);
+        let capacity = if parts.len() == 1 { size.encoding.single_capacity() } else { size.encoding.part_capacity() };
+        // The pieces a part may not split: characters in GSM-7, grapheme clusters in UCS-2.
+        let pieces: Vec<&str> = match size.encoding {
+            SmsEncoding::Gsm7 => text.split_inclusive(|_| true).collect(),
+            SmsEncoding::Ucs2 => text.graphemes(true).collect(),
+        };
+        let mut boundaries = vec![0];
+        for piece in &pieces {
+            boundaries.push(boundaries.last().unwrap() + piece.len());
+        }
+        let mut at = 0;
+        for (k, part) in parts.iter().enumerate() {
+            prop_assert!(units(part) <= capacity, "part {} takes {} units", k, units(part));
+            at += part.len();
+            prop_assert!(boundaries.contains(&at), "part {} ends inside a character", k);
+            if k + 1 < parts.len() {
+                // Filled in order: the next character did not fit in this part.
+                let next = pieces[boundaries.iter().position(|&b| b == at).unwrap()];
+                prop_assert!(units(part) + units(next) > capacity, "part {} could take {:?}", k, next);
+            }
+        }
+    }
+}

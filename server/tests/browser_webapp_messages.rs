@@ -69,6 +69,11 @@ async fn employees_exchange_texts_and_images() {
     alice.fill("To", "112").await;
     alice.fill("Message", &"a".repeat(161)).await;
     alice.sees("2 SMS · 161 characters (GSM-7)").await;
+    // A euro sign (two septets) on the boundary of a 306-septet text opens a third part (MSG-1).
+    let euro = format!("{}€{}", "a".repeat(152), "a".repeat(152));
+    alice.fill("Message", &euro).await;
+    alice.sees("3 SMS · 305 characters (GSM-7)").await;
+    alice.fill("Message", &"a".repeat(161)).await;
     alice.click("Send").await;
     let to_problem = alice.message_for("To").await;
     assert!(to_problem.contains("operator line"), "{to_problem}");

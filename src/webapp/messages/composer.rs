@@ -50,7 +50,7 @@ fn pending_id() -> i64 {
 /// The parts are those of `sms.segments` (MSG-1); the characters are as the person counts them.
 pub fn counter_text(body: &str, has_image: bool) -> String {
     let size = sms_size(body);
-    let characters = match body.chars().count() {
+    let characters = match domain::sms::characters(body) {
         1 => "1 character".to_owned(),
         n => format!("{n} characters"),
     };
