@@ -49,19 +49,6 @@ pub enum CallRefusal {
 }
 
 impl CallRefusal {
-    /// The `code` of the API's error body.
-    pub fn code(&self) -> &'static str {
-        match self {
-            CallRefusal::Emergency => "emergency_number",
-            CallRefusal::Invalid => "invalid_number",
-            CallRefusal::NotInPlan { .. } => "not_in_plan",
-            CallRefusal::NoRate { .. } => "no_rate",
-            CallRefusal::CreditsShort { .. } => "credits_short",
-            CallRefusal::SameNumber => "same_number",
-            CallRefusal::UnsupportedHome { .. } => "unsupported_home_plan",
-        }
-    }
-
     /// What the User reads.
     pub fn sentence(&self) -> String {
         const OPERATOR_LINE: &str = "from your phone's operator line";
@@ -203,18 +190,6 @@ pub enum VoicemailProblem {
     BadDuration,
 }
 
-impl VoicemailProblem {
-    /// The `code` of the API's error body.
-    pub fn code(&self) -> &'static str {
-        match self {
-            VoicemailProblem::UnsupportedType { .. } => "voicemail_type",
-            VoicemailProblem::TooLarge { .. } => "voicemail_too_large",
-            VoicemailProblem::Empty => "voicemail_empty",
-            VoicemailProblem::BadDuration => "voicemail_duration",
-        }
-    }
-}
-
 /// Checks a voicemail recording (issue 6, point 4) in the browser before it is sent and on the
 /// server before it is stored: its `Content-Type` (parameters such as `;codecs=opus` allowed),
 /// its size and its length. The type to store, without parameters.
@@ -320,7 +295,7 @@ mod tests {
     }
 
     #[test]
-    fn num_5_every_refusal_has_a_code_and_a_sentence() {
+    fn num_5_every_refusal_has_its_own_sentence() {
         let all = [
             CallRefusal::Emergency,
             CallRefusal::Invalid,
@@ -339,8 +314,9 @@ mod tests {
                 home: "BE".parse().unwrap(),
             },
         ];
-        let codes: std::collections::BTreeSet<_> = all.iter().map(CallRefusal::code).collect();
-        assert_eq!(codes.len(), all.len());
+        let sentences: std::collections::BTreeSet<_> =
+            all.iter().map(CallRefusal::sentence).collect();
+        assert_eq!(sentences.len(), all.len());
         for refusal in all {
             assert!(refusal.sentence().ends_with('.'), "{refusal:?}");
         }

@@ -55,8 +55,12 @@ mod tests {
     use super::*;
 
     fn top_up(raw: &str) -> Result<i64, &'static str> {
-        validate_top_up(&TopUpForm { amount: raw.into() })
-            .map_err(|errors| errors[0].problem.code())
+        validate_top_up(&TopUpForm { amount: raw.into() }).map_err(|errors| {
+            match errors[0].problem {
+                Problem::Required => "required",
+                _ => "invalid",
+            }
+        })
     }
 
     #[test]

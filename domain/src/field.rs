@@ -16,18 +16,6 @@ pub enum Problem {
     Invalid(&'static str),
 }
 
-impl Problem {
-    /// A stable, machine-readable code for the wire.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Problem::Required => "required",
-            Problem::TooLong { .. } => "too_long",
-            Problem::TooShort { .. } => "too_short",
-            Problem::Invalid(_) => "invalid",
-        }
-    }
-}
-
 /// A [`Problem`] with the name of the field it concerns (the name used on the wire).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

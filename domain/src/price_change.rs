@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Span;
+use crate::catalogue::Billing;
 use crate::error::{RuleError, RuleId, ValueError};
 use crate::money::Money;
 use crate::notice::{earliest_effective, last_day_to_give_notice};
@@ -179,6 +180,174 @@ pub fn terminate_after_increase(
     Ok(IncreaseTermination::OnTime { service_last_day })
 }
 
+/// A Call Plan's price for one payment frequency and quantity tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierPrice {
+    pub billing: Billing,
+    pub min_quantity: u32,
+    pub unit_price: Money,
+}
+
+impl TierPrice {
+    fn same_tier(&self, other: &TierPrice) -> bool {
+        self.billing == other.billing && self.min_quantity == other.min_quantity
+    }
+
+    fn name(&self) -> String {
+        format!("{} from {} Number(s)", self.billing, self.min_quantity)
+    }
+}
+
+/// A tier's price before and after a notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangedTier {
+    pub billing: Billing,
+    pub min_quantity: u32,
+    pub old_unit_price: Money,
+    pub unit_price: Money,
+}
+
+/// What an announced increase changes: the index pair of an indexation (PRICE-4), or the new
+/// prices of the tiers another increase names (PRICE-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Increase<'a> {
+    Indexed {
+        index_base: Option<PriceIndex>,
+        index_new: Option<PriceIndex>,
+        prices: &'a [TierPrice],
+    },
+    NonIndexed {
+        index_given: bool,
+        prices: &'a [TierPrice],
+    },
+}
+
+/// Why the new prices of a notice are refused; [`IncreaseProblem::field`] names the form field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IncreaseProblem {
+    #[error(
+        "An indexation gives the index it starts from and the new index (index_base and index_new)."
+    )]
+    IndexMissing,
+    #[error("An indexation computes its prices from the index: give no prices.")]
+    PricesWithIndexation,
+    #[error("The index did not go up: an indexation never lowers a price.")]
+    IndexNotUp,
+    #[error("Give at least one new price.")]
+    NoPrice,
+    #[error("Only an indexation gives an index.")]
+    IndexWithoutIndexation,
+    #[error("The plan has no price {tier}.")]
+    NoSuchTier { tier: String },
+    #[error("The price {tier} is given twice.")]
+    TierTwice { tier: String },
+    #[error(
+        "The price {tier} does not go up (now EUR {now}): a reduction needs no notice (GTCS 5.1)."
+    )]
+    NotAnIncrease { tier: String, now: Money },
+    #[error("{0} is not a whole number of cents.")]
+    NotWholeCents(Money),
+    #[error("{0}")]
+    Rule(RuleError),
+}
+
+impl IncreaseProblem {
+    /// The field of the provider's form the problem concerns.
+    pub fn field(&self) -> &'static str {
+        match self {
+            IncreaseProblem::IndexMissing
+            | IncreaseProblem::IndexNotUp
+            | IncreaseProblem::IndexWithoutIndexation
+            | IncreaseProblem::Rule(_) => "index_new",
+            IncreaseProblem::PricesWithIndexation
+            | IncreaseProblem::NoPrice
+            | IncreaseProblem::NoSuchTier { .. }
+            | IncreaseProblem::TierTwice { .. }
+            | IncreaseProblem::NotAnIncrease { .. }
+            | IncreaseProblem::NotWholeCents(_) => "prices",
+        }
+    }
+}
+
+/// PRICE-4, PRICE-5 (GTCS 5.1): the prices a notice announces, each beside the price in force it
+/// replaces (`current`, one per tier). An indexation applies its index pair to every tier (never
+/// down); another increase names its tiers, each of which must exist, once, and go up (a
+/// reduction needs no notice, PRICE-3). Prices are whole cents.
+pub fn new_prices(
+    increase: Increase<'_>,
+    current: &[TierPrice],
+) -> Result<Vec<ChangedTier>, IncreaseProblem> {
+    let whole_cents = |price: Money| match price.round_to_cent() == price {
+        true => Ok(price),
+        false => Err(IncreaseProblem::NotWholeCents(price)),
+    };
+    match increase {
+        Increase::Indexed {
+            index_base,
+            index_new,
+            prices,
+        } => {
+            let (Some(base), Some(new)) = (index_base, index_new) else {
+                return Err(IncreaseProblem::IndexMissing);
+            };
+            if !prices.is_empty() {
+                return Err(IncreaseProblem::PricesWithIndexation);
+            }
+            if new <= base {
+                return Err(IncreaseProblem::IndexNotUp);
+            }
+            current
+                .iter()
+                .map(|tier| {
+                    let indexed = apply_indexation(tier.unit_price, base, new)
+                        .map_err(IncreaseProblem::Rule)?;
+                    Ok(ChangedTier {
+                        billing: tier.billing,
+                        min_quantity: tier.min_quantity,
+                        old_unit_price: tier.unit_price,
+                        unit_price: whole_cents(indexed)?,
+                    })
+                })
+                .collect()
+        }
+        Increase::NonIndexed {
+            index_given,
+            prices,
+        } => {
+            if prices.is_empty() {
+                return Err(IncreaseProblem::NoPrice);
+            }
+            if index_given {
+                return Err(IncreaseProblem::IndexWithoutIndexation);
+            }
+            let mut changed: Vec<ChangedTier> = Vec::with_capacity(prices.len());
+            for (k, price) in prices.iter().enumerate() {
+                let tier = price.name();
+                let Some(now) = current.iter().find(|now| now.same_tier(price)) else {
+                    return Err(IncreaseProblem::NoSuchTier { tier });
+                };
+                if prices[..k].iter().any(|earlier| earlier.same_tier(price)) {
+                    return Err(IncreaseProblem::TierTwice { tier });
+                }
+                let unit_price = whole_cents(price.unit_price)?;
+                if unit_price <= now.unit_price {
+                    return Err(IncreaseProblem::NotAnIncrease {
+                        tier,
+                        now: now.unit_price,
+                    });
+                }
+                changed.push(ChangedTier {
+                    billing: now.billing,
+                    min_quantity: now.min_quantity,
+                    old_unit_price: now.unit_price,
+                    unit_price,
+                });
+            }
+            Ok(changed)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +420,144 @@ mod tests {
             price
         );
         assert!(PriceIndex::new(Decimal::ZERO).is_err());
+    }
+
+    fn tier(billing: Billing, min_quantity: u32, cents: i64) -> TierPrice {
+        TierPrice {
+            billing,
+            min_quantity,
+            unit_price: Money::from_cents(cents),
+        }
+    }
+
+    fn index(value: i64) -> Option<PriceIndex> {
+        Some(PriceIndex::new(Decimal::from(value)).unwrap())
+    }
+
+    fn current() -> [TierPrice; 3] {
+        [
+            tier(Billing::Monthly, 1, 1_500),
+            tier(Billing::Monthly, 10, 1_200),
+            tier(Billing::Annual, 1, 15_000),
+        ]
+    }
+
+    #[test]
+    fn price_4_an_indexation_raises_every_tier_by_the_index_to_the_cent() {
+        let changed = new_prices(
+            Increase::Indexed {
+                index_base: index(100),
+                index_new: index(103),
+                prices: &[],
+            },
+            &current(),
+        )
+        .unwrap();
+        let after: Vec<_> = changed
+            .iter()
+            .map(|tier| (tier.old_unit_price, tier.unit_price))
+            .collect();
+        assert_eq!(
+            after,
+            [
+                (Money::from_cents(1_500), Money::from_cents(1_545)),
+                (Money::from_cents(1_200), Money::from_cents(1_236)),
+                (Money::from_cents(15_000), Money::from_cents(15_450)),
+            ]
+        );
+    }
+
+    #[test]
+    fn price_4_an_indexation_needs_an_index_that_went_up_and_no_prices() {
+        let indexed = |base, new, prices: &'static [TierPrice]| {
+            new_prices(
+                Increase::Indexed {
+                    index_base: base,
+                    index_new: new,
+                    prices,
+                },
+                &current(),
+            )
+            .unwrap_err()
+        };
+        assert_eq!(
+            indexed(index(100), None, &[]),
+            IncreaseProblem::IndexMissing
+        );
+        assert_eq!(
+            indexed(index(100), index(100), &[]),
+            IncreaseProblem::IndexNotUp
+        );
+        assert_eq!(
+            indexed(index(100), index(99), &[]),
+            IncreaseProblem::IndexNotUp
+        );
+        const GIVEN: [TierPrice; 1] = [TierPrice {
+            billing: Billing::Monthly,
+            min_quantity: 1,
+            unit_price: Money::ZERO,
+        }];
+        let problem = indexed(index(100), index(101), &GIVEN);
+        assert_eq!(problem, IncreaseProblem::PricesWithIndexation);
+        assert_eq!(problem.field(), "prices");
+    }
+
+    #[test]
+    fn price_5_an_increase_names_existing_tiers_once_each_going_up() {
+        let increase = |prices: &[TierPrice]| {
+            new_prices(
+                Increase::NonIndexed {
+                    index_given: false,
+                    prices,
+                },
+                &current(),
+            )
+        };
+        let changed = increase(&[tier(Billing::Annual, 1, 16_000)]).unwrap();
+        assert_eq!(
+            changed,
+            [ChangedTier {
+                billing: Billing::Annual,
+                min_quantity: 1,
+                old_unit_price: Money::from_cents(15_000),
+                unit_price: Money::from_cents(16_000),
+            }]
+        );
+        assert_eq!(increase(&[]), Err(IncreaseProblem::NoPrice));
+        assert_eq!(
+            increase(&[tier(Billing::Annual, 5, 16_000)])
+                .unwrap_err()
+                .to_string(),
+            "The plan has no price annual from 5 Number(s)."
+        );
+        assert!(matches!(
+            increase(&[
+                tier(Billing::Monthly, 1, 1_600),
+                tier(Billing::Monthly, 1, 1_700)
+            ]),
+            Err(IncreaseProblem::TierTwice { .. })
+        ));
+        // PRICE-3: a lower or equal price is a reduction, which needs no notice.
+        let same = increase(&[tier(Billing::Monthly, 10, 1_200)]).unwrap_err();
+        assert_eq!(
+            same.to_string(),
+            "The price monthly from 10 Number(s) does not go up (now EUR 12.00): a reduction needs no notice (GTCS 5.1)."
+        );
+        let fraction = TierPrice {
+            unit_price: Money::new(Decimal::new(16_0001, 4)),
+            ..tier(Billing::Monthly, 1, 0)
+        };
+        assert!(matches!(
+            increase(&[fraction]),
+            Err(IncreaseProblem::NotWholeCents(_))
+        ));
+        let with_index = new_prices(
+            Increase::NonIndexed {
+                index_given: true,
+                prices: &[tier(Billing::Monthly, 1, 1_600)],
+            },
+            &current(),
+        );
+        assert_eq!(with_index, Err(IncreaseProblem::IndexWithoutIndexation));
     }
 }

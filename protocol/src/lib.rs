@@ -11,6 +11,7 @@ pub mod company;
 pub mod credits;
 pub mod dashboard;
 pub mod disputes;
+pub mod error;
 pub mod invoices;
 pub mod late_payment;
 pub mod late_rates;
@@ -23,21 +24,7 @@ pub mod trials;
 pub mod users;
 pub mod webapp;
 
-/// Every 4xx/5xx answer of the API: `{"error": {"code", "message", "field"}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    pub error: ErrorDetail,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorDetail {
-    /// Stable and machine-readable, e.g. `email_taken`.
-    pub code: String,
-    /// A sentence for the person using the console.
-    pub message: String,
-    /// The form field the error concerns, by its wire name, if any.
-    pub field: Option<String>,
-}
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
 
 /// The signed-in person and their Company: the answer to sign-up, log-in and `GET /api/me`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -24,6 +24,13 @@ impl NoticeKind {
         }
     }
 
+    /// The kind spelt as [`NoticeKind::as_str`] spells it.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [NoticeKind::Indexed, NoticeKind::NonIndexed]
+            .into_iter()
+            .find(|kind| kind.as_str() == raw)
+    }
+
     /// The domain's kind, with the previous indexation's effective day for an indexed change.
     pub fn with_previous(self, previous_indexation: Option<NaiveDate>) -> PriceChangeKind {
         match self {

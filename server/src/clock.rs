@@ -32,7 +32,7 @@ impl Clock {
 
     /// Contract dates are calendar dates in Europe/Paris (RULES.md, house readings).
     pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&Paris).date_naive()
+        paris_date(self.now())
     }
 
     /// Moves this clock (and every clone of it) by `delta`.
@@ -40,6 +40,11 @@ impl Clock {
         self.shift_seconds
             .fetch_add(delta.num_seconds(), Ordering::Relaxed);
     }
+}
+
+/// The calendar day of an instant in Europe/Paris: the day a notice or a payment was received.
+pub fn paris_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&Paris).date_naive()
 }
 
 #[cfg(test)]

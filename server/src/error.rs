@@ -6,7 +6,11 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::field::FieldError;
-use protocol::{ErrorBody, ErrorDetail};
+use domain::money::Money;
+use protocol::{ErrorBody, ErrorCode, ErrorDetail};
+
+use crate::clock::paris_date;
+use crate::store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -206,6 +210,159 @@ impl From<Vec<FieldError>> for ApiError {
     }
 }
 
+/// Each store error turned into what the API answers, in one place: handlers write `?`.
+macro_rules! from_store_errors {
+    ($($error:ty => |$value:ident| $body:expr;)*) => {
+        $(
+            impl From<$error> for ApiError {
+                fn from($value: $error) -> Self {
+                    $body
+                }
+            }
+        )*
+    };
+}
+
+from_store_errors! {
+    store::accounts::SignupError => |error| match error {
+        store::accounts::SignupError::EmailTaken => ApiError::EmailTaken,
+        store::accounts::SignupError::Database(error) => error.into(),
+    };
+    store::company::RemoveError => |error| match error {
+        store::company::RemoveError::NotFound => ApiError::NotFound,
+        store::company::RemoveError::LastValidMethod => ApiError::LastValidPaymentMethod,
+        store::company::RemoveError::Database(error) => error.into(),
+    };
+    store::credits::CreditsError => |error| match error {
+        store::credits::CreditsError::Insufficient { available_cents, asked_cents } => {
+            ApiError::CreditsInsufficient { available_cents, asked_cents }
+        }
+        store::credits::CreditsError::Database(error) => error.into(),
+        other => ApiError::Internal(other.to_string()),
+    };
+    store::disputes::OpenError => |error| match error {
+        store::disputes::OpenError::NotFound => ApiError::NotFound,
+        store::disputes::OpenError::WindowClosed { invoice_date, last_day } => {
+            ApiError::DisputeWindowClosed { invoice_date, last_day }
+        }
+        store::disputes::OpenError::AlreadyOpen => ApiError::DisputeAlreadyOpen,
+        store::disputes::OpenError::Database(error) => error.into(),
+    };
+    store::disputes::ClaimError => |error| match error {
+        store::disputes::ClaimError::NotFound => ApiError::NotFound,
+        store::disputes::ClaimError::NotPaid => ApiError::RestitutionNotPaid,
+        store::disputes::ClaimError::TimeBarred { paid_on, last_day } => {
+            ApiError::RestitutionTimeBarred { paid_on, last_day }
+        }
+        store::disputes::ClaimError::Database(error) => error.into(),
+    };
+    store::disputes::DecideError => |error| match error {
+        store::disputes::DecideError::NotFound => ApiError::NotFound,
+        store::disputes::DecideError::AlreadyDecided => ApiError::DisputeAlreadyDecided,
+        store::disputes::DecideError::AmountOutOfRange { total_cents } => {
+            ApiError::DisputeDecisionInvalid {
+                field: "amount",
+                reason: format!(
+                    "A credit note is more than 0 and at most the invoice's total of EUR {}.",
+                    Money::from_cents(total_cents)
+                ),
+            }
+        }
+        store::disputes::DecideError::Database(error) => error.into(),
+    };
+    store::invoices::PayError => |error| match error {
+        store::invoices::PayError::NotFound => ApiError::NotFound,
+        store::invoices::PayError::AlreadyPaid => ApiError::InvoiceAlreadyPaid,
+        store::invoices::PayError::Database(error) => error.into(),
+    };
+    store::late_payment::FormalNoticeError => |error| match error {
+        store::late_payment::FormalNoticeError::NotFound => ApiError::NotFound,
+        store::late_payment::FormalNoticeError::NotOverdue => ApiError::InvoiceNotOverdue,
+        store::late_payment::FormalNoticeError::AlreadySent(sent) => {
+            ApiError::FormalNoticeAlreadySent { sent_on: sent.sent_on, deadline: sent.deadline }
+        }
+        store::late_payment::FormalNoticeError::Calendar(reason) => ApiError::Internal(reason),
+        store::late_payment::FormalNoticeError::Database(error) => error.into(),
+    };
+    store::late_rates::RecordRatesError => |error| match error {
+        store::late_rates::RecordRatesError::AlreadyRecorded(semester) => {
+            ApiError::SemesterRatesAlreadyRecorded(semester.to_string())
+        }
+        store::late_rates::RecordRatesError::Database(error) => error.into(),
+    };
+    store::licences::NoticeError => |error| match error {
+        store::licences::NoticeError::NotFound => ApiError::NotFound,
+        store::licences::NoticeError::AlreadyGiven { received_at } => {
+            ApiError::NoticeAlreadyGiven { received_on: paris_date(received_at) }
+        }
+        store::licences::NoticeError::Database(error) => error.into(),
+    };
+    store::numbers::ChangeError => |error| match error {
+        store::numbers::ChangeError::NotFound => ApiError::NotFound,
+        store::numbers::ChangeError::Database(error) => error.into(),
+    };
+    store::orders::PlaceError => |error| match error {
+        store::orders::PlaceError::NoPaymentMethod => ApiError::NoPaymentMethod,
+        store::orders::PlaceError::Impossible(reason) => ApiError::OrderImpossible(reason),
+        store::orders::PlaceError::NumbersTaken(numbers) => ApiError::NumbersTaken(numbers),
+        store::orders::PlaceError::QuoteChanged(reason) => ApiError::QuoteChanged(reason),
+        store::orders::PlaceError::Database(error) => error.into(),
+    };
+    store::price_changes::CreateNoticeError => |error| match error {
+        store::price_changes::CreateNoticeError::PriceAlreadyScheduled(day) => {
+            ApiError::PriceAlreadyScheduled(day)
+        }
+        store::price_changes::CreateNoticeError::Database(error) => error.into(),
+    };
+    store::price_changes::TerminateError => |error| match error {
+        store::price_changes::TerminateError::NotFound => ApiError::NotFound,
+        store::price_changes::TerminateError::NothingToTerminate => ApiError::AlreadyTerminated,
+        store::price_changes::TerminateError::Database(error) => error.into(),
+    };
+    store::suspensions::SuspensionError => |error| match error {
+        store::suspensions::SuspensionError::NotFound => ApiError::NotFound,
+        store::suspensions::SuspensionError::AlreadySuspended => ApiError::AlreadySuspended,
+        store::suspensions::SuspensionError::NotSuspended => ApiError::NotSuspended,
+        store::suspensions::SuspensionError::Database(error) => error.into(),
+    };
+    store::terminations::FaultError => |error| match error {
+        store::terminations::FaultError::AlreadyTerminated => ApiError::AlreadyTerminated,
+        store::terminations::FaultError::Database(error) => error.into(),
+    };
+    store::trials::TrialError => |error| match error {
+        store::trials::TrialError::NotFound => ApiError::NotFound,
+        store::trials::TrialError::NotOnTrial => ApiError::NotOnTrial,
+        store::trials::TrialError::AlreadyCancelled { received_at } => {
+            ApiError::TrialAlreadyCancelled { received_on: paris_date(received_at) }
+        }
+        store::trials::TrialError::Over { trial_end } => ApiError::TrialOver { trial_end },
+        store::trials::TrialError::Database(error) => error.into(),
+    };
+    store::users::UserError => |error| match error {
+        store::users::UserError::NotFound => ApiError::NotFound,
+        store::users::UserError::EmailTaken => ApiError::EmailTaken,
+        store::users::UserError::LastManager => ApiError::LastManager,
+        store::users::UserError::HasNumbers(count) => ApiError::UserHasNumbers(count),
+        store::users::UserError::HasRecords => ApiError::UserHasRecords,
+        store::users::UserError::Database(error) => error.into(),
+    };
+    store::users::InvitationError => |error| match error {
+        store::users::InvitationError::Unknown => ApiError::InvitationUnknown,
+        store::users::InvitationError::Expired => ApiError::InvitationExpired,
+        store::users::InvitationError::Used => ApiError::InvitationUsed,
+        store::users::InvitationError::Database(error) => error.into(),
+    };
+}
+
+impl From<domain::price_change::IncreaseProblem> for ApiError {
+    fn from(problem: domain::price_change::IncreaseProblem) -> Self {
+        ApiError::PriceChangeInvalid {
+            field: problem.field(),
+            reason: problem.to_string(),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         ApiError::MalformedBody(rejection.body_text())
@@ -213,117 +370,117 @@ impl From<JsonRejection> for ApiError {
 }
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, String, Option<&'static str>) {
+    fn parts(&self) -> (StatusCode, ErrorCode, String, Option<&'static str>) {
         match self {
             ApiError::Invalid(error) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, error.problem.code(), error.problem.to_string(), Some(error.field))
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::from(&error.problem), error.problem.to_string(), Some(error.field))
             }
             ApiError::EmailTaken => (
                 StatusCode::CONFLICT,
-                "email_taken",
+                ErrorCode::EmailTaken,
                 "An account already uses this email. Log in instead, or use another email.".into(),
                 Some("email"),
             ),
             ApiError::WrongCredentials => {
-                (StatusCode::UNAUTHORIZED, "wrong_credentials", "Wrong email or password.".into(), None)
+                (StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials, "Wrong email or password.".into(), None)
             }
             ApiError::Unauthenticated => {
-                (StatusCode::UNAUTHORIZED, "unauthenticated", "Please log in to continue.".into(), None)
+                (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, "Please log in to continue.".into(), None)
             }
             ApiError::Forbidden => (
                 StatusCode::FORBIDDEN,
-                "forbidden",
+                ErrorCode::Forbidden,
                 "Only Managers of the Company Account can do this.".into(),
                 None,
             ),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing here.".into(), None),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, "There is nothing here.".into(), None),
             ApiError::LastManager => (
                 StatusCode::CONFLICT,
-                "last_manager",
+                ErrorCode::LastManager,
                 "This is the Company's last active Manager: make another user a Manager first.".into(),
                 None,
             ),
             ApiError::UserHasNumbers(count) => (
                 StatusCode::CONFLICT,
-                "user_has_numbers",
+                ErrorCode::UserHasNumbers,
                 format!("This user has {count} Number(s) assigned: reassign them before deleting the user."),
                 None,
             ),
             ApiError::UserHasRecords => (
                 StatusCode::CONFLICT,
-                "user_has_records",
+                ErrorCode::UserHasRecords,
                 "This user placed Orders or accepted the terms for the Company, which must stay on record: deactivate the user instead.".into(),
                 None,
             ),
             ApiError::Suspended(reason) => {
-                (StatusCode::FORBIDDEN, "suspended", reason.clone(), None)
+                (StatusCode::FORBIDDEN, ErrorCode::Suspended, reason.clone(), None)
             }
             ApiError::InvitationUnknown => (
                 StatusCode::NOT_FOUND,
-                "invitation_unknown",
+                ErrorCode::InvitationUnknown,
                 "This invitation link is not valid. Ask your Manager for a new one.".into(),
                 None,
             ),
             ApiError::InvitationExpired => (
                 StatusCode::GONE,
-                "invitation_expired",
+                ErrorCode::InvitationExpired,
                 "This invitation link has expired. Ask your Manager for a new one.".into(),
                 None,
             ),
             ApiError::InvitationUsed => (
                 StatusCode::GONE,
-                "invitation_used",
+                ErrorCode::InvitationUsed,
                 "This invitation link was already used. Log in with the password you chose.".into(),
                 None,
             ),
             ApiError::ImportTooLarge(max) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "import_too_large",
+                ErrorCode::ImportTooLarge,
                 format!("A file can hold at most {max} users: split it and import each part."),
                 None,
             ),
             ApiError::MethodNotAllowed => {
-                (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This request is not allowed here.".into(), None)
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "This request is not allowed here.".into(), None)
             }
             ApiError::MalformedBody(reason) => {
-                (StatusCode::BAD_REQUEST, "malformed_body", format!("The request could not be read: {reason}"), None)
+                (StatusCode::BAD_REQUEST, ErrorCode::MalformedBody, format!("The request could not be read: {reason}"), None)
             }
             ApiError::NotInTerritory(reason) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "not_in_territory", reason.clone(), Some("user_id"))
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NotInTerritory, reason.clone(), Some("user_id"))
             }
             ApiError::UserDeactivated(name) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "user_deactivated",
+                ErrorCode::UserDeactivated,
                 format!("{name}'s account is deactivated: give the Number to an active User."),
                 Some("user_id"),
             ),
             ApiError::NotOnTrial => (
                 StatusCode::CONFLICT,
-                "not_on_trial",
+                ErrorCode::NotOnTrial,
                 "This Licence is not on trial, so there is no trial to cancel.".to_string(),
                 None,
             ),
             ApiError::TrialAlreadyCancelled { received_on } => (
                 StatusCode::CONFLICT,
-                "trial_already_cancelled",
+                ErrorCode::TrialAlreadyCancelled,
                 format!("The trial of this Licence was already cancelled on {received_on}."),
                 None,
             ),
             ApiError::TrialOver { trial_end } => (
                 StatusCode::CONFLICT,
-                "trial_over",
+                ErrorCode::TrialOver,
                 format!("The trial ended on {trial_end}: a cancellation had to be received by that day, so it can no longer be cancelled."),
                 None,
             ),
             ApiError::NoticeAlreadyGiven { received_on } => (
                 StatusCode::CONFLICT,
-                "notice_already_given",
+                ErrorCode::NoticeAlreadyGiven,
                 format!("Notice of non-renewal was already given for this Licence on {received_on}; it cannot be given twice."),
                 None,
             ),
             ApiError::ReleaseTooEarly { from, notice_needed } => (
                 StatusCode::CONFLICT,
-                "release_too_early",
+                ErrorCode::ReleaseTooEarly,
                 if *notice_needed {
                     format!("This Number follows its Licence's term and cannot be released before it ends: give notice of non-renewal first; the Number could then be released from {from}.")
                 } else {
@@ -333,22 +490,22 @@ impl ApiError {
             ),
             ApiError::LastValidPaymentMethod => (
                 StatusCode::CONFLICT,
-                "last_valid_payment_method",
+                ErrorCode::LastValidPaymentMethod,
                 "This is your last valid payment method: the Company must keep at least one valid payment method on file (GTCS 5.2). Add another one before removing it.".into(),
                 None,
             ),
             ApiError::NoPaymentMethod => (
                 StatusCode::CONFLICT,
-                "no_payment_method",
+                ErrorCode::NoPaymentMethod,
                 "Add a valid payment method (a card or a SEPA mandate that has not expired) to the Company Account before ordering.".into(),
                 None,
             ),
             ApiError::OrderImpossible(reason) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "order_impossible", reason.clone(), Some("lines"))
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::OrderImpossible, reason.clone(), Some("lines"))
             }
             ApiError::NumbersTaken(numbers) => (
                 StatusCode::CONFLICT,
-                "numbers_taken",
+                ErrorCode::NumbersTaken,
                 format!(
                     "{} just taken by another order: {}. Remove {} from the basket and choose others.",
                     if numbers.len() == 1 { "This Number was" } else { "These Numbers were" },
@@ -357,134 +514,134 @@ impl ApiError {
                 ),
                 None,
             ),
-            ApiError::QuoteChanged(reason) => (StatusCode::CONFLICT, "quote_changed", reason.clone(), None),
+            ApiError::QuoteChanged(reason) => (StatusCode::CONFLICT, ErrorCode::QuoteChanged, reason.clone(), None),
             ApiError::AdminUnauthorized => (
                 StatusCode::UNAUTHORIZED,
-                "admin_unauthorized",
+                ErrorCode::AdminUnauthorized,
                 "This route is for the provider: send its admin token as `authorization: Bearer <token>`.".into(),
                 None,
             ),
             ApiError::PriceChangeInvalid { field, reason } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "price_change_invalid", reason.clone(), Some(*field))
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PriceChangeInvalid, reason.clone(), Some(*field))
             }
             ApiError::PriceAlreadyScheduled(day) => (
                 StatusCode::CONFLICT,
-                "price_already_scheduled",
+                ErrorCode::PriceAlreadyScheduled,
                 format!("A price of this Call Plan already starts on {day}: announce the change for another day."),
                 Some("effective_on"),
             ),
             ApiError::TerminationTooLate { last_day } => (
                 StatusCode::CONFLICT,
-                "termination_too_late",
+                ErrorCode::TerminationTooLate,
                 format!("The last day to terminate before this price increase was {last_day} (10 days before the new price applies, GTCS 5.1)."),
                 None,
             ),
             ApiError::NoTerminationRight => (
                 StatusCode::CONFLICT,
-                "no_termination_right",
+                ErrorCode::NoTerminationRight,
                 "A yearly indexation on the consumer price index gives no right to terminate (GTCS 5.1).".into(),
                 None,
             ),
             ApiError::AlreadyTerminated => (
                 StatusCode::CONFLICT,
-                "already_terminated",
+                ErrorCode::AlreadyTerminated,
                 "The Licences this price change concerns are already terminated.".into(),
                 None,
             ),
             ApiError::InvoiceNotOverdue => (
                 StatusCode::CONFLICT,
-                "invoice_not_overdue",
+                ErrorCode::InvoiceNotOverdue,
                 "A formal notice to pay concerns an overdue invoice only: this one is not overdue (GTCS 5.3).".into(),
                 None,
             ),
             ApiError::FormalNoticeAlreadySent { sent_on, deadline } => (
                 StatusCode::CONFLICT,
-                "formal_notice_already_sent",
+                ErrorCode::FormalNoticeAlreadySent,
                 format!("A formal notice to pay this invoice was already sent on {sent_on}; its deadline is {deadline}."),
                 None,
             ),
             ApiError::AlreadySuspended => (
                 StatusCode::CONFLICT,
-                "already_suspended",
+                ErrorCode::AlreadySuspended,
                 "This is already suspended: lift the suspension in force before suspending again.".into(),
                 None,
             ),
             ApiError::SemesterRatesAlreadyRecorded(semester) => (
                 StatusCode::CONFLICT,
-                "semester_rates_already_recorded",
+                ErrorCode::SemesterRatesAlreadyRecorded,
                 format!("The rates of {semester} are already recorded: published rates are not changed."),
                 Some("semester"),
             ),
             ApiError::NotSuspended => (
                 StatusCode::CONFLICT,
-                "not_suspended",
+                ErrorCode::NotSuspended,
                 "There is no suspension in force to lift.".into(),
                 None,
             ),
             ApiError::CreditsInsufficient { available_cents, asked_cents } => (
                 StatusCode::CONFLICT,
-                "credits_insufficient",
+                ErrorCode::CreditsInsufficient,
                 format!(
                     "Not enough Credits: EUR {} available, EUR {} needed. Top up your Credits first.",
-                    domain::money::Money::from_cents(*available_cents),
-                    domain::money::Money::from_cents(*asked_cents),
+                    Money::from_cents(*available_cents),
+                    Money::from_cents(*asked_cents),
                 ),
                 Some("amount"),
             ),
             ApiError::InvoiceAlreadyPaid => {
-                (StatusCode::CONFLICT, "invoice_already_paid", "This invoice is already paid: nothing was charged.".into(), None)
+                (StatusCode::CONFLICT, ErrorCode::InvoiceAlreadyPaid, "This invoice is already paid: nothing was charged.".into(), None)
             }
             ApiError::NoPaymentMethodToPay => (
                 StatusCode::CONFLICT,
-                "no_payment_method",
+                ErrorCode::NoPaymentMethod,
                 "Add a valid payment method (a card or a SEPA mandate that has not expired) to the Company Account to pay this invoice.".into(),
                 None,
             ),
             ApiError::PaymentDeclined(reason) => {
-                (StatusCode::PAYMENT_REQUIRED, "payment_declined", format!("The payment was refused and the invoice is still due. {reason}"), None)
+                (StatusCode::PAYMENT_REQUIRED, ErrorCode::PaymentDeclined, format!("The payment was refused and the invoice is still due. {reason}"), None)
             }
             ApiError::StatementExpired { invoice_date, available_until } => (
                 StatusCode::GONE,
-                "statement_expired",
+                ErrorCode::StatementExpired,
                 format!("The statement of communications of this invoice was available until {available_until}, 12 months after the invoice date of {invoice_date} (GTCS 5.2); it can no longer be downloaded."),
                 None,
             ),
             ApiError::DisputeWindowClosed { invoice_date, last_day } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "dispute_window_closed",
+                ErrorCode::DisputeWindowClosed,
                 domain::dispute::dispute_closed_sentence(*invoice_date, *last_day),
                 None,
             ),
             ApiError::DisputeAlreadyOpen => (
                 StatusCode::CONFLICT,
-                "dispute_already_open",
+                ErrorCode::DisputeAlreadyOpen,
                 "This invoice already has a dispute awaiting the provider's decision; nothing was added.".into(),
                 None,
             ),
             ApiError::DisputeAlreadyDecided => (
                 StatusCode::CONFLICT,
-                "dispute_already_decided",
+                ErrorCode::DisputeAlreadyDecided,
                 "This dispute was already decided; the decision stands.".into(),
                 None,
             ),
             ApiError::DisputeDecisionInvalid { field, reason } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "decision_invalid", reason.clone(), Some(*field))
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::DecisionInvalid, reason.clone(), Some(*field))
             }
             ApiError::RestitutionNotPaid => (
                 StatusCode::CONFLICT,
-                "invoice_not_paid",
+                ErrorCode::InvoiceNotPaid,
                 "This invoice is not paid: there is nothing to give back.".into(),
                 None,
             ),
             ApiError::RestitutionTimeBarred { paid_on, last_day } => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "restitution_time_barred",
+                ErrorCode::RestitutionTimeBarred,
                 format!("This invoice was paid on {paid_on}: a claim for restitution could be made until {last_day}, one year after the payment (GTCS 5.2); it is now refused."),
                 None,
             ),
             ApiError::DaysOutOfRange(max) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "days_out_of_range",
+                ErrorCode::DaysOutOfRange,
                 format!("The clock moves forward by 1 to {max} days at a time."),
                 Some("days"),
             ),
@@ -495,15 +652,15 @@ impl ApiError {
                     AttachmentError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                     AttachmentError::Empty => StatusCode::BAD_REQUEST,
                 };
-                (status, error.code(), error.to_string(), Some("attachment"))
+                (status, ErrorCode::from(error), error.to_string(), Some("attachment"))
             }
             ApiError::MessageCreditsShort { available_cents, asked_cents } => (
                 StatusCode::CONFLICT,
-                "credits_insufficient",
+                ErrorCode::CreditsInsufficient,
                 format!(
                     "Not enough Credits for this message abroad: EUR {} available, EUR {} needed. Ask a Manager to top up the Company's Credits.",
-                    domain::money::Money::from_cents(*available_cents),
-                    domain::money::Money::from_cents(*asked_cents),
+                    Money::from_cents(*available_cents),
+                    Money::from_cents(*asked_cents),
                 ),
                 Some("to"),
             ),
@@ -513,9 +670,9 @@ impl ApiError {
                     CallRefusal::CreditsShort { .. } => StatusCode::CONFLICT,
                     _ => StatusCode::UNPROCESSABLE_ENTITY,
                 };
-                (status, refusal.code(), refusal.sentence(), Some("to"))
+                (status, ErrorCode::from(refusal), refusal.sentence(), Some("to"))
             }
-            ApiError::CallState(sentence) => (StatusCode::CONFLICT, "call_state", sentence.clone(), None),
+            ApiError::CallState(sentence) => (StatusCode::CONFLICT, ErrorCode::CallState, sentence.clone(), None),
             ApiError::VoicemailRefused(problem) => {
                 use domain::call::VoicemailProblem;
                 let status = match problem {
@@ -527,11 +684,11 @@ impl ApiError {
                     VoicemailProblem::BadDuration => "seconds",
                     _ => "audio",
                 };
-                (status, problem.code(), problem.to_string(), Some(field))
+                (status, ErrorCode::from(problem), problem.to_string(), Some(field))
             }
             ApiError::Database(_) | ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
+                ErrorCode::Internal,
                 "Something went wrong on our side. Nothing was saved; please try again.".into(),
                 None,
             ),
@@ -547,7 +704,7 @@ impl IntoResponse for ApiError {
         }
         let body = ErrorBody {
             error: ErrorDetail {
-                code: code.into(),
+                code,
                 message,
                 field: field.map(Into::into),
             },

@@ -4,7 +4,6 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
-pub mod calls;
 pub mod carrier;
 pub mod clock;
 pub mod config;
@@ -14,6 +13,7 @@ pub mod invoice_pdf;
 pub mod payments;
 pub mod realtime;
 pub mod scheduler;
+pub mod services;
 pub mod state;
 pub mod store;
 
@@ -101,7 +101,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         config.bind
     );
     scheduler::spawn(state.db.clone(), state.clock.clone());
-    calls::resume(&state).await;
+    services::calls::resume(&state).await;
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -37,8 +37,8 @@ pub struct Telephony {
     pub voice: Arc<dyn VoiceCarrier>,
     /// How long a hosted call rings before it is missed.
     pub ring_timeout: Duration,
-    /// One lock per call in progress (`crate::calls`).
-    pub calls: Arc<crate::calls::CallLocks>,
+    /// One lock per call in progress (`crate::services::calls`).
+    pub calls: Arc<crate::services::calls::CallLocks>,
 }
 
 impl Telephony {
@@ -47,7 +47,7 @@ impl Telephony {
     pub fn simulated(db: &Database, ring_timeout: Duration) -> Self {
         let hub = Arc::new(Hub::default());
         let (receipts, incoming) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(crate::api::apply_receipts(
+        tokio::spawn(crate::services::messages::apply_receipts(
             db.clone(),
             Arc::clone(&hub),
             incoming,

@@ -587,7 +587,7 @@ async fn num_5_credits_are_debited_per_started_minute_and_never_below_zero(backe
     let call = placed(&mut team.alice, number, japan).await;
     let call_id = call["id"].as_i64().unwrap();
     app.state.clock.shift_by(TimeDelta::minutes(10));
-    let settled = server::calls::settle(&app.state, call_id)
+    let settled = server::services::calls::settle(&app.state, call_id)
         .await
         .unwrap()
         .unwrap();
@@ -649,7 +649,7 @@ async fn a_restarted_server_picks_up_the_calls_in_progress(backend: Backend) {
         telephony: server::state::Telephony::simulated(&app.state.db, Duration::from_millis(200)),
         ..app.state.clone()
     };
-    server::calls::resume(&restarted).await;
+    server::services::calls::resume(&restarted).await;
     tokio::time::sleep(Duration::from_millis(800)).await;
     let alices = history(&mut team.alice, team.alice_number.0).await;
     assert_eq!(alices[0]["status"], "missed");

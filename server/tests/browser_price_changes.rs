@@ -5,8 +5,12 @@
 mod harness;
 
 use chrono::{NaiveDate, Utc};
+use domain::catalogue::Billing;
+use domain::money::Money;
+use domain::price_change::ChangedTier;
 use harness::{Browser, Console};
-use server::store::price_changes::{self, ChangedPrice, NewNotice};
+use protocol::price_changes::NoticeKind;
+use server::store::price_changes::{self, NewNotice};
 
 fn date(raw: &str) -> NaiveDate {
     raw.parse().unwrap()
@@ -22,17 +26,17 @@ async fn announce_increase(console: &Console) {
         .unwrap();
     let notice = NewNotice {
         plan_id: plan.id,
-        kind: "non_indexed",
+        kind: NoticeKind::NonIndexed,
         informed_on: date("2026-11-15"),
         effective_on: date("2027-02-01"),
         index_base: None,
         index_new: None,
         previous_indexation: None,
-        prices: vec![ChangedPrice {
-            billing: "monthly".into(),
+        prices: vec![ChangedTier {
+            billing: Billing::Monthly,
             min_quantity: 1,
-            old_unit_price_cents: 2190,
-            unit_price_cents: 2290,
+            old_unit_price: Money::from_cents(2190),
+            unit_price: Money::from_cents(2290),
         }],
     };
     price_changes::create(&console.state.db, &notice, Utc::now())

@@ -77,9 +77,9 @@ async fn essential_monthly_cents(console: &Console, on: &str) -> i64 {
         .unwrap();
     let row = rows
         .iter()
-        .find(|row| row.billing == "monthly" && row.min_quantity == 1)
+        .find(|row| row.billing == domain::catalogue::Billing::Monthly && row.min_quantity == 1)
         .expect("a monthly price for one Number");
-    row.unit_price_cents
+    domain::order::cents(row.unit_price).expect("whole cents")
 }
 
 /// LATE-1: the back office records each semester's rates every January and July (only up to

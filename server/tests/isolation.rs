@@ -33,7 +33,6 @@ const API_FILES: &[(&str, &str)] = &[
     ("invoices.rs", include_str!("../src/api/invoices.rs")),
     ("disputes.rs", include_str!("../src/api/disputes.rs")),
     ("clock.rs", include_str!("../src/api/clock.rs")),
-    ("admin.rs", include_str!("../src/api/admin.rs")),
     (
         "price_changes.rs",
         include_str!("../src/api/price_changes.rs"),
@@ -53,6 +52,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("messages.rs", include_str!("../src/api/messages.rs")),
     ("calls.rs", include_str!("../src/api/calls.rs")),
     ("events.rs", include_str!("../src/api/events.rs")),
+    ("extract.rs", include_str!("../src/api/extract.rs")),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];

@@ -2,7 +2,7 @@
 //! [`ApiError`] whose message can be shown as is.
 
 use gloo_net::http::{Request, Response};
-use protocol::{ErrorBody, Gtcs, LoginForm, Me, SignupForm};
+use protocol::{ErrorBody, ErrorCode, Gtcs, LoginForm, Me, SignupForm};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -22,6 +22,14 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Refused { body, .. } => body.error.field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What the server said went wrong, if it refused the request.
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Refused { body, .. } => Some(body.error.code),
             _ => None,
         }
     }

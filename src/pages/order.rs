@@ -20,8 +20,8 @@ use domain::order::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use protocol::Gtcs;
 use protocol::catalogue::{AvailableNumber, PriceListView};
+use protocol::{ErrorCode, Gtcs};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::api;
@@ -279,21 +279,16 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
         Some(Ok(order)) => navigate(&format!("/console/orders/{}", order.id), Default::default()),
         Some(Err(error)) => {
             errors.show_api_error(&error);
-            // The prices changed: show the quote of today's price list, basket kept.
-            let code = match &error {
-                api::ApiError::Refused { body, .. } => body.error.code.as_str(),
-                _ => "",
-            };
-            // Numbers were taken: the search shows what is still available.
-            if code == "numbers_taken" {
-                search(None);
-            }
-            if code == "quote_changed" {
-                spawn_local(async move {
+            match error.code() {
+                // Numbers were taken: the search shows what is still available.
+                Some(ErrorCode::NumbersTaken) => search(None),
+                // The prices changed: show the quote of today's price list, basket kept.
+                Some(ErrorCode::QuoteChanged) => spawn_local(async move {
                     if let Ok(fresh) = api::price_list().await {
                         list.set(fresh);
                     }
-                });
+                }),
+                _ => {}
             }
         }
         None => {}

@@ -1,44 +1,43 @@
 //! Sign-up, log-in, log-out and who is signed in.
 
-use axum::Json;
-use axum::extract::{FromRequest, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
 use domain::signup::{validate_login, validate_signup};
 use protocol::{LoginForm, Me, SignupForm};
 
 use super::GTCS_VERSION;
+use super::extract::Body;
 use crate::auth::{SignedIn, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::accounts::{self, SignupError};
+use crate::store::accounts;
 use crate::store::sessions;
 
-/// A JSON body whose rejection is an [`ApiError`] (so it answers in the API's error shape).
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct Body<T>(pub T);
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/signup", post(signup))
+        .route("/session", post(login).delete(logout))
+        .route("/me", get(me))
+}
 
 /// `POST /api/signup`: creates the Company Account and its first Manager, and signs them in.
-pub async fn signup(
+async fn signup(
     State(state): State<AppState>,
     Body(form): Body<SignupForm>,
 ) -> Result<impl IntoResponse, ApiError> {
     let signup = validate_signup(&form, GTCS_VERSION)?;
     let hash = password::hash(signup.password.clone()).await?;
-    let user_id = accounts::create_company(&state.db, &signup, &hash, state.clock.now())
-        .await
-        .map_err(|error| match error {
-            SignupError::EmailTaken => ApiError::EmailTaken,
-            SignupError::Database(error) => error.into(),
-        })?;
+    let user_id = accounts::create_company(&state.db, &signup, &hash, state.clock.now()).await?;
     tracing::info!(user_id, "company signed up");
     let (cookie, me) = open_session(&state, user_id).await?;
     Ok((StatusCode::CREATED, [cookie], Json(me)))
 }
 
 /// `POST /api/session`: logs in. A wrong email and a wrong password get the same answer.
-pub async fn login(
+async fn login(
     State(state): State<AppState>,
     Body(form): Body<LoginForm>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -65,7 +64,7 @@ async fn open_session(
 }
 
 /// `DELETE /api/session`: ends the session on the server and clears the cookie.
-pub async fn logout(
+async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -79,10 +78,7 @@ pub async fn logout(
 }
 
 /// `GET /api/me`: the signed-in user and their Company.
-pub async fn me(
-    State(state): State<AppState>,
-    SignedIn(user): SignedIn,
-) -> Result<Json<Me>, ApiError> {
+async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<Json<Me>, ApiError> {
     accounts::me(&state.db, user.user_id, state.clock.today())
         .await?
         .map(Json)

@@ -6,15 +6,14 @@
 //! Company's Credits, as the dialler does in the browser. A call to a Number hosted here (any
 //! Company) rings in its User's WebApp until answered, declined or the ring timeout; any other
 //! call goes to the voice carrier. What happens to a call afterwards (ring timer, minute ticker,
-//! endings, events) is in `crate::calls`.
+//! endings, events) is in `crate::services::calls`.
 
 use std::collections::HashMap;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::call::{self, CallRefusal, Charging, VOICEMAIL_MAX_BYTES};
@@ -26,14 +25,12 @@ use protocol::webapp::{
     AppEvent, CallStatus, CallView, CommunicationLine, DialRequest, Direction, Signal,
 };
 
-use super::accounts::Body as JsonBody;
-use super::credits::credits_error;
-use super::id_of;
-use super::webapp::{ensure_not_suspended, own_number, private_file};
+use super::extract::{Body as JsonBody, PathId, PrivateFile};
 use crate::auth::{Manager, SignedIn};
-use crate::calls::{self as lifecycle, view};
 use crate::carrier::voice::{CallAttempt, OutgoingCall};
 use crate::error::ApiError;
+use crate::services::calls::{self as lifecycle, view};
+use crate::services::webapp::{ensure_not_suspended, own_number};
 use crate::state::AppState;
 use crate::store::calls::{self, Call, NewCall, NewVoicemail};
 use crate::store::credits::{self, CreditsError};
@@ -101,10 +98,10 @@ fn side(call: &Call, user: &SessionUser) -> Direction {
 async fn place(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     JsonBody(request): JsonBody<DialRequest>,
 ) -> Result<(StatusCode, Json<CallView>), ApiError> {
-    let number = own_number(&state, &user, id_of(&id)?).await?;
+    let number = own_number(&state, &user, id).await?;
     ensure_not_suspended(&state, &user).await?;
     let home = home_of(&number)?;
     let class = call::dial_class(home, &request.to).map_err(ApiError::CallRefused)?;
@@ -153,7 +150,7 @@ async fn place(
                     available_cents,
                     needed_cents: cents_per_minute,
                 }),
-                other => credits_error(other),
+                other => other.into(),
             })?;
             (Some(cents_per_minute), Some(reserved))
         }
@@ -220,9 +217,9 @@ async fn place(
 async fn history(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<Vec<CallView>>, ApiError> {
-    let number = own_number(&state, &user, id_of(&id)?).await?;
+    let number = own_number(&state, &user, id).await?;
     let found = calls::history(&state.db, number.id, user.user_id, HISTORY_LENGTH).await?;
     Ok(Json(
         found
@@ -266,9 +263,9 @@ async fn ringing_for_callee(
 async fn answer(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<CallView>, ApiError> {
-    let (_lock, call) = ringing_for_callee(&state, &user, id_of(&id)?, "answer").await?;
+    let (_lock, call) = ringing_for_callee(&state, &user, id, "answer").await?;
     let connected = lifecycle::connect(&state, &call)
         .await?
         .ok_or_else(|| not_ringing(call.status))?;
@@ -279,9 +276,9 @@ async fn answer(
 async fn decline(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<CallView>, ApiError> {
-    let (_lock, call) = ringing_for_callee(&state, &user, id_of(&id)?, "decline").await?;
+    let (_lock, call) = ringing_for_callee(&state, &user, id, "decline").await?;
     let declined = lifecycle::close_unanswered(&state, &call, CallStatus::Declined)
         .await?
         .ok_or_else(|| not_ringing(call.status))?;
@@ -294,9 +291,9 @@ async fn decline(
 async fn hang_up(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<CallView>, ApiError> {
-    let call_id = id_of(&id)?;
+    let call_id = id;
     party_call(&state, &user, call_id).await?;
     let _lock = state.telephony.calls.lock(call_id).await;
     let call = party_call(&state, &user, call_id).await?;
@@ -341,12 +338,12 @@ async fn hang_up(
 async fn leave_voicemail(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<CallView>), ApiError> {
-    let call = party_call(&state, &user, id_of(&id)?).await?;
+    let call = party_call(&state, &user, id).await?;
     if call.caller_user_id != user.user_id {
         return Err(ApiError::CallState(
             "Only the caller can leave a voicemail on this call.".into(),
@@ -400,12 +397,15 @@ async fn leave_voicemail(
 async fn voicemail_audio(
     State(state): State<AppState>,
     SignedIn(user): SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let (content_type, bytes) = calls::voicemail_audio(&state.db, id_of(&id)?, user.user_id)
+    PathId(id): PathId,
+) -> Result<PrivateFile, ApiError> {
+    let (content_type, bytes) = calls::voicemail_audio(&state.db, id, user.user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(private_file(content_type, bytes))
+    Ok(PrivateFile {
+        content_type,
+        bytes,
+    })
 }
 
 /// Relays `signal` from `user` to the other side of `call_id`, when `user` is one side of a

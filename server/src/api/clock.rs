@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use chrono::TimeDelta;
 use protocol::invoices::{AdvanceClock, ClockAdvanced};
 
-use super::accounts::Body;
+use super::extract::Body;
 use crate::error::ApiError;
 use crate::scheduler;
 use crate::state::AppState;

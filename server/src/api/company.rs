@@ -1,7 +1,7 @@
 //! The Company Account (ACCESS-4, PAY-2, PROMO-1): details, payment methods, promotion opt-out.
 //! Every handler is scoped to the signed-in Manager's Company.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
@@ -11,11 +11,11 @@ use protocol::company::{
     CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm,
 };
 
-use super::accounts::Body;
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::company::{self, RemoveError};
+use crate::store::company;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -106,9 +106,8 @@ async fn add_payment_method(
 async fn remove_payment_method(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<CompanyAccount>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     company::remove_payment_method(
         &state.db,
         manager.company_id,
@@ -117,12 +116,7 @@ async fn remove_payment_method(
         state.clock.today(),
         state.clock.now(),
     )
-    .await
-    .map_err(|error| match error {
-        RemoveError::NotFound => ApiError::NotFound,
-        RemoveError::LastValidMethod => ApiError::LastValidPaymentMethod,
-        RemoveError::Database(error) => error.into(),
-    })?;
+    .await?;
     Ok(Json(account(&state, manager.company_id).await?))
 }
 

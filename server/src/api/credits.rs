@@ -10,11 +10,11 @@ use domain::money::Money;
 use protocol::credits::{CreditsView, MovementView, TopUpDone};
 use protocol::webapp::AppEvent;
 
-use super::accounts::Body;
+use super::extract::Body;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::credits::{self, CreditsError};
+use crate::store::credits;
 use crate::store::webapp;
 
 /// How many movements the console shows.
@@ -24,20 +24,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/credits", get(show))
         .route("/console/credits/top-ups", post(top_up))
-}
-
-pub(crate) fn credits_error(error: CreditsError) -> ApiError {
-    match error {
-        CreditsError::Insufficient {
-            available_cents,
-            asked_cents,
-        } => ApiError::CreditsInsufficient {
-            available_cents,
-            asked_cents,
-        },
-        CreditsError::Database(error) => error.into(),
-        other => ApiError::Internal(other.to_string()),
-    }
 }
 
 async fn view(state: &AppState, company_id: i64) -> Result<CreditsView, ApiError> {
@@ -84,8 +70,7 @@ async fn top_up(
         state.clock.today(),
         state.clock.now(),
     )
-    .await
-    .map_err(credits_error)?;
+    .await?;
     tracing::info!(
         company_id = manager.company_id,
         amount_cents,

@@ -6,9 +6,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use protocol::dashboard::{Attention, Dashboard, Deadline};
 
-use super::licences::view;
 use crate::auth::Manager;
 use crate::error::ApiError;
+use crate::services::licences::view;
 use crate::state::AppState;
 use crate::store::{company, dashboard, licences};
 

@@ -4,19 +4,17 @@
 //! creating a credit note deducted from the Company's next invoice, or refuses it with a reason
 //! (DISPUTE-2). A dispute does not suspend payment: the invoice stays due.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use protocol::disputes::{DisputeDecision, DisputeForm, InvoiceDisputes, RestitutionClaimForm};
 
-use super::accounts::Body;
-use super::admin::Admin;
-use super::id_of;
+use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::disputes::{self, ClaimError, DecideError, Decision, OpenError};
+use crate::store::disputes::{self, Decision};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,9 +44,9 @@ async fn view(
 async fn for_invoice(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(invoice_id): PathId,
 ) -> Result<Json<InvoiceDisputes>, ApiError> {
-    Ok(Json(view(&state, manager.company_id, id_of(&id)?).await?))
+    Ok(Json(view(&state, manager.company_id, invoice_id).await?))
 }
 
 /// `POST /api/console/invoices/{id}/disputes`: opens a dispute with its written justification
@@ -57,10 +55,9 @@ async fn for_invoice(
 async fn open(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(invoice_id): PathId,
     Body(form): Body<DisputeForm>,
 ) -> Result<(StatusCode, Json<InvoiceDisputes>), ApiError> {
-    let invoice_id = id_of(&id)?;
     let justification = domain::dispute::validate_justification(&form.justification)?;
     let dispute_id = disputes::open(
         &state.db,
@@ -71,19 +68,7 @@ async fn open(
         state.clock.today(),
         state.clock.now(),
     )
-    .await
-    .map_err(|error| match error {
-        OpenError::NotFound => ApiError::NotFound,
-        OpenError::WindowClosed {
-            invoice_date,
-            last_day,
-        } => ApiError::DisputeWindowClosed {
-            invoice_date,
-            last_day,
-        },
-        OpenError::AlreadyOpen => ApiError::DisputeAlreadyOpen,
-        OpenError::Database(error) => error.into(),
-    })?;
+    .await?;
     tracing::info!(
         dispute_id,
         invoice_id,
@@ -102,10 +87,9 @@ async fn open(
 async fn claim_restitution(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(invoice_id): PathId,
     Body(form): Body<RestitutionClaimForm>,
 ) -> Result<(StatusCode, Json<InvoiceDisputes>), ApiError> {
-    let invoice_id = id_of(&id)?;
     let reason = domain::dispute::validate_claim_reason(&form.reason)?;
     disputes::claim_restitution(
         &state.db,
@@ -116,15 +100,7 @@ async fn claim_restitution(
         state.clock.today(),
         state.clock.now(),
     )
-    .await
-    .map_err(|error| match error {
-        ClaimError::NotFound => ApiError::NotFound,
-        ClaimError::NotPaid => ApiError::RestitutionNotPaid,
-        ClaimError::TimeBarred { paid_on, last_day } => {
-            ApiError::RestitutionTimeBarred { paid_on, last_day }
-        }
-        ClaimError::Database(error) => error.into(),
-    })?;
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(view(&state, manager.company_id, invoice_id).await?),
@@ -145,10 +121,9 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
 async fn decide(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    PathId(dispute_id): PathId,
     Body(form): Body<DisputeDecision>,
 ) -> Result<Json<InvoiceDisputes>, ApiError> {
-    let dispute_id = id_of(&id)?;
     let reason = form
         .reason
         .as_deref()
@@ -187,19 +162,7 @@ async fn decide(
         state.clock.today(),
         state.clock.now(),
     )
-    .await
-    .map_err(|error| match error {
-        DecideError::NotFound => ApiError::NotFound,
-        DecideError::AlreadyDecided => ApiError::DisputeAlreadyDecided,
-        DecideError::AmountOutOfRange { total_cents } => invalid(
-            "amount",
-            format!(
-                "A credit note is more than 0 and at most the invoice's total of EUR {}.",
-                domain::Money::from_cents(total_cents)
-            ),
-        ),
-        DecideError::Database(error) => error.into(),
-    })?;
+    .await?;
     tracing::info!(dispute_id, accepted = form.accept, "dispute decided");
     Ok(Json(view(&state, company_id, invoice_id).await?))
 }

@@ -1,7 +1,7 @@
 //! `/api/console/invoices`: the Company's invoices (PAY-1) and paying one (payment in advance,
 //! PAY-2) through the configured [`PaymentProvider`](crate::payments::PaymentProvider).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -9,13 +9,13 @@ use axum::{Json, Router};
 use domain::invoice::invoice_windows;
 use protocol::invoices::{InvoiceSummary, InvoiceView};
 
-use super::id_of;
+use super::extract::PathId;
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::payments::{Charge, ChargeOutcome};
 use crate::state::AppState;
 use crate::store::company;
-use crate::store::invoices::{self, Attempt, PayError};
+use crate::store::invoices::{self, Attempt};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -41,21 +41,13 @@ async fn list(
 async fn one(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<InvoiceView>, ApiError> {
-    let mut invoice = invoices::one(&state.db, manager.company_id, id_of(&id)?)
+    let mut invoice = invoices::one(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     super::late_payment::annotate_view(&state, manager.company_id, &mut invoice).await?;
     Ok(Json(invoice))
-}
-
-fn pay_error(error: PayError) -> ApiError {
-    match error {
-        PayError::NotFound => ApiError::NotFound,
-        PayError::AlreadyPaid => ApiError::InvoiceAlreadyPaid,
-        PayError::Database(error) => error.into(),
-    }
 }
 
 /// `POST /api/console/invoices/{id}/payments`: charges the invoice's total on the Company's
@@ -64,13 +56,10 @@ fn pay_error(error: PayError) -> ApiError {
 async fn pay(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<(StatusCode, Json<InvoiceView>), ApiError> {
-    let id = id_of(&id)?;
     let today = state.clock.today();
-    let amount = invoices::amount_due(&state.db, manager.company_id, id)
-        .await
-        .map_err(pay_error)?;
+    let amount = invoices::amount_due(&state.db, manager.company_id, id).await?;
     let method = invoices::chargeable_methods(&state.db, manager.company_id, today)
         .await?
         .into_iter()
@@ -110,8 +99,7 @@ async fn pay(
         today,
         state.clock.now(),
     )
-    .await
-    .map_err(pay_error)?;
+    .await?;
     if let Some(reason) = reason {
         return Err(ApiError::PaymentDeclined(reason));
     }
@@ -135,9 +123,9 @@ fn attachment(name: &str) -> String {
 async fn pdf(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<impl IntoResponse, ApiError> {
-    let invoice = invoices::one(&state.db, manager.company_id, id_of(&id)?)
+    let invoice = invoices::one(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let company = company::record(&state.db, manager.company_id)
@@ -171,9 +159,8 @@ fn csv_field(value: &str) -> String {
 async fn statement(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<impl IntoResponse, ApiError> {
-    let id = id_of(&id)?;
     let invoice = invoices::one(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;

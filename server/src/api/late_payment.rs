@@ -2,21 +2,19 @@
 //! invoice added to the invoice answers, the provider's formal notice to pay and suspensions
 //! under `/api/admin/...` (only with `--admin-token`), and `GET /api/console/suspensions`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use protocol::invoices::{InvoiceSummary, InvoiceView};
 use protocol::late_payment::{FormalNoticeView, SuspendForm, Suspensions};
 
-use super::accounts::Body;
-use super::admin::Admin;
-use super::id_of;
+use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::late_payment::{self, FormalNoticeError};
-use crate::store::suspensions::{self, Subject, SuspensionError};
+use crate::store::late_payment;
+use crate::store::suspensions::{self, Subject};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -77,33 +75,13 @@ pub async fn annotate_view(
 async fn send_formal_notice(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<(StatusCode, Json<FormalNoticeView>), ApiError> {
-    let id = id_of(&id)?;
     let (company_id, notice) =
         late_payment::send_formal_notice(&state.db, id, state.clock.today(), state.clock.now())
-            .await
-            .map_err(|error| match error {
-                FormalNoticeError::NotFound => ApiError::NotFound,
-                FormalNoticeError::NotOverdue => ApiError::InvoiceNotOverdue,
-                FormalNoticeError::AlreadySent(sent) => ApiError::FormalNoticeAlreadySent {
-                    sent_on: sent.sent_on,
-                    deadline: sent.deadline,
-                },
-                FormalNoticeError::Calendar(reason) => ApiError::Internal(reason),
-                FormalNoticeError::Database(error) => error.into(),
-            })?;
+            .await?;
     tracing::info!(invoice_id = id, company_id, deadline = %notice.deadline, "formal notice sent");
     Ok((StatusCode::CREATED, Json(notice)))
-}
-
-fn suspension_error(error: SuspensionError) -> ApiError {
-    match error {
-        SuspensionError::NotFound => ApiError::NotFound,
-        SuspensionError::AlreadySuspended => ApiError::AlreadySuspended,
-        SuspensionError::NotSuspended => ApiError::NotSuspended,
-        SuspensionError::Database(error) => error.into(),
-    }
 }
 
 async fn suspend(
@@ -119,8 +97,7 @@ async fn suspend(
         state.clock.today(),
         state.clock.now(),
     )
-    .await
-    .map_err(suspension_error)?;
+    .await?;
     tracing::info!(
         ?subject,
         company_id,
@@ -132,9 +109,8 @@ async fn suspend(
 }
 
 async fn lift(state: &AppState, subject: Subject) -> Result<Json<Suspensions>, ApiError> {
-    let company_id = suspensions::lift(&state.db, subject, state.clock.today(), state.clock.now())
-        .await
-        .map_err(suspension_error)?;
+    let company_id =
+        suspensions::lift(&state.db, subject, state.clock.today(), state.clock.now()).await?;
     tracing::info!(?subject, company_id, "suspension lifted");
     Ok(Json(suspensions::in_force(&state.db, company_id).await?))
 }
@@ -143,38 +119,38 @@ async fn lift(state: &AppState, subject: Subject) -> Result<Json<Suspensions>, A
 async fn suspend_company(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Body(form): Body<SuspendForm>,
 ) -> Result<(StatusCode, Json<Suspensions>), ApiError> {
-    suspend(&state, Subject::Company(id_of(&id)?), form).await
+    suspend(&state, Subject::Company(id), form).await
 }
 
 /// `DELETE /api/admin/companies/{id}/suspension`: lifts the Company's suspension.
 async fn lift_company(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<Suspensions>, ApiError> {
-    lift(&state, Subject::Company(id_of(&id)?)).await
+    lift(&state, Subject::Company(id)).await
 }
 
 /// `POST /api/admin/users/{id}/suspension`: suspends one User for a SUSP-1 reason.
 async fn suspend_user(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    PathId(id): PathId,
     Body(form): Body<SuspendForm>,
 ) -> Result<(StatusCode, Json<Suspensions>), ApiError> {
-    suspend(&state, Subject::User(id_of(&id)?), form).await
+    suspend(&state, Subject::User(id), form).await
 }
 
 /// `DELETE /api/admin/users/{id}/suspension`: lifts a User's suspension.
 async fn lift_user(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<Suspensions>, ApiError> {
-    lift(&state, Subject::User(id_of(&id)?)).await
+    lift(&state, Subject::User(id)).await
 }
 
 /// `GET /api/console/suspensions`: what the provider has suspended in the Manager's Company and

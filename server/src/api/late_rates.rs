@@ -9,12 +9,11 @@ use axum::{Json, Router};
 use domain::late::{RateEntry, validate_rate_form};
 use protocol::late_rates::{RateForm, SemesterRatesView};
 
-use super::accounts::Body;
-use super::admin::Admin;
+use super::extract::{Admin, Body};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::late_payment;
-use crate::store::late_rates::{self, RecordRatesError};
+use crate::store::late_rates;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -53,14 +52,7 @@ async fn record_rates(
     Body(form): Body<RateForm>,
 ) -> Result<(StatusCode, Json<SemesterRatesView>), ApiError> {
     let entry = validate_rate_form(&form)?;
-    late_rates::record(&state.db, &entry)
-        .await
-        .map_err(|error| match error {
-            RecordRatesError::AlreadyRecorded => {
-                ApiError::SemesterRatesAlreadyRecorded(entry.semester.to_string())
-            }
-            RecordRatesError::Database(error) => error.into(),
-        })?;
+    late_rates::record(&state.db, &entry).await?;
     tracing::info!(semester = %entry.semester, "late-payment rates recorded");
     Ok((StatusCode::CREATED, Json(view(entry))))
 }

@@ -1,9 +1,10 @@
-//! The HTTP API under `/api`. One module per area; each handler validates with `domain`, calls
-//! `store`, and answers JSON or an [`ApiError`](crate::error::ApiError).
+//! The HTTP API under `/api`. One module per area, each declaring its own routes; each handler
+//! takes what it needs through `extract` (and `crate::auth`), validates with `domain`, calls
+//! `crate::services` or `crate::store`, and answers JSON or an [`ApiError`]. An area never
+//! imports another area: what they share lives in `extract` and `crate::services`.
 
 mod accounts;
 mod activity;
-mod admin;
 mod calls;
 mod catalogue;
 mod clock;
@@ -12,6 +13,7 @@ mod credits;
 mod dashboard;
 mod disputes;
 mod events;
+mod extract;
 mod invoices;
 mod late_payment;
 mod late_rates;
@@ -26,10 +28,7 @@ mod trials;
 mod users;
 mod webapp;
 
-pub use messages::apply_receipts;
-
 use axum::Router;
-use axum::routing::{get, post};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -39,18 +38,10 @@ pub const GTCS_VERSION: &str = "2026-11";
 /// Where the app links to the GTCS text (a file of the built app).
 pub const GTCS_URL: &str = "/legal/gtcs.txt";
 
-/// An id taken from the path: anything that is not one answers 404, as an id that does not exist.
-fn id_of(raw: &str) -> Result<i64, ApiError> {
-    raw.parse().map_err(|_| ApiError::NotFound)
-}
-
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/health", get(system::health))
-        .route("/gtcs", get(system::gtcs))
-        .route("/signup", post(accounts::signup))
-        .route("/session", post(accounts::login).delete(accounts::logout))
-        .route("/me", get(accounts::me))
+        .merge(system::routes())
+        .merge(accounts::routes())
         .merge(users::routes())
         .merge(licences::routes())
         .merge(numbers::routes())
@@ -60,7 +51,6 @@ pub fn router() -> Router<AppState> {
         .merge(company::routes())
         .merge(activity::routes())
         .merge(price_changes::routes())
-        .merge(admin::routes())
         .merge(credits::routes())
         .merge(terminations::routes())
         .merge(invoices::routes())

@@ -1,21 +1,19 @@
 //! `/api/console/numbers`: the Company's Numbers, who holds them (NUM-1, NUM-2) and releasing
 //! them once their Licence has ended (NUM-4).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, put};
 use axum::{Json, Router};
-use domain::country::CountryCode;
 use domain::number::{Release, check_assignable_to, refusal_reason, release_on};
 use protocol::numbers::{AssignForm, AssignableUser, NumberHolder, NumberView};
 
-use super::accounts::Body;
-use super::licences::{licence_of, parse_date};
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::licences;
-use crate::store::numbers::{self, Candidate, ChangeError, NumberRecord};
+use crate::store::numbers::{self, Candidate, NumberRecord};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,16 +23,11 @@ pub fn routes() -> Router<AppState> {
         .route("/console/numbers/{id}/user", put(assign).delete(unassign))
 }
 
-fn country(raw: &str) -> Result<CountryCode, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::Internal(format!("stored country “{raw}” is not a country")))
-}
-
 fn view(record: &NumberRecord) -> Result<NumberView, ApiError> {
     Ok(NumberView {
         id: record.id,
         e164: record.e164.clone(),
-        country: country(&record.country)?,
+        country: record.country,
         plan: record.plan.clone(),
         licence_id: record.licence_id,
         user: record
@@ -42,13 +35,6 @@ fn view(record: &NumberRecord) -> Result<NumberView, ApiError> {
             .zip(record.user_name.clone())
             .map(|(id, name)| NumberHolder { id, name }),
     })
-}
-
-fn change_failed(error: ChangeError) -> ApiError {
-    match error {
-        ChangeError::NotFound => ApiError::NotFound,
-        ChangeError::Database(error) => error.into(),
-    }
 }
 
 async fn number_of(state: &AppState, company_id: i64, id: i64) -> Result<NumberRecord, ApiError> {
@@ -66,17 +52,13 @@ async fn list(
     records.iter().map(view).collect::<Result<_, _>>().map(Json)
 }
 
-fn assignable(candidate: Candidate) -> Result<AssignableUser, ApiError> {
-    Ok(AssignableUser {
+fn assignable(candidate: Candidate) -> AssignableUser {
+    AssignableUser {
         id: candidate.id,
         name: candidate.name,
-        residence: candidate.residence.as_deref().map(country).transpose()?,
-        stable_links: candidate
-            .stable_links
-            .iter()
-            .map(|raw| country(raw))
-            .collect::<Result<_, _>>()?,
-    })
+        residence: candidate.residence,
+        stable_links: candidate.stable_links,
+    }
 }
 
 /// `GET /api/console/numbers/assignable-users`: the active Users and what NUM-2 needs to know
@@ -86,11 +68,7 @@ async fn assignable_users(
     Manager(manager): Manager,
 ) -> Result<Json<Vec<AssignableUser>>, ApiError> {
     let candidates = numbers::active_candidates(&state.db, manager.company_id).await?;
-    candidates
-        .into_iter()
-        .map(assignable)
-        .collect::<Result<_, _>>()
-        .map(Json)
+    Ok(Json(candidates.into_iter().map(assignable).collect()))
 }
 
 /// `PUT /api/console/numbers/{id}/user`: gives the Number to a User of the Company, replacing
@@ -98,7 +76,7 @@ async fn assignable_users(
 async fn assign(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Body(form): Body<AssignForm>,
 ) -> Result<Json<NumberView>, ApiError> {
     let number = number_of(&state, manager.company_id, id).await?;
@@ -108,8 +86,8 @@ async fn assign(
     if !candidate.active {
         return Err(ApiError::UserDeactivated(candidate.name));
     }
-    let number_country = country(&number.country)?;
-    let user = assignable(candidate)?;
+    let number_country = number.country;
+    let user = assignable(candidate);
     check_assignable_to(number_country, user.residence, &user.stable_links)
         .map_err(|_| ApiError::NotInTerritory(refusal_reason(number_country, &user.name)))?;
     numbers::set_user(
@@ -120,8 +98,7 @@ async fn assign(
         Some(user.id),
         state.clock.now(),
     )
-    .await
-    .map_err(change_failed)?;
+    .await?;
     view(&number_of(&state, manager.company_id, number.id).await?).map(Json)
 }
 
@@ -129,7 +106,7 @@ async fn assign(
 async fn unassign(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Json<NumberView>, ApiError> {
     number_of(&state, manager.company_id, id).await?;
     numbers::set_user(
@@ -140,8 +117,7 @@ async fn unassign(
         None,
         state.clock.now(),
     )
-    .await
-    .map_err(change_failed)?;
+    .await?;
     view(&number_of(&state, manager.company_id, id).await?).map(Json)
 }
 
@@ -150,7 +126,7 @@ async fn unassign(
 async fn release(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, ApiError> {
     let number = number_of(&state, manager.company_id, id).await?;
     if let Some(licence_id) = number.licence_id {
@@ -159,13 +135,9 @@ async fn release(
             .ok_or_else(|| {
                 ApiError::Internal(format!("number {id} has no licence {licence_id}"))
             })?;
-        let service_last_day = record
-            .service_last_day
-            .as_deref()
-            .map(parse_date)
-            .transpose()?;
+        let service_last_day = record.notice.map(|notice| notice.service_last_day);
         let today = state.clock.today();
-        match release_on(&licence_of(&record)?, service_last_day, today)
+        match release_on(&record.licence, service_last_day, today)
             .map_err(|error| ApiError::Internal(error.to_string()))?
         {
             Release::Allowed => {}
@@ -187,8 +159,7 @@ async fn release(
         &number,
         state.clock.now(),
     )
-    .await
-    .map_err(change_failed)?;
+    .await?;
     tracing::info!(number_id = id, "number released to the pool");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,7 +2,7 @@
 //! Company's Orders. Orders are irrevocable (ACCEPT-2): no route edits or deletes one, and the
 //! database refuses it too.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -10,12 +10,12 @@ use domain::order::validate_order_form;
 use protocol::orders::{OrderForm, OrderSummary, OrderView};
 
 use super::GTCS_VERSION;
-use super::accounts::Body;
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::company;
-use crate::store::orders::{self, PlaceError, Placing};
+use crate::store::orders::{self, Placing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,15 +45,7 @@ async fn place(
         )
         .await?,
     };
-    let placed = orders::place(&state.db, placing, &form)
-        .await
-        .map_err(|error| match error {
-            PlaceError::NoPaymentMethod => ApiError::NoPaymentMethod,
-            PlaceError::Impossible(reason) => ApiError::OrderImpossible(reason),
-            PlaceError::NumbersTaken(numbers) => ApiError::NumbersTaken(numbers),
-            PlaceError::QuoteChanged(reason) => ApiError::QuoteChanged(reason),
-            PlaceError::Database(error) => error.into(),
-        })?;
+    let placed = orders::place(&state.db, placing, &form).await?;
     if placed.created {
         tracing::info!(
             order_id = placed.order_id,
@@ -84,9 +76,8 @@ async fn list(
 async fn one(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<String>,
+    PathId(id): PathId,
 ) -> Result<Json<OrderView>, ApiError> {
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
     orders::one(&state.db, manager.company_id, id)
         .await?
         .map(Json)

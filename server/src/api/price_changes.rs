@@ -1,108 +1,74 @@
-//! `/api/console/price-changes`: the price-change notices concerning the Company's Licences
-//! (PRICE-4, PRICE-5), with the termination right and its last day, and the termination itself.
+//! Price changes (PRICE-4, PRICE-5): the provider announces an increase
+//! (`POST /api/admin/price-changes`, with the admin token); Managers see the notices concerning
+//! their Licences (`/api/console/price-changes`), with the termination right and its last day,
+//! and terminate.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::NaiveDate;
-use chrono_tz::Europe::Paris;
-use domain::catalogue::Billing;
-use domain::money::Money;
-use domain::price_change::PriceIndex;
-use domain::price_change::{IncreaseTermination, terminate_after_increase, validate_price_change};
-use protocol::price_changes::{IncreaseTerminationView, NoticeKind, PriceChangeView, PriceLine};
+use chrono::Days;
+use domain::price_change::{
+    Increase, IncreaseTermination, TierPrice, new_prices, terminate_after_increase,
+    validate_price_change,
+};
+use protocol::price_changes::{
+    IncreaseTerminationView, NoticeKind, PriceChangeForm, PriceChangeView, PriceLine,
+};
 
+use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
+use crate::clock::paris_date;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::price_changes::{self, NoticeRecord, TerminateError};
+use crate::store::price_changes::{self, NewNotice, NoticeRecord};
+use crate::store::stamp;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/admin/price-changes", post(create))
         .route("/console/price-changes", get(list))
         .route("/console/price-changes/{id}/termination", post(terminate))
 }
 
-pub(crate) fn parse_day(raw: &str) -> Result<NaiveDate, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError::Internal(format!("stored date “{raw}” is not a date")))
-}
-
-fn parse_kind(raw: &str) -> Result<NoticeKind, ApiError> {
-    match raw {
-        "indexed" => Ok(NoticeKind::Indexed),
-        "non_indexed" => Ok(NoticeKind::NonIndexed),
-        other => Err(ApiError::Internal(format!("stored kind “{other}”"))),
-    }
-}
-
-fn parse_index(raw: Option<&String>) -> Result<Option<PriceIndex>, ApiError> {
-    raw.map(|raw| {
-        raw.parse()
-            .ok()
-            .and_then(|value| PriceIndex::new(value).ok())
-            .ok_or_else(|| ApiError::Internal(format!("stored index “{raw}”")))
-    })
-    .transpose()
-}
-
 /// A stored notice as people see it, with `price_change.validate` recomputed.
-pub(crate) fn notice_view(record: &NoticeRecord) -> Result<PriceChangeView, ApiError> {
-    let kind = parse_kind(&record.kind)?;
-    let informed_on = parse_day(&record.informed_on)?;
-    let effective_on = parse_day(&record.effective_on)?;
-    let previous_indexation = record
-        .previous_indexation
-        .as_deref()
-        .map(parse_day)
-        .transpose()?;
+fn notice_view(record: &NoticeRecord) -> Result<PriceChangeView, ApiError> {
     let check = validate_price_change(
-        kind.with_previous(previous_indexation),
-        informed_on,
-        effective_on,
+        record.kind.with_previous(record.previous_indexation),
+        record.informed_on,
+        record.effective_on,
     )
     .map_err(|error| ApiError::Internal(error.to_string()))?;
-    let prices = record
-        .prices
-        .iter()
-        .map(|price| {
-            Ok(PriceLine {
-                billing: price
-                    .billing
-                    .parse::<Billing>()
-                    .map_err(ApiError::Internal)?,
-                min_quantity: u32::try_from(price.min_quantity)
-                    .map_err(|_| ApiError::Internal("stored quantity".into()))?,
-                old_unit_price: Money::from_cents(price.old_unit_price_cents),
-                unit_price: Money::from_cents(price.unit_price_cents),
-            })
-        })
-        .collect::<Result<_, ApiError>>()?;
-    let termination = record
-        .termination
-        .as_ref()
-        .map(|(received_at, last_day, licence_ids)| {
-            Ok::<_, ApiError>(IncreaseTerminationView {
-                received_at: received_at.clone(),
-                service_last_day: parse_day(last_day)?,
-                licence_ids: licence_ids.clone(),
-            })
-        })
-        .transpose()?;
     Ok(PriceChangeView {
         id: record.id,
         plan_code: record.plan_code.clone(),
         plan_name: record.plan_name.clone(),
-        kind,
-        informed_on,
-        effective_on,
-        previous_indexation,
-        index_base: parse_index(record.index_base.as_ref())?,
-        index_new: parse_index(record.index_new.as_ref())?,
-        prices,
+        kind: record.kind,
+        informed_on: record.informed_on,
+        effective_on: record.effective_on,
+        previous_indexation: record.previous_indexation,
+        index_base: record.index_base,
+        index_new: record.index_new,
+        prices: record
+            .prices
+            .iter()
+            .map(|price| PriceLine {
+                billing: price.billing,
+                min_quantity: price.min_quantity,
+                old_unit_price: price.old_unit_price,
+                unit_price: price.unit_price,
+            })
+            .collect(),
         check,
         licence_ids: record.licence_ids.clone(),
-        termination,
+        termination: record
+            .termination
+            .as_ref()
+            .map(|termination| IncreaseTerminationView {
+                received_at: stamp(termination.received_at),
+                service_last_day: termination.service_last_day,
+                licence_ids: termination.licence_ids.clone(),
+            }),
     })
 }
 
@@ -125,19 +91,17 @@ async fn list(
 async fn terminate(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Json<PriceChangeView>, ApiError> {
     let record = price_changes::find_for_company(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let view = notice_view(&record)?;
     let now = state.clock.now();
-    let received_on = now.with_timezone(&Paris).date_naive();
     let outcome = terminate_after_increase(
-        view.kind.with_previous(view.previous_indexation),
-        view.informed_on,
-        view.effective_on,
-        received_on,
+        record.kind.with_previous(record.previous_indexation),
+        record.informed_on,
+        record.effective_on,
+        paris_date(now),
     )
     .map_err(|error| ApiError::Internal(error.to_string()))?;
     let service_last_day = match outcome {
@@ -155,12 +119,7 @@ async fn terminate(
         service_last_day,
         now,
     )
-    .await
-    .map_err(|error| match error {
-        TerminateError::NotFound => ApiError::NotFound,
-        TerminateError::NothingToTerminate => ApiError::AlreadyTerminated,
-        TerminateError::Database(error) => error.into(),
-    })?;
+    .await?;
     tracing::info!(
         notice_id = id,
         ?licences,
@@ -170,4 +129,95 @@ async fn terminate(
         .await?
         .ok_or(ApiError::NotFound)?;
     notice_view(&record).map(Json)
+}
+
+fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
+    ApiError::PriceChangeInvalid {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// `POST /api/admin/price-changes`: the provider announces an increase of one Call Plan, informed
+/// on the server's today. `price_change.validate` decides whether it may apply on its effective
+/// day (PRICE-4, PRICE-5); a refused notice changes nothing. When valid, its prices join the
+/// price list from the effective day (PRICE-2).
+async fn create(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Body(form): Body<PriceChangeForm>,
+) -> Result<(StatusCode, Json<PriceChangeView>), ApiError> {
+    let plan = price_changes::plan_by_code(&state.db, form.plan_code.trim())
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "plan_code",
+                format!("There is no Call Plan “{}”.", form.plan_code),
+            )
+        })?;
+    let informed_on = state.clock.today();
+    let previous_indexation = match form.kind {
+        NoticeKind::Indexed => price_changes::previous_indexation(&state.db, plan.id).await?,
+        NoticeKind::NonIndexed => None,
+    };
+    let check = validate_price_change(
+        form.kind.with_previous(previous_indexation),
+        informed_on,
+        form.effective_on,
+    )
+    .map_err(|error| invalid("effective_on", error.to_string()))?;
+    if !check.valid {
+        let reason = match (form.kind, previous_indexation) {
+            (NoticeKind::Indexed, Some(previous)) => format!(
+                "Informed on {informed_on}, this indexation may apply from {} at the earliest: the Company must be informed at least one month before, and the previous indexation applied on {previous} (at most once per 12 months, GTCS 5.1).",
+                check.min_effective
+            ),
+            _ => format!(
+                "Informed on {informed_on}, this increase may apply from {} at the earliest: the Company must be informed at least one month before (GTCS 5.1).",
+                check.min_effective
+            ),
+        };
+        return Err(invalid("effective_on", reason));
+    }
+    let day_before = form
+        .effective_on
+        .checked_sub_days(Days::new(1))
+        .ok_or_else(|| invalid("effective_on", "This day is out of the calendar."))?;
+    let current = price_changes::prices_in_force(&state.db, plan.id, day_before).await?;
+    let given: Vec<TierPrice> = form
+        .prices
+        .iter()
+        .map(|price| TierPrice {
+            billing: price.billing,
+            min_quantity: price.min_quantity,
+            unit_price: price.unit_price,
+        })
+        .collect();
+    let increase = match form.kind {
+        NoticeKind::Indexed => Increase::Indexed {
+            index_base: form.index_base,
+            index_new: form.index_new,
+            prices: &given,
+        },
+        NoticeKind::NonIndexed => Increase::NonIndexed {
+            index_given: form.index_base.is_some() || form.index_new.is_some(),
+            prices: &given,
+        },
+    };
+    let notice = NewNotice {
+        plan_id: plan.id,
+        kind: form.kind,
+        informed_on,
+        effective_on: form.effective_on,
+        index_base: form.index_base,
+        index_new: form.index_new,
+        previous_indexation,
+        prices: new_prices(increase, &current)?,
+    };
+    let id = price_changes::create(&state.db, &notice, state.clock.now()).await?;
+    tracing::info!(notice_id = id, plan = %plan.code, effective_on = %form.effective_on, "price change announced");
+    let record = price_changes::find(&state.db, id)
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("price change {id} vanished")))?;
+    Ok((StatusCode::CREATED, Json(notice_view(&record)?)))
 }

@@ -1,15 +1,22 @@
 //! Health and the facts the app needs before anyone signs in.
 
-use axum::Json;
 use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
 use protocol::{Gtcs, Health};
 
 use super::{GTCS_URL, GTCS_VERSION};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/gtcs", get(gtcs))
+}
+
 /// `GET /api/health`: 200 when the database answers.
-pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state.db.ping().await?;
     Ok(Json(Health {
         status: "ok".into(),
@@ -19,7 +26,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiEr
 }
 
 /// `GET /api/gtcs`: the version in force (ACCEPT-1).
-pub async fn gtcs() -> Json<Gtcs> {
+async fn gtcs() -> Json<Gtcs> {
     Json(Gtcs {
         version: GTCS_VERSION.into(),
         url: GTCS_URL.into(),

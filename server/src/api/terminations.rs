@@ -1,34 +1,33 @@
 //! Terminations of Licences before their tacit renewal: `GET /api/console/terminations` for
-//! Managers, and the provider's termination for fault (TERM-1, TERM-2), routed under
-//! `/api/admin` by `admin.rs`.
+//! Managers, and the provider's termination for fault (TERM-1, TERM-2) under `/api/admin`.
 
-use axum::extract::{Path, State};
-use axum::routing::get;
+use axum::extract::State;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono_tz::Europe::Paris;
 use domain::fault::{fault_amount, monthly_instalment, remaining_monthly_instalments};
 use domain::field::{FieldError, required_text};
-use domain::licence::Licence;
 use domain::money::Money;
 use domain::order::cents;
-use domain::term::Term;
 use protocol::terminations::{FaultAmountView, FaultTerminationForm, TerminationView};
 
-use super::accounts::Body;
-use super::admin::Admin;
-use super::licences::parse_date;
+use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
+use crate::clock::paris_date;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::terminations::{
-    self, FaultAmounts, FaultError, FaultTermination, TerminationRecord,
-};
+use crate::store::stamp;
+use crate::store::terminations::{self, FaultAmounts, FaultTermination, TerminationRecord};
 
 /// The longest reason the provider may give.
 const REASON_MAX: usize = 1000;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/console/terminations", get(list))
+    Router::new()
+        .route("/console/terminations", get(list))
+        .route(
+            "/admin/licences/{id}/fault-termination",
+            post(terminate_for_fault),
+        )
 }
 
 fn amount_view(amounts: &FaultAmounts) -> Result<FaultAmountView, ApiError> {
@@ -48,8 +47,8 @@ fn view(record: &TerminationRecord) -> Result<TerminationView, ApiError> {
         cause: record.cause.clone(),
         reason: record.reason.clone(),
         notice_id: record.notice_id,
-        received_at: record.received_at.clone(),
-        service_last_day: parse_date(&record.service_last_day)?,
+        received_at: stamp(record.received_at),
+        service_last_day: record.service_last_day,
         amount_due: record.amounts.as_ref().map(amount_view).transpose()?,
     })
 }
@@ -64,14 +63,6 @@ async fn list(
     records.iter().map(view).collect::<Result<_, _>>().map(Json)
 }
 
-fn licence_of_parts(id: i64, term_months: i64, anchor: &str) -> Result<Licence, ApiError> {
-    let term = u32::try_from(term_months)
-        .ok()
-        .and_then(|months| Term::months(months).ok())
-        .ok_or_else(|| ApiError::Internal(format!("licence {id} has a bad term")))?;
-    Ok(Licence::new(parse_date(anchor)?, term))
-}
-
 fn whole_cents(amount: Money) -> Result<i64, ApiError> {
     cents(amount).ok_or_else(|| ApiError::Internal(format!("{amount} is not whole cents")))
 }
@@ -81,10 +72,10 @@ fn whole_cents(amount: Money) -> Result<i64, ApiError> {
 /// `termination.fault_amount`: the monthly instalments of the current period not yet begun
 /// (the period's net price spread over its months), increased by 20 %, plus the discounts the
 /// Order granted.
-pub(super) async fn terminate_for_fault(
+async fn terminate_for_fault(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Body(form): Body<FaultTerminationForm>,
 ) -> Result<Json<TerminationView>, ApiError> {
     let reason = required_text(&form.reason, REASON_MAX).map_err(|problem| {
@@ -96,12 +87,12 @@ pub(super) async fn terminate_for_fault(
     let basis = terminations::fault_basis(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if basis.status != "active" {
+    if !basis.active {
         return Err(ApiError::AlreadyTerminated);
     }
-    let licence = licence_of_parts(id, basis.term_months, &basis.anchor)?;
+    let licence = basis.licence;
     let now = state.clock.now();
-    let today = now.with_timezone(&Paris).date_naive();
+    let today = paris_date(now);
     let rule_failed = |error: domain::RuleError| ApiError::Internal(error.to_string());
     let remaining = remaining_monthly_instalments(&licence, today).map_err(rule_failed)?;
     let instalment = monthly_instalment(Money::from_cents(basis.period_net_cents), licence.term)
@@ -121,12 +112,7 @@ pub(super) async fn terminate_for_fault(
             total_due_cents: whole_cents(due.total)?,
         },
     };
-    terminations::terminate_for_fault(&state.db, &termination, now)
-        .await
-        .map_err(|error| match error {
-            FaultError::AlreadyTerminated => ApiError::AlreadyTerminated,
-            FaultError::Database(error) => error.into(),
-        })?;
+    terminations::terminate_for_fault(&state.db, &termination, now).await?;
     tracing::info!(licence_id = id, total = %due.total, "licence terminated for fault");
     let record = terminations::list(&state.db, basis.company_id)
         .await?

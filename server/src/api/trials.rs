@@ -3,19 +3,17 @@
 //! (`POST /api/console/licences/{id}/trial/cancellation`) until its last day included, judged on
 //! the day of receipt in Europe/Paris. The scheduler converts or ends it the day after.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
 use protocol::trials::{TrialCancellation, TrialForm};
 
-use super::accounts::Body;
-use super::admin::Admin;
-use super::licences::paris_date;
+use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::trials::{self, TrialError};
+use crate::store::trials;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,25 +21,12 @@ pub fn routes() -> Router<AppState> {
         .route("/console/licences/{id}/trial/cancellation", post(cancel))
 }
 
-fn trial_error(error: TrialError) -> ApiError {
-    match error {
-        TrialError::NotFound => ApiError::NotFound,
-        TrialError::NotOnTrial => ApiError::NotOnTrial,
-        TrialError::AlreadyCancelled { received_at } => match paris_date(&received_at) {
-            Ok(received_on) => ApiError::TrialAlreadyCancelled { received_on },
-            Err(error) => error,
-        },
-        TrialError::Over { trial_end } => ApiError::TrialOver { trial_end },
-        TrialError::Database(error) => error.into(),
-    }
-}
-
 /// `POST /api/admin/licences/{id}/trial`: the provider puts an active Licence on trial until
 /// `trial_end` (today or later).
 async fn grant(
     State(state): State<AppState>,
     _admin: Admin,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Body(form): Body<TrialForm>,
 ) -> Result<StatusCode, ApiError> {
     if form.trial_end < state.clock.today() {
@@ -58,8 +43,7 @@ async fn grant(
         form.auto_commit,
         state.clock.now(),
     )
-    .await
-    .map_err(trial_error)?;
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -67,7 +51,7 @@ async fn grant(
 async fn cancel(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<(StatusCode, Json<TrialCancellation>), ApiError> {
     let received_on = trials::cancel(
         &state.db,
@@ -76,8 +60,7 @@ async fn cancel(
         id,
         state.clock.now(),
     )
-    .await
-    .map_err(trial_error)?;
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(TrialCancellation {

@@ -1,7 +1,7 @@
 //! Managers and Users (ACCESS-1..3): the console's user list and pages, the outbox, CSV imports,
 //! and the invitation link with which a User sets a password.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
@@ -13,11 +13,11 @@ use protocol::users::{
     StatusChange, UserDetail, UserForm, UserRow,
 };
 
-use super::accounts::Body;
+use super::extract::{Body, PathId, PathParams};
 use crate::auth::{Manager, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::users::{self, InvitationError, UserError};
+use crate::store::users;
 use crate::store::{accounts, sessions};
 
 /// The most rows one import may carry.
@@ -35,30 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/invitations/{token}", get(invitation).post(accept))
 }
 
-impl From<UserError> for ApiError {
-    fn from(error: UserError) -> Self {
-        match error {
-            UserError::NotFound => ApiError::NotFound,
-            UserError::EmailTaken => ApiError::EmailTaken,
-            UserError::LastManager => ApiError::LastManager,
-            UserError::HasNumbers(count) => ApiError::UserHasNumbers(count),
-            UserError::HasRecords => ApiError::UserHasRecords,
-            UserError::Database(error) => error.into(),
-        }
-    }
-}
-
-impl From<InvitationError> for ApiError {
-    fn from(error: InvitationError) -> Self {
-        match error {
-            InvitationError::Unknown => ApiError::InvitationUnknown,
-            InvitationError::Expired => ApiError::InvitationExpired,
-            InvitationError::Used => ApiError::InvitationUsed,
-            InvitationError::Database(error) => error.into(),
-        }
-    }
-}
-
 /// `GET /api/console/users`: every user of the Company, compact.
 async fn list(
     State(state): State<AppState>,
@@ -70,7 +46,7 @@ async fn list(
 async fn one(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<Json<UserDetail>, ApiError> {
     users::get(&state.db, manager.company_id, id)
         .await?
@@ -99,7 +75,7 @@ async fn create(
 async fn update(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Body(form): Body<UserForm>,
 ) -> Result<Json<UserRow>, ApiError> {
     // A foreign or missing id answers 404 before the form is judged.
@@ -123,7 +99,7 @@ async fn update(
 async fn role(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Body(change): Body<RoleChange>,
 ) -> Result<Json<UserRow>, ApiError> {
     let now = state.clock.now();
@@ -143,7 +119,7 @@ async fn role(
 async fn status(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
     Body(change): Body<StatusChange>,
 ) -> Result<Json<UserRow>, ApiError> {
     let now = state.clock.now();
@@ -163,7 +139,7 @@ async fn status(
 async fn remove(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, ApiError> {
     users::delete(
         &state.db,
@@ -180,7 +156,7 @@ async fn remove(
 async fn reinvite(
     State(state): State<AppState>,
     Manager(manager): Manager,
-    Path(id): Path<i64>,
+    PathId(id): PathId,
 ) -> Result<StatusCode, ApiError> {
     users::reinvite(
         &state.db,
@@ -225,7 +201,7 @@ async fn outbox(
 /// `GET /api/invitations/{token}`: whom a valid invitation is for (no session needed).
 async fn invitation(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    PathParams(token): PathParams<String>,
 ) -> Result<Json<Invitation>, ApiError> {
     Ok(Json(
         users::invitation(&state.db, &token, state.clock.now()).await?,
@@ -235,7 +211,7 @@ async fn invitation(
 /// `POST /api/invitations/{token}`: sets the password, uses up the invitation and signs in.
 async fn accept(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    PathParams(token): PathParams<String>,
     Body(form): Body<AcceptInvitation>,
 ) -> Result<impl IntoResponse, ApiError> {
     // Refuse a dead link before judging the password, so the person learns what matters.

@@ -1,14 +1,14 @@
 //! LATE-1: the provider records each semester's rates in `late_payment_rates`, once; the
 //! penalties read them through [`super::late_payment::rate_table`].
 
-use domain::late::{Half, RateEntry};
+use domain::late::{Half, RateEntry, Semester};
 
 use crate::db::Database;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordRatesError {
     #[error("the semester's rates are already recorded")]
-    AlreadyRecorded,
+    AlreadyRecorded(Semester),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -31,7 +31,7 @@ pub async fn record(db: &Database, entry: &RateEntry) -> Result<(), RecordRatesE
             .fetch_one(&mut *tx)
             .await?;
     if recorded > 0 {
-        return Err(RecordRatesError::AlreadyRecorded);
+        return Err(RecordRatesError::AlreadyRecorded(entry.semester));
     }
     sqlx::query(
         "INSERT INTO late_payment_rates (year, half, ecb_rate, legal_rate) VALUES ($1, $2, $3, $4)",
@@ -45,7 +45,7 @@ pub async fn record(db: &Database, entry: &RateEntry) -> Result<(), RecordRatesE
     .map_err(|error| match &error {
         // Recorded by a concurrent request since the check.
         sqlx::Error::Database(database) if database.is_unique_violation() => {
-            RecordRatesError::AlreadyRecorded
+            RecordRatesError::AlreadyRecorded(entry.semester)
         }
         _ => RecordRatesError::Database(error),
     })?;

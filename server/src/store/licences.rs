@@ -2,30 +2,46 @@
 //! applied by the caller (`domain`); this module only reads and writes.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::licence::Licence;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::audit;
+use super::codec::{Columns, stamp};
 use crate::db::Database;
 
 /// A Licence as stored, with how many Numbers it holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LicenceRecord {
     pub id: i64,
     pub order_id: i64,
-    pub term_months: i64,
-    pub anchor: String,
-    pub status: String,
+    /// Its anchor and term (RENEW-1).
+    pub licence: Licence,
+    /// Its service is over (after a termination, a trial cancelled, a notice taking effect).
+    pub ended: bool,
     pub numbers: i64,
-    pub notice_received_at: Option<String>,
-    pub notice_on_time: Option<bool>,
-    pub service_last_day: Option<String>,
-    /// TRIAL-1: the trial's last day, whether it converts unless cancelled, and when the
-    /// cancellation was received.
-    pub trial_end: Option<String>,
-    pub trial_auto_commit: bool,
-    pub trial_cancelled_at: Option<String>,
+    /// NOTICE-1: the Company's notice of non-renewal, if it gave one.
+    pub notice: Option<StoredNotice>,
+    /// TRIAL-1: the trial, if the Licence started with one.
+    pub trial: Option<StoredTrial>,
+}
+
+/// A notice of non-renewal as recorded (NOTICE-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredNotice {
+    pub received_at: DateTime<Utc>,
+    pub on_time: bool,
+    pub service_last_day: NaiveDate,
+}
+
+/// A Licence's trial (TRIAL-1): its last day, whether it converts unless cancelled, and when
+/// the cancellation was received.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredTrial {
+    pub trial_end: NaiveDate,
+    pub auto_commit: bool,
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 /// The licences of the Company bound to `$1`, with their Numbers counted.
@@ -40,21 +56,38 @@ macro_rules! select_licences {
 }
 
 fn from_row(row: &AnyRow) -> Result<LicenceRecord, sqlx::Error> {
+    let notice = match (
+        row.instant_opt("notice_received_at")?,
+        row.flag_opt("notice_on_time")?,
+        row.date_opt("service_last_day")?,
+    ) {
+        (Some(received_at), Some(on_time), Some(service_last_day)) => Some(StoredNotice {
+            received_at,
+            on_time,
+            service_last_day,
+        }),
+        _ => None,
+    };
+    let trial = match row.date_opt("trial_end")? {
+        Some(trial_end) => Some(StoredTrial {
+            trial_end,
+            auto_commit: row.flag("trial_auto_commit")?,
+            cancelled_at: row.instant_opt("trial_cancelled_at")?,
+        }),
+        None => None,
+    };
     Ok(LicenceRecord {
         id: row.try_get("id")?,
         order_id: row.try_get("order_id")?,
-        term_months: row.try_get("term_months")?,
-        anchor: row.try_get("anchor")?,
-        status: row.try_get("status")?,
+        licence: row.licence()?,
+        ended: row.decoded("status", |status| match status {
+            "active" => Some(false),
+            "ended" => Some(true),
+            _ => None,
+        })?,
         numbers: row.try_get("numbers")?,
-        notice_received_at: row.try_get("notice_received_at")?,
-        notice_on_time: row
-            .try_get::<Option<i64>, _>("notice_on_time")?
-            .map(|flag| flag != 0),
-        service_last_day: row.try_get("service_last_day")?,
-        trial_end: row.try_get("trial_end")?,
-        trial_auto_commit: row.try_get::<i64, _>("trial_auto_commit")? != 0,
-        trial_cancelled_at: row.try_get("trial_cancelled_at")?,
+        notice,
+        trial,
     })
 }
 
@@ -84,7 +117,7 @@ pub async fn find(
 /// A notice of non-renewal, as the rules judged it (NOTICE-1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notice {
-    pub received_at: String,
+    pub received_at: DateTime<Utc>,
     pub received_on: NaiveDate,
     pub on_time: bool,
     pub service_last_day: NaiveDate,
@@ -95,7 +128,7 @@ pub enum NoticeError {
     #[error("no such licence")]
     NotFound,
     #[error("a notice of non-renewal was already received at {received_at}")]
-    AlreadyGiven { received_at: String },
+    AlreadyGiven { received_at: DateTime<Utc> },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -111,22 +144,23 @@ pub async fn record_notice(
     at: DateTime<Utc>,
 ) -> Result<(), NoticeError> {
     let mut tx = db.write().await?;
-    let current: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT notice_received_at FROM licences WHERE id = $1 AND company_id = $2")
+    let current =
+        sqlx::query("SELECT notice_received_at FROM licences WHERE id = $1 AND company_id = $2")
             .bind(licence_id)
             .bind(company_id)
             .fetch_optional(&mut *tx)
             .await?;
-    match current {
-        None => return Err(NoticeError::NotFound),
-        Some((Some(received_at),)) => return Err(NoticeError::AlreadyGiven { received_at }),
-        Some((None,)) => {}
+    let Some(current) = current else {
+        return Err(NoticeError::NotFound);
+    };
+    if let Some(received_at) = current.instant_opt("notice_received_at")? {
+        return Err(NoticeError::AlreadyGiven { received_at });
     }
     let updated = sqlx::query(
         "UPDATE licences SET notice_received_at = $1, notice_on_time = $2, service_last_day = $3
          WHERE id = $4 AND company_id = $5 AND notice_received_at IS NULL",
     )
-    .bind(&notice.received_at)
+    .bind(stamp(notice.received_at))
     .bind(i64::from(notice.on_time))
     .bind(notice.service_last_day.to_string())
     .bind(licence_id)
@@ -135,7 +169,7 @@ pub async fn record_notice(
     .await?;
     if updated.rows_affected() != 1 {
         return Err(NoticeError::AlreadyGiven {
-            received_at: notice.received_at.clone(),
+            received_at: notice.received_at,
         });
     }
     let change = audit::Change::new(

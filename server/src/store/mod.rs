@@ -5,6 +5,7 @@ pub mod activity;
 pub mod audit;
 pub mod calls;
 pub mod catalogue;
+pub mod codec;
 pub mod company;
 pub mod credits;
 pub mod dashboard;
@@ -25,12 +26,7 @@ pub mod trials;
 pub mod users;
 pub mod webapp;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-
-/// How instants are stored: UTC RFC 3339 with microseconds, which sorts as text.
-pub fn stamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Micros, true)
-}
+pub use codec::stamp;
 
 /// Locks a Company's row for the rest of the transaction (on PostgreSQL; SQLite's write
 /// transactions already exclude other writers), so that writes that must see each other for one

@@ -2,11 +2,13 @@
 //! caller (`domain`); this module only reads and writes, each change with its proof log entry.
 
 use chrono::{DateTime, Utc};
+use domain::country::CountryCode;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::audit;
+use super::codec::Columns;
 use crate::db::Database;
 
 /// A Number the Company holds, with its Call Plan and its User.
@@ -14,7 +16,7 @@ use crate::db::Database;
 pub struct NumberRecord {
     pub id: i64,
     pub e164: String,
-    pub country: String,
+    pub country: CountryCode,
     pub plan: Option<String>,
     pub licence_id: Option<i64>,
     pub user_id: Option<i64>,
@@ -39,7 +41,7 @@ fn from_row(row: &AnyRow) -> Result<NumberRecord, sqlx::Error> {
     Ok(NumberRecord {
         id: row.try_get("id")?,
         e164: row.try_get("e164")?,
-        country: row.try_get("country")?,
+        country: row.parsed("country")?,
         plan: row.try_get("plan")?,
         licence_id: row.try_get("licence_id")?,
         user_id: row.try_get("user_id")?,
@@ -78,8 +80,8 @@ pub struct Candidate {
     pub id: i64,
     pub name: String,
     pub active: bool,
-    pub residence: Option<String>,
-    pub stable_links: Vec<String>,
+    pub residence: Option<CountryCode>,
+    pub stable_links: Vec<CountryCode>,
 }
 
 /// The User `user_id` of the Company; `None` when not the Company's.
@@ -97,23 +99,28 @@ pub async fn candidate(
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let stable_links = sqlx::query_scalar(
-        "SELECT country FROM user_stable_links WHERE user_id = $1 ORDER BY country",
-    )
-    .bind(user_id)
-    .fetch_all(&db.pool)
-    .await?;
+    let stable_links =
+        sqlx::query("SELECT country FROM user_stable_links WHERE user_id = $1 ORDER BY country")
+            .bind(user_id)
+            .fetch_all(&db.pool)
+            .await?
+            .iter()
+            .map(|link| link.parsed("country"))
+            .collect::<Result<_, _>>()?;
     Ok(Some(candidate_from_row(&row, stable_links)?))
 }
 
-fn candidate_from_row(row: &AnyRow, stable_links: Vec<String>) -> Result<Candidate, sqlx::Error> {
+fn candidate_from_row(
+    row: &AnyRow,
+    stable_links: Vec<CountryCode>,
+) -> Result<Candidate, sqlx::Error> {
     let first: String = row.try_get("first_name")?;
     let last: String = row.try_get("last_name")?;
     Ok(Candidate {
         id: row.try_get("id")?,
         name: format!("{first} {last}"),
         active: row.try_get::<String, _>("status")? == "active",
-        residence: row.try_get("residence_country")?,
+        residence: row.parsed_opt("residence_country")?,
         stable_links,
     })
 }
@@ -137,12 +144,12 @@ pub async fn active_candidates(
     .bind(company_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut by_user = std::collections::HashMap::<i64, Vec<String>>::new();
+    let mut by_user = std::collections::HashMap::<i64, Vec<CountryCode>>::new();
     for link in &links {
         by_user
             .entry(link.try_get("user_id")?)
             .or_default()
-            .push(link.try_get("country")?);
+            .push(link.parsed("country")?);
     }
     rows.iter()
         .map(|row| {

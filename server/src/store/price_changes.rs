@@ -8,6 +8,11 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use domain::money::Money;
+use domain::price_change::{ChangedTier, PriceIndex, TierPrice};
+use protocol::price_changes::NoticeKind;
+
+use super::codec::{self, Columns};
 use super::{audit, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -28,21 +33,13 @@ pub async fn plan_by_code(db: &Database, code: &str) -> Result<Option<PlanRef>, 
     Ok(row.map(|(id, code, name)| PlanRef { id, code, name }))
 }
 
-/// One price row: per payment frequency (`monthly`/`annual`) and quantity tier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PriceRow {
-    pub billing: String,
-    pub min_quantity: i64,
-    pub unit_price_cents: i64,
-}
-
 /// The plan's prices in force on `on`: per tier, the row with the latest `valid_from ≤ on`.
 pub async fn prices_in_force(
     db: &Database,
     plan_id: i64,
     on: NaiveDate,
-) -> Result<Vec<PriceRow>, sqlx::Error> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+) -> Result<Vec<TierPrice>, sqlx::Error> {
+    let rows = sqlx::query(
         "SELECT p.billing, p.min_quantity, p.unit_price_cents FROM call_plan_prices p
          WHERE p.plan_id = $1 AND p.valid_from = (
              SELECT MAX(q.valid_from) FROM call_plan_prices q
@@ -54,56 +51,50 @@ pub async fn prices_in_force(
     .bind(on.to_string())
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(billing, min_quantity, unit_price_cents)| PriceRow {
-            billing,
-            min_quantity,
-            unit_price_cents,
-        })
-        .collect())
+    rows.iter().map(tier_price).collect()
+}
+
+fn tier_price(row: &AnyRow) -> Result<TierPrice, sqlx::Error> {
+    Ok(TierPrice {
+        billing: row.parsed("billing")?,
+        min_quantity: row.count("min_quantity")?,
+        unit_price: row.money("unit_price_cents")?,
+    })
 }
 
 /// PRICE-4: the effective day of the plan's latest indexation, if any.
 pub async fn previous_indexation(
     db: &Database,
     plan_id: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT MAX(effective_on) FROM price_change_notices WHERE plan_id = $1 AND kind = 'indexed'",
+) -> Result<Option<NaiveDate>, sqlx::Error> {
+    sqlx::query(
+        "SELECT MAX(effective_on) AS previous FROM price_change_notices
+         WHERE plan_id = $1 AND kind = 'indexed'",
     )
     .bind(plan_id)
     .fetch_one(&db.pool)
-    .await
-}
-
-/// A price before and after a notice.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChangedPrice {
-    pub billing: String,
-    pub min_quantity: i64,
-    pub old_unit_price_cents: i64,
-    pub unit_price_cents: i64,
+    .await?
+    .date_opt("previous")
 }
 
 /// A notice to store, already validated by the caller.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewNotice {
     pub plan_id: i64,
-    pub kind: &'static str,
+    pub kind: NoticeKind,
     pub informed_on: NaiveDate,
     pub effective_on: NaiveDate,
-    pub index_base: Option<String>,
-    pub index_new: Option<String>,
+    pub index_base: Option<PriceIndex>,
+    pub index_new: Option<PriceIndex>,
     pub previous_indexation: Option<NaiveDate>,
-    pub prices: Vec<ChangedPrice>,
+    pub prices: Vec<ChangedTier>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateNoticeError {
     /// A price of the plan already starts on the effective day (another change).
     #[error("a price already starts on that day")]
-    PriceAlreadyScheduled,
+    PriceAlreadyScheduled(NaiveDate),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -121,11 +112,11 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(notice.plan_id)
-    .bind(notice.kind)
+    .bind(notice.kind.as_str())
     .bind(notice.informed_on.to_string())
     .bind(notice.effective_on.to_string())
-    .bind(notice.index_base.clone())
-    .bind(notice.index_new.clone())
+    .bind(notice.index_base.map(|index| index.to_string()))
+    .bind(notice.index_new.map(|index| index.to_string()))
     .bind(notice.previous_indexation.map(|day| day.to_string()))
     .bind(stamp(at))
     .fetch_one(&mut *tx)
@@ -136,10 +127,10 @@ pub async fn create(
                  old_unit_price_cents, unit_price_cents) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
-        .bind(&price.billing)
-        .bind(price.min_quantity)
-        .bind(price.old_unit_price_cents)
-        .bind(price.unit_price_cents)
+        .bind(price.billing.as_str())
+        .bind(i64::from(price.min_quantity))
+        .bind(cents(price.old_unit_price)?)
+        .bind(cents(price.unit_price)?)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
@@ -148,13 +139,13 @@ pub async fn create(
         )
         .bind(notice.plan_id)
         .bind(notice.effective_on.to_string())
-        .bind(&price.billing)
-        .bind(price.min_quantity)
-        .bind(price.unit_price_cents)
+        .bind(price.billing.as_str())
+        .bind(i64::from(price.min_quantity))
+        .bind(cents(price.unit_price)?)
         .execute(&mut *tx)
         .await
         .map_err(|error| match is_unique_violation(&error) {
-            true => CreateNoticeError::PriceAlreadyScheduled,
+            true => CreateNoticeError::PriceAlreadyScheduled(notice.effective_on),
             false => error.into(),
         })?;
     }
@@ -163,22 +154,41 @@ pub async fn create(
 }
 
 /// A stored notice, with what concerns the Company asking (if any).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoticeRecord {
     pub id: i64,
     pub plan_code: String,
     pub plan_name: String,
-    pub kind: String,
-    pub informed_on: String,
-    pub effective_on: String,
-    pub index_base: Option<String>,
-    pub index_new: Option<String>,
-    pub previous_indexation: Option<String>,
-    pub prices: Vec<ChangedPrice>,
+    pub kind: NoticeKind,
+    pub informed_on: NaiveDate,
+    pub effective_on: NaiveDate,
+    pub index_base: Option<PriceIndex>,
+    pub index_new: Option<PriceIndex>,
+    pub previous_indexation: Option<NaiveDate>,
+    pub prices: Vec<ChangedTier>,
     /// The Company's active Licences holding Numbers of the plan.
     pub licence_ids: Vec<i64>,
-    /// The Company's termination after this notice: received at, last day, Licences.
-    pub termination: Option<(String, String, Vec<i64>)>,
+    /// The Company's termination after this notice, if it terminated.
+    pub termination: Option<IncreaseTerminationRecord>,
+}
+
+/// PRICE-5: the Company's termination after an increase: when it was received, the last day
+/// of service, and the Licences it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncreaseTerminationRecord {
+    pub received_at: DateTime<Utc>,
+    pub service_last_day: NaiveDate,
+    pub licence_ids: Vec<i64>,
+}
+
+/// An amount as stored: whole cents (the rules hand over whole cents; anything else is a bug).
+fn cents(amount: Money) -> Result<i64, sqlx::Error> {
+    domain::order::cents(amount)
+        .ok_or_else(|| sqlx::Error::Encode(format!("{amount} is not whole cents").into()))
+}
+
+fn index(raw: &str) -> Option<PriceIndex> {
+    PriceIndex::new(raw.parse().ok()?).ok()
 }
 
 macro_rules! select_notices {
@@ -196,7 +206,7 @@ async fn complete(
 ) -> Result<NoticeRecord, sqlx::Error> {
     let id: i64 = row.try_get("id")?;
     let plan_id: i64 = row.try_get("plan_id")?;
-    let prices: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+    let prices = sqlx::query(
         "SELECT billing, min_quantity, old_unit_price_cents, unit_price_cents
          FROM price_change_prices WHERE notice_id = $1 ORDER BY billing DESC, min_quantity",
     )
@@ -210,27 +220,32 @@ async fn complete(
         ),
         None => (Vec::new(), None),
     };
+    let index_of = |column: &str| {
+        row.try_get::<Option<String>, _>(column)?
+            .map(|raw| index(&raw).ok_or_else(|| codec::corrupt(column, raw)))
+            .transpose()
+    };
     Ok(NoticeRecord {
         id,
         plan_code: row.try_get(1)?,
         plan_name: row.try_get(2)?,
-        kind: row.try_get("kind")?,
-        informed_on: row.try_get("informed_on")?,
-        effective_on: row.try_get("effective_on")?,
-        index_base: row.try_get("index_base")?,
-        index_new: row.try_get("index_new")?,
-        previous_indexation: row.try_get("previous_indexation")?,
+        kind: row.decoded("kind", NoticeKind::parse)?,
+        informed_on: row.date("informed_on")?,
+        effective_on: row.date("effective_on")?,
+        index_base: index_of("index_base")?,
+        index_new: index_of("index_new")?,
+        previous_indexation: row.date_opt("previous_indexation")?,
         prices: prices
-            .into_iter()
-            .map(
-                |(billing, min_quantity, old_unit_price_cents, unit_price_cents)| ChangedPrice {
-                    billing,
-                    min_quantity,
-                    old_unit_price_cents,
-                    unit_price_cents,
-                },
-            )
-            .collect(),
+            .iter()
+            .map(|price| {
+                Ok(ChangedTier {
+                    billing: price.parsed("billing")?,
+                    min_quantity: price.count("min_quantity")?,
+                    old_unit_price: price.money("old_unit_price_cents")?,
+                    unit_price: price.money("unit_price_cents")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?,
         licence_ids,
         termination,
     })
@@ -328,8 +343,8 @@ async fn termination_of(
     connection: &mut AnyConnection,
     company_id: i64,
     notice_id: i64,
-) -> Result<Option<(String, String, Vec<i64>)>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+) -> Result<Option<IncreaseTerminationRecord>, sqlx::Error> {
+    let rows = sqlx::query(
         "SELECT licence_id, received_at, service_last_day FROM licence_terminations
          WHERE company_id = $1 AND notice_id = $2 ORDER BY licence_id",
     )
@@ -337,12 +352,16 @@ async fn termination_of(
     .bind(notice_id)
     .fetch_all(connection)
     .await?;
-    Ok(rows.first().map(|(_, received_at, last_day)| {
-        (
-            received_at.clone(),
-            last_day.clone(),
-            rows.iter().map(|(id, _, _)| *id).collect(),
-        )
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    Ok(Some(IncreaseTerminationRecord {
+        received_at: first.instant("received_at")?,
+        service_last_day: first.date("service_last_day")?,
+        licence_ids: rows
+            .iter()
+            .map(|row| row.try_get("licence_id"))
+            .collect::<Result<_, _>>()?,
     }))
 }
 

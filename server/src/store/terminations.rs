@@ -5,6 +5,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use domain::licence::Licence;
+use sqlx::Row as _;
+
+use super::codec::{self, Columns};
 use super::{audit, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -12,9 +16,9 @@ use crate::db::{Database, is_unique_violation};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FaultBasis {
     pub company_id: i64,
-    pub anchor: String,
-    pub term_months: i64,
-    pub status: String,
+    pub licence: Licence,
+    /// The Licence is still in service (not ended or terminated already).
+    pub active: bool,
     /// The price of one period, net of discounts, excluding VAT.
     pub period_net_cents: i64,
     /// The price of one period before discounts.
@@ -26,30 +30,28 @@ pub async fn fault_basis(
     db: &Database,
     licence_id: i64,
 ) -> Result<Option<FaultBasis>, sqlx::Error> {
-    let row: Option<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
+    let row = sqlx::query(
         "SELECT l.company_id, l.anchor, l.term_months, l.status,
              -- PostgreSQL sums BIGINTs as NUMERIC: cast back.
              CAST((SELECT COALESCE(SUM(ol.net_cents), 0) FROM order_lines ol
-                   WHERE ol.order_id = l.order_id) AS BIGINT),
+                   WHERE ol.order_id = l.order_id) AS BIGINT) AS period_net_cents,
              CAST((SELECT COALESCE(SUM(ol.unit_price_cents * ol.quantity), 0) FROM order_lines ol
-                   WHERE ol.order_id = l.order_id) AS BIGINT)
+                   WHERE ol.order_id = l.order_id) AS BIGINT) AS period_gross_cents
          FROM licences l WHERE l.id = $1",
     )
     .bind(licence_id)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(
-        |(company_id, anchor, term_months, status, period_net_cents, period_gross_cents)| {
-            FaultBasis {
-                company_id,
-                anchor,
-                term_months,
-                status,
-                period_net_cents,
-                period_gross_cents,
-            }
-        },
-    ))
+    row.map(|row| {
+        Ok(FaultBasis {
+            company_id: row.try_get("company_id")?,
+            licence: row.licence()?,
+            active: row.try_get::<String, _>("status")? == "active",
+            period_net_cents: row.try_get("period_net_cents")?,
+            period_gross_cents: row.try_get("period_gross_cents")?,
+        })
+    })
+    .transpose()
 }
 
 /// TERM-1: the amounts recorded with a termination for fault, in cents.
@@ -140,8 +142,8 @@ pub struct TerminationRecord {
     pub cause: String,
     pub reason: Option<String>,
     pub notice_id: Option<i64>,
-    pub received_at: String,
-    pub service_last_day: String,
+    pub received_at: DateTime<Utc>,
+    pub service_last_day: NaiveDate,
     pub amounts: Option<FaultAmounts>,
 }
 
@@ -170,8 +172,7 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
     .bind(company_id)
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .into_iter()
+    rows.into_iter()
         .map(
             |(
                 licence_id,
@@ -202,16 +203,16 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
                     }),
                     _ => None,
                 };
-                TerminationRecord {
+                Ok(TerminationRecord {
                     licence_id,
                     cause,
                     reason,
                     notice_id,
-                    received_at,
-                    service_last_day,
+                    received_at: codec::instant("received_at", &received_at)?,
+                    service_last_day: codec::parsed("service_last_day", &service_last_day)?,
                     amounts,
-                }
+                })
             },
         )
-        .collect())
+        .collect()
 }

@@ -3,11 +3,12 @@
 //! `domain::trial`; this module reads and writes.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Europe::Paris;
 use domain::trial::trial_converts;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
-use super::{audit, stamp};
+use super::audit;
+use super::codec::{Columns, stamp};
+use crate::clock::paris_date;
 use crate::db::Database;
 
 #[derive(Debug, thiserror::Error)]
@@ -17,23 +18,11 @@ pub enum TrialError {
     #[error("the licence is not on trial")]
     NotOnTrial,
     #[error("the trial was already cancelled at {received_at}")]
-    AlreadyCancelled { received_at: String },
+    AlreadyCancelled { received_at: DateTime<Utc> },
     #[error("the trial ended on {trial_end}")]
     Over { trial_end: NaiveDate },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
-}
-
-fn parse_day(raw: &str) -> Result<NaiveDate, sqlx::Error> {
-    raw.parse()
-        .map_err(|_| sqlx::Error::Decode(format!("invalid trial end {raw}").into()))
-}
-
-/// The day of receipt of an instant stored as RFC 3339: its date in Europe/Paris.
-pub fn received_on(stamped: &str) -> Result<NaiveDate, sqlx::Error> {
-    DateTime::parse_from_rfc3339(stamped)
-        .map(|at| at.with_timezone(&Paris).date_naive())
-        .map_err(|_| sqlx::Error::Decode(format!("invalid instant {stamped}").into()))
 }
 
 /// The provider puts an active Licence on trial until `trial_end` (its last day).
@@ -83,20 +72,20 @@ pub async fn cancel(
     now: DateTime<Utc>,
 ) -> Result<NaiveDate, TrialError> {
     let mut tx = db.write().await?;
-    let row: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+    let row = sqlx::query(
         "SELECT trial_end, trial_cancelled_at FROM licences WHERE id = $1 AND company_id = $2",
     )
     .bind(licence_id)
     .bind(company_id)
     .fetch_optional(&mut *tx)
-    .await?;
-    let (trial_end, cancelled_at) = row.ok_or(TrialError::NotFound)?;
-    let trial_end = parse_day(&trial_end.ok_or(TrialError::NotOnTrial)?)?;
-    if let Some(received_at) = cancelled_at {
+    .await?
+    .ok_or(TrialError::NotFound)?;
+    let trial_end = row.date_opt("trial_end")?.ok_or(TrialError::NotOnTrial)?;
+    if let Some(received_at) = row.instant_opt("trial_cancelled_at")? {
         return Err(TrialError::AlreadyCancelled { received_at });
     }
     let received_at = stamp(now);
-    let day = received_on(&received_at)?;
+    let day = paris_date(now);
     if day > trial_end {
         return Err(TrialError::Over { trial_end });
     }
@@ -130,16 +119,19 @@ pub async fn decide(
     let Some(last_day) = day.pred_opt() else {
         return Ok(0);
     };
-    let ending: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
+    let ending = sqlx::query(
         "SELECT id, company_id, trial_auto_commit, trial_cancelled_at FROM licences
          WHERE status = 'active' AND trial_end = $1 ORDER BY id",
     )
     .bind(last_day.to_string())
     .fetch_all(&mut *connection)
     .await?;
-    for (id, company_id, auto_commit, cancelled_at) in &ending {
-        let cancel_received = cancelled_at.as_deref().map(received_on).transpose()?;
-        let converts = trial_converts(last_day, cancel_received, *auto_commit != 0);
+    for row in &ending {
+        let id: i64 = row.try_get("id")?;
+        let company_id: i64 = row.try_get("company_id")?;
+        let auto_commit = row.flag("trial_auto_commit")?;
+        let cancel_received = row.instant_opt("trial_cancelled_at")?.map(paris_date);
+        let converts = trial_converts(last_day, cancel_received, auto_commit);
         let action = if converts {
             "licence.trial_convert"
         } else {
@@ -149,10 +141,10 @@ pub async fn decide(
                 .await?;
             "licence.trial_end"
         };
-        let change = audit::Change::new(*company_id, None, action, format!("licence:{id}"))
+        let change = audit::Change::new(company_id, None, action, format!("licence:{id}"))
             .before(&serde_json::json!({
                 "trial_end": last_day,
-                "auto_commit": *auto_commit != 0,
+                "auto_commit": auto_commit,
                 "cancel_received": cancel_received,
             }))
             .after(&serde_json::json!({

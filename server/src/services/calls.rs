@@ -49,21 +49,6 @@ impl CallLocks {
     }
 }
 
-/// A Credits ledger error as the API answers it.
-fn credits_error(error: CreditsError) -> ApiError {
-    match error {
-        CreditsError::Insufficient {
-            available_cents,
-            asked_cents,
-        } => ApiError::CreditsInsufficient {
-            available_cents,
-            asked_cents,
-        },
-        CreditsError::Database(error) => error.into(),
-        other => ApiError::Internal(other.to_string()),
-    }
-}
-
 /// `call` as seen from one side: the caller's (`Outgoing`) or the callee's (`Incoming`). The
 /// minutes and Credits are the caller's to pay, so the callee's side shows none.
 pub fn view(call: &Call, side: Direction) -> CallView {
@@ -154,9 +139,7 @@ pub async fn close_unanswered(
         return Ok(None);
     }
     if let Some(reservation) = call.reservation_id {
-        credits::release(&state.db, call.company_id, reservation, state.clock.now())
-            .await
-            .map_err(credits_error)?;
+        credits::release(&state.db, call.company_id, reservation, state.clock.now()).await?;
         publish_credits(state, call).await?;
     }
     let closed = reload(state, call.id).await?;
@@ -285,14 +268,13 @@ async fn settle_locked(
             &description,
             boundary,
         )
-        .await
-        .map_err(credits_error)?;
+        .await?;
         let purpose = format!("call {call_id}, minute {}", minute + 1);
         let next =
             match credits::reserve(&state.db, call.company_id, rate, &purpose, boundary).await {
                 Ok(id) => Some(id),
                 Err(CreditsError::Insufficient { .. }) => None,
-                Err(error) => return Err(credits_error(error)),
+                Err(error) => return Err(error.into()),
             };
         calls::minute_paid(&state.db, call_id, rate, next).await?;
         publish_credits(state, &call).await?;
@@ -356,12 +338,9 @@ pub async fn hang_up_connected(state: &AppState, call_id: i64) -> Result<Option<
                 &description,
                 now,
             )
-            .await
-            .map_err(credits_error)?;
+            .await?;
         } else {
-            credits::release(&state.db, call.company_id, reservation, now)
-                .await
-                .map_err(credits_error)?;
+            credits::release(&state.db, call.company_id, reservation, now).await?;
         }
         ending.billed_minutes = call.billed_minutes + u32::from(charge > 0);
         ending.credits_cents = call.credits_cents.saturating_add(charge);
