@@ -32,7 +32,7 @@ impl Clock {
 
     /// Contract dates are calendar dates in Europe/Paris (RULES.md, house readings).
     pub fn today(&self) -> NaiveDate {
-        paris_date(self.now())
+        paris_day(self.now())
     }
 
     /// Moves this clock (and every clone of it) by `delta`.
@@ -43,7 +43,7 @@ impl Clock {
 }
 
 /// The calendar day of an instant in Europe/Paris: the day a notice or a payment was received.
-pub fn paris_date(at: DateTime<Utc>) -> NaiveDate {
+pub fn paris_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Paris).date_naive()
 }
 

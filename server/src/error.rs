@@ -9,7 +9,7 @@ use domain::field::FieldError;
 use domain::money::Money;
 use protocol::{ErrorBody, ErrorCode, ErrorDetail};
 
-use crate::clock::paris_date;
+use crate::clock::paris_day;
 use crate::store;
 
 #[derive(Debug, thiserror::Error)]
@@ -293,7 +293,7 @@ from_store_errors! {
     store::licences::NoticeError => |error| match error {
         store::licences::NoticeError::NotFound => ApiError::NotFound,
         store::licences::NoticeError::AlreadyGiven { received_at } => {
-            ApiError::NoticeAlreadyGiven { received_on: paris_date(received_at) }
+            ApiError::NoticeAlreadyGiven { received_on: paris_day(received_at) }
         }
         store::licences::NoticeError::Database(error) => error.into(),
     };
@@ -333,7 +333,7 @@ from_store_errors! {
         store::trials::TrialError::NotFound => ApiError::NotFound,
         store::trials::TrialError::NotOnTrial => ApiError::NotOnTrial,
         store::trials::TrialError::AlreadyCancelled { received_at } => {
-            ApiError::TrialAlreadyCancelled { received_on: paris_date(received_at) }
+            ApiError::TrialAlreadyCancelled { received_on: paris_day(received_at) }
         }
         store::trials::TrialError::Over { trial_end } => ApiError::TrialOver { trial_end },
         store::trials::TrialError::Database(error) => error.into(),

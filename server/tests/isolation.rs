@@ -14,7 +14,10 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 use support::{Backend, Client, Reply, TestApp, order_form, signup_form};
 
-on_both_databases!(every_api_route_keeps_companies_apart_and_users_out);
+on_both_databases!(
+    every_api_route_keeps_companies_apart_and_users_out,
+    a_malformed_id_is_the_json_404_on_every_route,
+);
 
 /// Every file of `server/src/api/`, read at compile time: the routes they declare are the ones
 /// the table must cover.
@@ -1404,4 +1407,81 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         cases.len() - console,
         cases.len() - console + console * 3,
     );
+}
+
+/// Whatever stands in a path's `{…}`: what is not an id (or a token, a number) names nothing,
+/// so every route answers the API's JSON 404, exactly as for an id that does not exist, never a
+/// plain-text 400 — signed in as a Manager, as the provider, and as a signed-in User.
+async fn a_malformed_id_is_the_json_404_on_every_route(backend: Backend) {
+    let app = TestApp::options(backend)
+        .admin_token("provider-secret")
+        .start()
+        .await;
+    let (mut manager, _) = app.signed_up(&signup_form()).await;
+    let malformed = [
+        "abc",
+        "1.5",
+        "-",
+        "99999999999999999999999",
+        "%FF",
+        "1%2F2",
+        "0x10",
+    ];
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (method, route) in declared_routes() {
+        if !route.contains('{') {
+            continue;
+        }
+        for raw in malformed {
+            // Every parameter of the route malformed at once.
+            let mut uri = String::new();
+            let mut rest = route.as_str();
+            while let Some(open) = rest.find('{') {
+                let close = rest[open..].find('}').expect("a closed parameter") + open;
+                uri.push_str(&rest[..open]);
+                uri.push_str(raw);
+                rest = &rest[close + 1..];
+            }
+            uri.push_str(rest);
+            let method = Method::from_bytes(method.as_bytes()).unwrap();
+            // An invitation's token is text: the only body read after it is the password.
+            let body = json!({"password": "a long enough password"});
+            let admin = [("authorization", "Bearer provider-secret")];
+            let headers: &[(&str, &str)] = if route.starts_with("/admin/") {
+                &admin
+            } else {
+                &[("content-type", "application/json")]
+            };
+            let reply = manager
+                .send(
+                    method.clone(),
+                    &api(&uri),
+                    headers,
+                    axum::body::Body::from(body.to_string()),
+                )
+                .await;
+            checked += 1;
+            let json: Option<Value> = serde_json::from_slice(&reply.body).ok();
+            let code = json
+                .as_ref()
+                .and_then(|json| json["error"]["code"].as_str().map(str::to_owned));
+            // An invitation's token is not an id: an unknown one says so, in the same 404.
+            let expected: &[&str] = if route.contains("{token}") {
+                &["invitation_unknown", "not_found"]
+            } else {
+                &["not_found"]
+            };
+            if reply.status != StatusCode::NOT_FOUND
+                || !code.as_deref().is_some_and(|code| expected.contains(&code))
+            {
+                problems.push(format!("{method} {uri}: {} {}", reply.status, reply.text()));
+            }
+        }
+    }
+    assert!(
+        checked > 200,
+        "only {checked} requests: the route table looks empty"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

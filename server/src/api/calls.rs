@@ -17,7 +17,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::call::{self, CallRefusal, Charging, VOICEMAIL_MAX_BYTES};
-use domain::country::CountryCode;
 use domain::dial::{self, DialClass};
 use domain::field::without_separators;
 use domain::money::Money;
@@ -35,7 +34,7 @@ use crate::state::AppState;
 use crate::store::calls::{self, Call, NewCall, NewVoicemail};
 use crate::store::credits::{self, CreditsError};
 use crate::store::sessions::SessionUser;
-use crate::store::webapp::{self, OwnNumber};
+use crate::store::webapp;
 
 /// How many calls a history shows.
 const HISTORY_LENGTH: i64 = 200;
@@ -51,13 +50,6 @@ pub fn routes() -> Router<AppState> {
         .route("/app/calls/{id}/voicemail", post(leave_voicemail))
         .route("/app/voicemails/{id}/audio", get(voicemail_audio))
         .route("/console/communications", get(communications))
-}
-
-fn home_of(number: &OwnNumber) -> Result<CountryCode, ApiError> {
-    number
-        .country
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("a Number's country: {}", number.country)))
 }
 
 /// Why a call that is no longer ringing cannot be answered, declined or given a voicemail.
@@ -103,7 +95,7 @@ async fn place(
 ) -> Result<(StatusCode, Json<CallView>), ApiError> {
     let number = own_number(&state, &user, id).await?;
     ensure_not_suspended(&state, &user).await?;
-    let home = home_of(&number)?;
+    let home = number.country;
     let class = call::dial_class(home, &request.to).map_err(ApiError::CallRefused)?;
     let (dialled, callee) = match class {
         DialClass::National | DialClass::International => {

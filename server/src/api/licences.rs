@@ -9,7 +9,7 @@ use protocol::licences::{LicenceView, NoticeReceipt};
 
 use super::extract::PathId;
 use crate::auth::Manager;
-use crate::clock::paris_date;
+use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::services::licences::view;
 use crate::state::AppState;
@@ -61,11 +61,11 @@ async fn give_notice(
         .ok_or(ApiError::NotFound)?;
     if let Some(notice) = &record.notice {
         return Err(ApiError::NoticeAlreadyGiven {
-            received_on: paris_date(notice.received_at),
+            received_on: paris_day(notice.received_at),
         });
     }
     let now = state.clock.now();
-    let received_on = paris_date(now);
+    let received_on = paris_day(now);
     let termination = non_renewal_notice(&record.licence, received_on)
         .map_err(|error| ApiError::Internal(error.to_string()))?;
     let notice = Notice {

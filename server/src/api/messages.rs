@@ -72,7 +72,7 @@ async fn conversation(
     let number = own_number(&state, &user, id).await?;
     let correspondent = E164::parse(&correspondent)
         .ok()
-        .or_else(|| domain::dial::to_e164(service::home_of(&number).ok()?, &correspondent))
+        .or_else(|| domain::dial::to_e164(number.country, &correspondent))
         .ok_or(ApiError::NotFound)?;
     let found = messages::conversation(
         &state.db,

@@ -18,7 +18,7 @@ use protocol::price_changes::{
 
 use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
-use crate::clock::paris_date;
+use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::price_changes::{self, NewNotice, NoticeRecord};
@@ -101,7 +101,7 @@ async fn terminate(
         record.kind.with_previous(record.previous_indexation),
         record.informed_on,
         record.effective_on,
-        paris_date(now),
+        paris_day(now),
     )
     .map_err(|error| ApiError::Internal(error.to_string()))?;
     let service_last_day = match outcome {

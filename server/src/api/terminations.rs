@@ -12,7 +12,7 @@ use protocol::terminations::{FaultAmountView, FaultTerminationForm, TerminationV
 
 use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
-use crate::clock::paris_date;
+use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::stamp;
@@ -92,7 +92,7 @@ async fn terminate_for_fault(
     }
     let licence = basis.licence;
     let now = state.clock.now();
-    let today = paris_date(now);
+    let today = paris_day(now);
     let rule_failed = |error: domain::RuleError| ApiError::Internal(error.to_string());
     let remaining = remaining_monthly_instalments(&licence, today).map_err(rule_failed)?;
     let instalment = monthly_instalment(Money::from_cents(basis.period_net_cents), licence.term)

@@ -4,7 +4,6 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use domain::country::CountryCode;
 use domain::dial::DialClass;
 use domain::money::Money;
 use protocol::webapp::{AppHome, CallRates, MyNumber};
@@ -28,10 +27,7 @@ async fn home(
 ) -> Result<Json<AppHome>, ApiError> {
     let mut numbers = Vec::new();
     for number in webapp::numbers_of(&state.db, user.user_id).await? {
-        let country: CountryCode = number
-            .country
-            .parse()
-            .map_err(|_| ApiError::Internal(format!("a Number's country: {}", number.country)))?;
+        let country = number.country;
         numbers.push(MyNumber {
             id: number.id,
             usage: usage(&state, &number).await?,

@@ -6,7 +6,7 @@ use domain::licence::status_on;
 use protocol::licences::{LicenceView, NoticeView};
 use protocol::trials::TrialView;
 
-use crate::clock::paris_date;
+use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::store::licences::LicenceRecord;
 use crate::store::stamp;
@@ -17,14 +17,14 @@ pub fn view(record: &LicenceRecord, today: NaiveDate) -> Result<LicenceView, Api
     let licence = record.licence;
     let notice = record.notice.map(|notice| NoticeView {
         received_at: stamp(notice.received_at),
-        received_on: paris_date(notice.received_at),
+        received_on: paris_day(notice.received_at),
         on_time: notice.on_time,
         service_last_day: notice.service_last_day,
     });
     let trial = record.trial.map(|trial| TrialView {
         trial_end: trial.trial_end,
         auto_commit: trial.auto_commit,
-        cancelled_on: trial.cancelled_at.map(paris_date),
+        cancelled_on: trial.cancelled_at.map(paris_day),
     });
     let ended = record.ended
         || notice

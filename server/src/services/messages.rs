@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use domain::country::CountryCode;
 use domain::field::{FieldError, Problem};
 use domain::message::{self, Charge, Draft, Outgoing, Sender};
 use domain::money::Money;
@@ -28,14 +27,6 @@ fn invalid(field: &'static str, sentence: &'static str) -> ApiError {
     })
 }
 
-/// The country of `number`'s home plan, for the dialling rules.
-pub fn home_of(number: &OwnNumber) -> Result<CountryCode, ApiError> {
-    number
-        .country
-        .parse()
-        .map_err(|_| ApiError::Internal(format!("a Number's country: {}", number.country)))
-}
-
 /// Credits set aside for a message abroad until it is delivered or handed over.
 struct Reserved {
     id: i64,
@@ -51,7 +42,7 @@ pub async fn send(
     form: &SendMessage,
 ) -> Result<MessageView, ApiError> {
     let sender = Sender {
-        home: home_of(number)?,
+        home: number.country,
         e164: &number.e164,
         credits_allowed: number.calls_with_credits,
     };

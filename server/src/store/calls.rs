@@ -11,6 +11,7 @@ use protocol::webapp::{CallStatus, Direction};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::codec::corrupt;
 use super::stamp;
 use super::webapp::HostedNumber;
 use crate::db::Database;
@@ -81,10 +82,6 @@ pub fn status_str(status: CallStatus) -> &'static str {
         CallStatus::Declined => "declined",
         CallStatus::Failed => "failed",
     }
-}
-
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("a call holds an invalid {what}: {value}").into())
 }
 
 fn parse_status(raw: &str) -> Result<CallStatus, sqlx::Error> {

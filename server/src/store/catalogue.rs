@@ -1,7 +1,6 @@
 //! The price list and the pool of Numbers (PRICE-1, PRICE-2, NUM-1): seeded by migration 0005,
 //! read here. Prices are never updated: a new price is a new row with its own `valid_from`.
 
-use chrono::NaiveDate;
 use domain::Money;
 use domain::catalogue::{Billing, BillingDiscount, CallPlan, PlanPrice, PriceList};
 use domain::country::CountryCode;
@@ -11,21 +10,14 @@ use domain::vat::VatNumber;
 use protocol::catalogue::AvailableNumber;
 use sqlx::{AnyConnection, Row};
 
+use super::codec::{Columns, corrupt};
 use crate::db::Database;
 
 /// The most Numbers one search answers.
 pub const MAX_SEARCH: i64 = 1000;
 
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("the price list holds an invalid {what}: {value}").into())
-}
-
 fn country(raw: &str) -> Result<CountryCode, sqlx::Error> {
     raw.parse().map_err(|_| corrupt("country", raw))
-}
-
-fn day(raw: &str) -> Result<NaiveDate, sqlx::Error> {
-    raw.parse().map_err(|_| corrupt("date", raw))
 }
 
 fn billing(raw: &str) -> Result<Billing, sqlx::Error> {
@@ -82,7 +74,7 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
         prices.push(PlanPrice {
             plan_id: row.try_get("plan_id")?,
             billing: billing(&row.try_get::<String, _>("billing")?)?,
-            valid_from: day(&row.try_get::<String, _>("valid_from")?)?,
+            valid_from: row.date("valid_from")?,
             min_quantity: count(Some(row.try_get("min_quantity")?))?.unwrap_or(1),
             unit_price: Money::from_cents(row.try_get("unit_price_cents")?),
         });
@@ -99,7 +91,7 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
             .map_err(|_| corrupt("discount", &raw))?;
         discounts.push(BillingDiscount {
             billing: billing(&row.try_get::<String, _>("billing")?)?,
-            valid_from: day(&row.try_get::<String, _>("valid_from")?)?,
+            valid_from: row.date("valid_from")?,
             discount: Discount::new(percent.value()).map_err(|_| corrupt("discount", &raw))?,
             label: row.try_get("label")?,
         });

@@ -15,16 +15,9 @@ use protocol::disputes::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::codec::{self, Columns, corrupt};
 use super::{audit, stamp};
 use crate::db::{Database, is_unique_violation};
-
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("a dispute holds an invalid {what}: {value}").into())
-}
-
-fn day(raw: &str) -> Result<NaiveDate, sqlx::Error> {
-    raw.parse().map_err(|_| corrupt("date", raw))
-}
 
 /// What the windows of an invoice depend on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +45,11 @@ async fn invoice_facts(
     let paid_on: Option<String> = row.try_get("paid_on")?;
     Ok(Some(InvoiceFacts {
         number: row.try_get("number")?,
-        issue_date: day(&row.try_get::<String, _>("issue_date")?)?,
-        paid_on: paid_on.as_deref().map(day).transpose()?,
+        issue_date: row.date("issue_date")?,
+        paid_on: paid_on
+            .as_deref()
+            .map(|raw| codec::parsed::<NaiveDate>("date", raw))
+            .transpose()?,
         total_cents: row.try_get("total_cents")?,
     }))
 }
@@ -383,16 +379,19 @@ fn dispute_from_row(row: &AnyRow) -> Result<DisputeView, sqlx::Error> {
             invoice_number: row.try_get("invoice_number")?,
             amount: Money::from_cents(row.try_get("amount_cents")?),
             remaining: Money::from_cents(row.try_get("remaining_cents")?),
-            issued_on: day(&row.try_get::<String, _>("issued_on")?)?,
+            issued_on: row.date("issued_on")?,
         }),
     };
     Ok(DisputeView {
         id: row.try_get("id")?,
         invoice_id: row.try_get("invoice_id")?,
         justification: row.try_get("justification")?,
-        opened_on: day(&row.try_get::<String, _>("opened_on")?)?,
+        opened_on: row.date("opened_on")?,
         status: DisputeStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        decided_on: decided_on.as_deref().map(day).transpose()?,
+        decided_on: decided_on
+            .as_deref()
+            .map(|raw| codec::parsed::<NaiveDate>("date", raw))
+            .transpose()?,
         decision_reason: row.try_get("decision_reason")?,
         credit_note,
     })
@@ -459,7 +458,7 @@ pub async fn for_invoice(
         Ok(RestitutionClaimView {
             id: row.try_get("id")?,
             reason: row.try_get("reason")?,
-            claimed_on: day(&row.try_get::<String, _>("claimed_on")?)?,
+            claimed_on: row.date("claimed_on")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -17,6 +17,7 @@ use protocol::invoices::{
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::codec::{self, Columns, corrupt};
 use super::{audit, stamp};
 use crate::db::Database;
 
@@ -98,14 +99,6 @@ pub fn format_number(year: i32, seq: i64) -> String {
 fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
     cents(amount)
         .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
-}
-
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("an invoice holds an invalid {what}: {value}").into())
-}
-
-fn day(raw: &str) -> Result<NaiveDate, sqlx::Error> {
-    raw.parse().map_err(|_| corrupt("date", raw))
 }
 
 /// The next number of `year`, taken inside the caller's transaction. The `UPDATE` locks the
@@ -241,8 +234,8 @@ fn summary_from_row(row: &AnyRow) -> Result<InvoiceSummary, sqlx::Error> {
         id: row.try_get("id")?,
         number: row.try_get("number")?,
         kind: InvoiceKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-        issue_date: day(&row.try_get::<String, _>("issue_date")?)?,
-        due_date: day(&row.try_get::<String, _>("due_date")?)?,
+        issue_date: row.date("issue_date")?,
+        due_date: row.date("due_date")?,
         status: InvoiceStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
         total: Money::from_cents(row.try_get("total_cents")?),
         late: None,
@@ -337,7 +330,10 @@ async fn one_in(
     let first: Option<String> = row.try_get("period_first_day")?;
     let last: Option<String> = row.try_get("period_last_day")?;
     let period = match (first, last) {
-        (Some(first), Some(last)) => Some((day(&first)?, day(&last)?)),
+        (Some(first), Some(last)) => Some((
+            codec::parsed("date", &first)?,
+            codec::parsed("date", &last)?,
+        )),
         _ => None,
     };
     let billing: Option<String> = row.try_get("billing")?;
@@ -357,7 +353,10 @@ async fn one_in(
         issue_date: summary.issue_date,
         due_date: summary.due_date,
         status: summary.status,
-        paid_on: paid_on.as_deref().map(day).transpose()?,
+        paid_on: paid_on
+            .as_deref()
+            .map(|raw| codec::parsed::<NaiveDate>("date", raw))
+            .transpose()?,
         vat_rate: vat_rate
             .parse()
             .map_err(|_| corrupt("VAT rate", &vat_rate))?,
@@ -525,7 +524,10 @@ pub async fn chargeable_methods(
     let mut methods = Vec::new();
     for row in &rows {
         let valid_until: Option<String> = row.try_get("valid_until")?;
-        let valid_until = valid_until.as_deref().map(day).transpose()?;
+        let valid_until = valid_until
+            .as_deref()
+            .map(|raw| codec::parsed::<NaiveDate>("date", raw))
+            .transpose()?;
         if domain::payment::is_valid_on(valid_until, today) {
             methods.push(ChargeableMethod {
                 id: row.try_get("id")?,

@@ -12,12 +12,9 @@ use protocol::invoices::InvoiceStatus;
 use protocol::late_payment::{FormalNoticeView, LatePaymentView, PenaltyRateView, RateBasis};
 use sqlx::{AnyConnection, Row};
 
+use super::codec::corrupt;
 use super::{audit, stamp};
 use crate::db::Database;
-
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("late payment data holds an invalid {what}: {value}").into())
-}
 
 fn percent(raw: &str) -> Result<Percent, sqlx::Error> {
     raw.parse().map_err(|_| corrupt("rate", raw))

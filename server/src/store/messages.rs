@@ -13,12 +13,9 @@ use protocol::webapp::{AttachmentView, DeliveryStatus, Direction, MessageView};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::codec::corrupt;
 use super::stamp;
 use crate::db::Database;
-
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("a message holds an invalid {what}: {value}").into())
-}
 
 fn status_name(status: DeliveryStatus) -> &'static str {
     match status {

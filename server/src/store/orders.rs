@@ -17,6 +17,7 @@ use domain::order::{
 use protocol::orders::{OrderLicence, OrderLineView, OrderSummary, OrderView};
 use sqlx::{AnyConnection, Row};
 
+use super::codec::corrupt;
 use super::{audit, catalogue, invoices, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -390,10 +391,6 @@ async fn claim_numbers(
     Ok(())
 }
 
-fn decode(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("an order holds an invalid {what}: {value}").into())
-}
-
 /// The Company's Orders, newest first.
 pub async fn list(db: &Database, company_id: i64) -> Result<Vec<OrderSummary>, sqlx::Error> {
     let rows = sqlx::query(
@@ -411,8 +408,8 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<OrderSummary>, s
             Ok(OrderSummary {
                 id: row.try_get("id")?,
                 placed_at: row.try_get("placed_at")?,
-                billing: billing.parse().map_err(|_| decode("billing", &billing))?,
-                numbers: u32::try_from(numbers).map_err(|_| decode("quantity", numbers))?,
+                billing: billing.parse().map_err(|_| corrupt("billing", &billing))?,
+                numbers: u32::try_from(numbers).map_err(|_| corrupt("quantity", numbers))?,
                 total: Money::from_cents(row.try_get("total_cents")?),
             })
         })
@@ -473,11 +470,11 @@ pub async fn one(
         lines.push(OrderLineView {
             plan_id: line.try_get("plan_id")?,
             description: line.try_get("description")?,
-            quantity: u32::try_from(quantity).map_err(|_| decode("quantity", quantity))?,
+            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
             unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
             discount_pct: discount
                 .parse()
-                .map_err(|_| decode("discount", &discount))?,
+                .map_err(|_| corrupt("discount", &discount))?,
             net: Money::from_cents(line.try_get("net_cents")?),
             numbers: line_numbers,
         });
@@ -492,18 +489,18 @@ pub async fn one(
             row.try_get::<String, _>("first_name")?,
             row.try_get::<String, _>("last_name")?
         ),
-        billing: billing.parse().map_err(|_| decode("billing", &billing))?,
+        billing: billing.parse().map_err(|_| corrupt("billing", &billing))?,
         vat_rate: vat_rate
             .parse()
-            .map_err(|_| decode("VAT rate", &vat_rate))?,
+            .map_err(|_| corrupt("VAT rate", &vat_rate))?,
         subtotal: Money::from_cents(row.try_get("subtotal_cents")?),
         vat: Money::from_cents(row.try_get("vat_cents")?),
         total: Money::from_cents(row.try_get("total_cents")?),
         gtcs_version: row.try_get("gtcs_version")?,
         licence: OrderLicence {
             id: licence.try_get("id")?,
-            term_months: u32::try_from(term_months).map_err(|_| decode("term", term_months))?,
-            anchor: anchor.parse().map_err(|_| decode("anchor", &anchor))?,
+            term_months: u32::try_from(term_months).map_err(|_| corrupt("term", term_months))?,
+            anchor: anchor.parse().map_err(|_| corrupt("anchor", &anchor))?,
         },
         lines,
     }))

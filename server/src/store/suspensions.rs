@@ -9,6 +9,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::audit;
+use super::codec::corrupt;
 use super::late_payment::{manager_emails, send_to};
 use super::stamp;
 use crate::db::Database;
@@ -39,10 +40,6 @@ pub enum SuspensionError {
     NotSuspended,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
-}
-
-fn corrupt(what: &str, value: impl std::fmt::Display) -> sqlx::Error {
-    sqlx::Error::Decode(format!("a suspension holds an invalid {what}: {value}").into())
 }
 
 fn view_from_row(row: &AnyRow) -> Result<SuspensionView, sqlx::Error> {

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::audit;
 use super::codec::{Columns, stamp};
-use crate::clock::paris_date;
+use crate::clock::paris_day;
 use crate::db::Database;
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +85,7 @@ pub async fn cancel(
         return Err(TrialError::AlreadyCancelled { received_at });
     }
     let received_at = stamp(now);
-    let day = paris_date(now);
+    let day = paris_day(now);
     if day > trial_end {
         return Err(TrialError::Over { trial_end });
     }
@@ -130,7 +130,7 @@ pub async fn decide(
         let id: i64 = row.try_get("id")?;
         let company_id: i64 = row.try_get("company_id")?;
         let auto_commit = row.flag("trial_auto_commit")?;
-        let cancel_received = row.instant_opt("trial_cancelled_at")?.map(paris_date);
+        let cancel_received = row.instant_opt("trial_cancelled_at")?.map(paris_day);
         let converts = trial_converts(last_day, cancel_received, auto_commit);
         let action = if converts {
             "licence.trial_convert"

@@ -2,9 +2,11 @@
 //! Licence) and this period's usage of each. Messages and calls have their own modules.
 
 use chrono::{DateTime, Utc};
+use domain::country::CountryCode;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::codec::Columns;
 use super::stamp;
 use crate::db::Database;
 
@@ -14,7 +16,7 @@ pub struct OwnNumber {
     pub id: i64,
     pub company_id: i64,
     pub e164: String,
-    pub country: String,
+    pub country: CountryCode,
     pub plan_name: String,
     pub included_minutes: Option<u32>,
     pub included_sms: Option<u32>,
@@ -44,7 +46,7 @@ fn from_row(row: &AnyRow) -> Result<OwnNumber, sqlx::Error> {
         id: row.try_get("id")?,
         company_id: row.try_get("company_id")?,
         e164: row.try_get("e164")?,
-        country: row.try_get("country")?,
+        country: row.parsed("country")?,
         plan_name: row.try_get("name")?,
         included_minutes: count(row, "included_minutes")?,
         included_sms: count(row, "included_sms")?,
