@@ -40,6 +40,9 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     MalformedBody,
+    BodyTooLarge,
+    CrossSiteRequest,
+    TooManyAttempts,
     AdminUnauthorized,
     Suspended,
     AlreadySuspended,
@@ -52,6 +55,7 @@ pub enum ErrorCode {
     InvitationUnknown,
     InvitationExpired,
     InvitationUsed,
+    PasswordAlreadySet,
     ImportTooLarge,
     NotInTerritory,
     // Licences, Numbers, trials, notices.

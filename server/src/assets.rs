@@ -28,6 +28,8 @@ struct Asset {
 #[derive(Default)]
 pub struct Assets {
     files: HashMap<String, Asset>,
+    /// The Content-Security-Policy this app needs (its inline loader allowed by hash).
+    content_security_policy: String,
 }
 
 impl Assets {
@@ -39,7 +41,17 @@ impl Assets {
         } else {
             tracing::warn!(dir = %dir.display(), "no built app to serve: build it with `make run`");
         }
+        let index = assets
+            .files
+            .get("/index.html")
+            .map(|index| String::from_utf8_lossy(&index.identity).into_owned())
+            .unwrap_or_default();
+        assets.content_security_policy = crate::security::content_security_policy(&index);
         Ok(assets)
+    }
+
+    pub fn content_security_policy(&self) -> &str {
+        &self.content_security_policy
     }
 
     fn load_dir(&mut self, root: &Path, dir: &Path) -> std::io::Result<()> {

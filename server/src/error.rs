@@ -38,6 +38,18 @@ pub enum ApiError {
     /// A User whose Orders or GTCS acceptance are the Company's records cannot be deleted.
     #[error("user has records")]
     UserHasRecords,
+    /// An invitation is only for a User who has not set a password yet; their first name.
+    #[error("{0} already set a password")]
+    PasswordAlreadySet(String),
+    /// Too many failed attempts: the next one is possible after this wait.
+    #[error("too many attempts, retry after {0}")]
+    TooManyAttempts(chrono::TimeDelta),
+    /// A state-changing request the browser says comes from another site.
+    #[error("cross-site request")]
+    CrossSiteRequest,
+    /// A request body over the limit.
+    #[error("request body too large")]
+    BodyTooLarge,
     /// SUSP-1: the User or the Company is suspended; the sentence the WebApp shows.
     #[error("suspended: {0}")]
     Suspended(String),
@@ -344,6 +356,7 @@ from_store_errors! {
         store::users::UserError::LastManager => ApiError::LastManager,
         store::users::UserError::HasNumbers(count) => ApiError::UserHasNumbers(count),
         store::users::UserError::HasRecords => ApiError::UserHasRecords,
+        store::users::UserError::PasswordAlreadySet(name) => ApiError::PasswordAlreadySet(name),
         store::users::UserError::Database(error) => error.into(),
     };
     store::users::InvitationError => |error| match error {
@@ -365,7 +378,10 @@ impl From<domain::price_change::IncreaseProblem> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
-        ApiError::MalformedBody(rejection.body_text())
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::BodyTooLarge,
+            _ => ApiError::MalformedBody(rejection.body_text()),
+        }
     }
 }
 
@@ -410,6 +426,33 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 ErrorCode::UserHasRecords,
                 "This user placed Orders or accepted the terms for the Company, which must stay on record: deactivate the user instead.".into(),
+                None,
+            ),
+            ApiError::PasswordAlreadySet(name) => (
+                StatusCode::CONFLICT,
+                ErrorCode::PasswordAlreadySet,
+                format!("{name} already chose a password and logs in with it: an invitation is only for someone who has not. Nobody else can set it for them."),
+                None,
+            ),
+            ApiError::TooManyAttempts(wait) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorCode::TooManyAttempts,
+                format!(
+                    "Too many failed attempts: try again in {}.",
+                    waiting_time(*wait)
+                ),
+                None,
+            ),
+            ApiError::CrossSiteRequest => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::CrossSiteRequest,
+                "This request came from another site and was refused: use the console itself.".into(),
+                None,
+            ),
+            ApiError::BodyTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BodyTooLarge,
+                "This request is too large to be read: send less at once.".into(),
                 None,
             ),
             ApiError::Suspended(reason) => {
@@ -702,6 +745,10 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
+        let retry_after = match &self {
+            ApiError::TooManyAttempts(wait) => Some(retry_seconds(*wait)),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
@@ -709,6 +756,33 @@ impl IntoResponse for ApiError {
                 field: field.map(Into::into),
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
+    }
+}
+
+/// Whole seconds to wait, at least one.
+fn retry_seconds(wait: chrono::TimeDelta) -> u64 {
+    u64::try_from(wait.num_milliseconds().max(0))
+        .unwrap_or(0)
+        .div_ceil(1000)
+        .max(1)
+}
+
+/// "3 seconds", "1 minute", "15 minutes".
+fn waiting_time(wait: chrono::TimeDelta) -> String {
+    let seconds = retry_seconds(wait);
+    match seconds {
+        1 => "1 second".into(),
+        2..=59 => format!("{seconds} seconds"),
+        _ => match seconds.div_ceil(60) {
+            1 => "1 minute".into(),
+            minutes => format!("{minutes} minutes"),
+        },
     }
 }

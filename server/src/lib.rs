@@ -13,13 +13,14 @@ pub mod invoice_pdf;
 pub mod payments;
 pub mod realtime;
 pub mod scheduler;
+pub mod security;
 pub mod services;
 pub mod state;
 pub mod store;
 
 use std::sync::Arc;
 
-use axum::Router;
+use axum::{Router, middleware};
 use tower_http::trace::TraceLayer;
 
 use crate::assets::Assets;
@@ -31,8 +32,15 @@ use crate::state::AppState;
 /// The whole HTTP surface: `/api/…` and, for every other path, the app.
 pub fn app(state: AppState) -> Router {
     Router::new()
-        .nest("/api", api::router())
+        .nest(
+            "/api",
+            api::router().layer(middleware::from_fn(security::same_site_writes)),
+        )
         .fallback(assets::serve)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::harden,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -102,7 +110,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     );
     scheduler::spawn(state.db.clone(), state.clock.clone());
     services::calls::resume(&state).await;
-    axum::serve(listener, app(state))
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)

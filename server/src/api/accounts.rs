@@ -9,12 +9,13 @@ use domain::signup::{validate_login, validate_signup};
 use protocol::{LoginForm, Me, SignupForm};
 
 use super::GTCS_VERSION;
-use super::extract::Body;
+use super::extract::{Body, ClientAddress};
 use crate::auth::{SignedIn, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::accounts;
 use crate::store::sessions;
+use crate::store::throttle::{self, Scope};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,15 +40,28 @@ async fn signup(
 /// `POST /api/session`: logs in. A wrong email and a wrong password get the same answer.
 async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Body(form): Body<LoginForm>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (email, given) = validate_login(&form)?;
+    // Throttled per account and per address, checked before any password is hashed.
+    let account_key = email.to_string().to_lowercase();
+    let subjects = [
+        (Scope::LoginAccount, account_key.as_str()),
+        (Scope::LoginAddress, address.as_str()),
+    ];
+    let now = state.clock.now();
+    if let Some(wait) = throttle::blocked(&state.db, &subjects, now).await? {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
     let account = accounts::credentials(&state.db, &email).await?;
     let user_id = account.as_ref().map(|(id, _)| *id);
-    if !password::verify(given, account.map(|(_, hash)| hash)).await? {
+    let verified = password::verify(given, account.map(|(_, hash)| hash)).await?;
+    let Some(user_id) = user_id.filter(|_| verified) else {
+        throttle::failed(&state.db, &subjects, now).await?;
         return Err(ApiError::WrongCredentials);
-    }
-    let user_id = user_id.ok_or(ApiError::WrongCredentials)?;
+    };
+    throttle::succeeded(&state.db, Scope::LoginAccount, &account_key).await?;
     let (cookie, me) = open_session(&state, user_id).await?;
     Ok(([cookie], Json(me)))
 }

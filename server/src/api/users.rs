@@ -195,7 +195,30 @@ async fn outbox(
     State(state): State<AppState>,
     Manager(manager): Manager,
 ) -> Result<Json<Vec<OutboxEmail>>, ApiError> {
-    Ok(Json(users::outbox(&state.db, manager.company_id).await?))
+    let emails = users::outbox(&state.db, manager.company_id).await?;
+    Ok(Json(
+        emails
+            .into_iter()
+            .map(|email| OutboxEmail {
+                body: without_links(&email.body),
+                ..email
+            })
+            .collect(),
+    ))
+}
+
+/// An email's text as a Manager may read it: a personal link (an invitation's) is the
+/// recipient's alone, so it is left out.
+fn without_links(body: &str) -> String {
+    body.lines()
+        .map(|line| match line.split_once("/invitation/") {
+            Some((before, _token)) => {
+                format!("{before}(a personal link, sent to the recipient only)")
+            }
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `GET /api/invitations/{token}`: whom a valid invitation is for (no session needed).

@@ -1,7 +1,10 @@
 //! Passwords are stored as argon2id hashes (PHC strings). Hashing is slow by design, so it runs
-//! on the blocking pool, never on the async workers.
+//! on the blocking pool, never on the async workers, and at most half the machine's cores hash at
+//! once: a flood of log-ins queues here while every other request is served.
 
 use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
@@ -9,16 +12,34 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 
 use crate::error::ApiError;
 
+/// The hashings allowed at once.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    Semaphore::new((cores / 2).max(1))
+});
+
+/// Runs `work` on the blocking pool once a hashing slot is free.
+async fn bounded<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let _slot = HASHING
+        .acquire()
+        .await
+        .map_err(|error| ApiError::Internal(format!("hashing slots: {error}")))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::Internal(format!("hashing task: {error}")))
+}
+
 pub async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|hash| hash.to_string())
             .map_err(|error| ApiError::Internal(format!("hashing a password: {error}")))
     })
-    .await
-    .map_err(|error| ApiError::Internal(format!("hashing task: {error}")))?
+    .await?
 }
 
 /// A hash of no one's password, verified against when the email is unknown so that a wrong
@@ -33,7 +54,7 @@ static DECOY: LazyLock<String> = LazyLock::new(|| {
 
 /// Checks `password` against `stored` (or against the decoy when there is no account).
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, ApiError> {
-    tokio::task::spawn_blocking(move || {
+    bounded(move || {
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| DECOY.clone());
         let matches = PasswordHash::new(&stored)
@@ -46,5 +67,4 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
         exists && matches
     })
     .await
-    .map_err(|error| ApiError::Internal(format!("verifying task: {error}")))
 }

@@ -16,7 +16,7 @@ pub struct Counts {
 pub async fn counts(db: &Database, company_id: i64) -> Result<Counts, sqlx::Error> {
     let users = sqlx::query(
         "SELECT COUNT(*) AS total, COUNT(CASE WHEN status = 'active' THEN 1 END) AS active
-         FROM users WHERE company_id = $1",
+         FROM users WHERE company_id = $1 AND deleted_at IS NULL",
     )
     .bind(company_id)
     .fetch_one(&db.pool)

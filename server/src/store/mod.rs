@@ -22,6 +22,7 @@ pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;
 pub mod terminations;
+pub mod throttle;
 pub mod trials;
 pub mod users;
 pub mod webapp;

@@ -30,6 +30,9 @@ pub enum UserError {
     HasNumbers(i64),
     #[error("the user placed Orders or accepted the GTCS for the Company")]
     HasRecords,
+    /// An invitation is for someone who has not set a password yet; the person's first name.
+    #[error("{0} already set a password")]
+    PasswordAlreadySet(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -75,7 +78,8 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::
     let rows = sqlx::query(concat!(
         "SELECT ",
         user_columns!(),
-        " FROM users u WHERE u.company_id = $1 ORDER BY u.last_name, u.first_name, u.id"
+        " FROM users u WHERE u.company_id = $1 AND u.deleted_at IS NULL
+         ORDER BY u.last_name, u.first_name, u.id"
     ))
     .bind(company_id)
     .fetch_all(&db.pool)
@@ -112,7 +116,7 @@ async fn fetch(
     let row = sqlx::query(concat!(
         "SELECT ",
         user_columns!(),
-        " FROM users u WHERE u.id = $1 AND u.company_id = $2"
+        " FROM users u WHERE u.id = $1 AND u.company_id = $2 AND u.deleted_at IS NULL"
     ))
     .bind(user_id)
     .bind(company_id)
@@ -342,6 +346,11 @@ pub async fn reinvite(
     let user = fetch(&mut tx, company_id, user_id)
         .await?
         .ok_or(UserError::NotFound)?;
+    // Only the person may choose their password: once they have, nobody is invited in their
+    // place (the link would let whoever reads it take the account over).
+    if user.has_password {
+        return Err(UserError::PasswordAlreadySet(user.first_name));
+    }
     let sender = sender(&mut tx, company_id, actor).await?;
     let token = invite(
         &mut tx,
@@ -523,7 +532,10 @@ pub async fn delete(
         return Err(UserError::HasNumbers(numbers));
     }
     let records: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM orders WHERE placed_by = $1) + (SELECT COUNT(*) FROM gtcs_acceptances WHERE user_id = $1)",
+        "SELECT (SELECT COUNT(*) FROM orders WHERE placed_by = $1)
+              + (SELECT COUNT(*) FROM gtcs_acceptances WHERE user_id = $1)
+              + (SELECT COUNT(*) FROM invoice_disputes WHERE opened_by = $1)
+              + (SELECT COUNT(*) FROM restitution_claims WHERE claimed_by = $1)",
     )
     .bind(user_id)
     .fetch_one(&mut *tx)
@@ -531,16 +543,42 @@ pub async fn delete(
     if records > 0 {
         return Err(UserError::HasRecords);
     }
-    for statement in [
+    // Messages, calls and voicemails are also their correspondents': those records stay, under
+    // a pseudonym; the person's own copies of messages go.
+    let shared: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM calls WHERE caller_user_id = $1 OR callee_user_id = $1)
+              + (SELECT COUNT(*) FROM attachments WHERE user_id = $1)
+              + (SELECT COUNT(*) FROM suspensions WHERE user_id = $1)",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut statements = vec![
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM invitations WHERE user_id = $1",
         "DELETE FROM user_stable_links WHERE user_id = $1",
-        "DELETE FROM users WHERE id = $1",
-    ] {
+        "DELETE FROM messages WHERE user_id = $1",
+    ];
+    if shared == 0 {
+        statements.push("DELETE FROM users WHERE id = $1");
+    }
+    for statement in statements {
         sqlx::query(statement)
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
+    }
+    if shared > 0 {
+        sqlx::query(
+            "UPDATE users SET first_name = 'Former', last_name = 'user', email = $2, mobile = NULL,
+                 password_hash = NULL, role = 'user', status = 'deactivated', deleted_at = $3
+             WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(format!("deleted-user-{user_id}@invalid"))
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?;
     }
     let change = audit::Change::new(
         company_id,
