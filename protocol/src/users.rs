@@ -49,8 +49,14 @@ pub struct OutboxEmail {
     pub id: i64,
     pub recipient: String,
     pub subject: String,
+    /// The text, personal links left out (they are the recipient's alone).
     pub body: String,
     pub created_at: String,
+    /// `queued`, `sent` or `failed`.
+    pub status: String,
+    pub sent_at: Option<String>,
+    /// Why the last attempt failed, if it did.
+    pub last_error: Option<String>,
 }
 
 /// `GET /api/invitations/{token}`: whom a valid invitation is for.

@@ -54,6 +54,25 @@ pub struct Config {
     #[arg(long, env = "CONSOLE_DEMO_CLOCK", default_value_t = false)]
     pub demo_clock: bool,
 
+    /// Where email is sent: `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465` (TLS),
+    /// with `user:password@` when needed. Without it, emails are written as `.eml` files under
+    /// the data directory (`mail/`).
+    #[arg(long, env = "CONSOLE_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The sender of the product's emails.
+    #[arg(
+        long,
+        env = "CONSOLE_MAIL_FROM",
+        default_value = "Numbers Console <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// The address people reach the console at, for the links in emails; by default
+    /// `http://<bind>`.
+    #[arg(long, env = "CONSOLE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// How long a call between two hosted Numbers rings before it counts as missed.
     #[arg(long, env = "CONSOLE_RING_SECONDS", default_value_t = 30)]
     pub ring_seconds: u64,
@@ -66,6 +85,13 @@ pub enum Command {
 }
 
 impl Config {
+    /// The address in the links of emails.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+
     /// The database to use: `DATABASE_URL`, or `data/console.db`.
     pub fn database_url(&self) -> String {
         match &self.database_url {

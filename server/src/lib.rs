@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod invoice_pdf;
+pub mod mail;
 pub mod payments;
 pub mod realtime;
 pub mod scheduler;
@@ -58,6 +59,8 @@ pub enum StartError {
     },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Mail(#[from] mail::MailConfigError),
 }
 
 /// Connects, migrates and loads the app: everything but listening.
@@ -109,6 +112,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         config.bind
     );
     scheduler::spawn(state.db.clone(), state.clock.clone());
+    let mailer = mail::Mailer::new(
+        config.smtp_url.as_deref(),
+        &config.mail_from,
+        config.data_dir.join("mail"),
+        &config.public_url(),
+    )?;
+    tracing::info!(to = %mailer.describe(), "emails are sent");
+    mail::spawn_dispatcher(state.db.clone(), state.clock.clone(), Arc::new(mailer));
     services::calls::resume(&state).await;
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

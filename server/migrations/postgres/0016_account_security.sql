@@ -12,3 +12,13 @@ CREATE TABLE throttles (
 -- A deleted User whose messages, calls or voicemails must stay for their correspondents keeps a
 -- row under a pseudonym: no name, no email, no password, no way in.
 ALTER TABLE users ADD COLUMN deleted_at TEXT;
+-- Email for real: the outbox is the durable queue the dispatcher sends from, over SMTP (or into
+-- .eml files when none is configured). A row is queued until sent, or failed after its retries.
+ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'sent', 'failed'));
+ALTER TABLE outbox ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+ALTER TABLE outbox ADD COLUMN sent_at TEXT;
+ALTER TABLE outbox ADD COLUMN last_error TEXT;
+-- Rows written before email was sent were only shown in the console: they are not sent now.
+UPDATE outbox SET status = 'failed', last_error = 'written before the console sent email';
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);

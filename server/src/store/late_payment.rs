@@ -195,16 +195,7 @@ pub async fn send_to(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     for recipient in recipients {
-        sqlx::query(
-            "INSERT INTO outbox (company_id, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(company_id)
-        .bind(recipient)
-        .bind(subject)
-        .bind(body)
-        .bind(stamp(now))
-        .execute(&mut *connection)
-        .await?;
+        super::outbox::queue(&mut *connection, company_id, recipient, subject, body, now).await?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod licences;
 pub mod messages;
 pub mod numbers;
 pub mod orders;
+pub mod outbox;
 pub mod price_changes;
 pub mod scheduler;
 pub mod sessions;

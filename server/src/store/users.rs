@@ -262,14 +262,8 @@ async fn invite(
         company = sender.company,
         days = INVITATION_LIFETIME.num_days(),
     );
-    sqlx::query("INSERT INTO outbox (company_id, recipient, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(company_id)
-        .bind(email)
-        .bind(format!("Your invitation to {}", sender.company))
-        .bind(body)
-        .bind(stamp(now))
-        .execute(&mut *connection)
-        .await?;
+    let subject = format!("Your invitation to {}", sender.company);
+    super::outbox::queue(connection, company_id, email, &subject, &body, now).await?;
     Ok(token)
 }
 
@@ -595,7 +589,8 @@ pub async fn delete(
 /// The Company's outgoing emails, newest first.
 pub async fn outbox(db: &Database, company_id: i64) -> Result<Vec<OutboxEmail>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, recipient, subject, body, created_at FROM outbox WHERE company_id = $1 ORDER BY id DESC",
+        "SELECT id, recipient, subject, body, created_at, status, sent_at, last_error FROM outbox
+         WHERE company_id = $1 ORDER BY id DESC",
     )
     .bind(company_id)
     .fetch_all(&db.pool)
@@ -608,6 +603,9 @@ pub async fn outbox(db: &Database, company_id: i64) -> Result<Vec<OutboxEmail>, 
                 subject: row.try_get("subject")?,
                 body: row.try_get("body")?,
                 created_at: row.try_get("created_at")?,
+                status: row.try_get("status")?,
+                sent_at: row.try_get("sent_at")?,
+                last_error: row.try_get("last_error")?,
             })
         })
         .collect()

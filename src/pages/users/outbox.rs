@@ -1,4 +1,5 @@
-//! `/console/outbox`: the emails the console sent (kept here; no SMTP yet), newest first.
+//! `/console/outbox`: the emails the console sent, newest first, with whether each went out.
+//! Personal links (an invitation's) are the recipient's alone: the server leaves them out.
 
 use leptos::prelude::*;
 
@@ -21,11 +22,13 @@ pub fn OutboxPage() -> impl IntoView {
                             {emails
                                 .into_iter()
                                 .map(|email| {
+                                    let delivered = delivery(&email);
                                     view! {
                                         <li class="card email">
                                             <p class="eyebrow">{format!("To {} · {}", email.recipient, email.created_at)}</p>
                                             <h2>{email.subject}</h2>
-                                            <EmailBody body=email.body />
+                                            <p class="hint">{delivered}</p>
+                                            {email.body.lines().map(|line| view! { <p>{line.to_owned()}</p> }).collect_view()}
                                         </li>
                                     }
                                 })
@@ -39,17 +42,13 @@ pub fn OutboxPage() -> impl IntoView {
     }
 }
 
-/// The body's text, with the invitation link made clickable.
-#[component]
-fn EmailBody(body: String) -> impl IntoView {
-    body.lines()
-        .map(|line| match line.split_once("/invitation/") {
-            Some((before, token)) => {
-                let href = format!("/invitation/{}", token.trim());
-                view! { <p>{before.to_owned()} <a href=href.clone()>{href.clone()}</a></p> }
-                    .into_any()
-            }
-            None => view! { <p>{line.to_owned()}</p> }.into_any(),
-        })
-        .collect_view()
+/// Whether the email went out: "Sent on …", "Sending…", or why it failed.
+fn delivery(email: &protocol::users::OutboxEmail) -> String {
+    match (email.status.as_str(), &email.sent_at, &email.last_error) {
+        ("sent", Some(at), _) => format!("Sent {at}"),
+        ("failed", _, Some(reason)) => format!("Not sent: {reason}"),
+        ("failed", _, None) => "Not sent".to_owned(),
+        (_, _, Some(reason)) => format!("Sending (the last attempt failed: {reason})"),
+        _ => "Sending…".to_owned(),
+    }
 }
