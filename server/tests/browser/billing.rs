@@ -4,18 +4,14 @@
 
 use crate::harness::{Browser, Console};
 
-/// Signs a Company up with a SEPA mandate labelled `label`, from inside the page.
-async fn signed_up_manager(browser: &Browser, email: &str, label: &str) {
-    browser.sign_up_company("Martin & Fils SAS", email).await;
-    browser.add_payment_method(label).await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_pays_the_invoice_of_an_order() {
     let console = Console::start().await;
     console.set_today("2026-12-01");
     let browser = Browser::launch(&console.url).await;
-    signed_up_manager(&browser, "anne@martin-fils.fr", "Main account").await;
+    browser
+        .ready_company("anne@martin-fils.fr", "Main account")
+        .await;
     browser.order_one_number("ESSENTIAL").await;
 
     browser.goto("/console").await;
@@ -54,7 +50,9 @@ async fn a_refused_payment_is_shown_and_the_invoice_becomes_overdue() {
     let console = Console::start().await;
     console.set_today("2026-12-01");
     let browser = Browser::launch(&console.url).await;
-    signed_up_manager(&browser, "paul@dupont.fr", "Account to decline").await;
+    browser
+        .ready_company("paul@dupont.fr", "Account to decline")
+        .await;
     browser.order_one_number("ESSENTIAL").await;
 
     browser.goto("/console/invoices").await;

@@ -1,50 +1,14 @@
 //! End to end, in headless Chromium: a Manager edits the Company Account (ACCESS-4), manages its
 //! payment methods (PAY-2), opts out of promotion (PROMO-1) and reads the proof log (PROOF-1).
 
-use std::time::{Duration, Instant};
-
 use crate::harness::{Browser, Console};
-
-/// Waits until `query` (one integer) answers `expected`, or fails after 20 s.
-async fn eventually(console: &Console, query: &'static str, expected: i64) {
-    let started = Instant::now();
-    loop {
-        let value: i64 = sqlx::query_scalar(query)
-            .fetch_one(&console.state.db.pool)
-            .await
-            .expect(query);
-        if value == expected {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "{query} stayed {value}, expected {expected}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn sign_up(browser: &Browser) {
-    browser.goto("/signup").await;
-    browser.fill("Legal name", "Martin & Fils SAS").await;
-    browser.choose("Billing country", "France").await;
-    browser.fill("SIREN", "732 829 320").await;
-    browser.fill("First name", "Anne").await;
-    browser.fill("Last name", "Martin").await;
-    browser.fill("Email", "anne@martin-fils.fr").await;
-    browser.fill("Password", "correct horse battery").await;
-    browser
-        .tick("I accept the General Terms and Conditions of Sale")
-        .await;
-    browser.click("Create the Company Account").await;
-    browser.sees("Registration number").await;
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_edits_the_company_and_its_payment_methods_and_reads_the_log() {
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    sign_up(&browser).await;
+    browser.sign_up_in_the_form("anne@martin-fils.fr").await;
+    browser.sees("Registration number").await;
 
     browser.click("Company Account").await;
     assert_eq!(browser.heading().await, "Company Account");
@@ -63,12 +27,12 @@ async fn a_manager_edits_the_company_and_its_payment_methods_and_reads_the_log()
         "This field is required."
     );
     assert_eq!(browser.message_for("City").await, "This field is required.");
-    eventually(
-        &console,
-        "SELECT COUNT(*) FROM companies WHERE vat_number IS NOT NULL",
-        0,
-    )
-    .await;
+    console
+        .until_count(
+            "SELECT COUNT(*) FROM companies WHERE vat_number IS NOT NULL",
+            0,
+        )
+        .await;
 
     // Corrected, the details are saved (normalised) and the session shows the new name.
     browser.fill("Legal name", "Martin et Fils SAS").await;
@@ -78,11 +42,7 @@ async fn a_manager_edits_the_company_and_its_payment_methods_and_reads_the_log()
     browser.fill("City", "Paris").await;
     browser.click("Save the details").await;
     browser.sees("The Company details were saved.").await;
-    eventually(
-        &console,
-        "SELECT COUNT(*) FROM companies WHERE vat_number = 'FR44732829320' AND legal_name = 'Martin et Fils SAS'",
-        1,
-    )
+    console.until_count("SELECT COUNT(*) FROM companies WHERE vat_number = 'FR44732829320' AND legal_name = 'Martin et Fils SAS'", 1)
     .await;
 
     // Payment methods: an expired card is refused next to its field; two are added.
@@ -103,20 +63,16 @@ async fn a_manager_edits_the_company_and_its_payment_methods_and_reads_the_log()
     browser.fill("Last four digits", "0189").await;
     browser.click("Add the payment method").await;
     browser.sees("•••• 0189").await;
-    eventually(
-        &console,
-        "SELECT COUNT(*) FROM payment_methods WHERE removed_at IS NULL",
-        2,
-    )
-    .await;
+    console
+        .until_count(
+            "SELECT COUNT(*) FROM payment_methods WHERE removed_at IS NULL",
+            2,
+        )
+        .await;
 
     // Removing one leaves the other.
     browser.click("Remove Finance Visa").await;
-    eventually(
-        &console,
-        "SELECT COUNT(*) FROM payment_methods WHERE removed_at IS NOT NULL AND label = 'Finance Visa'",
-        1,
-    )
+    console.until_count("SELECT COUNT(*) FROM payment_methods WHERE removed_at IS NOT NULL AND label = 'Finance Visa'", 1)
     .await;
     browser.sees("BNP mandate").await;
 
@@ -125,12 +81,9 @@ async fn a_manager_edits_the_company_and_its_payment_methods_and_reads_the_log()
         .tick("Do not use our company's name and logo for promotion")
         .await;
     browser.sees("Your choice was saved.").await;
-    eventually(
-        &console,
-        "SELECT COUNT(*) FROM companies WHERE promo_opt_out = 1",
-        1,
-    )
-    .await;
+    console
+        .until_count("SELECT COUNT(*) FROM companies WHERE promo_opt_out = 1", 1)
+        .await;
 
     // Every change is in the Activity log, newest first, with its author and what changed.
     browser.click("Activity").await;
@@ -151,7 +104,8 @@ async fn a_manager_edits_the_company_and_its_payment_methods_and_reads_the_log()
 async fn the_activity_page_shows_older_entries_on_demand() {
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    sign_up(&browser).await;
+    browser.sign_up_in_the_form("anne@martin-fils.fr").await;
+    browser.sees("Registration number").await;
     // 55 more entries, made through the API by the signed-in browser's session.
     browser.click("Company Account").await;
     for turn in 0..55 {

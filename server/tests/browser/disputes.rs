@@ -4,14 +4,10 @@
 //! the invoice can no longer be disputed, the button disabled.
 
 use crate::harness::{Browser, Console};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use serde_json::{Value, json};
-use server::state::AppState;
-use tower::ServiceExt;
+use serde_json::json;
 
-const TOKEN: &str = "provider-secret-token";
 const JUSTIFICATION: &str = "The Number was billed twice this month.";
 
 const FETCH: &str = r#"
@@ -23,20 +19,6 @@ const POST: &str = r#"
     const reply = await fetch(path, {
         method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
     done([reply.status, await reply.json()]);"#;
-
-/// The provider's decision, sent to the same server state with the admin routes turned on.
-async fn decide(console: &Console, dispute_id: i64, body: Value) -> StatusCode {
-    let state = AppState {
-        admin_token: Some(TOKEN.into()),
-        ..console.state.clone()
-    };
-    let request = Request::post(format!("/api/admin/disputes/{dispute_id}/decision"))
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    server::app(state).oneshot(request).await.unwrap().status()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one() {
@@ -86,12 +68,12 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
         )
         .await;
     let dispute_id = disputes["disputes"][0]["id"].as_i64().unwrap();
-    let status = decide(
-        &console,
-        dispute_id,
-        json!({"accept": true, "amount": "5.00"}),
-    )
-    .await;
+    let (status, _) = console
+        .as_provider(
+            &format!("/api/admin/disputes/{dispute_id}/decision"),
+            json!({"accept": true, "amount": "5.00"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let note = format!("CN-{}-000001", console.state.clock.today().year());
     browser

@@ -4,39 +4,16 @@
 //! its reason and a suspended User a badge (SUSP-1), and the console stays open.
 
 use crate::harness::{Browser, Console};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use server::state::AppState;
-use tower::ServiceExt;
-
-const TOKEN: &str = "provider-secret-token";
-
-/// The provider's request, sent to the same server state with the admin routes turned on.
-async fn as_provider(console: &Console, path: String, body: serde_json::Value) -> StatusCode {
-    let state = AppState {
-        admin_token: Some(TOKEN.into()),
-        ..console.state.clone()
-    };
-    let request = Request::post(path)
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    server::app(state).oneshot(request).await.unwrap().status()
-}
-
-/// Signs a Company up with a SEPA mandate labelled `label`, from inside the page.
-async fn signed_up_manager(browser: &Browser, email: &str, label: &str) {
-    browser.sign_up_company("Martin & Fils SAS", email).await;
-    browser.add_payment_method(label).await;
-}
+use axum::http::StatusCode;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_sees_the_late_penalty_the_formal_notice_and_the_suspension() {
     let console = Console::start().await;
     console.set_today("2026-03-10");
     let browser = Browser::launch(&console.url).await;
-    signed_up_manager(&browser, "anne@martin.fr", "Main account").await;
+    browser
+        .ready_company("anne@martin.fr", "Main account")
+        .await;
     browser.order_one_number("ESSENTIAL").await;
     let fetch = r#"
         const [path, done] = arguments;
@@ -52,28 +29,31 @@ async fn a_manager_sees_the_late_penalty_the_formal_notice_and_the_suspension() 
     server::scheduler::catch_up(&console.state.db, &console.state.clock)
         .await
         .unwrap();
-    let sent = as_provider(
-        &console,
-        format!("/api/admin/invoices/{invoice}/formal-notice"),
-        serde_json::json!({}),
-    )
-    .await;
+    let sent = console
+        .as_provider(
+            &format!("/api/admin/invoices/{invoice}/formal-notice"),
+            serde_json::json!({}),
+        )
+        .await
+        .0;
     assert_eq!(sent, StatusCode::CREATED);
     let company = me["company"]["id"].as_i64().unwrap();
-    let suspended = as_provider(
-        &console,
-        format!("/api/admin/companies/{company}/suspension"),
-        serde_json::json!({"reason": "non_payment"}),
-    )
-    .await;
+    let suspended = console
+        .as_provider(
+            &format!("/api/admin/companies/{company}/suspension"),
+            serde_json::json!({"reason": "non_payment"}),
+        )
+        .await
+        .0;
     assert_eq!(suspended, StatusCode::CREATED);
     let user = me["user"]["id"].as_i64().unwrap();
-    let suspended = as_provider(
-        &console,
-        format!("/api/admin/users/{user}/suspension"),
-        serde_json::json!({"reason": "suspected_third_party_use"}),
-    )
-    .await;
+    let suspended = console
+        .as_provider(
+            &format!("/api/admin/users/{user}/suspension"),
+            serde_json::json!({"reason": "suspected_third_party_use"}),
+        )
+        .await
+        .0;
     assert_eq!(suspended, StatusCode::CREATED);
 
     browser.goto("/console/invoices").await;

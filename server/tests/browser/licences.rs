@@ -3,9 +3,7 @@
 //! cannot take it (NUM-2), and cannot release it while its Licence runs (NUM-4). The Licence and
 //! its Number are written as rows (an Order would create them).
 
-use std::time::{Duration, Instant};
-
-use crate::harness::{Browser, Console};
+use crate::harness::{Browser, Console, eventually};
 use crate::rows as fixtures;
 use domain::licence::{Licence, status_on};
 use domain::notice::non_renewal_notice;
@@ -14,40 +12,12 @@ use domain::term::Term;
 const EMAIL: &str = "anne.martin@martin-fils.fr";
 const SPANISH_NUMBER: &str = "+34699887766";
 
-async fn sign_up(browser: &Browser) {
-    browser.goto("/signup").await;
-    browser.fill("Legal name", "Martin & Fils SAS").await;
-    browser.choose("Billing country", "France").await;
-    browser.fill("SIREN", "732 829 320").await;
-    browser.fill("First name", "Anne").await;
-    browser.fill("Last name", "Martin").await;
-    browser.fill("Email", EMAIL).await;
-    browser.fill("Password", "correct horse battery").await;
-    browser
-        .tick("I accept the General Terms and Conditions of Sale")
-        .await;
-    browser.click("Create the Company Account").await;
-    browser.sees("Signed in as").await;
-}
-
-/// Waits until `check` holds (the server writes after the click returns).
-async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !check().await {
-        assert!(started.elapsed() < Duration::from_secs(20), "never: {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_reads_the_notice_deadline_and_gives_notice_on_time() {
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    sign_up(&browser).await;
+    browser.sign_up_in_the_form(EMAIL).await;
+    browser.sees("Signed in as").await;
     let db = &console.state.db;
     let (company, manager) = fixtures::company_of(db, EMAIL).await;
     let today = console.state.clock.today();
@@ -119,7 +89,8 @@ async fn a_manager_reads_the_notice_deadline_and_gives_notice_on_time() {
 async fn a_number_goes_only_to_a_user_with_links_to_its_country() {
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
-    sign_up(&browser).await;
+    browser.sign_up_in_the_form(EMAIL).await;
+    browser.sees("Signed in as").await;
     let db = &console.state.db;
     let (company, manager) = fixtures::company_of(db, EMAIL).await;
     let today = console.state.clock.today();

@@ -73,13 +73,6 @@ async fn shown_total(browser: &Browser) -> String {
         .expect("reading the total")
 }
 
-async fn orders(console: &Console) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM orders")
-        .fetch_one(&console.state.db.pool)
-        .await
-        .expect("counting orders")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_orders_numbers_and_sees_the_final_order() {
     let console = Console::start().await;
@@ -116,7 +109,7 @@ async fn a_manager_orders_numbers_and_sees_the_final_order() {
     browser
         .sees("Accept the General Terms and Conditions of Sale to place the order.")
         .await;
-    assert_eq!(orders(&console).await, 0);
+    assert_eq!(console.count("SELECT COUNT(*) FROM orders").await, 0);
     browser
         .tick("I accept the General Terms and Conditions of Sale")
         .await;
@@ -142,7 +135,7 @@ async fn a_manager_orders_numbers_and_sees_the_final_order() {
             .is_empty(),
         "an Order offers no edit or cancel"
     );
-    assert_eq!(orders(&console).await, 1);
+    assert_eq!(console.count("SELECT COUNT(*) FROM orders").await, 1);
     let total_cents: i64 = sqlx::query_scalar("SELECT total_cents FROM orders")
         .fetch_one(&console.state.db.pool)
         .await
@@ -177,7 +170,7 @@ async fn refusals_are_shown_and_nothing_is_ordered() {
         .await;
     browser.click("Place the order").await;
     browser.sees("Add a valid payment method").await;
-    assert_eq!(orders(&console).await, 0);
+    assert_eq!(console.count("SELECT COUNT(*) FROM orders").await, 0);
 
     // PRICE-2: the price changed between the quote and the order; the page says what changed
     // and shows the new quote.
@@ -209,7 +202,7 @@ async fn refusals_are_shown_and_nothing_is_ordered() {
         .await;
     browser.sees("in force on 1 January 2027").await;
     assert_eq!(shown_total(&browser).await, new_total);
-    assert_eq!(orders(&console).await, 0);
+    assert_eq!(console.count("SELECT COUNT(*) FROM orders").await, 0);
 
     // The Number in the basket is taken by another Company meanwhile.
     let basket_number: String = browser
@@ -239,7 +232,7 @@ async fn refusals_are_shown_and_nothing_is_ordered() {
             "This Number was just taken by another order: {basket_number}."
         ))
         .await;
-    assert_eq!(orders(&console).await, 0);
+    assert_eq!(console.count("SELECT COUNT(*) FROM orders").await, 0);
 
     // Removing it and choosing another places the Order.
     browser.click("Remove").await;
@@ -247,6 +240,6 @@ async fn refusals_are_shown_and_nothing_is_ordered() {
     browser.sees("Basket (1 Number)").await;
     browser.click("Place the order").await;
     browser.sees("This Order is placed and final").await;
-    assert_eq!(orders(&console).await, 1);
+    assert_eq!(console.count("SELECT COUNT(*) FROM orders").await, 1);
     browser.close().await;
 }

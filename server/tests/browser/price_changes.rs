@@ -2,13 +2,9 @@
 //! of its Licence (PRICE-5), with the last day to terminate, and terminates on time; after that
 //! day the browser refuses the termination itself, with the last day, and nothing is sent.
 
-use crate::harness::{Browser, Console};
-use chrono::{NaiveDate, Utc};
+use crate::harness::{Browser, Console, date};
+use chrono::Utc;
 use server::store::price_changes::{self, ChangedPrice, NewNotice};
-
-fn date(raw: &str) -> NaiveDate {
-    raw.parse().unwrap()
-}
 
 /// The provider's notice, as the admin route stores it once `price_change.validate` accepted it
 /// (the route itself is covered by api_price_changes): BUSINESS monthly 21.90 → 22.90 from
@@ -53,13 +49,6 @@ async fn log_in_again(browser: &Browser) {
     );
 }
 
-async fn terminations(console: &Console) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM licence_terminations")
-        .fetch_one(&console.state.db.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_terminates_on_time_after_a_price_increase() {
     let console = Console::start().await;
@@ -89,7 +78,12 @@ async fn a_manager_terminates_on_time_after_a_price_increase() {
         .sees("Termination recorded: the Licences concerned end on 2027-01-31, before the new price applies.")
         .await;
     browser.sees("Licences #1 end on 2027-01-31.").await;
-    assert_eq!(terminations(&console).await, 1);
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM licence_terminations")
+            .await,
+        1
+    );
     // The Licences page shows it too.
     browser.click("Licences").await;
     browser
@@ -117,6 +111,11 @@ async fn the_browser_refuses_a_late_termination_with_the_last_day() {
     browser
         .sees("Too late: the last day to terminate before this increase was 2027-01-21")
         .await;
-    assert_eq!(terminations(&console).await, 0);
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM licence_terminations")
+            .await,
+        0
+    );
     browser.close().await;
 }

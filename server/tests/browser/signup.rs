@@ -1,31 +1,8 @@
 //! End to end, in headless Chromium against the real server: what a visitor sees and does.
 
-use crate::harness::{Browser, Console};
+use crate::harness::{Browser, COMPANY, Console, PASSWORD};
 
-const COMPANY: &str = "Martin & Fils SAS";
 const EMAIL: &str = "anne.martin@martin-fils.fr";
-const PASSWORD: &str = "correct horse battery";
-
-/// Fills the sign-up form with a valid Company and Manager.
-async fn fill_signup(browser: &Browser, email: &str) {
-    browser.fill("Legal name", COMPANY).await;
-    browser.choose("Billing country", "France").await;
-    browser.fill("SIREN", "732 829 320").await;
-    browser.fill("First name", "Anne").await;
-    browser.fill("Last name", "Martin").await;
-    browser.fill("Email", email).await;
-    browser.fill("Password", PASSWORD).await;
-    browser
-        .tick("I accept the General Terms and Conditions of Sale")
-        .await;
-}
-
-async fn log_in(browser: &Browser, email: &str, password: &str) {
-    browser.fill("Email", email).await;
-    browser.fill("Password", password).await;
-    browser.click("Log in").await;
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visitor_signs_up_logs_out_and_logs_back_in() {
     let console = Console::start().await;
@@ -47,7 +24,7 @@ async fn a_visitor_signs_up_logs_out_and_logs_back_in() {
         browser.message_for("Email").await,
         "This field is required."
     );
-    fill_signup(&browser, EMAIL).await;
+    browser.fill_sign_up_form(EMAIL).await;
     browser.fill("SIREN", "732 829 321").await;
     assert_eq!(
         browser.message_for("SIREN").await,
@@ -81,9 +58,9 @@ async fn a_visitor_signs_up_logs_out_and_logs_back_in() {
     assert_eq!(browser.path().await, "/login");
 
     // A wrong password says so; the right one opens the dashboard again.
-    log_in(&browser, EMAIL, "not my password").await;
+    browser.submit_log_in(EMAIL, "not my password").await;
     browser.sees("Wrong email or password.").await;
-    log_in(&browser, EMAIL, PASSWORD).await;
+    browser.submit_log_in(EMAIL, PASSWORD).await;
     browser.sees("Signed in as").await;
     assert_eq!(browser.heading().await, COMPANY);
 
@@ -96,7 +73,7 @@ async fn refusals_are_explained_without_revealing_accounts() {
     let browser = Browser::launch(&console.url).await;
 
     browser.goto("/signup").await;
-    fill_signup(&browser, EMAIL).await;
+    browser.fill_sign_up_form(EMAIL).await;
     browser.click("Create the Company Account").await;
     browser.sees("Signed in as").await;
     browser.click("Log out").await;
@@ -104,7 +81,7 @@ async fn refusals_are_explained_without_revealing_accounts() {
 
     // The same email cannot sign up twice (whatever its case): the message sits by the field.
     browser.goto("/signup").await;
-    fill_signup(&browser, &EMAIL.to_uppercase()).await;
+    browser.fill_sign_up_form(&EMAIL.to_uppercase()).await;
     browser.click("Create the Company Account").await;
     assert_eq!(
         browser.message_for("Email").await,
@@ -114,7 +91,7 @@ async fn refusals_are_explained_without_revealing_accounts() {
 
     // An unknown email gets exactly the answer a wrong password gets.
     browser.goto("/login").await;
-    log_in(&browser, "nobody@example.fr", PASSWORD).await;
+    browser.submit_log_in("nobody@example.fr", PASSWORD).await;
     browser.sees("Wrong email or password.").await;
 
     // A deep link to an unknown page shows the app's own page, not a server error.

@@ -3,30 +3,7 @@
 //! why, and what falls due as `termination.fault_amount` computed it.
 
 use crate::harness::{Browser, Console};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use server::state::AppState;
-use tower::ServiceExt;
-
-const TOKEN: &str = "provider-secret-token";
-
-/// The provider's request, sent to the same server state with the admin routes turned on.
-async fn terminate_for_fault(console: &Console, licence_id: i64, reason: &str) -> StatusCode {
-    let state = AppState {
-        admin_token: Some(TOKEN.into()),
-        ..console.state.clone()
-    };
-    let request = Request::post(format!(
-        "/api/admin/licences/{licence_id}/fault-termination"
-    ))
-    .header("content-type", "application/json")
-    .header("authorization", format!("Bearer {TOKEN}"))
-    .body(Body::from(
-        serde_json::json!({ "reason": reason }).to_string(),
-    ))
-    .unwrap();
-    server::app(state).oneshot(request).await.unwrap().status()
-}
+use axum::http::StatusCode;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_sees_the_amount_due_after_a_termination_for_fault() {
@@ -88,7 +65,12 @@ async fn a_manager_sees_the_amount_due_after_a_termination_for_fault() {
         .as_i64()
         .unwrap();
 
-    let status = terminate_for_fault(&console, licence, "Suspected fraud on the account.").await;
+    let (status, _) = console
+        .as_provider(
+            &format!("/api/admin/licences/{licence}/fault-termination"),
+            serde_json::json!({"reason": "Suspected fraud on the account."}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     browser.goto("/console").await;

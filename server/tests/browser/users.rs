@@ -26,13 +26,6 @@ async fn table_rows(browser: &Browser) -> Vec<String> {
     texts
 }
 
-async fn count(console: &Console, sql: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
-        .fetch_one(&console.state.db.pool)
-        .await
-        .expect(sql)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_adds_finds_imports_and_invites_users() {
     let console = Console::start().await;
@@ -72,7 +65,7 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
             .contains("country of residence")
     );
     assert_eq!(
-        count(&console, "SELECT COUNT(*) FROM users").await,
+        console.count("SELECT COUNT(*) FROM users").await,
         1,
         "an invalid form must not reach the server"
     );
@@ -134,7 +127,7 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
         .sees("Row 3: Email: Enter an email address like name@company.com.")
         .await;
     assert_eq!(
-        count(&console, "SELECT COUNT(*) FROM users").await,
+        console.count("SELECT COUNT(*) FROM users").await,
         2,
         "checking must not import"
     );
@@ -144,11 +137,9 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
         .await;
     browser.sees("4 users").await;
     assert_eq!(
-        count(
-            &console,
-            "SELECT COUNT(*) FROM users WHERE email IN ('marie@martin.fr', 'jl@martin.fr')"
-        )
-        .await,
+        console
+            .count("SELECT COUNT(*) FROM users WHERE email IN ('marie@martin.fr', 'jl@martin.fr')")
+            .await,
         2
     );
 
@@ -174,7 +165,7 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
     browser.sees("Your Numbers").await;
     assert_eq!(browser.path().await, "/app");
     assert_eq!(
-        count(&console, "SELECT COUNT(*) FROM users WHERE email = 'louis.dupont@martin.fr' AND password_hash IS NOT NULL").await,
+        console.count("SELECT COUNT(*) FROM users WHERE email = 'louis.dupont@martin.fr' AND password_hash IS NOT NULL").await,
         1
     );
     browser.close().await;
@@ -198,11 +189,9 @@ async fn the_last_manager_is_refused_with_a_reason_on_their_page() {
         .sees("This is the Company's last active Manager")
         .await;
     assert_eq!(
-        count(
-            &console,
-            "SELECT COUNT(*) FROM users WHERE role = 'manager'"
-        )
-        .await,
+        console
+            .count("SELECT COUNT(*) FROM users WHERE role = 'manager'")
+            .await,
         1
     );
     browser.close().await;

@@ -9,57 +9,27 @@
 //! The Order is paid monthly: a 1-month Licence anchored on 5 January, renewed on the 5th of
 //! each month until a notice of non-renewal given on time ends it.
 
-use crate::harness::{Browser, Console};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use chrono::NaiveDate;
+use crate::harness::{ADMIN_TOKEN, Browser, Console, PASSWORD, date};
+use axum::http::StatusCode;
 use domain::Money;
-use serde_json::{Value, json};
+use serde_json::json;
 use server::store::price_changes;
-use tower::ServiceExt;
 
-const TOKEN: &str = "provider-secret-token";
 const EMAIL: &str = "anne.martin@martin-fils.fr";
-const PASSWORD: &str = "correct horse battery";
 const JUSTIFICATION: &str =
     "The February renewal was billed although our Number was out of service for a week.";
 
-fn day(raw: &str) -> NaiveDate {
-    raw.parse().unwrap()
-}
-
 // ---- The provider and the calendar ----
-
-/// A request of the provider (or of the demo's operator), with the admin token.
-async fn as_provider(console: &Console, path: &str, body: Value) -> (StatusCode, Value) {
-    let request = Request::post(path)
-        .header("content-type", "application/json")
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let response = server::app(console.state.clone())
-        .oneshot(request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = http_body_util::BodyExt::collect(response.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
 
 /// Moves the server's date forward to `target` with the demo clock, which runs the scheduler
 /// over every day passed (renewals, overdue invoices, ended Licences).
 async fn move_date_to(console: &Console, target: &str) {
-    let days = day(target)
+    let days = date(target)
         .signed_duration_since(console.state.clock.today())
         .num_days();
-    let (status, body) =
-        as_provider(console, "/api/admin/clock/advance", json!({ "days": days })).await;
+    let (status, body) = console
+        .as_provider("/api/admin/clock/advance", json!({ "days": days }))
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["today"], json!(target));
 }
@@ -70,7 +40,7 @@ async fn essential_monthly_cents(console: &Console, on: &str) -> i64 {
         .await
         .unwrap()
         .expect("the ESSENTIAL plan");
-    let rows = price_changes::prices_in_force(&console.state.db, plan.id, day(on))
+    let rows = price_changes::prices_in_force(&console.state.db, plan.id, date(on))
         .await
         .unwrap();
     let row = rows
@@ -92,37 +62,12 @@ async fn publish_rates_of_2027_s1(console: &Console) {
     .unwrap();
 }
 
-async fn invoice_count(console: &Console) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM invoices")
-        .fetch_one(&console.state.db.pool)
-        .await
-        .unwrap()
-}
-
 // ---- What the Manager does, through the pages ----
-
-async fn sign_up(browser: &Browser) {
-    browser.goto("/signup").await;
-    browser.fill("Legal name", "Martin & Fils SAS").await;
-    browser.choose("Billing country", "France").await;
-    browser.fill("SIREN", "732 829 320").await;
-    browser.fill("First name", "Anne").await;
-    browser.fill("Last name", "Martin").await;
-    browser.fill("Email", EMAIL).await;
-    browser.fill("Password", PASSWORD).await;
-    browser
-        .tick("I accept the General Terms and Conditions of Sale")
-        .await;
-    browser.click("Create the Company Account").await;
-    browser.sees("Signed in as").await;
-}
 
 /// Sessions last 14 days: after a move of the date, Anne logs in again.
 async fn log_in(browser: &Browser) {
     browser.goto("/login").await;
-    browser.fill("Email", EMAIL).await;
-    browser.fill("Password", PASSWORD).await;
-    browser.click("Log in").await;
+    browser.submit_log_in(EMAIL, PASSWORD).await;
     browser.sees("Signed in as").await;
 }
 
@@ -208,14 +153,15 @@ async fn a_year_in_the_life_of_a_company() {
         "--today",
         "2027-01-05",
         "--admin-token",
-        TOKEN,
+        ADMIN_TOKEN,
         "--demo-clock",
     ])
     .await;
     let browser = Browser::launch(&console.url).await;
 
     // 5 January: the Company signs up, orders one Number paid monthly and pays (PAY-1, PAY-2).
-    sign_up(&browser).await;
+    browser.sign_up_in_the_form(EMAIL).await;
+    browser.sees("Signed in as").await;
     add_payment_method(&browser).await;
     order_one_essential_number(&browser).await;
     let january_cents = essential_monthly_cents(&console, "2027-01-05").await;
@@ -229,16 +175,12 @@ async fn a_year_in_the_life_of_a_company() {
     // day price_change.validate allows (informed at least one month before, PRICE-5); the
     // Manager reads it.
     let february_price = Money::from_cents(january_cents + 100);
-    let (status, notice) = as_provider(
-        &console,
-        "/api/admin/price-changes",
-        json!({
+    let (status, notice) = console.as_provider("/api/admin/price-changes", json!({
             "plan_code": "ESSENTIAL",
             "kind": "non_indexed",
             "effective_on": "2027-02-06",
             "prices": [{"billing": "monthly", "min_quantity": 1, "unit_price": february_price.to_string()}],
-        }),
-    )
+        }))
     .await;
     assert_eq!(status, StatusCode::CREATED, "{notice}");
     browser.click("Price changes").await;
@@ -304,12 +246,12 @@ async fn a_year_in_the_life_of_a_company() {
         .fetch_one(&console.state.db.pool)
         .await
         .unwrap();
-    let (status, decision) = as_provider(
-        &console,
-        &format!("/api/admin/disputes/{dispute}/decision"),
-        json!({"accept": true, "amount": "5.00"}),
-    )
-    .await;
+    let (status, decision) = console
+        .as_provider(
+            &format!("/api/admin/disputes/{dispute}/decision"),
+            json!({"accept": true, "amount": "5.00"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{decision}");
     open_invoice(&browser, "2027-000002").await;
     browser.sees("credit note CN-2027-000001 of EUR 5.00").await;
@@ -387,6 +329,6 @@ async fn a_year_in_the_life_of_a_company() {
             "Invoice 2027-000003"
         ]
     );
-    assert_eq!(invoice_count(&console).await, 3);
+    assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 3);
     browser.close().await;
 }

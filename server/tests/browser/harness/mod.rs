@@ -10,11 +10,23 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use clap::Parser;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
+use http_body_util::BodyExt;
 use server::config::Config;
 use server::state::AppState;
+use tower::ServiceExt;
+
+/// The provider's token for the admin routes ([`Console::as_provider`]); a console started with
+/// `--admin-token` for the WebApp or the demo clock uses this one too.
+pub const ADMIN_TOKEN: &str = "provider-secret-token";
+
+/// Who signs up in the tests: the Company and its first Manager's password.
+pub const COMPANY: &str = "Martin & Fils SAS";
+pub const PASSWORD: &str = "correct horse battery";
 
 /// The built app, made by `trunk build --release` (which `make test` runs first); another
 /// build can be named with `CONSOLE_DIST_DIR` (e.g. one made with `trunk build --dist …`).
@@ -87,10 +99,73 @@ impl Console {
 
     /// How many Company Accounts the database holds.
     pub async fn companies(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM companies")
+        self.count("SELECT COUNT(*) FROM companies").await
+    }
+
+    /// The single number `sql` (a fixed query of the test) answers.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
             .fetch_one(&self.state.db.pool)
             .await
-            .expect("counting companies")
+            .expect(sql)
+    }
+
+    /// Waits until `sql` answers `expected` (for the harness's wait at most).
+    pub async fn until_count(&self, sql: &str, expected: i64) {
+        eventually(&format!("{sql} to answer {expected}"), || async {
+            self.count(sql).await == expected
+        })
+        .await;
+    }
+
+    /// `POST path` with `body` as the provider, on the admin routes (turned on for
+    /// [`ADMIN_TOKEN`] for this request, whatever the console was started with): the status and
+    /// the JSON answer (null when there is none).
+    pub async fn as_provider(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (StatusCode, serde_json::Value) {
+        let state = AppState {
+            admin_token: Some(ADMIN_TOKEN.into()),
+            ..self.state.clone()
+        };
+        let request = Request::post(path)
+            .header("content-type", "application/json")
+            .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+            .body(Body::from(body.to_string()))
+            .expect("a request");
+        let response = server::app(state)
+            .oneshot(request)
+            .await
+            .expect("an answer");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the body")
+            .to_bytes();
+        let json = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+        (status, json)
+    }
+}
+
+/// `YYYY-MM-DD`.
+pub fn date(raw: &str) -> chrono::NaiveDate {
+    raw.parse().expect("a date")
+}
+
+/// Waits until `check` holds (for the harness's wait at most); panics saying `what` otherwise.
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < WAIT, "waited {WAIT:?} for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -212,6 +287,41 @@ impl Browser {
             .await
             .expect("signing up");
         assert_eq!(status.as_u64(), Some(201), "signing up {email}");
+    }
+
+    /// A Company signed up through the API ([`Browser::sign_up_company`]) with a SEPA mandate
+    /// labelled `label` on file.
+    pub async fn ready_company(&self, email: &str, label: &str) {
+        self.sign_up_company(COMPANY, email).await;
+        self.add_payment_method(label).await;
+    }
+
+    /// Fills the sign-up form for Anne Martin of [`COMPANY`] with `email`, and accepts the GTCS
+    /// (without sending it).
+    pub async fn fill_sign_up_form(&self, email: &str) {
+        self.fill("Legal name", COMPANY).await;
+        self.choose("Billing country", "France").await;
+        self.fill("SIREN", "732 829 320").await;
+        self.fill("First name", "Anne").await;
+        self.fill("Last name", "Martin").await;
+        self.fill("Email", email).await;
+        self.fill("Password", PASSWORD).await;
+        self.tick("I accept the General Terms and Conditions of Sale")
+            .await;
+    }
+
+    /// Signs up through the sign-up page as a visitor would, with `email`.
+    pub async fn sign_up_in_the_form(&self, email: &str) {
+        self.goto("/signup").await;
+        self.fill_sign_up_form(email).await;
+        self.click("Create the Company Account").await;
+    }
+
+    /// Fills the log-in form of the page shown and sends it.
+    pub async fn submit_log_in(&self, email: &str, password: &str) {
+        self.fill("Email", email).await;
+        self.fill("Password", password).await;
+        self.click("Log in").await;
     }
 
     /// Runs `script` in the page (with its session cookie) and returns what it hands to the
