@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing the console needs, skipping whatever is already there:
 # the wasm32 target, Trunk, wasm-bindgen-cli at the version Cargo.lock pins, wasm-opt (binaryen
-# from npm: Debian's is too old), and, with `--browser`, Debian's Chromium and ChromeDriver.
+# from npm: Debian's is too old), and, with `--browser`, Debian's Chromium, ChromeDriver and
+# aiosmtpd (the SMTP server of the email tests).
 # Tools land in ~/.cargo/bin and $CONSOLE_TOOLS (default ~/.cache/phone-console/tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,9 +45,12 @@ if [ "$("$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null)" != "wasm-opt
   npm install --prefix "$TOOLS" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null; then
-  say "Installing Chromium and ChromeDriver (Debian packages)"
+# The tests' real parts: Chromium and ChromeDriver for the journeys, an SMTP server (aiosmtpd,
+# run with Debian's python3) for the email tests.
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver \
+    && /usr/bin/python3 -c "import aiosmtpd"; } >/dev/null 2>&1; then
+  say "Installing Chromium, ChromeDriver and aiosmtpd (Debian packages)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver >/dev/null
+  apt-get install -y -qq chromium chromium-driver python3-aiosmtpd >/dev/null
 fi

@@ -1,5 +1,7 @@
-//! Runs every worked case of `shared/vectors/rules.json` (or the file named by `RULE_VECTORS`)
-//! through the real rule functions, one thin JSON adapter per calculator.
+//! Runs every worked case of the rule vectors through the real rule functions, one thin JSON
+//! adapter per calculator. The vectors are `tests/vectors/rules.json`, the repository's copy of
+//! the shared `shared/vectors/rules.json` (kept equal to it by a test whenever that folder sits
+//! beside the repository); `RULE_VECTORS` names another file to run instead.
 //!
 //! The runner fails on an unknown calculator, on a missing or extra output field and on any
 //! mismatch, and prints every failing case before failing. Decimal strings compare as decimals
@@ -585,10 +587,20 @@ fn compare(path: &str, expected: &Value, actual: &Value, problems: &mut Vec<Stri
     }
 }
 
+/// The repository's copy of the vectors, which the tests use unless `RULE_VECTORS` says otherwise.
+fn bundled_vectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/rules.json")
+}
+
+/// The shared original, in the `shared/` folder beside the repository (when it is there).
+fn shared_vectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/rules.json")
+}
+
 fn vectors_path() -> PathBuf {
     match std::env::var_os("RULE_VECTORS") {
         Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/rules.json"),
+        None => bundled_vectors(),
     }
 }
 
@@ -609,51 +621,136 @@ fn every_rule_vector_passes() {
 }
 
 #[test]
+fn the_bundled_copy_equals_the_shared_vectors() {
+    let shared = shared_vectors();
+    let bundled = bundled_vectors();
+    let Ok(original) = std::fs::read(&shared) else {
+        // No `shared/` beside the repository (a plain clone): the copy is all there is.
+        println!(
+            "{} not found: only the bundled copy is used",
+            shared.display()
+        );
+        return;
+    };
+    let copy = std::fs::read(&bundled)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", bundled.display()));
+    let shared = shared.canonicalize().unwrap_or(shared);
+    assert!(
+        copy == original,
+        "the bundled rule vectors differ from the shared ones: copy {} to \
+         domain/tests/vectors/rules.json (`cp {} domain/tests/vectors/rules.json` at the \
+         repository's root) and commit it",
+        shared.display(),
+        shared.display()
+    );
+}
+
+/// What a corrupted expectation says, unlike anything a rule answers.
+const CORRUPTED: &str = "corrupted expected value";
+/// An output field no calculator has.
+const EXTRA_FIELD: &str = "corrupted_extra_field";
+
+/// Indexes of `count` cases of `cases` that pass alone and expect at least one output field,
+/// of as many different calculators as the file allows.
+fn passing_cases(cases: &[Value], count: usize) -> Vec<usize> {
+    let usable: Vec<usize> = (0..cases.len())
+        .filter(|&index| {
+            let case = &cases[index];
+            case["expect"]
+                .as_object()
+                .is_some_and(|expect| !expect.is_empty())
+                && run(&json!([case])).failures.is_empty()
+        })
+        .collect();
+    let mut chosen: Vec<usize> = Vec::new();
+    // First one per calculator, then any other passing case.
+    for &index in &usable {
+        let calc = &cases[index]["calc"];
+        if chosen.len() < count && chosen.iter().all(|&other| cases[other]["calc"] != *calc) {
+            chosen.push(index);
+        }
+    }
+    for &index in &usable {
+        if chosen.len() < count && !chosen.contains(&index) {
+            chosen.push(index);
+        }
+    }
+    assert_eq!(
+        chosen.len(),
+        count,
+        "{} needs {count} passing cases with an expected output to corrupt",
+        vectors_path().display()
+    );
+    chosen
+}
+
+#[test]
 fn the_runner_fails_loudly_on_a_corrupted_vector() {
     let mut vectors = load_vectors();
+    let clean = run(&vectors);
     let cases = vectors.as_array_mut().expect("an array");
-    let total = cases.len();
-    let find = |cases: &[Value], calc: &str| {
-        cases
-            .iter()
-            .position(|case| case["calc"] == calc)
-            .expect(calc)
+    let [wrong, unknown, missing, extra] = passing_cases(cases, 4)[..] else {
+        unreachable!("four cases were chosen")
+    };
+    let first_field = |case: &Value| {
+        case["expect"]
+            .as_object()
+            .and_then(|expect| expect.keys().next().cloned())
+            .expect("an expected field")
     };
 
     // A wrong expected value, a calculator nobody knows, an expected field the output lacks and
     // an output field the expectation lacks.
-    let wrong = find(cases, "pricing.quote");
-    cases[wrong]["expect"]["total"] = json!("733.92");
-    let unknown = find(cases, "trial.outcome");
-    cases[unknown]["calc"] = json!("trial.outcomes");
-    let missing = find(cases, "late.penalty");
+    let wrong_field = first_field(&cases[wrong]);
+    cases[wrong]["expect"][&wrong_field] = json!(CORRUPTED);
+    let unknown_calc = format!("{}.corrupted", cases[unknown]["calc"].as_str().unwrap());
+    assert!(adapter(&unknown_calc).is_none());
+    cases[unknown]["calc"] = json!(unknown_calc);
+    let missing_field = first_field(&cases[missing]);
     cases[missing]["expect"]
         .as_object_mut()
         .unwrap()
-        .remove("indemnity");
-    let extra = find(cases, "invoice.windows");
-    cases[extra]["expect"]["grace_days"] = json!(3);
+        .remove(&missing_field);
+    cases[extra]["expect"][EXTRA_FIELD] = json!(3);
+    let corrupted: Vec<String> = [wrong, unknown, missing, extra]
+        .iter()
+        .map(|&index| cases[index]["case"].as_str().unwrap_or("").to_owned())
+        .collect();
 
     let report = run(&vectors);
-    assert_eq!(report.passed, total - 4);
-    assert_eq!(report.failures.len(), 4, "{}", report.render());
+    assert_eq!(report.passed, clean.passed - 4, "{}", report.render());
+    assert_eq!(
+        report.failures.len(),
+        clean.failures.len() + 4,
+        "{}",
+        report.render()
+    );
     let rendered = report.render();
     for needle in [
-        "`total`: expected \"733.92\", got \"733.91\"",
-        "unknown calc \"trial.outcomes\"",
-        "extra output field `indemnity`",
-        "missing output field `grace_days`",
+        format!("`{wrong_field}`: expected \"{CORRUPTED}\", got "),
+        format!("unknown calc \"{unknown_calc}\""),
+        format!("extra output field `{missing_field}`"),
+        format!("missing output field `{EXTRA_FIELD}`"),
     ] {
         assert!(
-            rendered.contains(needle),
+            rendered.contains(&needle),
             "{needle:?} not reported in:\n{rendered}"
         );
     }
     // Every failing case is named, with expected and actual values.
+    for name in &corrupted {
+        assert!(
+            report.failures.iter().any(|failure| &failure.case == name),
+            "{name:?} is not among the failures:\n{rendered}"
+        );
+    }
     for failure in &report.failures {
         assert!(rendered.contains(&failure.case));
     }
-    assert_eq!(rendered.matches("expected: ").count(), 4);
+    assert_eq!(
+        rendered.matches("expected: ").count(),
+        report.failures.len()
+    );
 
     let outcome = std::panic::catch_unwind(|| report.assert_all_passed());
     assert!(outcome.is_err(), "a failing vector must fail the test");

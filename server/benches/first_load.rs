@@ -2,7 +2,7 @@
 //! median time from navigation to an interactive dashboard in headless Chromium. Prints figures;
 //! asserts nothing. Run with `make bench` (which builds the app first).
 
-#[path = "../tests/harness/mod.rs"]
+#[path = "../tests/browser/harness/mod.rs"]
 mod harness;
 
 use std::io::Write;

@@ -4,7 +4,7 @@
 //! performance measure around `domain::order::quote_order`). Prints figures; asserts nothing
 //! beyond the set-up. Run with `cargo bench -p server --bench quote` after `trunk build --release`.
 
-#[path = "../tests/harness/mod.rs"]
+#[path = "../tests/browser/harness/mod.rs"]
 mod harness;
 
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! Prints figures; asserts nothing. Run with `cargo bench -p server --bench users_list` after
 //! `trunk build --release`.
 
-#[path = "../tests/harness/mod.rs"]
+#[path = "../tests/browser/harness/mod.rs"]
 mod harness;
 
 use std::time::Instant;

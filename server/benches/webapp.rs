@@ -4,7 +4,7 @@
 //! machine, so their wall clocks (`performance.timeOrigin + performance.now()`) agree. Prints
 //! figures; asserts nothing. `cargo bench -p server --bench webapp` (after `make app`).
 
-#[path = "../tests/harness/mod.rs"]
+#[path = "../tests/browser/harness/mod.rs"]
 mod harness;
 
 use harness::Console;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use lettre::message::Body;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
 use lettre::transport::smtp::AsyncSmtpTransport;
@@ -109,7 +110,7 @@ impl Mailer {
             .to(to)
             .subject(&email.subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(absolute_links(&email.body, public_url))
+            .body(plain_text(absolute_links(&email.body, public_url)))
             .map_err(|error| NotSent {
                 reason: error.to_string(),
                 permanent: true,
@@ -143,6 +144,12 @@ impl Mailer {
             }
         }
     }
+}
+
+/// The text with email's CRLF line ends (else quoted-printable would encode each bare LF);
+/// lettre picks the encoding (quoted-printable for lines over 76 characters, such as links).
+fn plain_text(text: String) -> Body {
+    Body::new(text.replace("\r\n", "\n").replace('\n', "\r\n"))
 }
 
 /// The body with the product's own links (`/invitation/…`, written relative by whoever queued

@@ -56,11 +56,9 @@ pub fn block_after(scope: Scope, failures: i64) -> TimeDelta {
     if over <= 0 {
         return TimeDelta::zero();
     }
-    let seconds = 1i64.checked_shl(u32::try_from(over - 1).unwrap_or(u32::MAX).min(62));
-    seconds
-        .map(TimeDelta::seconds)
-        .unwrap_or(MAX_BLOCK)
-        .min(MAX_BLOCK)
+    // 2^20 s is far past the cap already.
+    let doublings = u32::try_from(over - 1).unwrap_or(u32::MAX).min(20);
+    TimeDelta::seconds(1 << doublings).min(MAX_BLOCK)
 }
 
 /// How long the most blocked of `subjects` must still wait, if any is blocked at `now`.

@@ -1,0 +1,36 @@
+//! The server as the browser sees it, in one test binary: every route in-process, on SQLite and
+//! on PostgreSQL, plus the isolation walk, the crash test and the schema comparison.
+//!
+//! Each API test is written once, as `async fn name(backend: Backend)`, and run on both databases
+//! by `on_both_databases!` (`<area>::sqlite::name` and `<area>::postgres::name`). PostgreSQL
+//! comes from `TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`); each
+//! test gets a fresh database there, dropped afterwards. Under `CI=true` an unreachable
+//! PostgreSQL fails the tests instead of skipping them.
+//!
+//! The shared fixtures live in `support/`: the app and its client (`mod.rs`), Companies, Orders
+//! and request bodies made through the API (`fixtures.rs`), rows written straight into the
+//! database (`rows.rs`). A new area is a file here and a `mod` line below.
+
+#[macro_use]
+mod support;
+
+mod accounts;
+mod billing;
+mod calls;
+mod company;
+mod crash;
+mod credits;
+mod disputes;
+mod isolation;
+mod late;
+mod licences;
+mod mail;
+mod messages;
+mod orders;
+mod price_changes;
+mod schema;
+mod security;
+mod terminations;
+mod trials;
+mod users;
+mod webapp;

@@ -1,0 +1,332 @@
+//! Accounts only their owner controls (issue 12), on SQLite and PostgreSQL: an invitation cannot
+//! be sent in place of someone who chose a password, log-in is throttled per account (429 with
+//! `Retry-After`), every answer carries the hardening headers, a cross-site write is refused, a
+//! body over the limit is a JSON 413, and a User with calls and messages can be deleted while
+//! their correspondents keep their copies.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use chrono::TimeDelta;
+use serde_json::{Value, json};
+
+use crate::support::{Backend, Client, Employees, TestApp, assert_api_error, signup_form};
+
+on_both_databases!(
+    an_invitation_is_refused_once_the_user_chose_a_password,
+    failed_log_ins_slow_down_then_refuse_per_account,
+    every_answer_carries_the_hardening_headers,
+    a_write_from_another_site_is_refused,
+    a_body_over_the_limit_is_a_json_413,
+    a_user_with_calls_and_messages_is_deleted_under_a_pseudonym,
+);
+
+async fn log_in(client: &mut Client, email: &str, password: &str) -> crate::support::Reply {
+    client
+        .post_json(
+            "/api/session",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+}
+
+async fn an_invitation_is_refused_once_the_user_chose_a_password(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mut manager, _) = app.signed_up(&signup_form()).await;
+    let reply = manager
+        .post_json(
+            "/api/console/users",
+            &json!({"first_name": "Cessy", "last_name": "Martin", "email": "cessy@martin.fr",
+                "mobile": "+33 6 50 00 00 09", "residence_country": "FR", "stable_links": []}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let cessy = reply.json()["id"].as_i64().unwrap();
+    let invitation = format!("/api/console/users/{cessy}/invitation");
+
+    // Before she chose a password, a new invitation may go to her (and only to her).
+    let reply = manager.post_json(&invitation, &json!({})).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
+    let link = app.emailed_link("cessy@martin.fr", "/invitation/").await;
+    let token = link.trim_start_matches("/invitation/");
+    let reply = app
+        .client()
+        .post_json(
+            &format!("/api/invitations/{token}"),
+            &json!({"password": "cessy's own password"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let emails_before = app.count("outbox").await;
+
+    // Once she has, the Manager cannot get a link to set it in her place.
+    let reply = manager.post_json(&invitation, &json!({})).await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "password_already_set", None);
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Cessy already chose a password"),
+        "{}",
+        reply.text()
+    );
+    assert_eq!(app.count("outbox").await, emails_before);
+    let outbox = manager.get("/api/console/outbox").await.json();
+    assert!(!outbox.to_string().contains("/invitation/"), "{outbox}");
+    assert_eq!(
+        log_in(&mut app.client(), "cessy@martin.fr", "cessy's own password")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+async fn failed_log_ins_slow_down_then_refuse_per_account(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let form = signup_form();
+    app.signed_up(&form).await;
+    let email = form.email.as_str();
+    let mut client = app.client();
+    // Five free failures, then each failure blocks the account a little longer.
+    for attempt in 1..=6 {
+        let reply = log_in(&mut client, email, "not the password").await;
+        assert_api_error(&reply, StatusCode::UNAUTHORIZED, "wrong_credentials", None);
+        assert_eq!(reply.header("retry-after"), None, "attempt {attempt}");
+    }
+    // Blocked now: even the right password waits, and nothing is hashed.
+    let reply = log_in(&mut client, email, &form.password).await;
+    assert_api_error(
+        &reply,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        None,
+    );
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(
+        reply.json()["error"]["message"],
+        "Too many failed attempts: try again in 1 second."
+    );
+    // The same email typed differently is the same account.
+    let reply = log_in(&mut client, &email.to_uppercase(), &form.password).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        reply.text()
+    );
+
+    // After the wait, another failure doubles it.
+    app.state.clock.shift_by(TimeDelta::seconds(2));
+    let reply = log_in(&mut client, email, "still not it").await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = log_in(&mut client, email, &form.password).await;
+    assert_eq!(reply.header("retry-after"), Some("2"), "{}", reply.text());
+
+    // Kept in the database: the block holds whatever server answers next.
+    let blocked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM throttles WHERE scope = 'login_account' AND failures = 7",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(blocked, 1);
+
+    // After the wait the right password works, and the account's count starts again.
+    app.state.clock.shift_by(TimeDelta::seconds(3));
+    let reply = log_in(&mut client, email, &form.password).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = log_in(&mut app.client(), email, "a typo").await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = log_in(&mut app.client(), email, &form.password).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+}
+
+async fn every_answer_carries_the_hardening_headers(backend: Backend) {
+    for secure in [false, true] {
+        let options = TestApp::options(backend);
+        let app = if secure {
+            options.secure_cookies().start().await
+        } else {
+            options.start().await
+        };
+        let mut client = app.client();
+        for path in ["/", "/console/users", "/api/health", "/api/nothing-here"] {
+            let reply = client.get(path).await;
+            let policy = reply.header("content-security-policy").unwrap_or_default();
+            for directive in [
+                "default-src 'self'",
+                "script-src 'self' 'wasm-unsafe-eval'",
+                "frame-ancestors 'none'",
+                "object-src 'none'",
+            ] {
+                assert!(policy.contains(directive), "{path}: {policy}");
+            }
+            assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+            assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+            assert_eq!(reply.header("x-frame-options"), Some("DENY"));
+            assert_eq!(reply.header("referrer-policy"), Some("same-origin"));
+            assert!(
+                reply
+                    .header("permissions-policy")
+                    .is_some_and(|policy| policy.contains("microphone=(self)")),
+                "{path}"
+            );
+            assert_eq!(
+                reply.header("strict-transport-security").is_some(),
+                secure,
+                "{path}: HSTS only over https"
+            );
+        }
+    }
+}
+
+async fn a_write_from_another_site_is_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let form = signup_form();
+    let (mut manager, _) = app.signed_up(&form).await;
+    let body = json!({"email": form.email, "password": form.password}).to_string();
+    let post = |headers: &'static [(&'static str, &'static str)]| {
+        let mut client = app.client();
+        let body = body.clone();
+        async move {
+            client
+                .send(
+                    Method::POST,
+                    "/api/session",
+                    &[&[("content-type", "application/json")], headers].concat(),
+                    Body::from(body),
+                )
+                .await
+        }
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("sec-fetch-site", "same-site")][..],
+        &[
+            ("host", "console.example"),
+            ("origin", "https://evil.example"),
+        ][..],
+    ] {
+        let reply = post(headers).await;
+        assert_api_error(&reply, StatusCode::FORBIDDEN, "cross_site_request", None);
+    }
+    for headers in [
+        &[("sec-fetch-site", "same-origin")][..],
+        &[
+            ("host", "console.example"),
+            ("origin", "https://console.example"),
+        ][..],
+        &[][..],
+    ] {
+        assert_eq!(post(headers).await.status, StatusCode::OK);
+    }
+    // Reading is not refused: a link from elsewhere still opens the console.
+    let reply = manager
+        .get_with("/api/me", &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+async fn a_body_over_the_limit_is_a_json_413(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let mut client = app.client();
+    let huge = format!(r#"{{"legal_name": "{}"}}"#, "x".repeat(8 * 1024 * 1024));
+    let reply = client
+        .send(
+            Method::POST,
+            "/api/signup",
+            &[("content-type", "application/json")],
+            Body::from(huge),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        None,
+    );
+    assert_eq!(app.count("companies").await, 0);
+}
+
+async fn a_user_with_calls_and_messages_is_deleted_under_a_pseudonym(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let Employees {
+        mut manager,
+        mut alice,
+        alice_id,
+        alice_number,
+        mut bob,
+        bob_number,
+        ..
+    } = app.employees("BUSINESS").await;
+    // Alice texts Bob and calls him, then gives her Number back.
+    let reply = alice
+        .post_json(
+            &format!("/api/app/numbers/{}/messages", alice_number.0),
+            &json!({"to": bob_number.1, "body": "See you at noon"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let reply = alice
+        .post_json(
+            &format!("/api/app/numbers/{}/calls", alice_number.0),
+            &json!({"to": bob_number.1}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let reply = manager
+        .delete(&format!("/api/console/numbers/{}/user", alice_number.0))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+
+    let reply = manager
+        .delete(&format!("/api/console/users/{alice_id}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
+
+    // Gone from the console, her address free again, her session over.
+    let users = manager.get("/api/console/users").await.json();
+    assert!(!users.to_string().contains("alice@martin.fr"), "{users}");
+    assert_eq!(
+        manager
+            .get(&format!("/api/console/users/{alice_id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(alice.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    let reply = manager
+        .post_json(
+            "/api/console/users",
+            &json!({"first_name": "Alice", "last_name": "Other", "email": "alice@martin.fr",
+                "mobile": "+33 6 50 00 00 08", "residence_country": "FR", "stable_links": []}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+
+    // Bob keeps his copy of the message and of the call, from a pseudonym.
+    let conversations = bob
+        .get(&format!("/api/app/numbers/{}/conversations", bob_number.0))
+        .await
+        .json();
+    assert_eq!(conversations[0]["last"]["body"], "See you at noon");
+    let calls: Value = bob
+        .get(&format!("/api/app/numbers/{}/calls", bob_number.0))
+        .await
+        .json();
+    assert_eq!(calls.as_array().unwrap().len(), 1, "{calls}");
+    let kept: (String, String, Option<String>) =
+        sqlx::query_as("SELECT first_name, email, password_hash FROM users WHERE id = $1")
+            .bind(alice_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(kept.0, "Former");
+    assert!(kept.1.ends_with("@invalid"), "{}", kept.1);
+    assert_eq!(kept.2, None);
+    let her_copies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE user_id = $1")
+        .bind(alice_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(her_copies, 0);
+}

@@ -1,0 +1,134 @@
+//! Termination for fault (TERM-1, TERM-2), on SQLite and PostgreSQL: the provider ends a Licence
+//! through its admin route, and the Manager sees what falls due as `termination.fault_amount`
+//! computes it.
+
+use crate::support::{
+    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, an_order, app_on,
+    assert_api_error, date, ready_company, signup_form,
+};
+use axum::http::{Method, StatusCode};
+use chrono::TimeDelta;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    fault_termination_ends_the_licence_and_shows_the_amount_due,
+    fault_termination_is_refused_without_a_reason_twice_or_without_the_token,
+);
+
+async fn company_with_annual_licence(app: &TestApp) -> (Client, i64) {
+    let mut manager = ready_company(app, &signup_form()).await;
+    // One BUSINESS Number, annual (EUR 199.00, 5 % annual discount).
+    let placed = an_order("BUSINESS")
+        .annual()
+        .key("annual-1")
+        .place(&mut manager)
+        .await;
+    (manager, placed["licence"]["id"].as_i64().unwrap())
+}
+
+async fn terminate(app: &TestApp, licence: i64, body: &Value, token: &str) -> Reply {
+    let path = format!("/api/admin/licences/{licence}/fault-termination");
+    admin(app, Method::POST, &path, Some(body.clone()), token).await
+}
+
+/// Ordered on 15 Nov 2026 for a year; terminated on 20 Feb 2027: the months beginning 15 Mar to
+/// 15 Oct remain (8). Instalment 189.05 / 12; 8 × 15.7541… × 1.20 = 151.24; the annual discount
+/// of 9.95 is reimbursed; 161.19 in all.
+async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Backend) {
+    let app = admin_app_on(backend, "2026-11-15").await;
+    let (mut manager, licence) = company_with_annual_licence(&app).await;
+    let (mut other, _) = app
+        .signed_up(&protocol::SignupForm {
+            email: "zoe@zebra.fr".into(),
+            legal_name: "Zebra SARL".into(),
+            ..signup_form()
+        })
+        .await;
+    app.state.clock.shift_by(TimeDelta::days(97));
+    assert_eq!(app.state.clock.today(), date("2027-02-20"));
+
+    let reply = terminate(
+        &app,
+        licence,
+        &json!({"reason": "Suspected fraud: Numbers resold to third parties."}),
+        ADMIN_TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let recorded = reply.json();
+    assert_eq!(recorded["cause"], "fault");
+    assert_eq!(recorded["service_last_day"], "2027-02-20");
+    let due = &recorded["amount_due"];
+    assert_eq!(due["remaining_instalments"], 8);
+    assert_eq!(due["monthly_instalment"], "15.75");
+    assert_eq!(due["accelerated_instalments"], "151.24");
+    assert_eq!(due["discounts_reimbursed"], "9.95");
+    assert_eq!(due["total"], "161.19");
+
+    // The Manager (signed in again: sessions last 14 days) sees it, and the Licence has ended.
+    let form = signup_form();
+    let reply = manager
+        .post_json(
+            "/api/session",
+            &json!({"email": form.email, "password": form.password}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let listed = manager.get("/api/console/terminations").await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
+    assert_eq!(listed.json(), json!([recorded]));
+    let licences = manager.get("/api/console/licences").await.json();
+    assert_eq!(licences[0]["status"], "ended");
+    let entries: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'licence.terminate_for_fault' AND subject = $1",
+    )
+    .bind(format!("licence:{licence}"))
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(entries, 1);
+
+    let reply = other
+        .post_json(
+            "/api/session",
+            &json!({"email": "zoe@zebra.fr", "password": form.password}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        other.get("/api/console/terminations").await.json(),
+        json!([])
+    );
+}
+
+async fn fault_termination_is_refused_without_a_reason_twice_or_without_the_token(
+    backend: Backend,
+) {
+    let app = admin_app_on(backend, "2026-11-15").await;
+    let (_, licence) = company_with_annual_licence(&app).await;
+    let reason = json!({"reason": "Breach of the licence."});
+
+    let reply = terminate(&app, licence, &reason, "wrong").await;
+    assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+    let reply = terminate(&app, licence, &json!({"reason": "  "}), ADMIN_TOKEN).await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "required",
+        Some("reason"),
+    );
+    let reply = terminate(&app, 987_654_321, &reason, ADMIN_TOKEN).await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    assert_eq!(app.count("licence_terminations").await, 0);
+
+    let reply = terminate(&app, licence, &reason, ADMIN_TOKEN).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = terminate(&app, licence, &reason, ADMIN_TOKEN).await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "already_terminated", None);
+    assert_eq!(app.count("licence_terminations").await, 1);
+
+    // Without the flag, the route does not exist.
+    let off = app_on(backend, "2026-11-15").await;
+    let reply = terminate(&off, licence, &reason, ADMIN_TOKEN).await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+}

@@ -1,0 +1,23 @@
+//! End to end, in one test binary: the real server on a free port and headless Chromium driven
+//! through ChromeDriver, as a person would use the console (`harness/`). They need the built app
+//! (`trunk build --release`, which `make test` runs first, or `CONSOLE_DIST_DIR`).
+
+mod harness;
+// Licences, Numbers and Users written straight into the database, shared with the API tests.
+#[path = "../api/support/rows.rs"]
+mod rows;
+
+mod billing;
+mod company;
+mod credits;
+mod disputes;
+mod late;
+mod licences;
+mod orders;
+mod price_changes;
+mod signup;
+mod terminations;
+mod users;
+mod webapp;
+mod webapp_messages;
+mod year;
