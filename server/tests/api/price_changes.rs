@@ -3,7 +3,7 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, app_on,
-    assert_api_error, date, ready_company, shift_days, signup_form,
+    assert_api_error, date, logged, ready_company, shift_days, signup_form,
 };
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
@@ -224,14 +224,11 @@ async fn termination_on_time_ends_the_licences_once(backend: Backend) {
         .expect_json(StatusCode::OK);
     assert_eq!(view["termination"]["service_last_day"], "2027-01-31");
     assert_eq!(view["termination"]["licence_ids"], json!([licence]));
-    let entries: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'licence.terminate_after_increase' AND subject = $1",
-    )
-    .bind(format!("licence:{licence}"))
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(entries, 1);
+    let subject = format!("licence:{licence}");
+    assert_eq!(
+        logged(&app, "licence.terminate_after_increase", &subject).await,
+        1
+    );
 
     let reply = manager.post_json(&path, &json!({})).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "already_terminated", None);

@@ -7,7 +7,7 @@ use chrono::Utc;
 use server::store::price_changes::{self, ChangedPrice, NewNotice};
 
 /// The provider's notice, as the admin route stores it once `price_change.validate` accepted it
-/// (the route itself is covered by api_price_changes): BUSINESS monthly 21.90 → 22.90 from
+/// (the route itself is covered by api/price_changes.rs): BUSINESS monthly 21.90 → 22.90 from
 /// 1 Feb 2027, informed on 15 Nov 2026.
 async fn announce_increase(console: &Console) {
     let plan = price_changes::plan_by_code(&console.state.db, "BUSINESS")
