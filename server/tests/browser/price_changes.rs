@@ -55,9 +55,9 @@ async fn a_manager_terminates_on_time_after_a_price_increase() {
     console.set_today("2026-11-15");
     let browser = Browser::launch(&console.url).await;
     browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-    browser.add_payment_method("Main account").await;
+
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-21");
@@ -98,9 +98,9 @@ async fn the_browser_refuses_a_late_termination_with_the_last_day() {
     console.set_today("2026-11-15");
     let browser = Browser::launch(&console.url).await;
     browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-    browser.add_payment_method("Main account").await;
+
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-22");

@@ -10,11 +10,10 @@ async fn a_manager_sees_the_amount_due_after_a_termination_for_fault() {
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
     browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .ready_company("anne@martin-fils.fr", "Main account")
         .await;
     // A yearly Licence, as an Order makes it: one Essential Number, EUR 99.00 less the 5 %
     // annual discount (4.95), net 94.05.
-    browser.add_payment_method("Main account").await;
     let placed = browser
         .order_one_number_billed("ESSENTIAL", domain::catalogue::Billing::Annual)
         .await;

@@ -60,6 +60,15 @@ pub fn dupont() -> SignupForm {
     }
 }
 
+/// The sign-up of a stranger to the default Company: Zebra SARL, Manager `zoe@zebra.fr`.
+pub fn zebra() -> SignupForm {
+    SignupForm {
+        email: "zoe@zebra.fr".into(),
+        legal_name: "Zebra SARL".into(),
+        ..signup_form()
+    }
+}
+
 /// A complete, valid Company form for the default sign-up (SIREN 732 829 320).
 pub fn company_form() -> Value {
     json!({

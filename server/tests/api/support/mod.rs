@@ -58,20 +58,8 @@ macro_rules! on_both_databases {
     };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
+/// The database a test runs on (the server's own enum).
+pub use server::db::Backend;
 
 /// The PostgreSQL server the tests create their databases on.
 pub fn postgres_base_url() -> String {
