@@ -27,7 +27,6 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
     browser
         .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-
     browser.order_one_number("ESSENTIAL").await;
     let invoices = browser
         .in_page(FETCH, vec!["/api/console/invoices".into()])

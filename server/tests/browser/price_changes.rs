@@ -57,7 +57,6 @@ async fn a_manager_terminates_on_time_after_a_price_increase() {
     browser
         .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-21");
@@ -100,7 +99,6 @@ async fn the_browser_refuses_a_late_termination_with_the_last_day() {
     browser
         .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-22");
