@@ -1,9 +1,6 @@
-//! The server as the browser sees it: every route, in-process, on SQLite and on PostgreSQL.
-//!
-//! Each test is written once, as `async fn name(backend: Backend)`, and run on both databases by
-//! `on_both_databases!` (`sqlite::name` and `postgres::name`). PostgreSQL comes from
-//! `TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`); each test gets a
-//! fresh database there, dropped afterwards.
+//! Accounts and the app's files through the API, on SQLite and PostgreSQL: health, the GTCS,
+//! sign-up, log-in, sessions and log-out, API errors, and the static app (caching, compression,
+//! app routes).
 
 use std::io::Read;
 

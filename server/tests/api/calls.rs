@@ -5,10 +5,10 @@
 //! paid with Credits are debited minute by minute and end when the Credits run out, never below
 //! zero; every call is in both histories and in the Company's statement of communications.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use crate::support;
+use crate::support::live::{Socket, events, listen};
 use crate::support::{Backend, Client, Employees, TestApp, assert_api_error};
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
@@ -16,10 +16,7 @@ use chrono::TimeDelta;
 use futures_util::{SinkExt, StreamExt};
 use protocol::webapp::{AppEvent, CallStatus, ClientEvent, Direction, Signal};
 use serde_json::{Value, json};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 on_both_databases!(
     a_hosted_call_rings_live_is_answered_and_lands_in_both_histories,
@@ -30,38 +27,6 @@ on_both_databases!(
     a_suspended_user_cannot_call,
     a_restarted_server_picks_up_the_calls_in_progress,
 );
-
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
-
-/// The app on a real port, for WebSocket clients.
-async fn listen(app: &TestApp) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = server::app(app.state.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    address
-}
-
-/// `client`'s WebSocket to `GET /api/app/events`, once the server has subscribed it.
-async fn events(app: &TestApp, address: SocketAddr, client: &Client, user_id: i64) -> Socket {
-    let mut request = format!("ws://{address}/api/app/events")
-        .into_client_request()
-        .unwrap();
-    let cookie = format!("console_session={}", client.session().unwrap());
-    request
-        .headers_mut()
-        .insert("cookie", cookie.parse().unwrap());
-    let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    for _ in 0..200 {
-        if app.state.telephony.hub.is_online(user_id) {
-            return socket;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("user {user_id} never came online");
-}
 
 /// The next event on `socket` within `wait`; `None` when nothing comes.
 async fn next_event(socket: &mut Socket, wait: Duration) -> Option<AppEvent> {

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use server::store::audit::{self, Break, Verification};
 use server::store::{company, sessions};
 
-use crate::support::{Backend, Client, TestApp, assert_api_error, dupont, signup_form};
+use crate::support::{
+    Backend, Client, TestApp, assert_api_error, company_form, dupont, signup_form,
+};
 
 on_both_databases!(
     company_shows_the_signup_details_and_nothing_on_file,
@@ -39,20 +41,6 @@ fn today() -> NaiveDate {
 
 async fn start(backend: Backend) -> TestApp {
     TestApp::options(backend).today(today()).start().await
-}
-
-/// A complete, valid Company form for the default sign-up (SIREN 732 829 320).
-fn company_form() -> Value {
-    json!({
-        "legal_name": "Martin et Fils SAS",
-        "registration_number": "732 829 320",
-        "billing_country": "FR",
-        "vat_number": "fr 44 732 829 320",
-        "address_line1": "12 rue de la Paix",
-        "address_line2": "",
-        "postal_code": "75002",
-        "city": "Paris"
-    })
 }
 
 fn card(label: &str, last4: &str, expiry: &str) -> Value {

@@ -16,10 +16,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::{Backend, ScratchDatabase, signup_form};
+use crate::support::{Backend, ScratchDatabase, priced_order, signup_form};
 use chrono::NaiveDate;
 use domain::catalogue::Billing;
-use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
+use domain::order::OrderForm;
 use protocol::catalogue::{AvailableNumber, PriceListView};
 use serde_json::{Value, json};
 use server::db::Database;
@@ -355,7 +355,13 @@ async fn burst(
 
     let mut jobs = Vec::new();
     for (index, number_id) in numbers.into_iter().take(ORDERS_PER_BURST).enumerate() {
-        let form = one_number_order(&list, number_id, &format!("crash-{seed}-{round}-{index}"));
+        let form = priced_order(
+            &list,
+            &list.price_list.plans[0].code,
+            Billing::Monthly,
+            vec![number_id],
+            &format!("crash-{seed}-{round}-{index}"),
+        );
         acknowledged.lock().unwrap().sent_orders.push(form.clone());
         let mut api = api.clone();
         let acknowledged = acknowledged.clone();
@@ -482,34 +488,6 @@ async fn pay(api: &mut Api, invoice_id: i64, acknowledged: &Shared) {
             .unwrap()
             .paid_invoices
             .insert(invoice_id);
-    }
-}
-
-/// A monthly Order of one Number on the cheapest plan, priced as the app prices it.
-fn one_number_order(list: &PriceListView, number_id: i64, key: &str) -> OrderForm {
-    let plan_id = list.price_list.plans[0].id;
-    let lines = [LineRequest {
-        plan_id,
-        quantity: 1,
-    }];
-    let quote = quote_order(
-        &list.price_list,
-        Billing::Monthly,
-        &lines,
-        list.on,
-        list.vat,
-    )
-    .unwrap();
-    OrderForm {
-        idempotency_key: key.into(),
-        billing: Billing::Monthly,
-        lines: vec![OrderFormLine {
-            plan_id,
-            number_ids: vec![number_id],
-        }],
-        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
-        expected_total: quote.total,
-        priced_on: Some(list.on),
     }
 }
 

@@ -2,7 +2,7 @@
 //! reserve → commit / release debits, which never overdraw the balance, even when 20 requests
 //! arrive at once.
 
-use crate::support::{Backend, TestApp, assert_api_error, rows, signup_form};
+use crate::support::{Backend, TestApp, assert_api_error, rows, signup_form, zebra};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::json;
@@ -208,13 +208,7 @@ async fn concurrent_debits_end_exactly_at_what_was_left(backend: Backend) {
 async fn credits_belong_to_one_company(backend: Backend) {
     let app = TestApp::start(backend).await;
     let (mut anne, _) = app.signed_up(&signup_form()).await;
-    let (mut zoe, _) = app
-        .signed_up(&protocol::SignupForm {
-            email: "zoe@zebra.fr".into(),
-            legal_name: "Zebra SARL".into(),
-            ..signup_form()
-        })
-        .await;
+    let (mut zoe, _) = app.signed_up(&zebra()).await;
     let reply = anne
         .post_json("/api/console/credits/top-ups", &json!({"amount": "50"}))
         .await;

@@ -6,7 +6,7 @@
 
 use crate::support::{
     Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, assert_api_error, date,
-    log_in, ready_company, signup_form,
+    log_in, ready_company, signup_form, zebra,
 };
 use axum::http::StatusCode;
 use chrono::TimeDelta;
@@ -167,13 +167,7 @@ async fn a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_st
     assert_eq!(activity.matches("invoice.dispute").count(), 2, "{activity}");
 
     // Another Company's Manager cannot see or dispute these invoices.
-    let (mut stranger, _) = app
-        .signed_up(&protocol::SignupForm {
-            email: "zoe@zebra.fr".into(),
-            legal_name: "Zebra SARL".into(),
-            ..signup_form()
-        })
-        .await;
+    let (mut stranger, _) = app.signed_up(&zebra()).await;
     let reply = stranger
         .get(&format!("/api/console/invoices/{second}/disputes"))
         .await;

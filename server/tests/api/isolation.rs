@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use crate::support::{
-    Backend, Client, Reply, TestApp, add_payment_method, an_order, place_order, signup_form,
+    Backend, Client, Reply, TestApp, add_payment_method, an_order, company_form, place_order,
+    signup_form,
 };
 use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
@@ -404,19 +405,6 @@ fn user_form(first: &str, last: &str, email: &str, mobile: &str) -> Value {
         "mobile": mobile,
         "residence_country": "FR",
         "stable_links": [],
-    })
-}
-
-fn company_form() -> Value {
-    json!({
-        "legal_name": "Martin et Fils SAS",
-        "registration_number": "732 829 320",
-        "billing_country": "FR",
-        "vat_number": "fr 44 732 829 320",
-        "address_line1": "12 rue de la Paix",
-        "address_line2": "",
-        "postal_code": "75002",
-        "city": "Paris"
     })
 }
 

@@ -1,6 +1,6 @@
 //! Licences (RENEW-1, NOTICE-1), the Company's Numbers (NUM-1, NUM-2, NUM-4) and the dashboard,
 //! through the API, on SQLite and PostgreSQL. Orders and Users are inserted as rows
-//! (`licence_fixtures`), so these tests depend only on the schema.
+//! (`support/rows.rs`), so these tests depend only on the schema.
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::live::{events, listen};
 use crate::support::{Backend, Client, Employees, TestApp, assert_api_error};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -16,7 +17,6 @@ use protocol::webapp::{AppEvent, DeliveryStatus, Direction};
 use serde_json::{Value, json};
 use server::carrier::CarrierFuture;
 use server::carrier::sms::{DeliveryReceipt, Handover, OutgoingSms, Receipts, SmsCarrier};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tower::ServiceExt;
 
 on_both_databases!(
@@ -79,26 +79,8 @@ async fn alice_texts_bob_who_sees_it_live(backend: Backend) {
     } = app.employees("BUSINESS").await;
 
     // Bob has the WebApp open: a real server, a real WebSocket with his session cookie.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let router = server::app(app.state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    let mut request = format!("ws://{address}/api/app/events")
-        .into_client_request()
-        .unwrap();
-    let cookie = format!("console_session={}", bob.session().unwrap());
-    request
-        .headers_mut()
-        .insert("cookie", cookie.parse().unwrap());
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
-    let hub = Arc::clone(&app.state.telephony.hub);
-    tokio::time::timeout(Duration::from_secs(5), async {
-        while !hub.is_online(bob_id) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("Bob's WebSocket subscribes");
+    let address = listen(&app).await;
+    let mut socket = events(&app, address, &bob, bob_id).await;
 
     // Alice types Bob's Number as a French national number.
     let sent = send(

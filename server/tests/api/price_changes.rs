@@ -3,7 +3,7 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, app_on,
-    assert_api_error, date, ready_company, shift_days, signup_form,
+    assert_api_error, date, logged, ready_company, shift_days, signup_form, zebra,
 };
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
@@ -147,13 +147,7 @@ async fn a_valid_increase_joins_the_price_list_and_is_shown_to_managers_concerne
     let app = admin_app_on(backend, TODAY).await;
     let (mut manager, licence) = company_with_business_licence(&app, 2).await;
     // Another Company without any BUSINESS Number is not concerned.
-    let (mut other, _) = app
-        .signed_up(&protocol::SignupForm {
-            email: "zoe@zebra.fr".into(),
-            legal_name: "Zebra SARL".into(),
-            ..signup_form()
-        })
-        .await;
+    let (mut other, _) = app.signed_up(&zebra()).await;
 
     let created = announce(&app, &business_increase("2027-02-01"))
         .await
@@ -224,14 +218,11 @@ async fn termination_on_time_ends_the_licences_once(backend: Backend) {
         .expect_json(StatusCode::OK);
     assert_eq!(view["termination"]["service_last_day"], "2027-01-31");
     assert_eq!(view["termination"]["licence_ids"], json!([licence]));
-    let entries: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'licence.terminate_after_increase' AND subject = $1",
-    )
-    .bind(format!("licence:{licence}"))
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(entries, 1);
+    let subject = format!("licence:{licence}");
+    assert_eq!(
+        logged(&app, "licence.terminate_after_increase", &subject).await,
+        1
+    );
 
     let reply = manager.post_json(&path, &json!({})).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "already_terminated", None);

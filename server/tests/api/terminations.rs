@@ -4,7 +4,7 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, an_order, app_on,
-    assert_api_error, date, ready_company, signup_form,
+    assert_api_error, date, logged, ready_company, signup_form, zebra,
 };
 use axum::http::{Method, StatusCode};
 use chrono::TimeDelta;
@@ -37,13 +37,7 @@ async fn terminate(app: &TestApp, licence: i64, body: &Value, token: &str) -> Re
 async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Backend) {
     let app = admin_app_on(backend, "2026-11-15").await;
     let (mut manager, licence) = company_with_annual_licence(&app).await;
-    let (mut other, _) = app
-        .signed_up(&protocol::SignupForm {
-            email: "zoe@zebra.fr".into(),
-            legal_name: "Zebra SARL".into(),
-            ..signup_form()
-        })
-        .await;
+    let (mut other, _) = app.signed_up(&zebra()).await;
     app.state.clock.shift_by(TimeDelta::days(97));
     assert_eq!(app.state.clock.today(), date("2027-02-20"));
 
@@ -79,14 +73,11 @@ async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Ba
     assert_eq!(listed.json(), json!([recorded]));
     let licences = manager.get("/api/console/licences").await.json();
     assert_eq!(licences[0]["status"], "ended");
-    let entries: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'licence.terminate_for_fault' AND subject = $1",
-    )
-    .bind(format!("licence:{licence}"))
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
-    assert_eq!(entries, 1);
+    let subject = format!("licence:{licence}");
+    assert_eq!(
+        logged(&app, "licence.terminate_for_fault", &subject).await,
+        1
+    );
 
     let reply = other
         .post_json(

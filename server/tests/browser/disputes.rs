@@ -25,9 +25,8 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
     let console = Console::start().await;
     let browser = Browser::launch(&console.url).await;
     browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-    browser.add_payment_method("Main account").await;
     browser.order_one_number("ESSENTIAL").await;
     let invoices = browser
         .in_page(FETCH, vec!["/api/console/invoices".into()])

@@ -11,7 +11,7 @@ use protocol::price_changes::NoticeKind;
 use server::store::price_changes::{self, NewNotice};
 
 /// The provider's notice, as the admin route stores it once `price_change.validate` accepted it
-/// (the route itself is covered by api_price_changes): BUSINESS monthly 21.90 → 22.90 from
+/// (the route itself is covered by api/price_changes.rs): BUSINESS monthly 21.90 → 22.90 from
 /// 1 Feb 2027, informed on 15 Nov 2026.
 async fn announce_increase(console: &Console) {
     let plan = price_changes::plan_by_code(&console.state.db, "BUSINESS")
@@ -59,9 +59,8 @@ async fn a_manager_terminates_on_time_after_a_price_increase() {
     console.set_today("2026-11-15");
     let browser = Browser::launch(&console.url).await;
     browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-    browser.add_payment_method("Main account").await;
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-21");
@@ -102,9 +101,8 @@ async fn the_browser_refuses_a_late_termination_with_the_last_day() {
     console.set_today("2026-11-15");
     let browser = Browser::launch(&console.url).await;
     browser
-        .sign_up_company("Martin & Fils SAS", "anne@martin-fils.fr")
+        .ready_company("anne@martin-fils.fr", "Main account")
         .await;
-    browser.add_payment_method("Main account").await;
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-22");

@@ -122,7 +122,7 @@ async fn two_employees_text_and_call_each_other_live() {
     alice.sees("operator line").await;
 
     // Abroad: priced in the dialler with the server's rates; without Credits, refused before
-    // anything is sent (the server refuses it too: `api_calls.rs`).
+    // anything is sent (the server refuses it too: `api/calls.rs`).
     let placed = alice.fetch_json(&history(*alice_id)).await;
     alice.fill("Number to call", "+44 20 7946 0958").await;
     alice.sees("EUR 0.25 per minute").await;

@@ -60,6 +60,29 @@ pub fn dupont() -> SignupForm {
     }
 }
 
+/// The sign-up of a stranger to the default Company: Zebra SARL, Manager `zoe@zebra.fr`.
+pub fn zebra() -> SignupForm {
+    SignupForm {
+        email: "zoe@zebra.fr".into(),
+        legal_name: "Zebra SARL".into(),
+        ..signup_form()
+    }
+}
+
+/// A complete, valid Company form for the default sign-up (SIREN 732 829 320).
+pub fn company_form() -> Value {
+    json!({
+        "legal_name": "Martin et Fils SAS",
+        "registration_number": "732 829 320",
+        "billing_country": "FR",
+        "vat_number": "fr 44 732 829 320",
+        "address_line1": "12 rue de la Paix",
+        "address_line2": "",
+        "postal_code": "75002",
+        "city": "Paris"
+    })
+}
+
 /// The body adding a SEPA mandate labelled `label`.
 pub fn sepa(label: &str) -> Value {
     json!({"kind": "sepa", "label": label, "last4": "1234", "expiry": ""})
@@ -268,6 +291,16 @@ pub async fn catch_up(app: &TestApp) -> Vec<DayReport> {
 pub async fn pass_days(app: &TestApp, days: i64) {
     app.state.clock.shift_by(TimeDelta::days(days));
     catch_up(app).await;
+}
+
+/// How many entries the proof log holds for `action` on `subject` (`licence:12`…).
+pub async fn logged(app: &TestApp, action: &str, subject: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2")
+        .bind(action)
+        .bind(subject)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
 }
 
 /// The single number `sql` (a fixed query of the test) answers.

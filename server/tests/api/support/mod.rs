@@ -1,9 +1,10 @@
 //! Helpers for the API tests: a test app on a fresh database (SQLite or PostgreSQL), a tiny
 //! client that keeps the session cookie, and assertions on the API's error shape. Fixtures made
 //! through the API are in `fixtures.rs` (re-exported here), rows written straight into the
-//! database in `rows.rs`.
+//! database in `rows.rs`, the WebApp's WebSocket in `live.rs`.
 
 pub mod fixtures;
+pub mod live;
 pub mod rows;
 
 pub use fixtures::*;
@@ -57,20 +58,8 @@ macro_rules! on_both_databases {
     };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
+/// The database a test runs on (the server's own enum).
+pub use server::db::Backend;
 
 /// The PostgreSQL server the tests create their databases on.
 pub fn postgres_base_url() -> String {

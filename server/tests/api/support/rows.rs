@@ -1,6 +1,6 @@
 //! Licences, Numbers and Users written straight into the database, for the licence and number
 //! tests (Orders and the Users API are other areas' work: these fixtures only need their rows).
-#![allow(dead_code)] // each test file takes what it needs
+#![allow(dead_code)] // the browser tests include this file too, and take what they need
 
 use chrono::NaiveDate;
 use server::db::Database;

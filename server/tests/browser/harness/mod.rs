@@ -405,7 +405,17 @@ impl Browser {
     /// Places an Order of one French Number on the Call Plan `plan_code`, paid monthly, priced by
     /// the domain's own quote (the Order page has its own tests).
     pub async fn order_one_number(&self, plan_code: &str) {
-        use domain::catalogue::Billing;
+        self.order_one_number_billed(plan_code, domain::catalogue::Billing::Monthly)
+            .await;
+    }
+
+    /// As [`Browser::order_one_number`], billed `billing`; the Order the server created (with
+    /// its `licence`).
+    pub async fn order_one_number_billed(
+        &self,
+        plan_code: &str,
+        billing: domain::catalogue::Billing,
+    ) -> serde_json::Value {
         use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
         use protocol::catalogue::{AvailableNumber, PriceListView};
 
@@ -428,17 +438,11 @@ impl Browser {
             plan_id,
             quantity: 1,
         }];
-        let quote = quote_order(
-            &list.price_list,
-            Billing::Monthly,
-            &lines,
-            list.on,
-            list.vat,
-        )
-        .expect("a quote");
+        let quote =
+            quote_order(&list.price_list, billing, &lines, list.on, list.vat).expect("a quote");
         let form = OrderForm {
             idempotency_key: format!("order-{}", numbers[0].id),
-            billing: Billing::Monthly,
+            billing,
             lines: vec![OrderFormLine {
                 plan_id,
                 number_ids: vec![numbers[0].id],
@@ -451,11 +455,16 @@ impl Browser {
             const [form, done] = arguments;
             const reply = await fetch('/api/console/orders', {
                 method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(form)});
-            done(reply.status);"#;
-        let status = self
+            done([reply.status, await reply.json()]);"#;
+        let reply = self
             .in_page(post, vec![serde_json::to_value(&form).expect("a form")])
             .await;
-        assert_eq!(status, serde_json::json!(201), "placing an Order");
+        assert_eq!(
+            reply[0],
+            serde_json::json!(201),
+            "placing an Order: {reply}"
+        );
+        reply[1].clone()
     }
 
     pub async fn goto(&self, path: &str) {
