@@ -56,6 +56,9 @@ pub enum ErrorCode {
     InvitationExpired,
     InvitationUsed,
     PasswordAlreadySet,
+    ResetLinkUnknown,
+    ResetLinkExpired,
+    ResetLinkUsed,
     ImportTooLarge,
     NotInTerritory,
     // Licences, Numbers, trials, notices.

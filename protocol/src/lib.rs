@@ -59,6 +59,26 @@ pub struct Gtcs {
     pub url: String,
 }
 
+/// `POST /api/password-reset`: the address to send a reset link to (the answer never says
+/// whether an account uses it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+/// `POST /api/password-reset/{token}`: the new password chosen through a reset link.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// `PUT /api/me/password`: a signed-in person's new password, with the current one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Health {

@@ -47,6 +47,12 @@ pub enum ApiError {
     /// A state-changing request the browser says comes from another site.
     #[error("cross-site request")]
     CrossSiteRequest,
+    #[error("unknown reset link")]
+    ResetLinkUnknown,
+    #[error("expired reset link")]
+    ResetLinkExpired,
+    #[error("used reset link")]
+    ResetLinkUsed,
     /// A request body over the limit.
     #[error("request body too large")]
     BodyTooLarge,
@@ -359,6 +365,12 @@ from_store_errors! {
         store::users::UserError::PasswordAlreadySet(name) => ApiError::PasswordAlreadySet(name),
         store::users::UserError::Database(error) => error.into(),
     };
+    store::passwords::ResetError => |error| match error {
+        store::passwords::ResetError::Unknown => ApiError::ResetLinkUnknown,
+        store::passwords::ResetError::Expired => ApiError::ResetLinkExpired,
+        store::passwords::ResetError::Used => ApiError::ResetLinkUsed,
+        store::passwords::ResetError::Database(error) => error.into(),
+    };
     store::users::InvitationError => |error| match error {
         store::users::InvitationError::Unknown => ApiError::InvitationUnknown,
         store::users::InvitationError::Expired => ApiError::InvitationExpired,
@@ -447,6 +459,24 @@ impl ApiError {
                 StatusCode::FORBIDDEN,
                 ErrorCode::CrossSiteRequest,
                 "This request came from another site and was refused: use the console itself.".into(),
+                None,
+            ),
+            ApiError::ResetLinkUnknown => (
+                StatusCode::NOT_FOUND,
+                ErrorCode::ResetLinkUnknown,
+                "This link is not valid. Ask for a new one from the log-in page.".into(),
+                None,
+            ),
+            ApiError::ResetLinkExpired => (
+                StatusCode::GONE,
+                ErrorCode::ResetLinkExpired,
+                "This link has expired (a link works for an hour). Ask for a new one from the log-in page.".into(),
+                None,
+            ),
+            ApiError::ResetLinkUsed => (
+                StatusCode::GONE,
+                ErrorCode::ResetLinkUsed,
+                "This link was already used. Log in with your new password, or ask for a new link.".into(),
                 None,
             ),
             ApiError::BodyTooLarge => (

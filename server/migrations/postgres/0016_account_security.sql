@@ -22,3 +22,14 @@ ALTER TABLE outbox ADD COLUMN last_error TEXT;
 -- Rows written before email was sent were only shown in the console: they are not sent now.
 UPDATE outbox SET status = 'failed', last_error = 'written before the console sent email';
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+-- Sessions end after a while without use (idle) as well as after their absolute lifetime.
+ALTER TABLE sessions ADD COLUMN last_seen_at TEXT;
+-- Password resets: single-use, short-lived links (only their SHA-256 is kept), sent by email.
+CREATE TABLE password_resets (
+    token_hash TEXT NOT NULL PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE INDEX password_resets_user ON password_resets (user_id);

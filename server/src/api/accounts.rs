@@ -1,27 +1,34 @@
-//! Sign-up, log-in, log-out and who is signed in.
+//! Sign-up, log-in (throttled), log-out (here or everywhere), who is signed in, and the person's
+//! password: reset through a link sent by email, or changed with the current one.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::signup::{validate_login, validate_signup};
-use protocol::{LoginForm, Me, SignupForm};
+use domain::email::Email;
+use domain::field::{FieldError, Problem};
+use domain::signup::{new_password, validate_login, validate_signup};
+use protocol::{LoginForm, Me, PasswordChange, PasswordReset, PasswordResetRequest, SignupForm};
 
 use super::GTCS_VERSION;
-use super::extract::{Body, ClientAddress};
+use super::extract::{Body, ClientAddress, PathParams};
 use crate::auth::{SignedIn, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::accounts;
 use crate::store::sessions;
 use crate::store::throttle::{self, Scope};
+use crate::store::{accounts, passwords};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/signup", post(signup))
         .route("/session", post(login).delete(logout))
         .route("/me", get(me))
+        .route("/me/password", axum::routing::put(change_password))
+        .route("/me/sessions", axum::routing::delete(log_out_everywhere))
+        .route("/password-reset", post(request_reset))
+        .route("/password-reset/{token}", get(check_reset).post(reset))
 }
 
 /// `POST /api/signup`: creates the Company Account and its first Manager, and signs them in.
@@ -97,4 +104,131 @@ async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<J
         .await?
         .map(Json)
         .ok_or(ApiError::Unauthenticated)
+}
+
+/// A password the rules accept, as the `field`'s problem otherwise.
+fn chosen_password(raw: &str, field: &'static str) -> Result<String, ApiError> {
+    new_password(raw).map_err(|problem| ApiError::Invalid(FieldError { field, problem }))
+}
+
+/// `POST /api/password-reset`: sends a reset link to the account using this address, if any.
+/// The answer is the same whether or not one does; requests are throttled per address and per
+/// account.
+async fn request_reset(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Body(form): Body<PasswordResetRequest>,
+) -> Result<StatusCode, ApiError> {
+    let email = Email::parse(&form.email).map_err(|problem| {
+        ApiError::Invalid(FieldError {
+            field: "email",
+            problem,
+        })
+    })?;
+    let account_key = email.as_str().to_lowercase();
+    let subjects = [
+        (Scope::ResetAccount, account_key.as_str()),
+        (Scope::ResetAddress, address.as_str()),
+    ];
+    let now = state.clock.now();
+    if let Some(wait) = throttle::blocked(&state.db, &subjects, now).await? {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
+    // Every request counts, found or not: a flood of them slows down either way.
+    throttle::failed(&state.db, &subjects, now).await?;
+    passwords::request_reset(&state.db, &email, now).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+/// Refuses (and counts) an unknown link tried from `address`.
+async fn counted<T>(
+    state: &AppState,
+    address: &str,
+    result: Result<T, passwords::ResetError>,
+) -> Result<T, ApiError> {
+    if let Err(passwords::ResetError::Unknown) = &result {
+        let subjects = [(Scope::LinkAddress, address)];
+        throttle::failed(&state.db, &subjects, state.clock.now()).await?;
+    }
+    Ok(result?)
+}
+
+async fn links_allowed(state: &AppState, address: &str) -> Result<(), ApiError> {
+    let subjects = [(Scope::LinkAddress, address)];
+    match throttle::blocked(&state.db, &subjects, state.clock.now()).await? {
+        Some(wait) => Err(ApiError::TooManyAttempts(wait)),
+        None => Ok(()),
+    }
+}
+
+/// `GET /api/password-reset/{token}`: 204 while the link can be used, else why not.
+async fn check_reset(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    PathParams(token): PathParams<String>,
+) -> Result<StatusCode, ApiError> {
+    links_allowed(&state, &address).await?;
+    let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
+    counted(&state, &address, checked).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/password-reset/{token}`: sets the new password, ends every session of the account
+/// and signs in here.
+async fn reset(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    PathParams(token): PathParams<String>,
+    Body(form): Body<PasswordReset>,
+) -> Result<impl IntoResponse, ApiError> {
+    links_allowed(&state, &address).await?;
+    // A dead link is what matters first, before judging the password.
+    let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
+    counted(&state, &address, checked).await?;
+    let hash = password::hash(chosen_password(&form.password, "password")?).await?;
+    let user_id = passwords::reset(&state.db, &token, &hash, state.clock.now()).await?;
+    tracing::info!(user_id, "password reset");
+    let (cookie, me) = open_session(&state, user_id).await?;
+    Ok(([cookie], Json(me)))
+}
+
+/// `PUT /api/me/password`: the signed-in person changes their password with the current one;
+/// their other sessions end. A wrong current password counts as a failed log-in.
+async fn change_password(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    headers: HeaderMap,
+    Body(form): Body<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    let account_key = format!("user:{}", user.user_id);
+    let subjects = [(Scope::LoginAccount, account_key.as_str())];
+    let now = state.clock.now();
+    if let Some(wait) = throttle::blocked(&state.db, &subjects, now).await? {
+        return Err(ApiError::TooManyAttempts(wait));
+    }
+    let chosen = chosen_password(&form.new_password, "new_password")?;
+    let stored = passwords::current_hash(&state.db, user.user_id).await?;
+    if !password::verify(form.current_password.clone(), stored).await? {
+        throttle::failed(&state.db, &subjects, now).await?;
+        return Err(ApiError::Invalid(FieldError {
+            field: "current_password",
+            problem: Problem::Invalid("This is not your current password."),
+        }));
+    }
+    let hash = password::hash(chosen).await?;
+    let token = cookie::session_token(&headers).ok_or(ApiError::Unauthenticated)?;
+    passwords::change(&state.db, user.company_id, user.user_id, &hash, &token, now).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/me/sessions`: "log out everywhere", this browser included.
+async fn log_out_everywhere(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+) -> Result<impl IntoResponse, ApiError> {
+    passwords::log_out_everywhere(&state.db, user.user_id).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [cookie::clear(state.secure_cookies)],
+    ))
 }

@@ -17,6 +17,7 @@ use super::extract::{Body, PathId, PathParams};
 use crate::auth::{Manager, cookie, password};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::outbox::PERSONAL_LINKS;
 use crate::store::users;
 use crate::store::{accounts, sessions};
 
@@ -207,15 +208,20 @@ async fn outbox(
     ))
 }
 
-/// An email's text as a Manager may read it: a personal link (an invitation's) is the
-/// recipient's alone, so it is left out.
+/// An email's text as a Manager may read it: a personal link (an invitation's, a password
+/// reset's) is the recipient's alone, so it is left out with the rest of its line.
 fn without_links(body: &str) -> String {
     body.lines()
-        .map(|line| match line.split_once("/invitation/") {
-            Some((before, _token)) => {
-                format!("{before}(a personal link, sent to the recipient only)")
+        .map(|line| {
+            let personal = PERSONAL_LINKS
+                .iter()
+                .find_map(|link| line.split_once(&format!(" {link}")));
+            match personal {
+                Some((before, _token)) => {
+                    format!("{before} (a personal link, sent to the recipient only)")
+                }
+                None => line.to_owned(),
             }
-            None => line.to_owned(),
         })
         .collect::<Vec<_>>()
         .join("\n")

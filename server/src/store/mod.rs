@@ -18,6 +18,7 @@ pub mod messages;
 pub mod numbers;
 pub mod orders;
 pub mod outbox;
+pub mod passwords;
 pub mod price_changes;
 pub mod scheduler;
 pub mod sessions;

@@ -9,6 +9,10 @@ use sqlx::{AnyConnection, Row};
 use super::codec::stamp;
 use crate::db::Database;
 
+/// The product's personal links an email may carry (written relative, `/invitation/<token>`):
+/// they are the recipient's alone, made absolute when sent and left out of what Managers see.
+pub const PERSONAL_LINKS: [&str; 2] = ["/invitation/", "/password-reset/"];
+
 /// How many times an email is tried before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 10;
 /// How long a dispatcher may hold a claimed row before another may take it over.

@@ -19,6 +19,8 @@ pub enum Scope {
     LoginAddress,
     /// Password-reset requests, per client address.
     ResetAddress,
+    /// Password-reset requests, per account (the email given).
+    ResetAccount,
     /// Invitation and reset links tried, per client address.
     LinkAddress,
 }
@@ -29,6 +31,7 @@ impl Scope {
             Scope::LoginAccount => "login_account",
             Scope::LoginAddress => "login_address",
             Scope::ResetAddress => "reset_address",
+            Scope::ResetAccount => "reset_account",
             Scope::LinkAddress => "link_address",
         }
     }
@@ -39,7 +42,8 @@ impl Scope {
             Scope::LoginAccount => 5,
             // An office behind one address has many people mistyping.
             Scope::LoginAddress | Scope::LinkAddress => 20,
-            Scope::ResetAddress => 5,
+            Scope::ResetAddress => 10,
+            Scope::ResetAccount => 3,
         }
     }
 }

@@ -465,6 +465,48 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::NOT_FOUND,
             Some("invitation_unknown"),
         ),
+        // A person's own password and sessions: signed out, nothing to change.
+        public(
+            M::PUT,
+            "/me/password",
+            "/me/password",
+            Some(json!({"current_password": "x", "new_password": "a long enough password"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::DELETE,
+            "/me/sessions",
+            "/me/sessions",
+            None,
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        // A reset link goes to the account's address only; the answer says nothing of it.
+        public(
+            M::POST,
+            "/password-reset",
+            "/password-reset",
+            Some(json!({"email": "nobody@nowhere.example"})),
+            StatusCode::ACCEPTED,
+            None,
+        ),
+        public(
+            M::GET,
+            "/password-reset/{token}",
+            "/password-reset/not-a-real-token",
+            None,
+            StatusCode::NOT_FOUND,
+            Some("reset_link_unknown"),
+        ),
+        public(
+            M::POST,
+            "/password-reset/{token}",
+            "/password-reset/not-a-real-token",
+            Some(json!({"password": "a long enough password"})),
+            StatusCode::NOT_FOUND,
+            Some("reset_link_unknown"),
+        ),
         // Users (ACCESS-1..3).
         own(M::GET, "/console/users", "", None, StatusCode::OK),
         own(
@@ -1457,7 +1499,7 @@ async fn a_malformed_id_is_the_json_404_on_every_route(backend: Backend) {
                 .and_then(|json| json["error"]["code"].as_str().map(str::to_owned));
             // An invitation's token is not an id: an unknown one says so, in the same 404.
             let expected: &[&str] = if route.contains("{token}") {
-                &["invitation_unknown", "not_found"]
+                &["invitation_unknown", "reset_link_unknown", "not_found"]
             } else {
                 &["not_found"]
             };

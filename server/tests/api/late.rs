@@ -102,8 +102,10 @@ async fn an_overdue_invoice_shows_days_late_rate_penalty_and_indemnity(backend: 
 /// 1.00 + 10.
 async fn the_floor_applies_from_rates_added_as_data(backend: Backend) {
     let app = admin_app_on(backend, "2026-09-01").await;
-    let (mut manager, _, id) = company_with_order(&app).await;
+    let (_, _, id) = company_with_order(&app).await;
     pass_days(&app, 10).await;
+    // Ten days unused: the session ended; the Manager logs in again.
+    let mut manager = log_in(&app, &signup_form()).await;
     let late = &invoice(&mut manager, id).await["late"];
     assert_eq!(late["days_late"], 10);
     assert!(late["penalty"].is_null());
@@ -140,7 +142,7 @@ async fn the_floor_applies_from_rates_added_as_data(backend: Backend) {
 
 async fn the_formal_notice_to_pay_has_an_eight_day_deadline(backend: Backend) {
     let app = admin_app_on(backend, "2026-12-20").await;
-    let (mut manager, _, id) = company_with_order(&app).await;
+    let (_, _, id) = company_with_order(&app).await;
     let path = format!("/api/admin/invoices/{id}/formal-notice");
 
     // Not overdue yet: refused, nothing written.
@@ -169,6 +171,8 @@ async fn the_formal_notice_to_pay_has_an_eight_day_deadline(backend: Backend) {
         reply.json(),
         json!({"sent_on": "2026-12-28", "deadline": "2027-01-05"})
     );
+    // The Manager's session ended while she was away: she logs in again.
+    let mut manager = log_in(&app, &signup_form()).await;
     let view = invoice(&mut manager, id).await;
     assert_eq!(view["formal_notice"]["deadline"], "2027-01-05");
     assert_eq!(app.count("outbox").await, outbox_before + 1);

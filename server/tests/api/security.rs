@@ -18,6 +18,9 @@ on_both_databases!(
     a_write_from_another_site_is_refused,
     a_body_over_the_limit_is_a_json_413,
     a_user_with_calls_and_messages_is_deleted_under_a_pseudonym,
+    a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_session,
+    a_password_is_changed_with_the_current_one_and_other_sessions_end,
+    sessions_end_when_idle_and_everywhere_on_request,
 );
 
 async fn log_in(client: &mut Client, email: &str, password: &str) -> crate::support::Reply {
@@ -329,4 +332,190 @@ async fn a_user_with_calls_and_messages_is_deleted_under_a_pseudonym(backend: Ba
         .await
         .unwrap();
     assert_eq!(her_copies, 0);
+}
+
+async fn a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_session(
+    backend: Backend,
+) {
+    let app = TestApp::start(backend).await;
+    let form = signup_form();
+    let (mut manager, _) = app.signed_up(&form).await;
+    let email = form.email.as_str();
+
+    // Same answer for an address nobody uses: nothing tells whether an account exists.
+    let mut visitor = app.client();
+    let reply = visitor
+        .post_json("/api/password-reset", &json!({"email": "nobody@martin.fr"}))
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED, "{}", reply.text());
+    let emails = app.count("outbox").await;
+    let reply = visitor
+        .post_json("/api/password-reset", &json!({"email": email}))
+        .await;
+    assert_eq!(reply.status, StatusCode::ACCEPTED);
+    assert_eq!(app.count("outbox").await, emails + 1);
+    let link = app.emailed_link(email, "/password-reset/").await;
+    let token = link.trim_start_matches("/password-reset/");
+    let api = format!("/api/password-reset/{token}");
+    // Only its hash is stored, and the Manager's outbox never shows it.
+    let outbox = manager.get("/api/console/outbox").await.json();
+    assert!(!outbox.to_string().contains(token), "{outbox}");
+
+    assert_eq!(visitor.get(&api).await.status, StatusCode::NO_CONTENT);
+    let reply = visitor.post_json(&api, &json!({"password": "short"})).await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_short",
+        Some("password"),
+    );
+    let reply = visitor
+        .post_json(&api, &json!({"password": "a brand new password"}))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["user"]["email"], email);
+    // Signed in here; every other session of the account ended; the old password is gone.
+    assert_eq!(visitor.get("/api/me").await.status, StatusCode::OK);
+    assert_eq!(
+        manager.get("/api/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in(&mut app.client(), email, &form.password)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in(&mut app.client(), email, "a brand new password")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // Single use.
+    let reply = visitor
+        .post_json(&api, &json!({"password": "yet another password"}))
+        .await;
+    assert_api_error(&reply, StatusCode::GONE, "reset_link_used", None);
+
+    // A link expires after an hour.
+    visitor
+        .post_json("/api/password-reset", &json!({"email": email}))
+        .await;
+    let link = app.emailed_link(email, "/password-reset/").await;
+    app.state.clock.shift_by(TimeDelta::minutes(61));
+    let reply = visitor
+        .post_json(
+            &format!("/api{link}"),
+            &json!({"password": "yet another password"}),
+        )
+        .await;
+    assert_api_error(&reply, StatusCode::GONE, "reset_link_expired", None);
+    let reply = visitor
+        .get(&format!("/api/password-reset/{}", "ab".repeat(32)))
+        .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "reset_link_unknown", None);
+
+    // Requests for one account are throttled.
+    let mut refused = false;
+    for _ in 0..6 {
+        let reply = visitor
+            .post_json("/api/password-reset", &json!({"email": email}))
+            .await;
+        if reply.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(reply.header("retry-after").is_some());
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "reset requests are never slowed down");
+}
+
+async fn a_password_is_changed_with_the_current_one_and_other_sessions_end(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let form = signup_form();
+    let (mut here, _) = app.signed_up(&form).await;
+    let email = form.email.as_str();
+    let mut elsewhere = app.client();
+    assert_eq!(
+        log_in(&mut elsewhere, email, &form.password).await.status,
+        StatusCode::OK
+    );
+    let reply = here
+        .put_json(
+            "/api/me/password",
+            &json!({"current_password": "a guess", "new_password": "a brand new password"}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("current_password"),
+    );
+    let reply = here
+        .put_json(
+            "/api/me/password",
+            &json!({"current_password": form.password, "new_password": "short"}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_short",
+        Some("new_password"),
+    );
+    let reply = here
+        .put_json(
+            "/api/me/password",
+            &json!({"current_password": form.password, "new_password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
+    assert_eq!(here.get("/api/me").await.status, StatusCode::OK);
+    assert_eq!(
+        elsewhere.get("/api/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        log_in(&mut app.client(), email, "a brand new password")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let changes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'user.password_change'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(changes, 1);
+}
+
+async fn sessions_end_when_idle_and_everywhere_on_request(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let form = signup_form();
+    let (mut first, _) = app.signed_up(&form).await;
+    let mut second = app.client();
+    log_in(&mut second, &form.email, &form.password).await;
+    // Used every four days, a session lives on; unused for a week, it ends.
+    for _ in 0..2 {
+        app.state.clock.shift_by(TimeDelta::days(4));
+        assert_eq!(first.get("/api/me").await.status, StatusCode::OK);
+    }
+    assert_eq!(second.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    // Whatever its use, it ends 14 days after the log-in.
+    app.state.clock.shift_by(TimeDelta::days(4));
+    assert_eq!(first.get("/api/me").await.status, StatusCode::OK);
+    app.state.clock.shift_by(TimeDelta::days(3));
+    assert_eq!(first.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+
+    // "Log out everywhere" ends this session and every other.
+    let mut here = app.client();
+    log_in(&mut here, &form.email, &form.password).await;
+    let mut there = app.client();
+    log_in(&mut there, &form.email, &form.password).await;
+    let reply = here.delete("/api/me/sessions").await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(here.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(there.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
 }

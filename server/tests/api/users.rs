@@ -442,7 +442,8 @@ async fn expired_used_and_unknown_invitations_are_refused(backend: Backend) {
         None,
     );
 
-    // A new invitation works once.
+    // A new invitation works once (the Manager logs in again: her session was idle too long).
+    let mut manager = crate::support::log_in(&app, &signup_form()).await;
     let id = manager.get("/api/console/users").await.json()[0]["id"]
         .as_i64()
         .unwrap();

@@ -56,6 +56,8 @@ async fn a_manager_sees_the_late_penalty_the_formal_notice_and_the_suspension() 
         .0;
     assert_eq!(suspended, StatusCode::CREATED);
 
+    // Ten days without using it: the session ended (idle), Anne logs in again.
+    browser.log_in_again("anne@martin.fr").await;
     browser.goto("/console/invoices").await;
     browser
         .sees("The Company Account is suspended since 20 March 2026. Reason: Non-payment.")

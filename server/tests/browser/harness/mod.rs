@@ -334,6 +334,18 @@ impl Browser {
         self.click("Create the Company Account").await;
     }
 
+    /// Logs in again with the test password (after the clock moved past the session's life),
+    /// through the log-in page as a person would; waits for the console.
+    pub async fn log_in_again(&self, email: &str) {
+        self.goto("/login").await;
+        self.submit_log_in(email, PASSWORD).await;
+        self.until(
+            "!location.pathname.startsWith('/login')",
+            "leaving the log-in page",
+        )
+        .await;
+    }
+
     /// Fills the log-in form of the page shown and sends it.
     pub async fn submit_log_in(&self, email: &str, password: &str) {
         self.fill("Email", email).await;
