@@ -41,6 +41,43 @@ pub fn vat_rate_for(country: CountryCode, has_valid_vat_number: bool) -> Percent
     }
 }
 
+/// Issue 19: where a foreign EU VAT number stands with VIES (the European Commission's VAT
+/// Information Exchange System), from its latest answer. Only a confirmed number gives the
+/// reverse charge of [`vat_rate_for`]; until then French VAT applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViesStatus {
+    /// VIES answered that the number is valid for intra-EU trade.
+    Confirmed,
+    /// VIES answered that it is not.
+    NotRegistered,
+    /// No answer yet: not asked yet, or VIES did not answer (timeout, service or member state
+    /// unavailable).
+    Pending,
+}
+
+impl ViesStatus {
+    /// Whether invoices may carry the reverse charge.
+    pub fn confirmed(self) -> bool {
+        self == ViesStatus::Confirmed
+    }
+
+    /// What it means for the Company's invoices, in a sentence for the Manager.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            ViesStatus::Confirmed => {
+                "Confirmed by VIES: invoices carry the reverse charge (no French VAT), with the VIES consultation number; VIES is asked again before each invoice."
+            }
+            ViesStatus::NotRegistered => {
+                "VIES says this number is not valid for intra-EU trade: invoices carry French VAT (20 %). Check the number with your tax office, then save it again."
+            }
+            ViesStatus::Pending => {
+                "Pending: VIES has not confirmed this number yet, so invoices carry French VAT (20 %) until it does. Save the details again to retry."
+            }
+        }
+    }
+}
+
 /// A well-formed EU VAT number, stored compact and upper-case with its prefix, e.g.
 /// `FR44732829320`. Its format and check digits are checked here; its registration is VIES's
 /// answer, which the server asks for (`server/src/vies.rs`).
@@ -411,6 +448,14 @@ mod tests {
             Decimal::from(20)
         );
         assert_eq!(vat_rate_for(country("GR"), true), Percent::ZERO);
+    }
+
+    #[test]
+    fn only_a_number_vies_confirmed_gives_the_reverse_charge() {
+        assert!(ViesStatus::Confirmed.confirmed());
+        assert!(!ViesStatus::Pending.confirmed());
+        assert!(!ViesStatus::NotRegistered.confirmed());
+        assert!(ViesStatus::Pending.explanation().contains("French VAT"));
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod suspensions;
 pub mod terminations;
 pub mod trials;
 pub mod users;
+pub mod vies;
 pub mod webapp;
 
 pub use codec::stamp;
