@@ -8,7 +8,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, TimeDelta};
+use domain::catalogue::Billing;
+use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
+use protocol::catalogue::{AvailableNumber, PriceListView};
 use serde_json::{Value, json};
 use server::vies::stand_in::{StandIn, StandInAnswer};
 use support::{Backend, Client, Reply, TestApp, assert_api_error, signup_form};
@@ -20,6 +23,7 @@ on_both_databases!(
     vies_unavailable_before_an_invoice_bills_that_invoice_with_vat,
     a_number_vies_says_is_not_registered_bills_with_vat_and_says_so,
     a_french_company_never_asks_vies,
+    the_scheduler_asks_vies_before_each_renewal_and_bills_it_accordingly,
 );
 
 const GERMAN: &str = "DE136695976";
@@ -300,4 +304,122 @@ async fn a_french_company_never_asks_vies(backend: Backend) {
     let invoice = top_up_invoice(&mut client).await;
     assert_eq!(invoice["vat_rate"], "20");
     assert_eq!(stand_in(&app).consultations(), 0);
+}
+
+/// Orders one French Number on the monthly Essential plan, priced as the app prices it (with
+/// the VAT basis the server gives: reverse charge once VIES confirmed the number).
+async fn order_one_number(client: &mut Client) {
+    let reply = client
+        .post_json(
+            "/api/console/company/payment-methods",
+            &json!({"kind": "sepa", "label": "Main account", "last4": "1234", "expiry": ""}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let list: PriceListView =
+        serde_json::from_slice(&client.get("/api/console/price-list").await.body).unwrap();
+    let found: Vec<AvailableNumber> = serde_json::from_slice(
+        &client
+            .get("/api/console/numbers/available?country=FR&limit=1")
+            .await
+            .body,
+    )
+    .unwrap();
+    let plan_id = list
+        .price_list
+        .plans
+        .iter()
+        .find(|plan| plan.code == "ESSENTIAL")
+        .unwrap()
+        .id;
+    let lines = [LineRequest {
+        plan_id,
+        quantity: 1,
+    }];
+    let quote = quote_order(
+        &list.price_list,
+        Billing::Monthly,
+        &lines,
+        list.on,
+        list.vat,
+    )
+    .unwrap();
+    let form = OrderForm {
+        idempotency_key: "order-1".into(),
+        billing: Billing::Monthly,
+        lines: vec![OrderFormLine {
+            plan_id,
+            number_ids: vec![found[0].id],
+        }],
+        accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
+        expected_total: quote.total,
+        priced_on: Some(list.on),
+    };
+    let reply = client.post_json("/api/console/orders", &form).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+}
+
+/// The invoices of `kind` in number order: VAT in cents and the consultation number, if any.
+async fn invoices_of(app: &TestApp, kind: &str) -> Vec<(i64, Option<String>)> {
+    sqlx::query_as(
+        "SELECT i.vat_cents, v.request_identifier FROM invoices i
+         LEFT JOIN vies_consultations v ON v.id = i.vies_consultation_id
+         WHERE i.kind = $1 ORDER BY i.seq",
+    )
+    .bind(kind)
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap()
+}
+
+async fn a_month_later(app: &TestApp) {
+    app.state.clock.shift_by(TimeDelta::days(31));
+    server::scheduler::catch_up_asking_vies(&app.state.db, &app.state.clock, &app.state.vies)
+        .await
+        .unwrap();
+}
+
+async fn the_scheduler_asks_vies_before_each_renewal_and_bills_it_accordingly(backend: Backend) {
+    let app = start(backend).await;
+    let mut client = german_company(&app).await;
+    saved(&mut client, GERMAN).await;
+    order_one_number(&mut client).await;
+    let orders = invoices_of(&app, "order").await;
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].0, 0, "the Order's invoice is reverse charged");
+    let ordered_with = orders[0].1.clone().expect("its consultation number");
+
+    // VIES is down on the first renewal day: that renewal carries French VAT.
+    stand_in(&app).answer(GERMAN, StandInAnswer::Unavailable);
+    a_month_later(&app).await;
+    let renewals = invoices_of(&app, "renewal").await;
+    assert_eq!(renewals.len(), 1);
+    assert!(renewals[0].0 > 0, "VAT while VIES does not answer");
+    assert_eq!(renewals[0].1, None);
+
+    // VIES answers on the next: reverse charge, with that day's consultation.
+    stand_in(&app).answer(GERMAN, StandInAnswer::Valid);
+    a_month_later(&app).await;
+    let renewals = invoices_of(&app, "renewal").await;
+    assert_eq!(renewals.len(), 2);
+    assert_eq!(renewals[1].0, 0);
+    let renewed_with = renewals[1].1.clone().expect("its consultation number");
+    assert_ne!(renewed_with, ordered_with);
+
+    // Once per invoicing day, and only then: saved, before the Order, before each renewal.
+    let occasions: Vec<(String, String)> =
+        sqlx::query_as("SELECT occasion, outcome FROM vies_consultations ORDER BY id")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    let expected = [
+        ("saved", "valid"),
+        ("before_invoice", "valid"),
+        ("before_invoice", "unavailable"),
+        ("before_invoice", "valid"),
+    ];
+    assert_eq!(
+        occasions,
+        expected.map(|(occasion, outcome)| (occasion.to_owned(), outcome.to_owned()))
+    );
 }

@@ -230,14 +230,16 @@ pub async fn record(
 }
 
 /// The Companies with a foreign EU VAT number that have a Licence whose period starts on `day`
-/// (a renewal, or a first period after a trial): the scheduler asks VIES about their numbers
-/// before it invoices that day.
+/// and is not invoiced yet (a renewal, or a first period after a trial): the scheduler asks
+/// VIES about their numbers before it invoices that day.
 pub async fn companies_invoiced_on(db: &Database, day: NaiveDate) -> Result<Vec<i64>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT l.company_id, l.anchor, l.term_months FROM licences l
          JOIN companies c ON c.id = l.company_id
          WHERE l.status = 'active' AND l.anchor <= $1 AND c.vat_number IS NOT NULL
                AND c.billing_country <> 'FR'
+               AND NOT EXISTS (SELECT 1 FROM invoices i
+                               WHERE i.licence_id = l.id AND i.period_first_day = $1)
          ORDER BY l.company_id",
     )
     .bind(day.to_string())
