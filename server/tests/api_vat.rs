@@ -24,6 +24,7 @@ on_both_databases!(
     a_number_vies_says_is_not_registered_bills_with_vat_and_says_so,
     a_french_company_never_asks_vies,
     the_scheduler_asks_vies_before_each_renewal_and_bills_it_accordingly,
+    a_slow_vies_times_out_and_the_number_stays_pending,
 );
 
 const GERMAN: &str = "DE136695976";
@@ -238,6 +239,13 @@ async fn vies_unavailable_keeps_the_number_pending_bills_with_vat_and_a_new_save
     assert_eq!(invoice["vat_rate"], "20", "{invoice}");
     assert_eq!(invoice["vat"], "2.00");
     assert_eq!(invoice["vies"], Value::Null);
+    assert!(
+        invoice["vat_reason"]
+            .as_str()
+            .unwrap()
+            .contains("VIES has not confirmed"),
+        "{invoice}"
+    );
 
     // VIES answers again: saving again confirms the number, and the next invoice has no VAT.
     stand_in(&app).answer(GERMAN, StandInAnswer::Valid);
@@ -422,4 +430,27 @@ async fn the_scheduler_asks_vies_before_each_renewal_and_bills_it_accordingly(ba
         occasions,
         expected.map(|(occasion, outcome)| (occasion.to_owned(), outcome.to_owned()))
     );
+}
+
+async fn a_slow_vies_times_out_and_the_number_stays_pending(backend: Backend) {
+    let app = start(backend).await;
+    let mut client = german_company(&app).await;
+    stand_in(&app).answer(GERMAN, StandInAnswer::Slow);
+    // The tests' timeout is 2 s (`support`), the stand-in's slow answer 30 s.
+    let started = std::time::Instant::now();
+    let account = saved(&mut client, GERMAN).await;
+    assert!(
+        started.elapsed() < StandIn::SLOW,
+        "the save waited for VIES"
+    );
+    let check = &account["vat_check"];
+    assert_eq!(check["status"], "pending", "{account}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains("VIES did not answer in time"),
+        "{account}"
+    );
+    assert_eq!(consultations(&app).await[0].1, "unavailable");
 }

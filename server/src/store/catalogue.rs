@@ -156,6 +156,7 @@ pub async fn vat_basis_in(
     Ok(Some(VatBasis {
         billing_country,
         has_valid_vat_number,
+        unconfirmed_vat_number: well_formed && foreign && !has_valid_vat_number,
     }))
 }
 
