@@ -233,7 +233,7 @@ mod tests {
         let german = CompanyForm {
             billing_country: "DE".into(),
             registration_number: "HRB 12345".into(),
-            vat_number: "DE123456789".into(),
+            vat_number: "DE136695976".into(),
             postal_code: "10115".into(),
             ..valid_form()
         };

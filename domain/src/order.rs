@@ -105,6 +105,10 @@ fn check_lines(lines: &[OrderFormLine]) -> Result<(), Problem> {
 pub struct VatBasis {
     pub billing_country: CountryCode,
     pub has_valid_vat_number: bool,
+    /// Issue 19: the Company has a well-formed VAT number of another member state that VIES has
+    /// not confirmed (not asked yet, no answer, or not valid): French VAT, said as such.
+    #[serde(default)]
+    pub unconfirmed_vat_number: bool,
 }
 
 impl VatBasis {
@@ -121,6 +125,10 @@ impl VatBasis {
         } else if self.billing_country.is_eu() && self.has_valid_vat_number {
             format!(
                 "Reverse charge: the Company is billed in {country} with a VAT number, so it accounts for the VAT itself."
+            )
+        } else if self.billing_country.is_eu() && self.unconfirmed_vat_number {
+            format!(
+                "French VAT: the Company is billed in {country} with a VAT number VIES has not confirmed; the reverse charge applies once it does."
             )
         } else if self.billing_country.is_eu() {
             format!("French VAT: the Company is billed in {country} without a valid VAT number.")
@@ -438,6 +446,7 @@ mod tests {
     const FRANCE: VatBasis = VatBasis {
         billing_country: CountryCode::FRANCE,
         has_valid_vat_number: false,
+        unconfirmed_vat_number: false,
     };
 
     fn request(plan_id: i64, quantity: u32) -> LineRequest {
@@ -494,6 +503,7 @@ mod tests {
         let german = VatBasis {
             billing_country: country("DE"),
             has_valid_vat_number: true,
+            unconfirmed_vat_number: false,
         };
         let quote = quote_order(
             &list(),
@@ -529,6 +539,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(taxed.vat, money("68.40"));
+        // Issue 19: a number VIES has not confirmed bills with French VAT, and says why.
+        let pending = VatBasis {
+            has_valid_vat_number: false,
+            unconfirmed_vat_number: true,
+            ..german
+        };
+        assert_eq!(pending.rate(), without_number.rate());
+        assert!(
+            pending.reason().contains("VIES has not confirmed"),
+            "{}",
+            pending.reason()
+        );
     }
 
     #[test]

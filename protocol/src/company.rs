@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 pub use domain::company_account::CompanyForm;
 pub use domain::payment::{PaymentKind, PaymentMethodForm};
+pub use domain::vat::ViesStatus;
 
 /// `GET /api/console/company` and the answer to every change on that page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -17,6 +18,26 @@ pub struct CompanyAccount {
     pub has_valid_payment_method: bool,
     /// PROMO-1: the Company refuses the use of its name and logo for promotion.
     pub promo_opt_out: bool,
+    /// Issue 19: a VAT number of another member state, as VIES last answered about it; `None`
+    /// for a Company without one (billed in France, outside the EU, or no number).
+    #[serde(default)]
+    pub vat_check: Option<VatCheckView>,
+}
+
+/// Issue 19: the Company's foreign EU VAT number and VIES's latest answer about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VatCheckView {
+    pub vat_number: String,
+    pub status: ViesStatus,
+    /// What it means for the invoices, and, when pending, why.
+    pub message: String,
+    /// When VIES was asked (UTC, RFC 3339); `None` when it has not been yet.
+    pub consulted_at: Option<String>,
+    /// VIES's consultation number (its `requestIdentifier`), when it gave one.
+    pub request_identifier: Option<String>,
+    /// The trader's name and address as VIES gave them.
+    pub trader_name: Option<String>,
+    pub trader_address: Option<String>,
 }
 
 /// One payment method on file.

@@ -133,6 +133,22 @@ pub struct InvoiceView {
     /// The formal notice to pay, once sent (LATE-4).
     #[serde(default)]
     pub formal_notice: Option<crate::late_payment::FormalNoticeView>,
+    /// Issue 19: on an invoice with a reverse charge, the VIES consultation that confirmed the
+    /// Company's VAT number before it was issued.
+    #[serde(default)]
+    pub vies: Option<ViesProofView>,
+}
+
+/// The VIES consultation recorded as proof of a reverse charge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViesProofView {
+    pub vat_number: String,
+    /// VIES's consultation number (`requestIdentifier`), when it gave one.
+    pub request_identifier: Option<String>,
+    /// The day VIES answered (its `requestDate`).
+    pub request_date: Option<String>,
+    pub trader_name: Option<String>,
+    pub trader_address: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

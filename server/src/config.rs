@@ -76,6 +76,21 @@ pub struct Config {
     /// How long a call between two hosted Numbers rings before it counts as missed.
     #[arg(long, env = "CONSOLE_RING_SECONDS", default_value_t = 30)]
     pub ring_seconds: u64,
+
+    /// The base URL of VIES's REST API, asked about foreign EU VAT numbers (issue 19), e.g.
+    /// `https://ec.europa.eu/taxation_customs/vies/rest-api`. Unset: a local stand-in speaking
+    /// the same API, started by the server on a loopback port.
+    #[arg(long, env = "CONSOLE_VIES_URL")]
+    pub vies_url: Option<String>,
+
+    /// How long to wait for VIES before the number stays pending (and invoices carry VAT).
+    #[arg(long, env = "CONSOLE_VIES_TIMEOUT_MS", default_value_t = 5_000)]
+    pub vies_timeout_ms: u64,
+
+    /// The provider's VAT number, sent to VIES as the requester so that each answer carries a
+    /// consultation number (proof of the check).
+    #[arg(long, env = "CONSOLE_VIES_REQUESTER", default_value = "FR73832235253")]
+    pub vies_requester: String,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

@@ -5,7 +5,7 @@ use domain::Money;
 use domain::company_account::CompanyForm;
 use domain::order::long_date;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-use protocol::invoices::InvoiceView;
+use protocol::invoices::{InvoiceView, ViesProofView};
 
 const PAGE_WIDTH: f32 = 595.0;
 const PAGE_HEIGHT: f32 = 842.0;
@@ -163,7 +163,24 @@ fn lines_of(invoice: &InvoiceView, company: &CompanyForm) -> Vec<Line> {
     }
     lines.push(Line::blank());
     lines.push(Line::text(false, 9.0, invoice.vat_reason.clone()));
+    if let Some(proof) = &invoice.vies {
+        lines.push(Line::text(false, 9.0, vies_line(proof)));
+    }
     lines
+}
+
+/// Issue 19: the VIES consultation that confirmed the VAT number of a reverse charge.
+pub fn vies_line(proof: &ViesProofView) -> String {
+    let number = proof.request_identifier.as_deref().unwrap_or("none given");
+    let day = proof
+        .request_date
+        .as_deref()
+        .map(|date| format!(" of {}", date.get(..10).unwrap_or(date)))
+        .unwrap_or_default();
+    format!(
+        "VAT number {} confirmed by VIES: consultation number {number}{day}.",
+        proof.vat_number
+    )
 }
 
 /// PAY-1: the invoice as a PDF document.

@@ -18,6 +18,7 @@ pub mod security;
 pub mod services;
 pub mod state;
 pub mod store;
+pub mod vies;
 
 use std::sync::Arc;
 
@@ -74,6 +75,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         Some(today) => Clock::starting_on(today),
         None => Clock::system(),
     };
+    let vies = vies_of(config).await?;
     Ok(AppState {
         telephony: state::Telephony::simulated(
             &db,
@@ -89,7 +91,45 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .filter(|token| !token.trim().is_empty()),
         payments: Arc::new(payments::TestProvider),
         demo_clock: config.demo_clock,
+        vies,
     })
+}
+
+/// VIES at `--vies-url`, or the local stand-in (issue 19).
+async fn vies_of(config: &Config) -> Result<vies::Vies, StartError> {
+    let timeout = std::time::Duration::from_millis(config.vies_timeout_ms);
+    let requester = requester_country(&config.vies_requester)
+        .and_then(|country| domain::vat::VatNumber::parse(&config.vies_requester, country).ok());
+    if requester.is_none() {
+        tracing::warn!(
+            requester = %config.vies_requester,
+            "the VIES requester is not a valid EU VAT number: answers will carry no consultation number"
+        );
+    }
+    match config
+        .vies_url
+        .as_deref()
+        .filter(|url| !url.trim().is_empty())
+    {
+        Some(url) => Ok(vies::Vies::rest(url, requester, timeout)),
+        None => vies::Vies::stand_in(requester, timeout)
+            .await
+            .map_err(|source| StartError::Bind {
+                address: "127.0.0.1:0 (the VIES stand-in)".into(),
+                source,
+            }),
+    }
+}
+
+/// The member state of a VAT number by its prefix (`EL` is Greece).
+fn requester_country(number: &str) -> Option<domain::country::CountryCode> {
+    let prefix = number.get(..2)?.to_ascii_uppercase();
+    let code = if prefix == "EL" {
+        "GR"
+    } else {
+        prefix.as_str()
+    };
+    code.parse().ok()
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -111,7 +151,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "The Management Console is running at http://{}",
         config.bind
     );
-    scheduler::spawn(state.db.clone(), state.clock.clone());
+    scheduler::spawn(state.db.clone(), state.clock.clone(), state.vies.clone());
     let mailer = mail::Mailer::new(
         config.smtp_url.as_deref(),
         &config.mail_from,

@@ -9,7 +9,10 @@ use chrono::NaiveDate;
 
 use crate::clock::Clock;
 use crate::db::Database;
+use crate::services;
 use crate::store::scheduler::{self, DayReport, ScheduleError};
+use crate::store::vies as store_vies;
+use crate::vies::Vies;
 
 /// How often the background task looks at the date.
 pub const WAKE_EVERY: Duration = Duration::from_secs(60);
@@ -17,7 +20,17 @@ pub const WAKE_EVERY: Duration = Duration::from_secs(60);
 /// Processes every day from the one after the last processed day (or, the first time, from the
 /// first contract day) up to the clock's today, in order. Stops at the first day that fails:
 /// that day and the later ones are tried again on the next call.
+/// VIES is not asked (see [`catch_up_asking_vies`]): foreign EU VAT numbers keep VIES's latest
+/// answer.
 pub async fn catch_up(db: &Database, clock: &Clock) -> Result<Vec<DayReport>, ScheduleError> {
+    catch_up_with(db, clock, None).await
+}
+
+async fn catch_up_with(
+    db: &Database,
+    clock: &Clock,
+    vies: Option<&Vies>,
+) -> Result<Vec<DayReport>, ScheduleError> {
     let today = clock.today();
     let first = match scheduler::last_processed(db).await? {
         Some(last) => match last.succ_opt() {
@@ -30,6 +43,11 @@ pub async fn catch_up(db: &Database, clock: &Clock) -> Result<Vec<DayReport>, Sc
     };
     let mut reports = Vec::new();
     for day in days(first, today) {
+        if let Some(vies) = vies {
+            for company_id in store_vies::companies_invoiced_on(db, day).await? {
+                services::vies::before_invoice(db, clock, vies, company_id, None).await?;
+            }
+        }
         let report = scheduler::process_day(db, day, clock.now()).await?;
         if report.processed {
             tracing::info!(
@@ -50,11 +68,23 @@ fn days(first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     first.iter_days().take_while(move |day| *day <= last)
 }
 
-/// Starts the background task: it catches up at once, then every [`WAKE_EVERY`].
-pub fn spawn(db: Database, clock: Clock) -> tokio::task::JoinHandle<()> {
+/// As [`catch_up`], asking VIES first, on each day to process, about the foreign EU VAT numbers
+/// of the Companies invoiced that day (issue 19): their renewal invoices then carry a reverse
+/// charge only for a number VIES confirmed just before.
+pub async fn catch_up_asking_vies(
+    db: &Database,
+    clock: &Clock,
+    vies: &Vies,
+) -> Result<Vec<DayReport>, ScheduleError> {
+    catch_up_with(db, clock, Some(vies)).await
+}
+
+/// Starts the background task: it catches up at once, then every [`WAKE_EVERY`], asking VIES
+/// before invoicing.
+pub fn spawn(db: Database, clock: Clock, vies: Vies) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(error) = catch_up(&db, &clock).await {
+            if let Err(error) = catch_up_asking_vies(&db, &clock, &vies).await {
                 tracing::error!(%error, "the scheduler stopped on a day; it will try again");
             }
             tokio::time::sleep(WAKE_EVERY).await;

@@ -25,6 +25,8 @@ pub struct AppState {
     pub demo_clock: bool,
     /// What the WebApp's messages and calls go through.
     pub telephony: Telephony,
+    /// VIES, asked about foreign EU VAT numbers (issue 19): the local stand-in by default.
+    pub vies: crate::vies::Vies,
 }
 
 /// The WebApp's live events and carriers.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::Me;
 use protocol::company::{
-    CompanyAccount, CompanyForm, PaymentKind, PaymentMethodForm, PaymentMethodView,
+    CompanyAccount, CompanyForm, PaymentKind, PaymentMethodForm, PaymentMethodView, ViesStatus,
 };
 
 use crate::api;
@@ -116,10 +116,21 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
     let vat_rate = move || {
         let country = billing_country.get().parse::<CountryCode>().ok()?;
         let registration = RegistrationNumber::parse(&registration_number.get(), country).ok();
-        let has_vat_number = matches!(
-            optional_vat_number(&vat_number.get(), country, registration.as_ref()),
-            Ok(Some(_))
-        );
+        let number = optional_vat_number(&vat_number.get(), country, registration.as_ref())
+            .ok()
+            .flatten();
+        // Issue 19: another member state's number gives the reverse charge once VIES confirmed it.
+        let foreign = country.is_eu() && country != CountryCode::FRANCE;
+        let confirmed = number.as_ref().is_some_and(|number| {
+            account.with(|a| {
+                a.as_ref()
+                    .and_then(|a| a.vat_check.as_ref())
+                    .is_some_and(|check| {
+                        check.status.confirmed() && check.vat_number == number.as_str()
+                    })
+            })
+        });
+        let has_vat_number = if foreign { confirmed } else { number.is_some() };
         let rate = vat_rate_for(country, has_vat_number);
         let why = if country == CountryCode::FRANCE {
             "French VAT"
@@ -127,6 +138,8 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
             "outside the EU: out of scope of French VAT"
         } else if has_vat_number {
             "reverse charge: you account for the VAT"
+        } else if number.is_some() {
+            "French VAT until VIES confirms the VAT number"
         } else {
             "no valid EU VAT number: French VAT applies"
         };
@@ -204,6 +217,7 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
                     hint="Optional. With its country prefix, e.g. FR44732829320."
                 />
                 <p class="hint vat-rate" aria-live="polite">{vat_rate}</p>
+                <ViesCheck account />
             </fieldset>
             <fieldset>
                 <legend>"Billing address"</legend>
@@ -224,6 +238,35 @@ fn DetailsForm(initial: CompanyForm, account: RwSignal<Option<CompanyAccount>>) 
                 {move || if send.pending().get() { "Saving…" } else { "Save the details" }}
             </button>
         </form>
+    }
+}
+
+/// Issue 19: what VIES last answered about a foreign EU VAT number, and what it means for the
+/// invoices (pending: French VAT, and why).
+#[component]
+fn ViesCheck(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
+    let check = move || account.with(|a| a.as_ref().and_then(|a| a.vat_check.clone()));
+    move || {
+        check().map(|check| {
+            let class = match check.status {
+                ViesStatus::Confirmed => "notice vies-status",
+                ViesStatus::NotRegistered | ViesStatus::Pending => "alert vies-status",
+            };
+            let consultation = check.request_identifier.clone().map(|number| {
+                let trader = check
+                    .trader_name
+                    .clone()
+                    .map(|name| format!(" ({name})"))
+                    .unwrap_or_default();
+                view! { <p class="hint">{format!("VIES consultation number {number}{trader}.")}</p> }
+            });
+            view! {
+                <div class="vies">
+                    <p class=class role="status">{format!("VAT number {}: {}", check.vat_number, check.message)}</p>
+                    {consultation}
+                </div>
+            }
+        })
     }
 }
 

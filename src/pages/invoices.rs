@@ -179,6 +179,14 @@ fn InvoiceDetail(invoice: InvoiceView) -> impl IntoView {
                 <dd class="quote-total">{eur(invoice.total)}</dd>
             </dl>
             <p class="hint">{invoice.vat_reason.clone()}</p>
+            {invoice.vies.as_ref().map(|proof| {
+                let number = proof.request_identifier.clone().unwrap_or_else(|| "none given".into());
+                view! {
+                    <p class="hint vies-proof">
+                        {format!("VAT number {} confirmed by VIES: consultation number {number}.", proof.vat_number)}
+                    </p>
+                }
+            })}
             {unpaid.then(|| view! {
                 <button type="button" class="primary" on:click=pay disabled=move || paying.get()>
                     {move || if paying.get() { "Paying…" } else { "Pay now" }}

@@ -33,7 +33,7 @@ async fn advance(
     state
         .clock
         .shift_by(TimeDelta::days(i64::from(request.days)));
-    let reports = scheduler::catch_up(&state.db, &state.clock)
+    let reports = scheduler::catch_up_asking_vies(&state.db, &state.clock, &state.vies)
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))?;
     Ok(Json(ClockAdvanced {

@@ -8,14 +8,17 @@ use axum::{Json, Router};
 use domain::company_account::validate_company;
 use domain::payment::validate_payment_method;
 use protocol::company::{
-    CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm,
+    CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm, VatCheckView,
+    ViesStatus,
 };
 
 use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
+use crate::services;
 use crate::state::AppState;
-use crate::store::company;
+use crate::store::vies::{self as store_vies, Occasion};
+use crate::store::{company, stamp};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -51,7 +54,41 @@ async fn account(state: &AppState, company_id: i64) -> Result<CompanyAccount, Ap
         has_valid_payment_method: payment_methods.iter().any(|method| method.valid),
         payment_methods,
         promo_opt_out: record.promo_opt_out,
+        vat_check: vat_check(state, company_id).await?,
     })
+}
+
+/// Issue 19: a foreign EU VAT number and VIES's latest answer about it.
+async fn vat_check(state: &AppState, company_id: i64) -> Result<Option<VatCheckView>, ApiError> {
+    let Some(number) = store_vies::foreign_number(&state.db, company_id).await? else {
+        return Ok(None);
+    };
+    let latest = store_vies::latest(&state.db, company_id, number.as_str()).await?;
+    let status = latest
+        .as_ref()
+        .map_or(ViesStatus::Pending, |consultation| consultation.status);
+    let message = match latest
+        .as_ref()
+        .and_then(|consultation| consultation.problem.as_ref())
+    {
+        Some(problem) => format!("{} ({problem}.)", status.explanation()),
+        None => status.explanation().to_owned(),
+    };
+    Ok(Some(VatCheckView {
+        vat_number: number.to_string(),
+        status,
+        message,
+        consulted_at: latest
+            .as_ref()
+            .map(|consultation| stamp(consultation.consulted_at)),
+        request_identifier: latest
+            .as_ref()
+            .and_then(|consultation| consultation.request_identifier.clone()),
+        trader_name: latest
+            .as_ref()
+            .and_then(|consultation| consultation.trader_name.clone()),
+        trader_address: latest.and_then(|consultation| consultation.trader_address),
+    }))
 }
 
 /// `GET /api/console/company`.
@@ -69,6 +106,9 @@ async fn update(
     Body(form): Body<CompanyForm>,
 ) -> Result<Json<CompanyAccount>, ApiError> {
     let details = validate_company(&form)?;
+    let before = company::record(&state.db, manager.company_id)
+        .await?
+        .map(|record| record.details.vat_number);
     company::update_details(
         &state.db,
         manager.company_id,
@@ -77,6 +117,23 @@ async fn update(
         state.clock.now(),
     )
     .await?;
+    // Issue 19: a foreign EU VAT number goes to VIES when it is saved, and again on each save
+    // until VIES confirms it.
+    if let Some(number) = store_vies::foreign_number(&state.db, manager.company_id).await? {
+        let latest = store_vies::latest(&state.db, manager.company_id, number.as_str()).await?;
+        let changed = before.as_deref() != Some(number.as_str());
+        if changed || !latest.is_some_and(|consultation| consultation.status.confirmed()) {
+            services::vies::consult(
+                &state.db,
+                &state.clock,
+                &state.vies,
+                manager.company_id,
+                Some(manager.user_id),
+                Occasion::Saved,
+            )
+            .await?;
+        }
+    }
     Ok(Json(account(&state, manager.company_id).await?))
 }
 

@@ -13,6 +13,7 @@ use protocol::webapp::AppEvent;
 use super::extract::Body;
 use crate::auth::Manager;
 use crate::error::ApiError;
+use crate::services;
 use crate::state::AppState;
 use crate::store::credits;
 use crate::store::webapp;
@@ -62,6 +63,15 @@ async fn top_up(
     Body(form): Body<TopUpForm>,
 ) -> Result<(StatusCode, Json<TopUpDone>), ApiError> {
     let amount_cents = validate_top_up(&form)?;
+    // Issue 19: VIES is asked again before an invoice that would carry a reverse charge.
+    services::vies::before_invoice(
+        &state.db,
+        &state.clock,
+        &state.vies,
+        manager.company_id,
+        Some(manager.user_id),
+    )
+    .await?;
     let (_, invoice) = credits::top_up_with_invoice(
         &state.db,
         manager.company_id,

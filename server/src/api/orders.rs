@@ -13,6 +13,7 @@ use super::GTCS_VERSION;
 use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
+use crate::services;
 use crate::state::AppState;
 use crate::store::company;
 use crate::store::orders::{self, Placing};
@@ -31,6 +32,15 @@ async fn place(
     Body(form): Body<OrderForm>,
 ) -> Result<(StatusCode, Json<OrderView>), ApiError> {
     validate_order_form(&form, GTCS_VERSION)?;
+    // Issue 19: VIES is asked again before an invoice that would carry a reverse charge.
+    services::vies::before_invoice(
+        &state.db,
+        &state.clock,
+        &state.vies,
+        manager.company_id,
+        Some(manager.user_id),
+    )
+    .await?;
     let today = state.clock.today();
     let placing = Placing {
         company_id: manager.company_id,

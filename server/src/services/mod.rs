@@ -5,4 +5,5 @@
 pub mod calls;
 pub mod licences;
 pub mod messages;
+pub mod vies;
 pub mod webapp;

@@ -128,7 +128,8 @@ pub async fn price_list(db: &Database) -> Result<PriceList, sqlx::Error> {
 }
 
 /// What decides the Company's VAT rate: its billing country and whether its VAT number on file
-/// is a valid EU VAT number for that country. `None` for an unknown Company.
+/// is a valid EU VAT number for that country (for another member state than France: confirmed
+/// by VIES's latest answer, issue 19). `None` for an unknown Company.
 pub async fn vat_basis_in(
     connection: &mut AnyConnection,
     company_id: i64,
@@ -140,12 +141,22 @@ pub async fn vat_basis_in(
     let Some(row) = row else { return Ok(None) };
     let billing_country = country(&row.try_get::<String, _>("billing_country")?)?;
     let vat_number: Option<String> = row.try_get("vat_number")?;
-    let has_valid_vat_number = vat_number
+    let well_formed = vat_number
         .filter(|number| !number.trim().is_empty())
         .is_some_and(|number| VatNumber::parse(&number, billing_country).is_ok());
+    // Issue 19: a number of another member state counts once VIES confirmed it.
+    let foreign = billing_country.is_eu() && billing_country != CountryCode::FRANCE;
+    let has_valid_vat_number = if well_formed && foreign {
+        super::vies::confirmation_in(connection, company_id)
+            .await?
+            .is_some()
+    } else {
+        well_formed
+    };
     Ok(Some(VatBasis {
         billing_country,
         has_valid_vat_number,
+        unconfirmed_vat_number: well_formed && foreign && !has_valid_vat_number,
     }))
 }
 

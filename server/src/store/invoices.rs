@@ -13,6 +13,7 @@ use domain::period::Period;
 use domain::pricing::{Discount, QuoteLine, quote};
 use protocol::invoices::{
     InvoiceKind, InvoiceLineView, InvoiceStatus, InvoiceSummary, InvoiceView, PaymentView,
+    ViesProofView,
 };
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -149,13 +150,20 @@ pub async fn issue(
     let seq = next_number(connection, year).await?;
     let number = format_number(year, seq);
     let quote = invoice.priced;
+    // Issue 19: no VAT for a Company of another member state means a reverse charge, which its
+    // VIES confirmation (read in this transaction, as the rate was) justifies.
+    let confirmation = if quote.vat_rate == Percent::ZERO {
+        super::vies::confirmation_in(connection, invoice.company_id).await?
+    } else {
+        None
+    };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (company_id, year, seq, number, kind, order_id, licence_id,
                                period_first_day, period_last_day, issue_date, due_date, status,
                                billing, vat_rate, vat_reason, subtotal_cents, vat_cents,
-                               total_cents, created_at)
+                               total_cents, created_at, vies_consultation_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 'issued', $11, $12, $13, $14, $15,
-                 $16, $17)
+                 $16, $17, $18)
          RETURNING id",
     )
     .bind(invoice.company_id)
@@ -175,6 +183,7 @@ pub async fn issue(
     .bind(whole_cents(quote.vat)?)
     .bind(whole_cents(quote.total)?)
     .bind(stamp(now))
+    .bind(confirmation.as_ref().map(|consultation| consultation.id))
     .fetch_one(&mut *connection)
     .await?;
     for (line_no, line) in quote.lines.iter().enumerate() {
@@ -210,6 +219,7 @@ pub async fn issue(
             "net": line.net,
         })).collect::<Vec<_>>(),
         "vat_rate": quote.vat_rate,
+        "vies_consultation": confirmation.as_ref().map(|consultation| &consultation.request_identifier),
         "subtotal": quote.subtotal,
         "vat": quote.vat,
         "total": quote.total,
@@ -272,7 +282,7 @@ async fn one_in(
     let row = sqlx::query(
         "SELECT id, number, kind, order_id, licence_id, period_first_day, period_last_day,
                 billing, issue_date, due_date, status, paid_on, vat_rate, vat_reason,
-                subtotal_cents, vat_cents, total_cents
+                subtotal_cents, vat_cents, total_cents, vies_consultation_id
          FROM invoices WHERE id = $1 AND company_id = $2",
     )
     .bind(invoice_id)
@@ -342,6 +352,27 @@ async fn one_in(
         .transpose()?;
     let paid_on: Option<String> = row.try_get("paid_on")?;
     let vat_rate: String = row.try_get("vat_rate")?;
+    let vies_consultation_id: Option<i64> = row.try_get("vies_consultation_id")?;
+    let vies = match vies_consultation_id {
+        Some(consultation_id) => sqlx::query(
+            "SELECT vat_number, request_identifier, request_date, trader_name, trader_address
+             FROM vies_consultations WHERE id = $1",
+        )
+        .bind(consultation_id)
+        .fetch_optional(&mut *connection)
+        .await?
+        .map(|proof| {
+            Ok::<_, sqlx::Error>(ViesProofView {
+                vat_number: proof.try_get("vat_number")?,
+                request_identifier: proof.try_get("request_identifier")?,
+                request_date: proof.try_get("request_date")?,
+                trader_name: proof.try_get("trader_name")?,
+                trader_address: proof.try_get("trader_address")?,
+            })
+        })
+        .transpose()?,
+        None => None,
+    };
     Ok(Some(InvoiceView {
         id: summary.id,
         number: summary.number,
@@ -368,6 +399,7 @@ async fn one_in(
         payments,
         late: None,
         formal_notice: None,
+        vies,
     }))
 }
 

@@ -27,6 +27,7 @@ pub mod terminations;
 pub mod throttle;
 pub mod trials;
 pub mod users;
+pub mod vies;
 pub mod webapp;
 
 pub use codec::stamp;

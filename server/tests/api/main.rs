@@ -33,4 +33,5 @@ mod security;
 mod terminations;
 mod trials;
 mod users;
+mod vat;
 mod webapp;

@@ -18,6 +18,7 @@ mod price_changes;
 mod signup;
 mod terminations;
 mod users;
+mod vat;
 mod webapp;
 mod webapp_messages;
 mod year;

@@ -262,6 +262,17 @@ impl Options {
             admin_token: self.admin_token,
             payments: Arc::new(server::payments::TestProvider),
             demo_clock: self.demo_clock,
+            // Issue 19: VIES is the local stand-in, asked over HTTP as in `make run`.
+            vies: server::vies::Vies::stand_in(
+                domain::vat::VatNumber::parse(
+                    "FR73832235253",
+                    domain::country::CountryCode::FRANCE,
+                )
+                .ok(),
+                Duration::from_secs(2),
+            )
+            .await
+            .unwrap(),
         };
         TestApp {
             router: server::app(state.clone()),

@@ -1,4 +1,7 @@
-//! VAT: the EU VAT number's format (ACCESS-4) and the rate an Order is invoiced at (PRICE-1).
+//! VAT: the EU VAT number's format and check digits (ACCESS-4, `check_digits`) and the rate an
+//! Order is invoiced at (PRICE-1).
+
+mod check_digits;
 
 use std::fmt;
 
@@ -38,8 +41,46 @@ pub fn vat_rate_for(country: CountryCode, has_valid_vat_number: bool) -> Percent
     }
 }
 
+/// Issue 19: where a foreign EU VAT number stands with VIES (the European Commission's VAT
+/// Information Exchange System), from its latest answer. Only a confirmed number gives the
+/// reverse charge of [`vat_rate_for`]; until then French VAT applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ViesStatus {
+    /// VIES answered that the number is valid for intra-EU trade.
+    Confirmed,
+    /// VIES answered that it is not.
+    NotRegistered,
+    /// No answer yet: not asked yet, or VIES did not answer (timeout, service or member state
+    /// unavailable).
+    Pending,
+}
+
+impl ViesStatus {
+    /// Whether invoices may carry the reverse charge.
+    pub fn confirmed(self) -> bool {
+        self == ViesStatus::Confirmed
+    }
+
+    /// What it means for the Company's invoices, in a sentence for the Manager.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            ViesStatus::Confirmed => {
+                "Confirmed by VIES: invoices carry the reverse charge (no French VAT), with the VIES consultation number; VIES is asked again before each invoice."
+            }
+            ViesStatus::NotRegistered => {
+                "VIES says this number is not valid for intra-EU trade: invoices carry French VAT (20 %). Check the number with your tax office, then save it again."
+            }
+            ViesStatus::Pending => {
+                "Pending: VIES has not confirmed this number yet, so invoices carry French VAT (20 %) until it does. Save the details again to retry."
+            }
+        }
+    }
+}
+
 /// A well-formed EU VAT number, stored compact and upper-case with its prefix, e.g.
-/// `FR44732829320`. Its format is checked, not its registration (no VIES look-up).
+/// `FR44732829320`. Its format and check digits are checked here; its registration is VIES's
+/// answer, which the server asks for (`server/src/vies.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct VatNumber(String);
 
@@ -52,6 +93,10 @@ struct VatFormat {
     patterns: &'static [&'static str],
     /// Shown when a number does not fit: what it should look like.
     description: &'static str,
+    /// Whether the check digits of a number of this format match (`check_digits`).
+    check: fn(&str) -> bool,
+    /// Shown when they do not.
+    wrong_check: &'static str,
 }
 
 /// The VAT number formats of the 27 member states (as published for VIES).
@@ -61,138 +106,184 @@ const FORMATS: [VatFormat; 27] = [
         prefix: "AT",
         patterns: &["U99999999"],
         description: "An Austrian VAT number is ATU followed by 8 digits.",
+        check: check_digits::austria,
+        wrong_check: "This Austrian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "BE",
         prefix: "BE",
         patterns: &["0999999999", "1999999999"],
         description: "A Belgian VAT number is BE followed by 10 digits, the first 0 or 1.",
+        check: check_digits::belgium,
+        wrong_check: "This Belgian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "BG",
         prefix: "BG",
         patterns: &["999999999", "9999999999"],
         description: "A Bulgarian VAT number is BG followed by 9 or 10 digits.",
+        check: check_digits::bulgaria,
+        wrong_check: "This Bulgarian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "CY",
         prefix: "CY",
         patterns: &["99999999A"],
         description: "A Cypriot VAT number is CY followed by 8 digits and a letter.",
+        check: check_digits::cyprus,
+        wrong_check: "This Cypriot VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "CZ",
         prefix: "CZ",
         patterns: &["99999999", "999999999", "9999999999"],
         description: "A Czech VAT number is CZ followed by 8, 9 or 10 digits.",
+        check: check_digits::czechia,
+        wrong_check: "This Czech VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "DE",
         prefix: "DE",
         patterns: &["999999999"],
         description: "A German VAT number is DE followed by 9 digits.",
+        check: check_digits::germany,
+        wrong_check: "This German VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "DK",
         prefix: "DK",
         patterns: &["99999999"],
         description: "A Danish VAT number is DK followed by 8 digits.",
+        check: check_digits::denmark,
+        wrong_check: "This Danish VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "EE",
         prefix: "EE",
         patterns: &["999999999"],
         description: "An Estonian VAT number is EE followed by 9 digits.",
+        check: check_digits::estonia,
+        wrong_check: "This Estonian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "ES",
         prefix: "ES",
         patterns: &["A9999999X", "99999999A"],
         description: "A Spanish VAT number is ES followed by 9 characters: a letter and 7 digits then a letter or digit, or 8 digits and a letter.",
+        check: check_digits::spain,
+        wrong_check: "This Spanish VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "FI",
         prefix: "FI",
         patterns: &["99999999"],
         description: "A Finnish VAT number is FI followed by 8 digits.",
+        check: check_digits::finland,
+        wrong_check: "This Finnish VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "FR",
         prefix: "FR",
         patterns: &["XX999999999"],
         description: "A French VAT number is FR followed by a 2-character key and the 9-digit SIREN.",
+        check: check_digits::france_key,
+        wrong_check: "This French VAT number's key does not match its SIREN: check the two characters after FR.",
     },
     VatFormat {
         country: "GR",
         prefix: "EL",
         patterns: &["999999999"],
         description: "A Greek VAT number is EL followed by 9 digits.",
+        check: check_digits::greece,
+        wrong_check: "This Greek VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "HR",
         prefix: "HR",
         patterns: &["99999999999"],
         description: "A Croatian VAT number is HR followed by 11 digits.",
+        check: check_digits::croatia,
+        wrong_check: "This Croatian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "HU",
         prefix: "HU",
         patterns: &["99999999"],
         description: "A Hungarian VAT number is HU followed by 8 digits.",
+        check: check_digits::hungary,
+        wrong_check: "This Hungarian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "IE",
         prefix: "IE",
         patterns: &["9999999A", "9999999AA", "9X99999A"],
         description: "An Irish VAT number is IE followed by 7 digits and 1 or 2 letters.",
+        check: check_digits::ireland,
+        wrong_check: "This Irish VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "IT",
         prefix: "IT",
         patterns: &["99999999999"],
         description: "An Italian VAT number is IT followed by 11 digits.",
+        check: check_digits::italy,
+        wrong_check: "This Italian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "LT",
         prefix: "LT",
         patterns: &["999999999", "999999999999"],
         description: "A Lithuanian VAT number is LT followed by 9 or 12 digits.",
+        check: check_digits::lithuania,
+        wrong_check: "This Lithuanian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "LU",
         prefix: "LU",
         patterns: &["99999999"],
         description: "A Luxembourg VAT number is LU followed by 8 digits.",
+        check: check_digits::luxembourg,
+        wrong_check: "This Luxembourg VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "LV",
         prefix: "LV",
         patterns: &["99999999999"],
         description: "A Latvian VAT number is LV followed by 11 digits.",
+        check: check_digits::latvia,
+        wrong_check: "This Latvian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "MT",
         prefix: "MT",
         patterns: &["99999999"],
         description: "A Maltese VAT number is MT followed by 8 digits.",
+        check: check_digits::malta,
+        wrong_check: "This Maltese VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "NL",
         prefix: "NL",
         patterns: &["999999999B99"],
         description: "A Dutch VAT number is NL followed by 9 digits, B and 2 digits.",
+        check: check_digits::netherlands,
+        wrong_check: "This Dutch VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "PL",
         prefix: "PL",
         patterns: &["9999999999"],
         description: "A Polish VAT number is PL followed by 10 digits.",
+        check: check_digits::poland,
+        wrong_check: "This Polish VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "PT",
         prefix: "PT",
         patterns: &["999999999"],
         description: "A Portuguese VAT number is PT followed by 9 digits.",
+        check: check_digits::portugal,
+        wrong_check: "This Portuguese VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "RO",
@@ -209,24 +300,32 @@ const FORMATS: [VatFormat; 27] = [
             "9999999999",
         ],
         description: "A Romanian VAT number is RO followed by 2 to 10 digits.",
+        check: check_digits::romania,
+        wrong_check: "This Romanian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "SE",
         prefix: "SE",
         patterns: &["999999999901"],
         description: "A Swedish VAT number is SE followed by 12 digits ending in 01.",
+        check: check_digits::sweden,
+        wrong_check: "This Swedish VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "SI",
         prefix: "SI",
         patterns: &["99999999"],
         description: "A Slovenian VAT number is SI followed by 8 digits.",
+        check: check_digits::slovenia,
+        wrong_check: "This Slovenian VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
     VatFormat {
         country: "SK",
         prefix: "SK",
         patterns: &["9999999999"],
         description: "A Slovak VAT number is SK followed by 10 digits.",
+        check: check_digits::slovakia,
+        wrong_check: "This Slovak VAT number's check digit does not match its other digits: look for a mistyped or swapped digit.",
     },
 ];
 
@@ -255,10 +354,10 @@ fn fits(body: &str, pattern: &str) -> bool {
 }
 
 impl VatNumber {
-    /// ACCESS-4 (GTCS 5.2, 6.2.2): the VAT number of a company billed in `billing_country`
-    /// (an EU member state) must have that state's prefix and format. Spaces, dots and dashes
-    /// are ignored. A French number's key must match its SIREN when both key characters are
-    /// digits: key = (12 + 3 × (SIREN mod 97)) mod 97; the SIREN must itself be valid.
+    /// ACCESS-4 (GTCS 5.2, 6.2.2; issue 19): the VAT number of a company billed in
+    /// `billing_country` (an EU member state) must have that state's prefix, format and check
+    /// digits, as its tax administration checks them (`check_digits`). Spaces, dots and dashes
+    /// are ignored. A French number's SIREN must itself be valid, and its key match it.
     pub fn parse(raw: &str, billing_country: CountryCode) -> Result<Self, Problem> {
         let compact = without_separators(raw).to_ascii_uppercase();
         if compact.is_empty() {
@@ -276,7 +375,10 @@ impl VatNumber {
             return Err(Problem::Invalid(format.description));
         }
         if billing_country == CountryCode::FRANCE {
-            check_french_key(body)?;
+            check_french_siren(body)?;
+        }
+        if !(format.check)(body) {
+            return Err(Problem::Invalid(format.wrong_check));
         }
         Ok(VatNumber(compact))
     }
@@ -291,9 +393,9 @@ impl VatNumber {
     }
 }
 
-/// The French key: two check characters before the SIREN. Letters (other than I and O) are
-/// allowed by the format; when both are digits they must equal the SIREN's key.
-fn check_french_key(body: &str) -> Result<(), Problem> {
+/// The French SIREN inside the number (its last 9 digits) must be valid, and the key (the two
+/// characters before it) never uses I or O.
+fn check_french_siren(body: &str) -> Result<(), Problem> {
     let (key, siren) = body.split_at(2);
     if RegistrationNumber::parse(siren, CountryCode::FRANCE).is_err() {
         return Err(Problem::Invalid(
@@ -304,14 +406,6 @@ fn check_french_key(body: &str) -> Result<(), Problem> {
         return Err(Problem::Invalid(
             "The key of a French VAT number never uses the letters I or O.",
         ));
-    }
-    if let Ok(given) = key.parse::<u64>() {
-        let siren: u64 = siren.parse().expect("nine digits");
-        if given != (12 + 3 * (siren % 97)) % 97 {
-            return Err(Problem::Invalid(
-                "This French VAT number's key does not match its SIREN: check the two characters after FR.",
-            ));
-        }
     }
     Ok(())
 }
@@ -357,6 +451,14 @@ mod tests {
     }
 
     #[test]
+    fn only_a_number_vies_confirmed_gives_the_reverse_charge() {
+        assert!(ViesStatus::Confirmed.confirmed());
+        assert!(!ViesStatus::Pending.confirmed());
+        assert!(!ViesStatus::NotRegistered.confirmed());
+        assert!(ViesStatus::Pending.explanation().contains("French VAT"));
+    }
+
+    #[test]
     fn companies_outside_the_eu_are_out_of_scope() {
         assert_eq!(vat_rate_for(country("CH"), false), Percent::ZERO);
         assert_eq!(vat_rate_for(country("GB"), true), Percent::ZERO);
@@ -392,8 +494,14 @@ mod tests {
                 "This French VAT number's key does not match its SIREN: check the two characters after FR."
             )
         );
-        // Letter keys are checked for their format only.
-        assert!(VatNumber::parse("FRA1732829320", CountryCode::FRANCE).is_ok());
+        // Letter keys are checked too (stdnum.fr.tva's new-style keys).
+        assert!(VatNumber::parse("FRA6732829320", CountryCode::FRANCE).is_ok());
+        assert_eq!(
+            invalid("FRA1732829320", "FR"),
+            Problem::Invalid(
+                "This French VAT number's key does not match its SIREN: check the two characters after FR."
+            )
+        );
         assert!(VatNumber::parse("FRO1732829320", CountryCode::FRANCE).is_err());
         // A wrong SIREN (Luhn) or a wrong length.
         assert!(VatNumber::parse("FR44732829321", CountryCode::FRANCE).is_err());
@@ -403,17 +511,17 @@ mod tests {
     #[test]
     fn other_member_states_follow_their_pattern() {
         for (raw, code) in [
-            ("DE123456789", "DE"),
-            ("ATU12345678", "AT"),
-            ("BE0123456789", "BE"),
-            ("EL123456789", "GR"),
-            ("NL123456789B01", "NL"),
-            ("ESX1234567X", "ES"),
-            ("ES12345678Z", "ES"),
-            ("IE1234567WA", "IE"),
-            ("RO12", "RO"),
-            ("SE123456789001", "SE"),
-            ("CY12345678L", "CY"),
+            ("DE136695976", "DE"),
+            ("ATU13585627", "AT"),
+            ("BE0403019261", "BE"),
+            ("EL094259216", "GR"),
+            ("NL004495445B01", "NL"),
+            ("ESX5253868R", "ES"),
+            ("ES54362315K", "ES"),
+            ("IE6433435OA", "IE"),
+            ("RO19", "RO"),
+            ("SE123456789701", "SE"),
+            ("CY10259033P", "CY"),
         ] {
             assert!(VatNumber::parse(raw, country(code)).is_ok(), "{raw}");
         }
