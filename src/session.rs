@@ -25,3 +25,13 @@ impl Session {
 pub fn use_session() -> RwSignal<Session> {
     expect_context::<RwSignal<Session>>()
 }
+
+/// Where a person lands once signed in (log-in, invitation, `/`): Managers on the console,
+/// other Users in the WebApp.
+pub fn landing(me: &protocol::Me) -> &'static str {
+    if me.user.is_manager {
+        "/console"
+    } else {
+        "/app"
+    }
+}

@@ -107,7 +107,7 @@ pub fn ConsoleLayout() -> impl IntoView {
     ];
     view! {
         <RequireManager page=|| {
-            crate::pages::provide_suspensions();
+            super::provide_suspensions();
             view! {
                 <div class="console">
                     <nav class="sections" aria-label="Console sections">
@@ -117,7 +117,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             .collect_view()}
                     </nav>
                     <div class="page">
-                        <crate::pages::SuspensionBanner />
+                        <super::SuspensionBanner />
                         <Outlet />
                     </div>
                 </div>

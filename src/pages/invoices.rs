@@ -211,9 +211,9 @@ fn InvoiceDetail(invoice: InvoiceView) -> impl IntoView {
                         .collect_view()}
                 </ul>
             })}
-            <crate::pages::LatePaymentSection invoice=invoice.clone() />
+            <crate::components::LatePaymentSection invoice=invoice.clone() />
             <Documents invoice=invoice.clone() />
-            <crate::pages::DisputesSection invoice=invoice.clone() />
+            <crate::components::DisputesSection invoice=invoice.clone() />
             <p><A href="/console/invoices">"All invoices"</A></p>
         }
     }

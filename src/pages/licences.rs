@@ -155,7 +155,7 @@ fn Licences(me: Me) -> impl IntoView {
             } else {
                 view! { <p class="alert" role="alert">{message}</p> }.into_any()
             })}
-            <crate::pages::TerminationsSection />
+            <crate::components::TerminationsSection />
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{rows}</Transition>
         </section>
     }

@@ -147,7 +147,7 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
         })
     };
     view! {
-        <h1>{name} <crate::pages::SuspendedBadge user_id=id /></h1>
+        <h1>{name} <crate::components::SuspendedBadge user_id=id /></h1>
         <p class="eyebrow">{facts}</p>
         <p class="hint">{format!("Numbers assigned: {}", detail.numbers)}</p>
         <div class="user-actions">

@@ -49,7 +49,7 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
     });
     Effect::new(move || match send.value().get() {
         Some(Ok(me)) => {
-            let landing = crate::webapp::landing(&me);
+            let landing = crate::session::landing(&me);
             session.set(Session::SignedIn(me));
             navigate(landing, Default::default());
         }

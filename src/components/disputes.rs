@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 use protocol::disputes::{DisputeForm, DisputeStatus, DisputeView, InvoiceDisputes};
 use protocol::invoices::InvoiceView;
 
+use super::{FormAlert, FormErrors};
 use crate::api;
-use crate::components::{FormAlert, FormErrors};
 use crate::session::{Session, use_session};
 use domain::order::long_date as long;
 
