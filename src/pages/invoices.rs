@@ -7,10 +7,10 @@ use crate::components::eur;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use protocol::invoices::{InvoiceStatus, InvoiceSummary, InvoiceView};
 
 use crate::api;
+use crate::params::use_id;
 use crate::session::{Session, use_session};
 use domain::order::long_date as long;
 
@@ -63,11 +63,9 @@ fn InvoiceList(list: Vec<InvoiceSummary>) -> impl IntoView {
 
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
-    let params = use_params_map();
+    let id = use_id();
     let invoice = LocalResource::new(move || {
-        let id = params
-            .with(|params| params.get("id"))
-            .and_then(|id| id.parse::<i64>().ok());
+        let id = id.get();
         async move {
             match id {
                 Some(id) => api::invoice(id).await,

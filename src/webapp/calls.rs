@@ -16,7 +16,6 @@ use domain::money::Money;
 use domain::order::cents;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use protocol::webapp::{AppEvent, CallRates, CallStatus, CallView, Direction};
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Date;
@@ -28,6 +27,7 @@ use super::live;
 use super::voicemail::VoicemailPlayer;
 use crate::api;
 use crate::components::eur;
+use crate::params::use_id;
 use crate::session::{Session, use_session};
 
 /// What the page can show for the Number in its path.
@@ -43,12 +43,9 @@ enum Shown {
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let app = use_webapp();
-    let params = use_params_map();
+    let id = use_id();
     let shown = Memo::new(move |_| {
-        let Some(id) = params
-            .with(|params| params.get("id"))
-            .and_then(|id| id.parse::<i64>().ok())
-        else {
+        let Some(id) = id.get() else {
             return Shown::Nothing;
         };
         match app.home() {

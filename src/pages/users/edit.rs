@@ -5,19 +5,19 @@
 use domain::user::validate_user;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use protocol::users::{UserDetail, UserRow};
 
 use super::fields::{UserFields, UserFormState};
 use crate::api::{self, ApiError};
 use crate::components::{FormAlert, FormErrors};
+use crate::params::use_id;
 
 #[component]
 pub fn UserPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let id = use_id();
     let detail = LocalResource::new(move || {
-        let id = id();
+        let id = id.get();
         async move {
             match id {
                 Some(id) => api::user(id).await,
