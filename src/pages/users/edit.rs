@@ -111,11 +111,14 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
             (change, answer)
         }
     });
-    Effect::new(move || match change.value().get() {
-        Some((Change::Delete, Ok(_))) => navigate("/console/users", Default::default()),
-        Some((Change::Delete, Err(_))) => confirming.set(false),
-        Some((_, Ok(Some(row)))) => user.set(row),
-        _ => {}
+    Effect::new(move || {
+        let answer = change.value().get();
+        untrack(|| match answer {
+            Some((Change::Delete, Ok(_))) => navigate("/console/users", Default::default()),
+            Some((Change::Delete, Err(_))) => confirming.set(false),
+            Some((_, Ok(Some(row)))) => user.set(row),
+            _ => {}
+        });
     });
     // Refusals and outcomes of the buttons beside the form.
     let notice = move || {

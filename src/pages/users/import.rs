@@ -65,7 +65,7 @@ pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) 
             .value()
             .with(|answer| matches!(answer, Some(Ok(report)) if report.created > 0))
         {
-            on_done.run(());
+            untrack(|| on_done.run(()));
         }
     });
     // Each file gets a number; a slower check of an older file stops when a newer one is chosen.
