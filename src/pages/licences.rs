@@ -33,12 +33,12 @@ fn Licences(me: Me) -> impl IntoView {
     let today = me.today;
     let give_notice = Action::new_local(|licence_id: &i64| api::give_notice(*licence_id));
     // TRIAL-1: the trial cancelled and the server's answer.
-    let cancel_trial = Action::new_local(|licence_id: &i64| {
+    let cancellation = Action::new_local(|licence_id: &i64| {
         let licence_id = *licence_id;
         async move { (licence_id, api::cancel_trial(licence_id).await) }
     });
     // Each notice given or trial cancelled reloads the table.
-    let (notices, cancellations) = (give_notice.version(), cancel_trial.version());
+    let (notices, cancellations) = (give_notice.version(), cancellation.version());
     let licences = LocalResource::new(move || {
         notices.track();
         cancellations.track();
@@ -71,7 +71,7 @@ fn Licences(me: Me) -> impl IntoView {
     });
 
     let trial_message = move || {
-        cancel_trial.value().get().map(|(licence_id, answer)| match answer {
+        cancellation.value().get().map(|(licence_id, answer)| match answer {
             Ok(recorded) => (
                 true,
                 format!(
@@ -83,8 +83,8 @@ fn Licences(me: Me) -> impl IntoView {
         })
     };
     let cancel_trial = Callback::new(move |licence_id: i64| {
-        cancel_trial.clear();
-        cancel_trial.dispatch(licence_id);
+        cancellation.clear();
+        cancellation.dispatch(licence_id);
     });
 
     let me_for_table = StoredValue::new(me.clone());
