@@ -211,22 +211,19 @@ pub fn CallPanel() -> impl IntoView {
 
     let state = desk.state();
     let desk = StoredValue::new_local(desk);
-    // The view reads what it shows through memos, so a change elsewhere in the state does not
-    // rebuild it (the buttons keep their focus).
+    // Whether the panel shows and which buttons it has are memos: other changes of the state do
+    // not rebuild the panel or its buttons (which keep their focus).
     let visible = Memo::new(move |_| state.with(CallState::visible));
-    let status = Memo::new(move |_| state.with(CallState::status_text));
-    let status_class =
-        Memo::new(move |_| format!("call-panel {}", state.with(CallState::status_class)));
-    let who = Memo::new(move |_| state.with(|call| call.who().to_owned()));
     let buttons = Memo::new(move |_| state.with(CallState::buttons));
-    let shown = move |read: fn(&ShownCall) -> bool| {
-        Memo::new(move |_| state.with(|call| call.shown().is_some_and(read)))
-    };
-    let busy = shown(|call| call.busy);
-    let muted = shown(|call| call.muted);
-    let problem =
-        Memo::new(move |_| state.with(|call| call.shown().and_then(|shown| shown.problem.clone())));
-    let call = Memo::new(move |_| state.with(|call| call.call().cloned()));
+    let status = move || state.with(CallState::status_text);
+    let status_class = move || format!("call-panel {}", state.with(CallState::status_class));
+    let who = move || state.with(|call| call.who().to_owned());
+    let shown =
+        move |read: fn(&ShownCall) -> bool| state.with(|call| call.shown().is_some_and(read));
+    let busy = move || shown(|call| call.busy);
+    let muted = move || shown(|call| call.muted);
+    let problem = move || state.with(|call| call.shown().and_then(|shown| shown.problem.clone()));
+    let call = move || state.with(|call| call.call().cloned());
 
     // One tick every half second drives the timers.
     let now = RwSignal::new(Date::now());
@@ -241,7 +238,7 @@ pub fn CallPanel() -> impl IntoView {
     };
     // Calls paid with Credits show what is left, live.
     let paid = move || {
-        let shown = call.get()?;
+        let shown = call()?;
         if shown.class == DialClass::National || shown.direction == Direction::Incoming {
             return None;
         }
@@ -273,34 +270,34 @@ pub fn CallPanel() -> impl IntoView {
         }
         .into_any(),
         Buttons::LeaveVoicemail => view! {
-            <button type="button" disabled=move || busy.get() on:click=act(CallState::record_voicemail)>
+            <button type="button" disabled=busy on:click=act(CallState::record_voicemail)>
                 "Leave a voicemail"
             </button>
             <button type="button" class="secondary" on:click=act(CallState::close)>"Close"</button>
         }
         .into_any(),
         Buttons::AnswerOrDecline => view! {
-            <button type="button" class="answer" disabled=move || busy.get() on:click=act(CallState::answer)>
+            <button type="button" class="answer" disabled=busy on:click=act(CallState::answer)>
                 "Answer"
             </button>
-            <button type="button" class="hang-up" disabled=move || busy.get() on:click=act(CallState::decline)>
+            <button type="button" class="hang-up" disabled=busy on:click=act(CallState::decline)>
                 "Decline"
             </button>
         }
         .into_any(),
         Buttons::HangUp => view! {
-            <button type="button" class="hang-up" disabled=move || busy.get() on:click=act(CallState::hang_up)>
+            <button type="button" class="hang-up" disabled=busy on:click=act(CallState::hang_up)>
                 "Hang up"
             </button>
         }
         .into_any(),
         Buttons::Connected { mute } => view! {
             {mute.then(|| view! {
-                <button type="button" class="secondary" aria-pressed=move || muted.get().to_string() on:click=act(CallState::toggle_mute)>
-                    {move || if muted.get() { "Unmute" } else { "Mute" }}
+                <button type="button" class="secondary" aria-pressed=move || muted().to_string() on:click=act(CallState::toggle_mute)>
+                    {move || if muted() { "Unmute" } else { "Mute" }}
                 </button>
             })}
-            <button type="button" class="hang-up" disabled=move || busy.get() on:click=act(CallState::hang_up)>
+            <button type="button" class="hang-up" disabled=busy on:click=act(CallState::hang_up)>
                 "Hang up"
             </button>
         }
@@ -320,7 +317,7 @@ pub fn CallPanel() -> impl IntoView {
                     <p class="call-status" role="status">{status}</p>
                     {timer}
                     {paid}
-                    {move || problem.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                    {move || problem().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                     <div class="call-actions">{buttons}</div>
                 </aside>
             }
