@@ -17,12 +17,14 @@ ARGS ?=
 run: tools app
 	cargo run --release -p server -- $(ARGS)
 
-## Every test: domain, server on SQLite and PostgreSQL, components in Chromium, end to end.
+## Every test: domain, the app's state machines, server on SQLite and PostgreSQL, components in
+## Chromium, end to end.
 test: browser-tools
 	cargo fmt --all --check
-	cargo clippy -p domain -p protocol -p server --all-targets -- -D warnings
+	cargo clippy -p domain -p protocol -p app_state -p server --all-targets -- -D warnings
 	cargo clippy -p console --target wasm32-unknown-unknown --all-targets -- -D warnings
 	cargo test -p domain
+	cargo test -p app_state
 	cargo build -p domain --target wasm32-unknown-unknown
 	$(MAKE) app
 	cargo test -p server

@@ -69,7 +69,9 @@ fn Home() -> impl IntoView {
     let session = use_session();
     move || match session.get() {
         Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
-        Session::SignedIn(me) => view! { <Redirect path=crate::webapp::landing(&me) /> }.into_any(),
+        Session::SignedIn(me) => {
+            view! { <Redirect path=crate::session::landing(&me) /> }.into_any()
+        }
         Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
     }
 }

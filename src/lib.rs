@@ -8,6 +8,7 @@ pub mod api;
 mod app;
 pub mod components;
 pub mod pages;
+pub mod params;
 pub mod session;
 pub mod webapp;
 

@@ -1,7 +1,10 @@
 //! Who is signed in, shared by every page through Leptos context.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use protocol::Me;
+
+use crate::api;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Session {
@@ -24,4 +27,29 @@ impl Session {
 /// The session signal, provided by [`crate::App`].
 pub fn use_session() -> RwSignal<Session> {
     expect_context::<RwSignal<Session>>()
+}
+
+/// Where a person lands once signed in (log-in, invitation, `/`): Managers on the console,
+/// other Users in the WebApp.
+pub fn landing(me: &protocol::Me) -> &'static str {
+    if me.user.is_manager {
+        "/console"
+    } else {
+        "/app"
+    }
+}
+
+/// "Log out": whatever the server answers, the session is forgotten here (the server ends it if
+/// it can) and the log-in page shown.
+pub fn use_log_out() -> Action<(), ()> {
+    let session = use_session();
+    let navigate = use_navigate();
+    Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
+            let _ = api::logout().await;
+            session.set(Session::SignedOut);
+            navigate("/login", Default::default());
+        }
+    })
 }

@@ -13,7 +13,7 @@
 use std::any::Any;
 use std::sync::{Arc, Mutex};
 
-use console::pages::{LoginForm, SignupForm};
+use console::components::{LoginForm, SignupForm};
 use leptos::prelude::*;
 use protocol::{CompanySummary, Gtcs, Me, UserSummary};
 use wasm_bindgen::{JsCast, JsValue};

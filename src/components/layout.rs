@@ -1,27 +1,17 @@
 //! The frame around every page, and the guard of the console's pages.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 
-use crate::api;
-use crate::session::{Session, use_session};
+use crate::session::{Session, use_log_out, use_session};
 
 /// The top bar: the product's name and, when signed in, the Company and a log-out button.
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
-    let log_out = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            // Whatever the answer, forget the session here; the server ends it if it can.
-            let _ = api::logout().await;
-            session.set(Session::SignedOut);
-            navigate("/login", Default::default());
-        });
-    };
+    let log_out = use_log_out();
+    let leaving = log_out.pending();
     // The WebApp (`/app…`) has a bar of its own.
     let location = use_location();
     let in_webapp = move || {
@@ -38,7 +28,16 @@ pub fn Header() -> impl IntoView {
                         <nav>
                             <span class="who">{me.user.first_name} " " {me.user.last_name}</span>
                             {me.user.is_manager.then(|| view! { <a href="/app">"WebApp"</a> })}
-                            <button type="button" class="secondary" on:click=log_out.clone()>"Log out"</button>
+                            <button
+                                type="button"
+                                class="secondary"
+                                disabled=move || leaving.get()
+                                on:click=move |_| {
+                                    log_out.dispatch_local(());
+                                }
+                            >
+                                "Log out"
+                            </button>
                         </nav>
                     }
                         .into_any()
@@ -107,7 +106,7 @@ pub fn ConsoleLayout() -> impl IntoView {
     ];
     view! {
         <RequireManager page=|| {
-            crate::pages::provide_suspensions();
+            super::provide_suspensions();
             view! {
                 <div class="console">
                     <nav class="sections" aria-label="Console sections">
@@ -117,7 +116,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                             .collect_view()}
                     </nav>
                     <div class="page">
-                        <crate::pages::SuspensionBanner />
+                        <super::SuspensionBanner />
                         <Outlet />
                     </div>
                 </div>

@@ -5,23 +5,42 @@ use crate::components::eur;
 
 use domain::credits::{TopUpForm, validate_top_up};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::credits::CreditsView;
 
 use crate::api;
-use crate::components::{FormAlert, FormErrors, TextField};
+use crate::components::{FormAlert, FormErrors, Loading, TextField};
 
 #[component]
 pub fn CreditsPage() -> impl IntoView {
-    let credits = LocalResource::new(api::credits);
     let amount = RwSignal::new(String::new());
     let errors = FormErrors::new();
-    let sending = RwSignal::new(false);
-    let done = RwSignal::new(None::<String>);
+    let top_up = Action::new_local(|form: &TopUpForm| {
+        let form = form.clone();
+        async move { api::top_up_credits(&form).await }
+    });
+    let sending = top_up.pending();
+    // Each top-up done reloads the balance and its movements.
+    let topped_up = top_up.version();
+    let credits = LocalResource::new(move || {
+        topped_up.track();
+        api::credits()
+    });
+    Effect::new(move || match top_up.value().get() {
+        Some(Ok(_)) => amount.set(String::new()),
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+    let done = move || match top_up.value().get() {
+        Some(Ok(done)) => Some(format!(
+            "Credits topped up: the balance is now EUR {}. Invoice {} was issued for it.",
+            done.credits.balance, done.invoice_number
+        )),
+        _ => None,
+    };
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        done.set(None);
+        top_up.clear();
         let form = TopUpForm {
             amount: amount.get_untracked(),
         };
@@ -30,30 +49,13 @@ pub fn CreditsPage() -> impl IntoView {
             return;
         }
         errors.clear();
-        sending.set(true);
-        spawn_local(async move {
-            match api::top_up_credits(&form).await {
-                Ok(done_now) => {
-                    done.set(Some(format!(
-                        "Credits topped up: the balance is now EUR {}. Invoice {} was issued for it.",
-                        done_now.credits.balance, done_now.invoice_number
-                    )));
-                    amount.set(String::new());
-                    credits.refetch();
-                }
-                Err(error) => errors.show_api_error(&error),
-            }
-            sending.set(false);
-        });
+        top_up.dispatch_local(form);
     };
 
     let summary = move || {
-        credits.get().map(|answer| match answer {
-            Err(error) => {
-                view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
-            }
-            Ok(view) => view! { <Balance view /> }.into_any(),
-        })
+        credits
+            .get()
+            .map(|answer| answer.map(|view| view! { <Balance view /> }))
     };
 
     view! {
@@ -62,7 +64,7 @@ pub fn CreditsPage() -> impl IntoView {
             <p class="hint">
                 "Credits pay for SMS abroad and for calls your Call Plans do not include. A debit never takes the balance below zero."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{summary}</Transition>
+            <Loading>{summary}</Loading>
             <form class="card" on:submit=submit novalidate=true>
                 <h2>"Top up"</h2>
                 <TextField
@@ -76,7 +78,7 @@ pub fn CreditsPage() -> impl IntoView {
                 <div class="actions">
                     <button type="submit" disabled=move || sending.get()>"Top up Credits"</button>
                 </div>
-                {move || done.get().map(|text| view! { <p class="notice-receipt" role="status">{text}</p> })}
+                {move || done().map(|text| view! { <p class="notice-receipt" role="status">{text}</p> })}
             </form>
         </section>
     }

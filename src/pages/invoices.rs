@@ -2,15 +2,14 @@
 //! Order and renewal, and paying one in advance with the Company's payment method (PAY-2). A
 //! refused payment is shown with the provider's reason; the invoice stays due.
 
-use crate::components::eur;
+use crate::components::{Loading, eur};
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use protocol::invoices::{InvoiceStatus, InvoiceSummary, InvoiceView};
 
 use crate::api;
+use crate::params::use_id;
 use crate::session::{Session, use_session};
 use domain::order::long_date as long;
 
@@ -21,14 +20,13 @@ pub fn InvoicesPage() -> impl IntoView {
         <section class="invoices">
             <h1>"Invoices"</h1>
             <p>"Every Order and every renewal is invoiced here. Payment is due on the invoice date (payment in advance)."</p>
-            {move || match invoices.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
-                Some(Ok(list)) if list.is_empty() => {
+            <Loading>
+                {move || invoices.get().map(|answer| answer.map(|list| if list.is_empty() {
                     view! { <p class="empty">"No invoice yet: an Order creates one."</p> }.into_any()
-                }
-                Some(Ok(list)) => view! { <InvoiceList list /> }.into_any(),
-            }}
+                } else {
+                    view! { <InvoiceList list /> }.into_any()
+                }))}
+            </Loading>
         </section>
     }
 }
@@ -63,11 +61,13 @@ fn InvoiceList(list: Vec<InvoiceSummary>) -> impl IntoView {
 
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
-    let params = use_params_map();
+    let id = use_id();
+    let pay = Action::new_local(|invoice_id: &i64| api::pay_invoice(*invoice_id));
+    // Paid or refused, the invoice is shown again: a refused payment is among its attempts.
+    let paid = pay.version();
     let invoice = LocalResource::new(move || {
-        let id = params
-            .with(|params| params.get("id"))
-            .and_then(|id| id.parse::<i64>().ok());
+        paid.track();
+        let id = id.get();
         async move {
             match id {
                 Some(id) => api::invoice(id).await,
@@ -86,144 +86,133 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Ok(view)) => view! { <InvoiceDetail invoice=view /> }.into_any(),
+                Some(Ok(view)) => view! { <InvoiceDetail invoice=view pay /> }.into_any(),
             }}
         </section>
     }
 }
 
 #[component]
-fn InvoiceDetail(invoice: InvoiceView) -> impl IntoView {
-    let current = RwSignal::new(invoice);
-    let paying = RwSignal::new(false);
-    let refusal = RwSignal::new(None::<String>);
-    let pay = move |_| {
-        let id = current.with_untracked(|invoice| invoice.id);
-        paying.set(true);
-        refusal.set(None);
-        spawn_local(async move {
-            match api::pay_invoice(id).await {
-                Ok(paid) => current.set(paid),
-                Err(error) => {
-                    refusal.set(Some(error.to_string()));
-                    // The refusal is recorded: show it among the attempts.
-                    if let Ok(fresh) = api::invoice(id).await {
-                        current.set(fresh);
-                    }
-                }
-            }
-            paying.set(false);
-        });
+fn InvoiceDetail(
+    invoice: InvoiceView,
+    pay: Action<i64, Result<InvoiceView, api::ApiError>>,
+) -> impl IntoView {
+    let paying = pay.pending();
+    let refusal = move || match pay.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
     };
-    move || {
-        let invoice = current.get();
-        let per = invoice
-            .billing
-            .map(|billing| format!(" per {}", billing.period_noun()))
-            .unwrap_or_default();
-        let status = match invoice.paid_on {
-            Some(day) => format!("Paid on {}", long(day)),
-            None if invoice.status == InvoiceStatus::Overdue => {
-                format!("Overdue: it was due on {}", long(invoice.due_date))
-            }
-            None => format!("Due on {}", long(invoice.due_date)),
-        };
-        let unpaid = invoice.status.is_unpaid();
-        view! {
-            <h1>{format!("Invoice {}", invoice.number)}</h1>
-            <dl class="facts">
-                <dt>"For"</dt>
-                <dd>
-                    {invoice.kind.label()}
-                    {invoice.order_id.map(|id| format!(" (Order {id})"))}
-                </dd>
-                <dt>"Invoice date"</dt>
-                <dd>{long(invoice.issue_date)}</dd>
-                {invoice.period.map(|(first, last)| view! {
-                    <dt>"Period"</dt>
-                    <dd>{format!("{} to {}", long(first), long(last))}</dd>
-                })}
-                <dt>"Status"</dt>
-                <dd class=format!("status {}", invoice.status.as_str())>{status}</dd>
-            </dl>
-            <table class="quote-lines">
-                <thead>
-                    <tr>
-                        <th>"Line"</th>
-                        <th>{format!("Unit price{per}")}</th>
-                        <th>"Discount"</th>
-                        <th>"Net"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {invoice
-                        .lines
-                        .iter()
-                        .map(|line| view! {
-                            <tr>
-                                <td>{line.description.clone()}</td>
-                                <td>{eur(line.unit_price)}</td>
-                                <td>{format!("{} %", line.discount_pct)}</td>
-                                <td>{eur(line.net)}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-            <dl class="facts totals">
-                <dt>"Subtotal (excluding VAT)"</dt>
-                <dd>{eur(invoice.subtotal)}</dd>
-                <dt>{format!("VAT {} %", invoice.vat_rate)}</dt>
-                <dd>{eur(invoice.vat)}</dd>
-                <dt>"Total"</dt>
-                <dd class="quote-total">{eur(invoice.total)}</dd>
-            </dl>
-            <p class="hint">{invoice.vat_reason.clone()}</p>
-            {invoice.vies.as_ref().map(|proof| {
-                let number = proof.request_identifier.clone().unwrap_or_else(|| "none given".into());
-                view! {
-                    <p class="hint vies-proof">
-                        {format!("VAT number {} confirmed by VIES: consultation number {number}.", proof.vat_number)}
-                    </p>
-                }
-            })}
-            {unpaid.then(|| view! {
-                <button type="button" class="primary" on:click=pay disabled=move || paying.get()>
-                    {move || if paying.get() { "Paying…" } else { "Pay now" }}
-                </button>
-            })}
-            {move || refusal.get().map(|reason| view! { <p class="alert" role="alert">{reason}</p> })}
-            {(!invoice.payments.is_empty()).then(|| view! {
-                <h2>"Payments"</h2>
-                <ul class="payments">
-                    {invoice
-                        .payments
-                        .iter()
-                        .map(|payment| {
-                            let outcome = match (&payment.reason, payment.succeeded) {
-                                (_, true) => "paid".to_owned(),
-                                (Some(reason), false) => format!("refused: {reason}"),
-                                (None, false) => "refused".to_owned(),
-                            };
-                            view! {
-                                <li>
-                                    {format!(
-                                        "{} — {} with {}: {outcome}",
-                                        payment.attempted_at.get(..10).unwrap_or(&payment.attempted_at),
-                                        eur(payment.amount),
-                                        payment.method,
-                                    )}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
-            })}
-            <crate::pages::LatePaymentSection invoice=invoice.clone() />
-            <Documents invoice=invoice.clone() />
-            <crate::pages::DisputesSection invoice=invoice.clone() />
-            <p><A href="/console/invoices">"All invoices"</A></p>
+    let id = invoice.id;
+    let pay = move |_| {
+        pay.clear();
+        pay.dispatch(id);
+    };
+    let per = invoice
+        .billing
+        .map(|billing| format!(" per {}", billing.period_noun()))
+        .unwrap_or_default();
+    let status = match invoice.paid_on {
+        Some(day) => format!("Paid on {}", long(day)),
+        None if invoice.status == InvoiceStatus::Overdue => {
+            format!("Overdue: it was due on {}", long(invoice.due_date))
         }
+        None => format!("Due on {}", long(invoice.due_date)),
+    };
+    let unpaid = invoice.status.is_unpaid();
+    view! {
+        <h1>{format!("Invoice {}", invoice.number)}</h1>
+        <dl class="facts">
+            <dt>"For"</dt>
+            <dd>
+                {invoice.kind.label()}
+                {invoice.order_id.map(|id| format!(" (Order {id})"))}
+            </dd>
+            <dt>"Invoice date"</dt>
+            <dd>{long(invoice.issue_date)}</dd>
+            {invoice.period.map(|(first, last)| view! {
+                <dt>"Period"</dt>
+                <dd>{format!("{} to {}", long(first), long(last))}</dd>
+            })}
+            <dt>"Status"</dt>
+            <dd class=format!("status {}", invoice.status.as_str())>{status}</dd>
+        </dl>
+        <table class="quote-lines">
+            <thead>
+                <tr>
+                    <th>"Line"</th>
+                    <th>{format!("Unit price{per}")}</th>
+                    <th>"Discount"</th>
+                    <th>"Net"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {invoice
+                    .lines
+                    .iter()
+                    .map(|line| view! {
+                        <tr>
+                            <td>{line.description.clone()}</td>
+                            <td>{eur(line.unit_price)}</td>
+                            <td>{format!("{} %", line.discount_pct)}</td>
+                            <td>{eur(line.net)}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <dl class="facts totals">
+            <dt>"Subtotal (excluding VAT)"</dt>
+            <dd>{eur(invoice.subtotal)}</dd>
+            <dt>{format!("VAT {} %", invoice.vat_rate)}</dt>
+            <dd>{eur(invoice.vat)}</dd>
+            <dt>"Total"</dt>
+            <dd class="quote-total">{eur(invoice.total)}</dd>
+        </dl>
+        <p class="hint">{invoice.vat_reason.clone()}</p>
+        {invoice.vies.as_ref().map(|proof| {
+            let number = proof.request_identifier.clone().unwrap_or_else(|| "none given".into());
+            view! {
+                <p class="hint vies-proof">
+                    {format!("VAT number {} confirmed by VIES: consultation number {number}.", proof.vat_number)}
+                </p>
+            }
+        })}
+        {unpaid.then(|| view! {
+            <button type="button" class="primary" on:click=pay disabled=move || paying.get()>
+                {move || if paying.get() { "Paying…" } else { "Pay now" }}
+            </button>
+        })}
+        {move || refusal().map(|reason| view! { <p class="alert" role="alert">{reason}</p> })}
+        {(!invoice.payments.is_empty()).then(|| view! {
+            <h2>"Payments"</h2>
+            <ul class="payments">
+                {invoice
+                    .payments
+                    .iter()
+                    .map(|payment| {
+                        let outcome = match (&payment.reason, payment.succeeded) {
+                            (_, true) => "paid".to_owned(),
+                            (Some(reason), false) => format!("refused: {reason}"),
+                            (None, false) => "refused".to_owned(),
+                        };
+                        view! {
+                            <li>
+                                {format!(
+                                    "{} — {} with {}: {outcome}",
+                                    payment.attempted_at.get(..10).unwrap_or(&payment.attempted_at),
+                                    eur(payment.amount),
+                                    payment.method,
+                                )}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })}
+        <crate::components::LatePaymentSection invoice=invoice.clone() />
+        <Documents invoice=invoice.clone() />
+        <crate::components::DisputesSection invoice=invoice.clone() />
+        <p><A href="/console/invoices">"All invoices"</A></p>
     }
 }
 

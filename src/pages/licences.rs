@@ -6,11 +6,11 @@
 use domain::licence::{Licence, status_on};
 use domain::notice::{Termination, non_renewal_notice};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::Me;
-use protocol::licences::{LicenceView, NoticeReceipt};
+use protocol::licences::LicenceView;
 
 use crate::api;
+use crate::components::Loading;
 use crate::session::{Session, use_session};
 
 #[component]
@@ -31,62 +31,74 @@ fn preview(licence: &LicenceView, me: &Me) -> Result<Termination, String> {
 #[component]
 fn Licences(me: Me) -> impl IntoView {
     let today = me.today;
-    let licences = LocalResource::new(api::licences);
-    // The Licence whose notice is being prepared, and what the server recorded.
+    let give_notice = Action::new_local(|licence_id: &i64| api::give_notice(*licence_id));
+    // TRIAL-1: the trial cancelled and the server's answer.
+    let cancellation = Action::new_local(|licence_id: &i64| {
+        let licence_id = *licence_id;
+        async move { (licence_id, api::cancel_trial(licence_id).await) }
+    });
+    // Each notice given or trial cancelled reloads the table.
+    let (notices, cancellations) = (give_notice.version(), cancellation.version());
+    let licences = LocalResource::new(move || {
+        notices.track();
+        cancellations.track();
+        api::licences()
+    });
+    // The Licence whose notice is being prepared.
     let preparing = RwSignal::new(None::<LicenceView>);
-    let receipt = RwSignal::new(None::<NoticeReceipt>);
-    let failure = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
-
-    let confirm = move |licence_id: i64| {
-        sending.set(true);
-        failure.set(None);
-        spawn_local(async move {
-            match api::give_notice(licence_id).await {
-                Ok(recorded) => {
-                    receipt.set(Some(recorded));
-                    preparing.set(None);
-                    licences.refetch();
-                }
-                Err(error) => failure.set(Some(error.to_string())),
-            }
-            sending.set(false);
-        });
+    let sending = give_notice.pending();
+    let receipt = move || match give_notice.value().get() {
+        Some(Ok(recorded)) => Some(recorded),
+        _ => None,
     };
-
-    // TRIAL-1: the outcome of a trial cancellation, as the server answered it.
-    let trial_message = RwSignal::new(None::<(bool, String)>);
-    let cancel_trial = Callback::new(move |licence_id: i64| {
-        trial_message.set(None);
-        spawn_local(async move {
-            match api::cancel_trial(licence_id).await {
-                Ok(recorded) => {
-                    trial_message.set(Some((
-                        true,
-                        format!(
-                            "The trial of Licence #{licence_id} is cancelled (received on {}): it ends with the trial.",
-                            recorded.received_on
-                        ),
-                    )));
-                    licences.refetch();
-                }
-                Err(error) => trial_message.set(Some((false, error.to_string()))),
-            }
-        });
+    let failure = move || match give_notice.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    Effect::new(move || {
+        if let Some(Ok(_)) = give_notice.value().get() {
+            preparing.set(None);
+        }
+    });
+    let confirm = move |licence_id: i64| {
+        give_notice.clear();
+        give_notice.dispatch(licence_id);
+    };
+    // "Give notice" on a row: the panel for that Licence, any earlier receipt gone.
+    let prepare = Callback::new(move |licence: LicenceView| {
+        give_notice.clear();
+        preparing.set(Some(licence));
     });
 
-    let me_for_table = me.clone();
+    let trial_message = move || {
+        cancellation.value().get().map(|(licence_id, answer)| match answer {
+            Ok(recorded) => (
+                true,
+                format!(
+                    "The trial of Licence #{licence_id} is cancelled (received on {}): it ends with the trial.",
+                    recorded.received_on
+                ),
+            ),
+            Err(error) => (false, error.to_string()),
+        })
+    };
+    let cancel_trial = Callback::new(move |licence_id: i64| {
+        cancellation.clear();
+        cancellation.dispatch(licence_id);
+    });
+
+    let me_for_table = StoredValue::new(me.clone());
     let rows = move || {
-        licences.get().map(|answer| match answer {
-            Err(error) => {
-                view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
-            }
-            Ok(list) if list.is_empty() => {
-                view! { <p class="empty">"No Licence yet: an Order creates one."</p> }.into_any()
-            }
-            Ok(list) => {
-                view! { <LicenceTable list me=me_for_table.clone() preparing receipt cancel_trial /> }.into_any()
-            }
+        licences.get().map(|answer| {
+            answer.map(|list| {
+                if list.is_empty() {
+                    view! { <p class="empty">"No Licence yet: an Order creates one."</p> }
+                        .into_any()
+                } else {
+                    view! { <LicenceTable list me=me_for_table.get_value() prepare cancel_trial /> }
+                        .into_any()
+                }
+            })
         })
     };
 
@@ -118,14 +130,14 @@ fn Licences(me: Me) -> impl IntoView {
                             "Cancel"
                         </button>
                     </div>
-                    {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+                    {move || failure().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
                 </div>
             }
         })
     };
 
     let recorded = move || {
-        receipt.get().map(|receipt| {
+        receipt().map(|receipt| {
             view! {
                 <div class="card notice-receipt" role="status">
                     <h2>{format!("Notice recorded for Licence #{}", receipt.licence_id)}</h2>
@@ -150,13 +162,13 @@ fn Licences(me: Me) -> impl IntoView {
             </p>
             {recorded}
             {panel}
-            {move || trial_message.get().map(|(done, message)| if done {
+            {move || trial_message().map(|(done, message)| if done {
                 view! { <p class="notice-receipt" role="status">{message}</p> }.into_any()
             } else {
                 view! { <p class="alert" role="alert">{message}</p> }.into_any()
             })}
-            <crate::pages::TerminationsSection />
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{rows}</Transition>
+            <crate::components::TerminationsSection />
+            <Loading>{rows}</Loading>
         </section>
     }
 }
@@ -165,8 +177,7 @@ fn Licences(me: Me) -> impl IntoView {
 fn LicenceTable(
     list: Vec<LicenceView>,
     me: Me,
-    preparing: RwSignal<Option<LicenceView>>,
-    receipt: RwSignal<Option<NoticeReceipt>>,
+    prepare: Callback<LicenceView>,
     cancel_trial: Callback<i64>,
 ) -> impl IntoView {
     let rows = list
@@ -212,10 +223,7 @@ fn LicenceTable(
                         <button
                             type="button"
                             class="secondary"
-                            on:click=move |_| {
-                                receipt.set(None);
-                                preparing.set(Some(chosen.clone()));
-                            }
+                            on:click=move |_| prepare.run(chosen.clone())
                         >
                             "Give notice"
                         </button>

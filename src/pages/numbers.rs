@@ -4,49 +4,72 @@
 
 use domain::number::{check_assignable_to, refusal_reason, territory_hint};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::numbers::{AssignableUser, NumberView};
 
 use crate::api;
+use crate::components::Loading;
+
+/// What a row asks for its Number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Assign { user_id: i64 },
+    Unassign,
+    Release,
+}
+
+/// A change sent for a Number: the Number's id and what the server answered.
+type ChangeAction = Action<(i64, Change), (i64, Result<(), api::ApiError>)>;
 
 #[component]
 pub fn NumbersPage() -> impl IntoView {
-    let numbers = LocalResource::new(api::numbers);
+    let change: ChangeAction =
+        Action::new_local(|&(number_id, change): &(i64, Change)| async move {
+            let done = match change {
+                Change::Assign { user_id } => {
+                    api::assign_number(number_id, user_id).await.map(drop)
+                }
+                Change::Unassign => api::unassign_number(number_id).await.map(drop),
+                Change::Release => api::release_number(number_id).await,
+            };
+            (number_id, done)
+        });
+    // Each change answered reloads the table.
+    let changed = change.version();
+    let numbers = LocalResource::new(move || {
+        changed.track();
+        api::numbers()
+    });
     let users = LocalResource::new(api::assignable_users);
-    let refresh = Callback::new(move |()| numbers.refetch());
-    let table = move || match (numbers.get(), users.get()) {
-        (Some(Err(error)), _) | (_, Some(Err(error))) => {
-            Some(view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any())
-        }
-        (Some(Ok(list)), Some(Ok(_))) if list.is_empty() => {
-            Some(view! { <p class="empty">"No Number yet: order some first."</p> }.into_any())
-        }
-        (Some(Ok(list)), Some(Ok(users))) => {
+    let table = move || {
+        let (list, users) = (numbers.get()?, users.get()?);
+        let both = list.and_then(|list| users.map(|users| (list, users)));
+        Some(both.map(|(list, users)| {
+            if list.is_empty() {
+                return view! { <p class="empty">"No Number yet: order some first."</p> }
+                    .into_any();
+            }
             let users = StoredValue::new(users);
             let rows = list
                 .into_iter()
-                .map(|number| view! { <NumberRow number users refresh /> })
+                .map(|number| view! { <NumberRow number users change /> })
                 .collect_view();
-            Some(
-                view! {
-                    <table class="number-table">
-                        <thead>
-                            <tr>
-                                <th>"Number"</th>
-                                <th>"Country"</th>
-                                <th>"Call Plan"</th>
-                                <th>"Licence"</th>
-                                <th>"User"</th>
-                                <th></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                }
-                .into_any(),
-            )
-        }
-        _ => None,
+            view! {
+                <table class="number-table">
+                    <thead>
+                        <tr>
+                            <th>"Number"</th>
+                            <th>"Country"</th>
+                            <th>"Call Plan"</th>
+                            <th>"Licence"</th>
+                            <th>"User"</th>
+                            <th></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+            .into_any()
+        }))
     };
     view! {
         <section class="numbers">
@@ -54,7 +77,7 @@ pub fn NumbersPage() -> impl IntoView {
             <p class="hint">
                 "A Number goes to one User at a time, who resides in the Number's country or can show stable links there (GTCS 3.2). It follows its Licence's term and can be released once the Licence has ended."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{table}</Transition>
+            <Loading>{table}</Loading>
         </section>
     }
 }
@@ -70,14 +93,20 @@ fn refusal(number: &NumberView, user: &AssignableUser) -> Option<String> {
 fn NumberRow(
     number: NumberView,
     users: StoredValue<Vec<AssignableUser>>,
-    refresh: Callback<()>,
+    change: ChangeAction,
 ) -> impl IntoView {
     let id = number.id;
     let field = format!("number-{id}-user");
     let holder = number.user.as_ref().map(|user| user.id);
     let choice = RwSignal::new(holder.map(|id| id.to_string()).unwrap_or_default());
-    let server_message = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // One change at a time on the page; the server's refusal shows on its row.
+    let busy = change.pending();
+    let server_message = move || {
+        change.value().with(|answer| match answer {
+            Some((number_id, Err(error))) if *number_id == id => Some(error.to_string()),
+            _ => None,
+        })
+    };
     let number = StoredValue::new(number);
 
     let chosen_user = move || {
@@ -87,39 +116,24 @@ fn NumberRow(
     let preview = Memo::new(move |_| {
         chosen_user().and_then(|user| number.with_value(|number| refusal(number, &user)))
     });
-    let message = move || server_message.get().or_else(|| preview.get());
+    let message = move || server_message().or_else(|| preview.get());
     let can_assign = move || {
         !busy.get()
             && preview.get().is_none()
             && chosen_user().is_some_and(|user| Some(user.id) != holder)
     };
 
-    let run = move |call: std::pin::Pin<
-        Box<dyn std::future::Future<Output = Result<(), api::ApiError>>>,
-    >| {
-        busy.set(true);
-        server_message.set(None);
-        spawn_local(async move {
-            match call.await {
-                Ok(()) => refresh.run(()),
-                Err(error) => server_message.set(Some(error.to_string())),
-            }
-            busy.set(false);
-        });
+    let send = move |asked: Change| {
+        change.clear();
+        change.dispatch((id, asked));
     };
     let assign = move |_| {
         if let Some(user) = chosen_user() {
-            run(Box::pin(async move {
-                api::assign_number(id, user.id).await.map(drop)
-            }));
+            send(Change::Assign { user_id: user.id });
         }
     };
-    let unassign = move |_| {
-        run(Box::pin(
-            async move { api::unassign_number(id).await.map(drop) },
-        ))
-    };
-    let release = move |_| run(Box::pin(api::release_number(id)));
+    let unassign = move |_| send(Change::Unassign);
+    let release = move |_| send(Change::Release);
 
     let (e164, country, plan, licence) = number.with_value(|number| {
         (
@@ -156,7 +170,7 @@ fn NumberRow(
                         id=field.clone()
                         aria-describedby=message_id.clone()
                         on:change=move |event| {
-                            server_message.set(None);
+                            change.clear();
                             choice.set(event_target_value(&event));
                         }
                     >

@@ -5,10 +5,10 @@ use crate::components::eur;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use protocol::orders::{OrderSummary, OrderView};
 
 use crate::api;
+use crate::params::use_id;
 
 /// "2026-12-31T13:59:59.058254Z" → "2026-12-31 13:59 UTC".
 fn when(stamp: &str) -> String {
@@ -67,11 +67,9 @@ fn OrderList(orders: Vec<OrderSummary>) -> impl IntoView {
 
 #[component]
 pub fn OrderDetailPage() -> impl IntoView {
-    let params = use_params_map();
+    let id = use_id();
     let order = LocalResource::new(move || {
-        let id = params
-            .with(|params| params.get("id"))
-            .and_then(|id| id.parse::<i64>().ok());
+        let id = id.get();
         async move {
             match id {
                 Some(id) => api::order(id).await,

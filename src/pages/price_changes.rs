@@ -6,11 +6,11 @@ use crate::components::eur;
 
 use domain::price_change::{IncreaseTermination, terminate_after_increase};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::Me;
 use protocol::price_changes::{NoticeKind, PriceChangeView};
 
 use crate::api;
+use crate::components::Loading;
 use crate::session::{Session, use_session};
 
 #[component]
@@ -36,69 +36,66 @@ fn termination_today(notice: &PriceChangeView, me: &Me) -> Result<IncreaseTermin
 #[component]
 fn PriceChanges(me: Me) -> impl IntoView {
     let today = me.today;
-    let notices = LocalResource::new(api::price_changes);
-    let message = RwSignal::new(None::<(bool, String)>);
-    let sending = RwSignal::new(false);
-
-    let terminate = move |notice: PriceChangeView, me: Me| {
-        match termination_today(&notice, &me) {
-            Ok(IncreaseTermination::OnTime { .. }) => {}
-            Ok(IncreaseTermination::TooLate { last_day }) => {
-                message.set(Some((false, format!(
-                    "Too late: the last day to terminate before this increase was {last_day} (10 days before the new price applies, GTCS 5.1)."
-                ))));
-                return;
-            }
-            Ok(IncreaseTermination::NoRight) => {
-                message.set(Some((
-                    false,
-                    "A yearly indexation gives no right to terminate (GTCS 5.1).".into(),
-                )));
-                return;
-            }
-            Err(reason) => {
-                message.set(Some((false, reason)));
-                return;
-            }
+    let terminate_now =
+        Action::new_local(|notice_id: &i64| api::terminate_after_price_change(*notice_id));
+    let sending = terminate_now.pending();
+    // Each termination answered reloads the notices.
+    let terminated = terminate_now.version();
+    let notices = LocalResource::new(move || {
+        terminated.track();
+        api::price_changes()
+    });
+    // Why the browser did not send the termination (the same rules as the server's).
+    let refused = RwSignal::new(None::<String>);
+    let message = move || {
+        if let Some(reason) = refused.get() {
+            return Some((false, reason));
         }
-        sending.set(true);
-        message.set(None);
-        spawn_local(async move {
-            match api::terminate_after_price_change(notice.id).await {
-                Ok(done) => {
-                    let last_day = done
-                        .termination
-                        .map(|termination| termination.service_last_day.to_string())
-                        .unwrap_or_default();
-                    message.set(Some((true, format!(
-                        "Termination recorded: the Licences concerned end on {last_day}, before the new price applies."
-                    ))));
-                    notices.refetch();
-                }
-                Err(error) => message.set(Some((false, error.to_string()))),
+        terminate_now.value().get().map(|answer| match answer {
+            Ok(done) => {
+                let last_day = done
+                    .termination
+                    .map(|termination| termination.service_last_day.to_string())
+                    .unwrap_or_default();
+                (true, format!(
+                    "Termination recorded: the Licences concerned end on {last_day}, before the new price applies."
+                ))
             }
-            sending.set(false);
-        });
+            Err(error) => (false, error.to_string()),
+        })
     };
 
+    let terminate = move |notice: PriceChangeView, me: Me| {
+        terminate_now.clear();
+        let refusal = match termination_today(&notice, &me) {
+            Ok(IncreaseTermination::OnTime { .. }) => None,
+            Ok(IncreaseTermination::TooLate { last_day }) => Some(format!(
+                "Too late: the last day to terminate before this increase was {last_day} (10 days before the new price applies, GTCS 5.1)."
+            )),
+            Ok(IncreaseTermination::NoRight) => {
+                Some("A yearly indexation gives no right to terminate (GTCS 5.1).".into())
+            }
+            Err(reason) => Some(reason),
+        };
+        if refusal.is_none() {
+            terminate_now.dispatch(notice.id);
+        }
+        refused.set(refusal);
+    };
+
+    let me = StoredValue::new(me);
     let list = move || {
-        let me = me.clone();
-        notices.get().map(move |answer| match answer {
-            Err(error) => {
-                view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
-            }
-            Ok(list) if list.is_empty() => view! {
-                <p class="empty">"No price change concerns your Licences."</p>
-            }
-            .into_any(),
-            Ok(list) => list
-                .into_iter()
-                .map(|notice| {
-                    let me = me.clone();
-                    view! { <NoticeCard notice me sending terminate /> }
-                })
-                .collect_view()
-                .into_any(),
+        notices.get().map(|answer| {
+            answer.map(|list| {
+                if list.is_empty() {
+                    return view! { <p class="empty">"No price change concerns your Licences."</p> }
+                        .into_any();
+                }
+                list.into_iter()
+                    .map(|notice| view! { <NoticeCard notice me=me.get_value() sending terminate /> })
+                    .collect_view()
+                    .into_any()
+            })
         })
     };
 
@@ -108,10 +105,10 @@ fn PriceChanges(me: Me) -> impl IntoView {
             <p class="hint">
                 {format!("As of {today}. A price increase is announced at least one month before it applies. For an increase not linked to the consumer price index, the Company may terminate the Licences concerned by a notice received at least 10 days before the new price applies (GTCS 5.1).")}
             </p>
-            {move || message.get().map(|(ok, text)| {
+            {move || message().map(|(ok, text)| {
                 view! { <p class=if ok { "notice-receipt" } else { "alert" } role=if ok { "status" } else { "alert" }>{text}</p> }
             })}
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{list}</Transition>
+            <Loading>{list}</Loading>
         </section>
     }
 }
@@ -120,7 +117,7 @@ fn PriceChanges(me: Me) -> impl IntoView {
 fn NoticeCard<F>(
     notice: PriceChangeView,
     me: Me,
-    sending: RwSignal<bool>,
+    sending: Memo<bool>,
     terminate: F,
 ) -> impl IntoView
 where

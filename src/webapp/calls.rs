@@ -6,6 +6,7 @@
 //! against the included minutes. The server decides again, and checks the Credits. The history
 //! follows the live events, with each voicemail playable where it was left.
 
+use app_state::call::{CallState, duration_text};
 use chrono::NaiveDate;
 use domain::call::{CallRefusal, Charging, charging, dial_class, rate_for};
 use domain::country::CountryCode;
@@ -15,7 +16,6 @@ use domain::money::Money;
 use domain::order::cents;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use protocol::webapp::{AppEvent, CallRates, CallStatus, CallView, Direction};
 use wasm_bindgen::JsValue;
 use web_sys::js_sys::Date;
@@ -24,9 +24,10 @@ use super::call_panel::desk;
 use super::frame::use_webapp;
 use super::home::minutes;
 use super::live;
-use super::voicemail::{VoicemailPlayer, duration_text};
+use super::voicemail::VoicemailPlayer;
 use crate::api;
 use crate::components::eur;
+use crate::params::use_id;
 use crate::session::{Session, use_session};
 
 /// What the page can show for the Number in its path.
@@ -42,12 +43,9 @@ enum Shown {
 #[component]
 pub fn CallsPage() -> impl IntoView {
     let app = use_webapp();
-    let params = use_params_map();
+    let id = use_id();
     let shown = Memo::new(move |_| {
-        let Some(id) = params
-            .with(|params| params.get("id"))
-            .and_then(|id| id.parse::<i64>().ok())
-        else {
+        let Some(id) = id.get() else {
             return Shown::Nothing;
         };
         match app.home() {
@@ -176,20 +174,18 @@ fn verdict(
 #[component]
 fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
     let app = use_webapp();
-    let desk = desk();
-    let in_call = {
-        let (call, dialling) = (
-            RwSignal::from(desk.call.clone()),
-            RwSignal::from(desk.dialling.clone()),
-        );
-        move || {
-            dialling.with(Option::is_some)
-                || call.with(|call| call.as_ref().is_some_and(|call| !call.status.is_over()))
-        }
+    let state = desk().state();
+    let in_call = move || state.with(CallState::in_call);
+    // Placing the call: the desk shows it in the panel; a refusal is said here.
+    let place = Action::new_local(move |dialled: &String| {
+        let dialled = dialled.clone();
+        async move { desk().dial(number_id, dialled).await }
+    });
+    let placing = place.pending();
+    let failure = move || match place.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
     };
-    let desk = StoredValue::new_local(desk);
-    let failure = RwSignal::new(None::<String>);
-    let sending = RwSignal::new(false);
 
     let session = use_session();
     let verdict = Memo::new(move |_| {
@@ -214,7 +210,7 @@ fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
     });
     let can_call = move || {
         verdict.with(|verdict| verdict.as_ref().is_some_and(|verdict| verdict.allowed))
-            && !sending.get()
+            && !placing.get()
             && !in_call()
             && app.suspended().is_none()
     };
@@ -224,16 +220,8 @@ fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
         if !can_call() {
             return;
         }
-        let dialled = to.get_untracked().trim().to_owned();
-        let desk = desk.get_value();
-        failure.set(None);
-        sending.set(true);
-        spawn_local(async move {
-            if let Err(error) = desk.dial(number_id, dialled).await {
-                failure.set(Some(error.to_string()));
-            }
-            sending.set(false);
-        });
+        place.clear();
+        place.dispatch_local(to.get_untracked().trim().to_owned());
     };
 
     let line = move || {
@@ -254,12 +242,12 @@ fn Dialler(number_id: i64, to: RwSignal<String>) -> impl IntoView {
                     inputmode="tel"
                     autocomplete="off"
                     aria-describedby="dial-class"
-                    on:input=move |_| failure.set(None)
+                    on:input=move |_| place.clear()
                     bind:value=to
                 />
                 {line}
             </div>
-            {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            {move || failure().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
             <div class="actions">
                 <button type="submit" class="call" disabled=move || !can_call()>"Call"</button>
             </div>

@@ -17,7 +17,7 @@ use protocol::webapp::{AppEvent, AppHome, Direction, MyNumber};
 use super::call_panel::CallPanel;
 use super::live;
 use crate::api::{self, ApiError};
-use crate::session::{Session, use_session};
+use crate::session::{Session, use_log_out, use_session};
 
 /// How long the frame waits after a change of usage before reloading the home: a burst of sent
 /// messages reloads it once.
@@ -292,17 +292,9 @@ fn NumberSwitcher(current: Memo<Option<(i64, String)>>) -> impl IntoView {
 #[component]
 fn Who(manager: bool) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
-    let log_out = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            // Whatever the answer, forget the session here; the server ends it if it can.
-            // Signed out, the frame goes and with it the live connection.
-            let _ = api::logout().await;
-            session.set(Session::SignedOut);
-            navigate("/login", Default::default());
-        });
-    };
+    // Signed out, the frame goes and with it the live connection.
+    let log_out = use_log_out();
+    let leaving = log_out.pending();
     let name = move || match session.get() {
         Session::SignedIn(me) => format!("{} {}", me.user.first_name, me.user.last_name),
         _ => String::new(),
@@ -311,7 +303,16 @@ fn Who(manager: bool) -> impl IntoView {
         <div class="who-menu">
             <span class="who">{name}</span>
             {manager.then(|| view! { <a href="/console">"Console"</a> })}
-            <button type="button" class="secondary" on:click=log_out>"Log out"</button>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || leaving.get()
+                on:click=move |_| {
+                    log_out.dispatch_local(());
+                }
+            >
+                "Log out"
+            </button>
         </div>
     }
 }

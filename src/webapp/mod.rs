@@ -18,13 +18,3 @@ pub use calls::CallsPage;
 pub use frame::{WebApp, WebAppFrame, use_webapp};
 pub use home::AppHomePage;
 pub use messages::{MessagesLayout, NewMessagePage, NoConversation, ThreadPage};
-
-/// Where a person lands once signed in (log-in, invitation, `/`): Managers on the console,
-/// other Users in the WebApp.
-pub fn landing(me: &protocol::Me) -> &'static str {
-    if me.user.is_manager {
-        "/console"
-    } else {
-        "/app"
-    }
-}

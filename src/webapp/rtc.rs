@@ -17,6 +17,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use app_state::call::Role;
 use leptos::task::spawn_local;
 use protocol::webapp::{ClientEvent, Signal};
 use wasm_bindgen::closure::Closure;
@@ -30,13 +31,6 @@ use web_sys::{
 };
 
 use super::live;
-
-/// Which side of the call this tab is: the caller makes the offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Caller,
-    Callee,
-}
 
 /// Why the audio could not be set up, for the person on the call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

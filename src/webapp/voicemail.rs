@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use app_state::call::{VOICEMAIL_MAX_SECONDS, duration_text, seconds_between};
 use domain::call::{VoicemailProblem, validate_voicemail};
 use leptos::prelude::*;
 use protocol::webapp::VoicemailView;
@@ -16,9 +17,6 @@ use web_sys::{Blob, BlobEvent, BlobPropertyBag, MediaRecorder, MediaRecorderOpti
 
 use super::rtc::{open_microphone, stop_tracks};
 use crate::api;
-
-/// The longest message: recording stops and sends by itself after this.
-pub const MAX_SECONDS: u32 = 60;
 
 /// The formats asked for, best first; the browser's default when it has none of them.
 const FORMATS: [&str; 2] = ["audio/webm;codecs=opus", "audio/ogg;codecs=opus"];
@@ -108,7 +106,7 @@ impl Recorder {
 
     /// Stops recording, releases the microphone and gives the audio.
     pub async fn finish(self) -> Result<Recording, RecordingError> {
-        let duration_seconds = self.elapsed_seconds().min(MAX_SECONDS);
+        let duration_seconds = self.elapsed_seconds().min(VOICEMAIL_MAX_SECONDS);
         // The last part arrives (dataavailable) before `stop` fires: wait for it.
         let stopped = Promise::new(&mut |resolve: Function, _reject: Function| {
             self.recorder.set_onstop(Some(&resolve));
@@ -173,24 +171,9 @@ pub fn VoicemailPlayer(voicemail: VoicemailView) -> impl IntoView {
     }
 }
 
-/// `m:ss`, as on a phone.
-pub fn duration_text(seconds: u32) -> String {
-    format!("{}:{:02}", seconds / 60, seconds % 60)
-}
-
 /// Milliseconds on the page's monotonic clock.
 pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|window| window.performance())
         .map_or(0.0, |performance| performance.now())
-}
-
-/// Whole seconds from `start_ms` to `end_ms`, never negative.
-pub fn seconds_between(start_ms: f64, end_ms: f64) -> u32 {
-    let seconds = ((end_ms - start_ms) / 1000.0).floor();
-    if seconds.is_finite() && seconds > 0.0 {
-        seconds.min(f64::from(u32::MAX)) as u32
-    } else {
-        0
-    }
 }

@@ -4,20 +4,19 @@
 
 use domain::user::validate_user;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
-use protocol::users::{UserDetail, UserRow};
+use leptos_router::hooks::use_navigate;
+use protocol::users::UserDetail;
 
 use super::fields::{UserFields, UserFormState};
 use crate::api::{self, ApiError};
 use crate::components::{FormAlert, FormErrors};
+use crate::params::use_id;
 
 #[component]
 pub fn UserPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let id = use_id();
     let detail = LocalResource::new(move || {
-        let id = id();
+        let id = id.get();
         async move {
             match id {
                 Some(id) => api::user(id).await,
@@ -40,6 +39,29 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
+/// What the buttons beside the form ask for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Role { manager: bool },
+    Status { active: bool },
+    Reinvite,
+    Delete,
+}
+
+impl Change {
+    /// The sentence once the server has done it.
+    fn done(self) -> &'static str {
+        match self {
+            Change::Role { manager: true } => "The user is now a Manager.",
+            Change::Role { manager: false } => "The user is no longer a Manager.",
+            Change::Status { active: true } => "The user is active again.",
+            Change::Status { active: false } => "The user is deactivated and logged out.",
+            Change::Reinvite => "A new invitation was sent (see the outbox).",
+            Change::Delete => "The user is deleted.",
+        }
+    }
+}
+
 #[component]
 fn UserEditor(detail: UserDetail) -> impl IntoView {
     let navigate = use_navigate();
@@ -48,27 +70,26 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
     let state = UserFormState::new();
     state.fill(&detail.user);
     let errors = FormErrors::new();
-    let saved = RwSignal::new(None::<String>);
-    // Refusals and outcomes of the actions beside the form.
-    let notice = RwSignal::new(None::<Result<String, String>>);
     let confirming = RwSignal::new(false);
 
     let save = Action::new_local(move |form: &protocol::users::UserForm| {
         let form = form.clone();
         async move { api::update_user(id, &form).await }
     });
+    let saving = save.pending();
     Effect::new(move || match save.value().get() {
         Some(Ok(row)) => {
             user.set(row);
             errors.clear();
-            saved.set(Some("The changes are saved.".into()));
         }
         Some(Err(error)) => errors.show_api_error(&error),
         None => {}
     });
+    let saved =
+        move || matches!(save.value().get(), Some(Ok(_))).then_some("The changes are saved.");
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        saved.set(None);
+        save.clear();
         match validate_user(&state.form()) {
             Ok(_) => {
                 save.dispatch(state.form());
@@ -77,62 +98,52 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
         }
     };
 
-    // Runs one of the actions and shows its outcome.
-    let act = move |call: std::pin::Pin<Box<dyn Future<Output = Result<UserRow, ApiError>>>>,
-                    done: &'static str| {
-        notice.set(None);
-        spawn_local(async move {
-            match call.await {
-                Ok(row) => {
-                    user.set(row);
-                    notice.set(Some(Ok(done.to_owned())));
-                }
-                Err(error) => notice.set(Some(Err(error.to_string()))),
-            }
+    // The buttons beside the form; the user as the server answers, or why not.
+    let change = Action::new_local(move |change: &Change| {
+        let change = *change;
+        async move {
+            let answer = match change {
+                Change::Role { manager } => api::set_user_role(id, manager).await.map(Some),
+                Change::Status { active } => api::set_user_status(id, active).await.map(Some),
+                Change::Reinvite => api::reinvite_user(id).await.map(|()| None),
+                Change::Delete => api::delete_user(id).await.map(|()| None),
+            };
+            (change, answer)
+        }
+    });
+    Effect::new(move || {
+        let answer = change.value().get();
+        untrack(|| match answer {
+            Some((Change::Delete, Ok(_))) => navigate("/console/users", Default::default()),
+            Some((Change::Delete, Err(_))) => confirming.set(false),
+            Some((_, Ok(Some(row)))) => user.set(row),
+            _ => {}
         });
+    });
+    // Refusals and outcomes of the buttons beside the form.
+    let notice = move || {
+        change.value().with(|answer| match answer {
+            Some((Change::Delete, Ok(_))) | None => None,
+            Some((change, Ok(_))) => Some(Ok(change.done())),
+            Some((_, Err(error))) => Some(Err(error.to_string())),
+        })
+    };
+    let send = move |asked: Change| {
+        change.clear();
+        change.dispatch(asked);
     };
     let toggle_role = move |_| {
-        let grant = !user.get_untracked().is_manager;
-        let done = if grant {
-            "The user is now a Manager."
-        } else {
-            "The user is no longer a Manager."
-        };
-        act(Box::pin(api::set_user_role(id, grant)), done);
+        send(Change::Role {
+            manager: !user.get_untracked().is_manager,
+        })
     };
     let toggle_status = move |_| {
-        let activate = !user.get_untracked().active;
-        let done = if activate {
-            "The user is active again."
-        } else {
-            "The user is deactivated and logged out."
-        };
-        act(Box::pin(api::set_user_status(id, activate)), done);
+        send(Change::Status {
+            active: !user.get_untracked().active,
+        })
     };
-    let reinvite = move |_| {
-        notice.set(None);
-        spawn_local(async move {
-            notice.set(Some(
-                api::reinvite_user(id)
-                    .await
-                    .map(|()| "A new invitation was sent (see the outbox).".to_owned())
-                    .map_err(|error| error.to_string()),
-            ));
-        });
-    };
-    let delete = move |_| {
-        let navigate = navigate.clone();
-        notice.set(None);
-        spawn_local(async move {
-            match api::delete_user(id).await {
-                Ok(()) => navigate("/console/users", Default::default()),
-                Err(error) => {
-                    confirming.set(false);
-                    notice.set(Some(Err(error.to_string())));
-                }
-            }
-        });
-    };
+    let reinvite = move |_| send(Change::Reinvite);
+    let delete = move |_| send(Change::Delete);
 
     let name = move || user.with(|u| format!("{} {}", u.first_name, u.last_name));
     let facts = move || {
@@ -147,7 +158,7 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
         })
     };
     view! {
-        <h1>{name} <crate::pages::SuspendedBadge user_id=id /></h1>
+        <h1>{name} <crate::components::SuspendedBadge user_id=id /></h1>
         <p class="eyebrow">{facts}</p>
         <p class="hint">{format!("Numbers assigned: {}", detail.numbers)}</p>
         <div class="user-actions">
@@ -175,7 +186,6 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
             confirming
                 .get()
                 .then(|| {
-                    let delete = delete.clone();
                     view! {
                         <div class="confirm card" role="alertdialog" aria-label="Confirm the deletion">
                             <p>{format!("Delete {} for good? This cannot be undone.", name())}</p>
@@ -189,8 +199,7 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
                 })
         }}
         {move || {
-            notice
-                .get()
+            notice()
                 .map(|outcome| match outcome {
                     Ok(message) => view! { <p class="notice" role="status">{message}</p> }.into_any(),
                     Err(message) => view! { <p class="alert" role="alert">{message}</p> }.into_any(),
@@ -200,8 +209,8 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
             <h2>"Details"</h2>
             <UserFields state errors />
             <FormAlert errors />
-            {move || saved.get().map(|message| view! { <p class="notice" role="status">{message}</p> })}
-            <button type="submit" disabled=move || save.pending().get()>"Save the changes"</button>
+            {move || saved().map(|message| view! { <p class="notice" role="status">{message}</p> })}
+            <button type="submit" disabled=move || saving.get()>"Save the changes"</button>
         </form>
     }
 }

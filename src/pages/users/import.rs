@@ -6,7 +6,7 @@
 use domain::user::{ImportCheck, ImportRow, RejectedRow, parse_csv};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::users::{ImportMode, ImportReport, ImportRequest};
+use protocol::users::{ImportMode, ImportRequest};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, js_sys};
 
@@ -55,8 +55,19 @@ enum Step {
 pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) -> impl IntoView {
     let mode = RwSignal::new(ImportMode::ValidRowsOnly);
     let step = RwSignal::new(Step::Idle);
-    let report = RwSignal::new(None::<Result<ImportReport, String>>);
-    let sending = RwSignal::new(false);
+    let import = Action::new_local(|request: &ImportRequest| {
+        let request = request.clone();
+        async move { api::import_users(&request).await }
+    });
+    let sending = import.pending();
+    Effect::new(move || {
+        if import
+            .value()
+            .with(|answer| matches!(answer, Some(Ok(report)) if report.created > 0))
+        {
+            untrack(|| on_done.run(()));
+        }
+    });
     // Each file gets a number; a slower check of an older file stops when a newer one is chosen.
     let generation = StoredValue::new(0u32);
 
@@ -69,7 +80,7 @@ pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) 
         };
         generation.update_value(|n| *n += 1);
         let this = generation.get_value();
-        report.set(None);
+        import.clear();
         step.set(Step::Reading);
         let existing = existing_emails.get_untracked();
         spawn_local(async move {
@@ -114,17 +125,7 @@ pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) 
             mode: mode.get_untracked(),
             rows: checked.rows,
         };
-        sending.set(true);
-        spawn_local(async move {
-            let answer = api::import_users(&request)
-                .await
-                .map_err(|error| error.to_string());
-            sending.set(false);
-            if matches!(&answer, Ok(report) if report.created > 0) {
-                on_done.run(());
-            }
-            report.set(Some(answer));
-        });
+        import.dispatch(request);
     };
 
     let progress = move || match step.get() {
@@ -168,7 +169,7 @@ pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) 
                     <button
                         type="button"
                         on:click=send
-                        disabled=move || blocked() || nothing || sending.get() || report.with(Option::is_some)
+                        disabled=move || blocked() || nothing || sending.get() || import.value().with(Option::is_some)
                     >
                         {move || if sending.get() { "Importing…" } else { "Import the users" }}
                     </button>
@@ -179,7 +180,7 @@ pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) 
     };
 
     let outcome = move || {
-        report.get().map(|answer| match answer {
+        import.value().get().map(|answer| match answer {
             Ok(report) => view! {
                 <div class="report">
                     <p role="status" class="notice">
@@ -189,7 +190,9 @@ pub fn ImportUsers(existing_emails: Signal<Vec<String>>, on_done: Callback<()>) 
                 </div>
             }
             .into_any(),
-            Err(message) => view! { <p class="alert" role="alert">{message}</p> }.into_any(),
+            Err(error) => {
+                view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
+            }
         })
     };
 

@@ -4,17 +4,25 @@
 use domain::field::FieldError;
 use domain::signup::new_password;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params};
 use protocol::users::Invitation;
 
 use crate::api;
 use crate::components::{FormAlert, FormErrors, TextField};
+use crate::params::TokenParams;
 use crate::session::{Session, use_session};
 
 #[component]
 pub fn InvitationPage() -> impl IntoView {
-    let params = use_params_map();
-    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let params = use_params::<TokenParams>();
+    let token = move || {
+        params.with(|params| {
+            params
+                .as_ref()
+                .map(|params| params.token.clone())
+                .unwrap_or_default()
+        })
+    };
     let invitation = LocalResource::new(move || {
         let token = token();
         async move { api::invitation(&token).await }
@@ -49,7 +57,7 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
     });
     Effect::new(move || match send.value().get() {
         Some(Ok(me)) => {
-            let landing = crate::webapp::landing(&me);
+            let landing = crate::session::landing(&me);
             session.set(Session::SignedIn(me));
             navigate(landing, Default::default());
         }

@@ -274,7 +274,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <tr class:inactive=!user.active>
                                             <td>
                                                 <a href=href>{format!("{} {}", user.first_name, user.last_name)}</a>
-                                                <crate::pages::SuspendedBadge user_id=user.id />
+                                                <crate::components::SuspendedBadge user_id=user.id />
                                             </td>
                                             <td>{user.email.clone()}</td>
                                             <td>{user.mobile.clone().unwrap_or_default()}</td>

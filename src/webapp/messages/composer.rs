@@ -10,7 +10,6 @@ use domain::money::Money;
 use domain::sms::{SmsEncoding, sms_size};
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::webapp::{DeliveryStatus, Direction, MessageView, SendMessage};
 use web_sys::File;
 use web_sys::js_sys::Date;
@@ -35,6 +34,14 @@ pub(super) enum Outcome {
 
 thread_local! {
     static LAST_PENDING: Cell<i64> = const { Cell::new(0) };
+}
+
+/// A message on its way: its temporary id, the image to upload first, the message itself.
+#[derive(Clone)]
+struct Outgoing {
+    pending_id: i64,
+    image: Option<File>,
+    message: SendMessage,
 }
 
 /// A temporary id for a message being sent, below zero so it never meets a real one.
@@ -98,7 +105,58 @@ pub(super) fn Composer(
     let image_problem = RwSignal::new(None::<String>);
     let file_input = NodeRef::<Input>::new();
     let errors = FormErrors::new();
-    let sending = RwSignal::new(false);
+    // Sending: the image first if there is one, then the message; the temporary id comes back
+    // with the server's answer.
+    let send = Action::new_local(move |outgoing: &Outgoing| {
+        let Outgoing {
+            pending_id,
+            image,
+            message,
+        } = outgoing.clone();
+        async move {
+            let attachment_id = match image {
+                None => Ok(None),
+                Some(file) => api::upload_attachment(number_id, &file)
+                    .await
+                    .map(|attachment| Some(attachment.id)),
+            };
+            let sent = match attachment_id {
+                Ok(attachment_id) => {
+                    let message = SendMessage {
+                        attachment_id,
+                        ..message
+                    };
+                    api::send_message(number_id, &message).await
+                }
+                Err(error) => Err(error),
+            };
+            (pending_id, sent)
+        }
+    });
+    let sending = send.pending();
+    Effect::new(move || {
+        let Some((pending_id, sent)) = send.value().get() else {
+            return;
+        };
+        untrack(|| match sent {
+            Ok(message) => {
+                body.set(String::new());
+                recipient.set(String::new());
+                image.set(None);
+                if let Some(input) = file_input.get_untracked() {
+                    input.set_value("");
+                }
+                on_outcome.run(Outcome::Sent {
+                    pending_id,
+                    message,
+                });
+            }
+            Err(error) => {
+                errors.show_api_error(&error);
+                on_outcome.run(Outcome::Refused { pending_id });
+            }
+        });
+    });
     let suspended = move || app.suspended().is_some();
 
     let on_file = move |_| {
@@ -158,7 +216,6 @@ pub(super) fn Composer(
             }
         };
         errors.clear();
-        sending.set(true);
         let pending_id = pending_id();
         let to = outgoing.to.as_str().to_owned();
         on_outcome.run(Outcome::Pending(MessageView {
@@ -175,43 +232,14 @@ pub(super) fn Composer(
             credits: Money::ZERO,
             sent_at: String::from(Date::new_0().to_iso_string()),
         }));
-        spawn_local(async move {
-            let attachment_id = match chosen {
-                None => Ok(None),
-                Some(file) => api::upload_attachment(number_id, &file)
-                    .await
-                    .map(|attachment| Some(attachment.id)),
-            };
-            let sent = match attachment_id {
-                Ok(attachment_id) => {
-                    let message = SendMessage {
-                        to,
-                        body: text,
-                        attachment_id,
-                    };
-                    api::send_message(number_id, &message).await
-                }
-                Err(error) => Err(error),
-            };
-            match sent {
-                Ok(message) => {
-                    body.set(String::new());
-                    recipient.set(String::new());
-                    image.set(None);
-                    if let Some(input) = file_input.get_untracked() {
-                        input.set_value("");
-                    }
-                    on_outcome.run(Outcome::Sent {
-                        pending_id,
-                        message,
-                    });
-                }
-                Err(error) => {
-                    errors.show_api_error(&error);
-                    on_outcome.run(Outcome::Refused { pending_id });
-                }
-            }
-            sending.set(false);
+        send.dispatch_local(Outgoing {
+            pending_id,
+            image: chosen,
+            message: SendMessage {
+                to,
+                body: text,
+                attachment_id: None,
+            },
         });
     };
 

@@ -11,7 +11,7 @@ mod thread;
 
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
-use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+use leptos_router::hooks::{use_location, use_navigate};
 use protocol::webapp::{DeliveryStatus, MessageView};
 use web_sys::js_sys::{Date, encode_uri_component};
 
@@ -21,6 +21,7 @@ use list::{ConversationList, Conversations};
 pub use thread::ThreadPage;
 
 use super::frame::use_webapp;
+use crate::params::use_id;
 
 /// The thread with `correspondent` of the User's Number `number_id`.
 pub fn thread_href(number_id: i64, correspondent: &str) -> String {
@@ -115,10 +116,7 @@ fn use_messages() -> MessagesOf {
 /// `/app/numbers/:id/messages`, parent of its three pages.
 #[component]
 pub fn MessagesLayout() -> impl IntoView {
-    let params = use_params_map();
-    let number_id = Memo::new(move |_| {
-        params.with(|params| params.get("id").and_then(|id| id.parse::<i64>().ok()))
-    });
+    let number_id = use_id();
     let app = use_webapp();
     // A memo, so that reloading the home (after each message sent) does not rebuild the pages.
     let shown = Memo::new(move |_| number_id.get().filter(|id| !app.is_foreign(*id)));

@@ -8,13 +8,14 @@ use domain::money::Money;
 use leptos::html::Ol;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::use_params;
 use protocol::webapp::{AppEvent, DeliveryStatus, Direction, MessageView};
 
 use super::composer::{Composer, Outcome};
 use super::{MessagesOf, NothingHere, status_label, upsert, use_messages, when};
 use crate::api::{self, ApiError, attachment_url};
 use crate::components::eur;
+use crate::params::CorrespondentParams;
 use crate::webapp::live;
 
 /// How long the thread waits after a message came in before telling the server it was read.
@@ -22,8 +23,9 @@ const READ_AFTER: Duration = Duration::from_millis(300);
 
 #[component]
 pub fn ThreadPage() -> impl IntoView {
-    let params = use_params_map();
-    let correspondent = Memo::new(move |_| params.with(|params| params.get("correspondent")));
+    let params = use_params::<CorrespondentParams>();
+    let correspondent =
+        Memo::new(move |_| params.with(|params| Some(params.as_ref().ok()?.correspondent.clone())));
     // One thread component per correspondent: switching conversations starts afresh.
     move || {
         correspondent

@@ -5,40 +5,54 @@
 //! suspend payment: the invoice stays due.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use protocol::disputes::{DisputeForm, DisputeStatus, DisputeView, InvoiceDisputes};
 use protocol::invoices::InvoiceView;
 
+use super::{FormAlert, FormErrors, Loading};
 use crate::api;
-use crate::components::{FormAlert, FormErrors};
 use crate::session::{Session, use_session};
 use domain::order::long_date as long;
+
+/// The action that opens a dispute: the invoice and the form sent.
+type DisputeAction = Action<(i64, DisputeForm), Result<InvoiceDisputes, api::ApiError>>;
 
 #[component]
 pub fn DisputesSection(invoice: InvoiceView) -> impl IntoView {
     let invoice_id = invoice.id;
-    let loaded = LocalResource::new(move || api::invoice_disputes(invoice_id));
-    let current = RwSignal::new(None::<InvoiceDisputes>);
-    Effect::new(move || {
-        if let Some(Ok(disputes)) = loaded.get() {
-            current.set(Some(disputes));
-        }
+    let dispute: DisputeAction = Action::new_local(|(invoice_id, form): &(i64, DisputeForm)| {
+        let (invoice_id, form) = (*invoice_id, form.clone());
+        async move { api::dispute_invoice(invoice_id, &form).await }
     });
+    // Each dispute sent reloads the section.
+    let disputed = dispute.version();
+    let loaded = LocalResource::new(move || {
+        disputed.track();
+        api::invoice_disputes(invoice_id)
+    });
+    // The form's text and messages outlive the reloads.
+    let justification = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    Effect::new(move || match dispute.value().get() {
+        Some(Ok(_)) => justification.set(String::new()),
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+    let invoice = StoredValue::new(invoice);
+    let shown = move || {
+        loaded.get().map(|answer| {
+            answer.map(|disputes| {
+                view! {
+                    <CreditNotesUsed disputes=disputes.clone() />
+                    <DisputeList disputes=disputes.disputes.clone() />
+                    <DisputeForm invoice=invoice.get_value() disputes dispute justification errors />
+                }
+            })
+        })
+    };
     view! {
         <section class="disputes">
             <h2>"Disputes"</h2>
-            {move || match (current.get(), loaded.get()) {
-                (Some(disputes), _) => view! {
-                    <CreditNotesUsed disputes=disputes.clone() />
-                    <DisputeList disputes=disputes.disputes.clone() />
-                    <DisputeForm invoice=invoice.clone() disputes current />
-                }
-                .into_any(),
-                (None, Some(Err(error))) => {
-                    view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
-                }
-                (None, _) => view! { <p class="loading">"Loading…"</p> }.into_any(),
-            }}
+            <Loading>{shown}</Loading>
         </section>
     }
 }
@@ -123,13 +137,13 @@ fn DisputeList(disputes: Vec<DisputeView>) -> impl IntoView {
 fn DisputeForm(
     invoice: InvoiceView,
     disputes: InvoiceDisputes,
-    current: RwSignal<Option<InvoiceDisputes>>,
+    dispute: DisputeAction,
+    justification: RwSignal<String>,
+    errors: FormErrors,
 ) -> impl IntoView {
     let (invoice_id, invoice_date) = (invoice.id, invoice.issue_date);
     let session = use_session();
-    let justification = RwSignal::new(String::new());
-    let errors = FormErrors::new();
-    let sending = RwSignal::new(false);
+    let sending = dispute.pending();
     let open_dispute = disputes
         .disputes
         .iter()
@@ -155,24 +169,12 @@ fn DisputeForm(
             Err(problems) => errors.show_validation(&problems),
             Ok(text) => {
                 errors.clear();
-                sending.set(true);
-                spawn_local(async move {
-                    match api::dispute_invoice(
-                        invoice_id,
-                        &DisputeForm {
-                            justification: text,
-                        },
-                    )
-                    .await
-                    {
-                        Ok(fresh) => {
-                            justification.set(String::new());
-                            current.set(Some(fresh));
-                        }
-                        Err(error) => errors.show_api_error(&error),
-                    }
-                    sending.set(false);
-                });
+                dispute.dispatch((
+                    invoice_id,
+                    DisputeForm {
+                        justification: text,
+                    },
+                ));
             }
         }
     };

@@ -4,7 +4,7 @@
 //! the console's frame, a banner when the Company is suspended, and a badge on a suspended User
 //! (SUSP-1). The console stays open so the Manager can pay.
 
-use crate::components::eur;
+use super::eur;
 
 use leptos::prelude::*;
 use protocol::invoices::InvoiceView;

@@ -2,7 +2,7 @@
 //! (PRICE-5) or by the provider for fault (TERM-1, TERM-2), with the amount due for a fault as
 //! `termination.fault_amount` computed it.
 
-use crate::components::eur;
+use super::eur;
 
 use leptos::prelude::*;
 use protocol::terminations::TerminationView;
