@@ -27,6 +27,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/invitation/:token") view=crate::pages::InvitationPage />
+                <Route path=path!("/password-reset") view=crate::pages::PasswordResetRequestPage />
+                <Route path=path!("/password-reset/:token") view=crate::pages::PasswordResetPage />
+                <Route path=path!("/account") view=crate::pages::AccountPage />
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />

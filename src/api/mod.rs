@@ -99,6 +99,52 @@ pub async fn login(form: &LoginForm) -> Result<Me, ApiError> {
     post("/api/session", form).await
 }
 
+/// Sends a request whose success has no body (202, 204).
+async fn without_answer(
+    request: Result<gloo_net::http::Request, gloo_net::Error>,
+) -> Result<(), ApiError> {
+    let request = request.map_err(|_| ApiError::Unexpected(0))?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    answer(response).await.map(drop)
+}
+
+/// "Forgot your password?": a link to the account's address, if one uses it.
+pub async fn request_password_reset(form: &protocol::PasswordResetRequest) -> Result<(), ApiError> {
+    without_answer(Request::post("/api/password-reset").json(form)).await
+}
+
+/// Whether a reset link can still be used.
+pub async fn check_password_reset(token: &str) -> Result<(), ApiError> {
+    let response = Request::get(&format!("/api/password-reset/{token}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    answer(response).await.map(drop)
+}
+
+/// Sets the new password through a reset link; signs in.
+pub async fn reset_password(token: &str, password: String) -> Result<Me, ApiError> {
+    post(
+        &format!("/api/password-reset/{token}"),
+        &protocol::PasswordReset { password },
+    )
+    .await
+}
+
+/// The signed-in person's new password, with the current one.
+pub async fn change_password(form: &protocol::PasswordChange) -> Result<(), ApiError> {
+    without_answer(Request::put("/api/me/password").json(form)).await
+}
+
+/// Ends every session of the signed-in person, this one included.
+pub async fn log_out_everywhere() -> Result<(), ApiError> {
+    let response = Request::delete("/api/me/sessions")
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    answer(response).await.map(drop)
+}
+
 pub async fn logout() -> Result<(), ApiError> {
     let response = Request::delete("/api/session")
         .send()

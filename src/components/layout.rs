@@ -28,6 +28,7 @@ pub fn Header() -> impl IntoView {
                         <nav>
                             <span class="who">{me.user.first_name} " " {me.user.last_name}</span>
                             {me.user.is_manager.then(|| view! { <a href="/app">"WebApp"</a> })}
+                            <a href="/account">"Your account"</a>
                             <button
                                 type="button"
                                 class="secondary"

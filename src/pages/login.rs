@@ -22,6 +22,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>"Log in to the Management Console"</h1>
             <p>"New here? " <a href="/signup">"Create your Company Account"</a></p>
             <LoginForm on_success />
+            <p><a href="/password-reset">"Forgot your password?"</a></p>
         </main>
     }
 }

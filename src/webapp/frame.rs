@@ -303,6 +303,7 @@ fn Who(manager: bool) -> impl IntoView {
         <div class="who-menu">
             <span class="who">{name}</span>
             {manager.then(|| view! { <a href="/console">"Console"</a> })}
+            <a href="/account">"Your account"</a>
             <button
                 type="button"
                 class="secondary"

@@ -14,6 +14,7 @@ mod disputes;
 mod late;
 mod licences;
 mod orders;
+mod passwords;
 mod price_changes;
 mod signup;
 mod terminations;

@@ -1,0 +1,250 @@
+//! A person's password: "Forgot your password?" (`/password-reset`) sends a link by email, the
+//! link (`/password-reset/:token`) sets a new one; `/account` changes it with the current one
+//! and logs out everywhere. Every password is checked by `domain::signup::new_password` before it
+//! is sent (the server checks again).
+
+use domain::email::Email;
+use domain::field::FieldError;
+use domain::signup::new_password;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params};
+use protocol::{PasswordChange, PasswordResetRequest};
+
+use crate::api;
+use crate::components::{FormAlert, FormErrors, TextField};
+use crate::params::TokenParams;
+use crate::session::{Session, landing, use_session};
+
+fn label(text: &str) -> Signal<String> {
+    Signal::stored(text.to_owned())
+}
+
+/// `/password-reset`: asks for the account's address and sends it a link.
+#[component]
+pub fn PasswordResetRequestPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let send = Action::new_local(|email: &String| {
+        let form = PasswordResetRequest {
+            email: email.clone(),
+        };
+        async move { api::request_password_reset(&form).await }
+    });
+    Effect::new(move || {
+        if let Some(Err(error)) = send.value().get() {
+            errors.show_api_error(&error);
+        }
+    });
+    let sent = move || matches!(send.value().get(), Some(Ok(())));
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match Email::parse(&email.get()) {
+            Ok(_) => {
+                errors.clear();
+                send.dispatch(email.get());
+            }
+            Err(problem) => errors.show_validation(&[FieldError {
+                field: "email",
+                problem,
+            }]),
+        }
+    };
+    view! {
+        <main class="narrow">
+            <h1>"Forgot your password?"</h1>
+            <Show
+                when=sent
+                fallback=move || view! {
+                    <p>"Give the email address of your account: we send it a link to choose a new password."</p>
+                    <form class="card" on:submit=on_submit novalidate>
+                        <TextField label=label("Email") name="email" kind="email" value=email errors autocomplete="username" />
+                        <FormAlert errors />
+                        <button type="submit" disabled=move || send.pending().get()>"Send me a link"</button>
+                    </form>
+                }
+            >
+                <p class="notice" role="status">
+                    "If an account uses this address, a link to choose a new password is on its way. It works once, for an hour."
+                </p>
+            </Show>
+            <p><a href="/login">"Back to the log-in page"</a></p>
+        </main>
+    }
+}
+
+/// `/password-reset/:token`: the link of the email; sets the new password and signs in.
+#[component]
+pub fn PasswordResetPage() -> impl IntoView {
+    let params = use_params::<TokenParams>();
+    let token = move || {
+        params.with(|params| {
+            params
+                .as_ref()
+                .map(|params| params.token.clone())
+                .unwrap_or_default()
+        })
+    };
+    let link = LocalResource::new(move || {
+        let token = token();
+        async move { api::check_password_reset(&token).await }
+    });
+    view! {
+        <main class="narrow">
+            {move || match link.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <h1>"This link cannot be used"</h1>
+                    <p class="alert" role="alert">{error.to_string()}</p>
+                    <p><a href="/password-reset">"Ask for a new link"</a></p>
+                }
+                .into_any(),
+                Some(Ok(())) => view! { <NewPassword token=token() /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+#[component]
+fn NewPassword(token: String) -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let password = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let token = StoredValue::new(token);
+    let send = Action::new_local(move |password: &String| {
+        let password = password.clone();
+        let token = token.get_value();
+        async move { api::reset_password(&token, password).await }
+    });
+    Effect::new(move || match send.value().get() {
+        Some(Ok(me)) => {
+            let landing = landing(&me);
+            session.set(Session::SignedIn(me));
+            navigate(landing, Default::default());
+        }
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match new_password(&password.get()) {
+            Ok(chosen) => {
+                errors.clear();
+                send.dispatch(chosen);
+            }
+            Err(problem) => errors.show_validation(&[FieldError {
+                field: "password",
+                problem,
+            }]),
+        }
+    };
+    view! {
+        <h1>"Choose a new password"</h1>
+        <p>"Your other sessions end when it is set."</p>
+        <form class="card" on:submit=on_submit novalidate>
+            <TextField
+                label=label("New password")
+                name="password"
+                kind="password"
+                value=password
+                errors
+                autocomplete="new-password"
+                hint="At least 10 characters."
+            />
+            <FormAlert errors />
+            <button type="submit" disabled=move || send.pending().get()>"Set my new password"</button>
+        </form>
+    }
+}
+
+/// `/account`: the signed-in person changes their password, or logs out everywhere.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let current = RwSignal::new(String::new());
+    let chosen = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    let change = Action::new_local(|form: &PasswordChange| {
+        let form = form.clone();
+        async move { api::change_password(&form).await }
+    });
+    Effect::new(move || {
+        if let Some(Err(error)) = change.value().get() {
+            errors.show_api_error(&error);
+        }
+    });
+    let changed = move || matches!(change.value().get(), Some(Ok(())));
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        match new_password(&chosen.get()) {
+            Ok(new_password) => {
+                errors.clear();
+                change.dispatch(PasswordChange {
+                    current_password: current.get(),
+                    new_password,
+                });
+            }
+            Err(problem) => errors.show_validation(&[FieldError {
+                field: "new_password",
+                problem,
+            }]),
+        }
+    };
+    let everywhere = Action::new_local(|_: &()| api::log_out_everywhere());
+    Effect::new(move || {
+        if let Some(Ok(())) = everywhere.value().get() {
+            session.set(Session::SignedOut);
+            navigate("/login", Default::default());
+        }
+    });
+    let failed = move || match everywhere.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    let signed_out = move || matches!(session.get(), Session::SignedOut);
+    view! {
+        <Show when=signed_out>
+            <leptos_router::components::Redirect path="/login" />
+        </Show>
+        <main class="narrow">
+            <h1>"Your account"</h1>
+            <h2>"Change your password"</h2>
+            <form class="card" on:submit=on_submit novalidate>
+                <TextField
+                    label=label("Current password")
+                    name="current_password"
+                    kind="password"
+                    value=current
+                    errors
+                    autocomplete="current-password"
+                />
+                <TextField
+                    label=label("New password")
+                    name="new_password"
+                    kind="password"
+                    value=chosen
+                    errors
+                    autocomplete="new-password"
+                    hint="At least 10 characters. Your other sessions end when it is set."
+                />
+                <FormAlert errors />
+                <Show when=changed>
+                    <p class="notice" role="status">"Your password was changed; your other sessions ended."</p>
+                </Show>
+                <button type="submit" disabled=move || change.pending().get()>"Change my password"</button>
+            </form>
+            <h2>"Sessions"</h2>
+            <p>"Logged in on a computer or phone you no longer use? End every session, this one included."</p>
+            <button
+                type="button"
+                class="secondary"
+                on:click=move |_| { everywhere.dispatch(()); }
+                disabled=move || everywhere.pending().get()
+            >
+                "Log out everywhere"
+            </button>
+            {move || failed().map(|reason| view! { <p class="alert" role="alert">{reason}</p> })}
+        </main>
+    }
+}
