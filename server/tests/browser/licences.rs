@@ -3,8 +3,8 @@
 //! cannot take it (NUM-2), and cannot release it while its Licence runs (NUM-4). The Licence and
 //! its Number are written as rows (an Order would create them).
 
+use crate::harness::rows as fixtures;
 use crate::harness::{Browser, Console, eventually};
-use crate::rows as fixtures;
 use domain::licence::{Licence, status_on};
 use domain::notice::non_renewal_notice;
 use domain::term::Term;

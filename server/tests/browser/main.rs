@@ -3,9 +3,6 @@
 //! (`trunk build --release`, which `make test` runs first, or `CONSOLE_DIST_DIR`).
 
 mod harness;
-// Licences, Numbers and Users written straight into the database, shared with the API tests.
-#[path = "../api/support/rows.rs"]
-mod rows;
 
 mod billing;
 mod company;

@@ -57,7 +57,9 @@ async fn a_forgotten_password_is_reset_by_email_then_changed_and_every_session_e
     browser.fill("New password", "an even newer password").await;
     browser.click("Change my password").await;
     browser.sees("This is not your current password.").await;
-    browser.fill("Current password", "a brand new password").await;
+    browser
+        .fill("Current password", "a brand new password")
+        .await;
     browser.click("Change my password").await;
     browser
         .sees("Your password was changed; your other sessions ended.")

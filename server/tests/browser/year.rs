@@ -294,6 +294,10 @@ async fn a_year_in_the_life_of_a_company() {
     move_date_to(&console, "2027-04-05").await;
     log_in(&browser).await;
     browser.click("Licences").await;
+    // The list loads after the click: wait for its row before reading it.
+    browser
+        .sees("Given on 2027-03-10 (on time); last day of service 2027-04-04")
+        .await;
     let status = browser
         .client
         .find(fantoccini::Locator::XPath("//tr[td[1]='#1']/td[9]"))
@@ -303,9 +307,6 @@ async fn a_year_in_the_life_of_a_company() {
         .await
         .unwrap();
     assert_eq!(status, "ended");
-    browser
-        .sees("Given on 2027-03-10 (on time); last day of service 2027-04-04")
-        .await;
     assert!(
         browser
             .client

@@ -1,5 +1,6 @@
-//! Licences, Numbers and Users written straight into the database, for the licence and number
-//! tests (Orders and the Users API are other areas' work: these fixtures only need their rows).
+//! Rows written straight into the database and read back from it: Licences, Numbers and Users
+//! for the licence and number tests (Orders and the Users API are other areas' work: these
+//! fixtures only need their rows), and the emails as they leave the server.
 #![allow(dead_code)] // the browser tests include this file too, and take what they need
 
 use chrono::NaiveDate;
@@ -169,4 +170,21 @@ pub async fn logged_actions(db: &Database, company_id: i64) -> Vec<String> {
         .fetch_all(&db.pool)
         .await
         .expect("reading the proof log")
+}
+
+/// The newest link starting with `path` (`/invitation/`, `/password-reset/`) in an email to
+/// `recipient`, as the email leaves the server (the outbox row the dispatcher sends): only its
+/// recipient gets it.
+pub async fn emailed_link(db: &Database, recipient: &str, path: &str) -> String {
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+            .bind(recipient)
+            .fetch_optional(&db.pool)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no email to {recipient}"));
+    let start = body
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in the email to {recipient}: {body}"));
+    body[start..].split_whitespace().next().unwrap().to_owned()
 }

@@ -3,6 +3,10 @@
 //! a person would: fields found by their label, buttons by their text.
 #![allow(dead_code)] // each user of the harness takes what it needs
 
+// Rows written straight into the database and read back (emails), shared with the API tests.
+#[path = "../../api/support/rows.rs"]
+pub mod rows;
+
 pub mod team;
 
 use std::net::TcpListener as StdListener;
@@ -110,21 +114,10 @@ impl Console {
             .expect(sql)
     }
 
-    /// The newest link starting with `path` (`/invitation/`…) in an email to `recipient`, as the
-    /// email leaves the server: only its recipient gets it.
+    /// The newest link starting with `path` in an email to `recipient` (see
+    /// [`rows::emailed_link`]).
     pub async fn emailed_link(&self, recipient: &str, path: &str) -> String {
-        let body: String = sqlx::query_scalar(
-            "SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1",
-        )
-        .bind(recipient)
-        .fetch_optional(&self.state.db.pool)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("no email to {recipient}"));
-        let start = body
-            .find(path)
-            .unwrap_or_else(|| panic!("no {path} link in the email to {recipient}: {body}"));
-        body[start..].split_whitespace().next().unwrap().to_owned()
+        rows::emailed_link(&self.state.db, recipient, path).await
     }
 
     /// Waits until `sql` answers `expected` (for the harness's wait at most).
