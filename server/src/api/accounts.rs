@@ -15,6 +15,7 @@ use super::GTCS_VERSION;
 use super::extract::{Body, ClientAddress, PathParams};
 use crate::auth::{SignedIn, cookie, password};
 use crate::error::ApiError;
+use crate::services::links;
 use crate::state::AppState;
 use crate::store::sessions;
 use crate::store::throttle::{self, Scope};
@@ -140,25 +141,16 @@ async fn request_reset(
     Ok(StatusCode::ACCEPTED)
 }
 
-/// Refuses (and counts) an unknown link tried from `address`.
+/// `result`, an unknown link counted against `address` first.
 async fn counted<T>(
     state: &AppState,
     address: &str,
     result: Result<T, passwords::ResetError>,
 ) -> Result<T, ApiError> {
     if let Err(passwords::ResetError::Unknown) = &result {
-        let subjects = [(Scope::LinkAddress, address)];
-        throttle::failed(&state.db, &subjects, state.clock.now()).await?;
+        links::unknown_tried(state, address).await?;
     }
     Ok(result?)
-}
-
-async fn links_allowed(state: &AppState, address: &str) -> Result<(), ApiError> {
-    let subjects = [(Scope::LinkAddress, address)];
-    match throttle::blocked(&state.db, &subjects, state.clock.now()).await? {
-        Some(wait) => Err(ApiError::TooManyAttempts(wait)),
-        None => Ok(()),
-    }
 }
 
 /// `GET /api/password-reset/{token}`: 204 while the link can be used, else why not.
@@ -167,7 +159,7 @@ async fn check_reset(
     ClientAddress(address): ClientAddress,
     PathParams(token): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
-    links_allowed(&state, &address).await?;
+    links::ensure_allowed(&state, &address).await?;
     let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
     counted(&state, &address, checked).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -181,7 +173,7 @@ async fn reset(
     PathParams(token): PathParams<String>,
     Body(form): Body<PasswordReset>,
 ) -> Result<impl IntoResponse, ApiError> {
-    links_allowed(&state, &address).await?;
+    links::ensure_allowed(&state, &address).await?;
     // A dead link is what matters first, before judging the password.
     let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
     counted(&state, &address, checked).await?;

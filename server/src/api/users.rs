@@ -13,12 +13,13 @@ use protocol::users::{
     StatusChange, UserDetail, UserForm, UserRow,
 };
 
-use super::extract::{Body, PathId, PathParams};
+use super::extract::{Body, ClientAddress, PathId, PathParams};
 use crate::auth::{Manager, cookie, password};
 use crate::error::ApiError;
+use crate::services::links;
 use crate::state::AppState;
 use crate::store::outbox::PERSONAL_LINKS;
-use crate::store::users;
+use crate::store::users::{self, InvitationError};
 use crate::store::{accounts, sessions};
 
 /// The most rows one import may carry.
@@ -230,21 +231,35 @@ fn without_links(body: &str) -> String {
 /// `GET /api/invitations/{token}`: whom a valid invitation is for (no session needed).
 async fn invitation(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     PathParams(token): PathParams<String>,
 ) -> Result<Json<Invitation>, ApiError> {
-    Ok(Json(
-        users::invitation(&state.db, &token, state.clock.now()).await?,
-    ))
+    Ok(Json(live_invitation(&state, &address, &token).await?))
+}
+
+/// The invitation `token` names, if it can be used; unknown links are throttled per address.
+async fn live_invitation(
+    state: &AppState,
+    address: &str,
+    token: &str,
+) -> Result<Invitation, ApiError> {
+    links::ensure_allowed(state, address).await?;
+    let found = users::invitation(&state.db, token, state.clock.now()).await;
+    if let Err(InvitationError::Unknown) = &found {
+        links::unknown_tried(state, address).await?;
+    }
+    Ok(found?)
 }
 
 /// `POST /api/invitations/{token}`: sets the password, uses up the invitation and signs in.
 async fn accept(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     PathParams(token): PathParams<String>,
     Body(form): Body<AcceptInvitation>,
 ) -> Result<impl IntoResponse, ApiError> {
     // Refuse a dead link before judging the password, so the person learns what matters.
-    users::invitation(&state.db, &token, state.clock.now()).await?;
+    live_invitation(&state, &address, &token).await?;
     let chosen = new_password(&form.password).map_err(|problem| {
         ApiError::Invalid(domain::field::FieldError {
             field: "password",

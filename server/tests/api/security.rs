@@ -21,6 +21,7 @@ on_both_databases!(
     a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_session,
     a_password_is_changed_with_the_current_one_and_other_sessions_end,
     sessions_end_when_idle_and_everywhere_on_request,
+    guessing_links_is_slowed_down_per_address,
 );
 
 async fn log_in(client: &mut Client, email: &str, password: &str) -> crate::support::Reply {
@@ -518,4 +519,33 @@ async fn sessions_end_when_idle_and_everywhere_on_request(backend: Backend) {
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     assert_eq!(here.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(there.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn guessing_links_is_slowed_down_per_address(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let mut guesser = app.client();
+    // Twenty unknown links are answered as such; then each guess waits longer, whatever the link.
+    for guess in 0..20 {
+        let path = if guess % 2 == 0 {
+            format!("/api/invitations/{guess:064x}")
+        } else {
+            format!("/api/password-reset/{guess:064x}")
+        };
+        assert_eq!(guesser.get(&path).await.status, StatusCode::NOT_FOUND);
+    }
+    let reply = guesser.get(&format!("/api/invitations/{:064x}", 99)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.text());
+    let reply = guesser
+        .post_json(
+            &format!("/api/invitations/{:064x}", 100),
+            &json!({"password": "a long enough password"}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        None,
+    );
+    assert_eq!(reply.header("retry-after"), Some("1"));
 }
