@@ -23,7 +23,7 @@ test: browser-tools
 	cargo fmt --all --check
 	cargo clippy -p domain -p protocol -p app_state -p server --all-targets -- -D warnings
 	cargo clippy -p console --target wasm32-unknown-unknown --all-targets -- -D warnings
-	cargo test -p domain
+	cargo test -p domain -p protocol
 	cargo test -p app_state
 	cargo build -p domain --target wasm32-unknown-unknown
 	$(MAKE) app
