@@ -13,7 +13,7 @@ pub struct IdParams {
     pub id: i64,
 }
 
-/// `:token` in `/invitation/:token`.
+/// `:token` in `/invitation/:token` and `/password-reset/:token`.
 #[derive(leptos::Params, Debug, Clone, PartialEq)]
 pub struct TokenParams {
     pub token: String,
@@ -29,4 +29,17 @@ pub struct CorrespondentParams {
 pub fn use_id() -> Memo<Option<i64>> {
     let params = use_params::<IdParams>();
     Memo::new(move |_| params.with(|params| params.as_ref().ok().map(|params| params.id)))
+}
+
+/// The current route's `:token` (empty when there is none).
+pub fn use_token() -> Memo<String> {
+    let params = use_params::<TokenParams>();
+    Memo::new(move |_| {
+        params.with(|params| {
+            params
+                .as_ref()
+                .map(|params| params.token.clone())
+                .unwrap_or_default()
+        })
+    })
 }

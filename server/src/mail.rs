@@ -19,20 +19,19 @@ use crate::clock::Clock;
 use crate::db::Database;
 use crate::store::outbox::{self, QueuedEmail};
 
+/// Sends the product's emails from one sender, with links to one public address.
+pub struct Mailer {
+    via: Via,
+    from: Mailbox,
+    public_url: String,
+}
+
 /// How emails leave the server.
-pub enum Mailer {
+enum Via {
     /// Over SMTP.
-    Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-        from: Mailbox,
-        public_url: String,
-    },
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// As `.eml` files in a folder (no SMTP configured).
-    Files {
-        folder: PathBuf,
-        from: Mailbox,
-        public_url: String,
-    },
+    Files(PathBuf),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,53 +63,41 @@ impl Mailer {
             .parse()
             .map_err(|_| MailConfigError::From(from.to_owned()))?;
         let public_url = public_url.trim_end_matches('/').to_owned();
-        match smtp_url.map(str::trim).filter(|url| !url.is_empty()) {
-            Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        let via = match smtp_url.map(str::trim).filter(|url| !url.is_empty()) {
+            Some(url) => Via::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|error| MailConfigError::SmtpUrl(error.to_string()))?
                     .timeout(Some(Duration::from_secs(20)))
-                    .build();
-                Ok(Mailer::Smtp {
-                    transport,
-                    from,
-                    public_url,
-                })
-            }
-            None => Ok(Mailer::Files {
-                folder,
-                from,
-                public_url,
-            }),
-        }
+                    .build(),
+            ),
+            None => Via::Files(folder),
+        };
+        Ok(Mailer {
+            via,
+            from,
+            public_url,
+        })
     }
 
     /// Where emails go, for the log.
     pub fn describe(&self) -> String {
-        match self {
-            Mailer::Smtp { .. } => "SMTP".to_owned(),
-            Mailer::Files { folder, .. } => format!(".eml files in {}", folder.display()),
+        match &self.via {
+            Via::Smtp(_) => "SMTP".to_owned(),
+            Via::Files(folder) => format!(".eml files in {}", folder.display()),
         }
     }
 
     fn message(&self, email: &QueuedEmail) -> Result<Message, NotSent> {
-        let (from, public_url) = match self {
-            Mailer::Smtp {
-                from, public_url, ..
-            }
-            | Mailer::Files {
-                from, public_url, ..
-            } => (from, public_url),
-        };
         let to: Mailbox = email.recipient.parse().map_err(|_| NotSent {
             reason: format!("“{}” is not an email address", email.recipient),
             permanent: true,
         })?;
         Message::builder()
-            .from(from.clone())
+            .from(self.from.clone())
             .to(to)
             .subject(&email.subject)
             .header(ContentType::TEXT_PLAIN)
-            .body(plain_text(absolute_links(&email.body, public_url)))
+            .body(plain_text(absolute_links(&email.body, &self.public_url)))
             .map_err(|error| NotSent {
                 reason: error.to_string(),
                 permanent: true,
@@ -119,8 +106,8 @@ impl Mailer {
 
     async fn deliver(&self, email: &QueuedEmail) -> Result<(), NotSent> {
         let message = self.message(email)?;
-        match self {
-            Mailer::Smtp { transport, .. } => {
+        match &self.via {
+            Via::Smtp(transport) => {
                 transport.send(message).await.map(drop).map_err(|error| {
                     // A 5xx answer (unknown mailbox, refused sender) will not change by waiting.
                     NotSent {
@@ -129,7 +116,7 @@ impl Mailer {
                     }
                 })
             }
-            Mailer::Files { folder, .. } => {
+            Via::Files(folder) => {
                 let path = folder.join(format!("{:06}.eml", email.id));
                 let written = async {
                     tokio::fs::create_dir_all(folder).await?;

@@ -8,6 +8,7 @@ mod late_payment;
 mod layout;
 mod loading;
 mod login_form;
+mod new_password_form;
 mod signup_form;
 mod terminations;
 
@@ -18,5 +19,6 @@ pub use late_payment::{LatePaymentSection, SuspendedBadge, SuspensionBanner, pro
 pub use layout::{ConsoleLayout, Header, RequireManager};
 pub use loading::Loading;
 pub use login_form::LoginForm;
+pub use new_password_form::NewPasswordForm;
 pub use signup_form::SignupForm;
 pub use terminations::TerminationsSection;

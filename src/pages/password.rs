@@ -7,13 +7,13 @@ use domain::email::Email;
 use domain::field::FieldError;
 use domain::signup::new_password;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params};
+use leptos_router::hooks::use_navigate;
 use protocol::{PasswordChange, PasswordResetRequest};
 
 use crate::api;
-use crate::components::{FormAlert, FormErrors, TextField};
-use crate::params::TokenParams;
-use crate::session::{Session, landing, use_session};
+use crate::components::{FormAlert, FormErrors, NewPasswordForm, TextField};
+use crate::params::use_token;
+use crate::session::{Session, use_session};
 
 fn label(text: &str) -> Signal<String> {
     Signal::stored(text.to_owned())
@@ -75,17 +75,9 @@ pub fn PasswordResetRequestPage() -> impl IntoView {
 /// `/password-reset/:token`: the link of the email; sets the new password and signs in.
 #[component]
 pub fn PasswordResetPage() -> impl IntoView {
-    let params = use_params::<TokenParams>();
-    let token = move || {
-        params.with(|params| {
-            params
-                .as_ref()
-                .map(|params| params.token.clone())
-                .unwrap_or_default()
-        })
-    };
+    let token = use_token();
     let link = LocalResource::new(move || {
-        let token = token();
+        let token = token.get();
         async move { api::check_password_reset(&token).await }
     });
     view! {
@@ -98,62 +90,21 @@ pub fn PasswordResetPage() -> impl IntoView {
                     <p><a href="/password-reset">"Ask for a new link"</a></p>
                 }
                 .into_any(),
-                Some(Ok(())) => view! { <NewPassword token=token() /> }.into_any(),
+                Some(Ok(())) => view! {
+                    <h1>"Choose a new password"</h1>
+                    <p>"Your other sessions end when it is set."</p>
+                    <NewPasswordForm
+                        token=token.get_untracked()
+                        send=|token: String, password: String| async move {
+                            api::reset_password(&token, password).await
+                        }
+                        label="New password"
+                        button="Set my new password"
+                    />
+                }
+                .into_any(),
             }}
         </main>
-    }
-}
-
-#[component]
-fn NewPassword(token: String) -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let password = RwSignal::new(String::new());
-    let errors = FormErrors::new();
-    let token = StoredValue::new(token);
-    let send = Action::new_local(move |password: &String| {
-        let password = password.clone();
-        let token = token.get_value();
-        async move { api::reset_password(&token, password).await }
-    });
-    Effect::new(move || match send.value().get() {
-        Some(Ok(me)) => {
-            let landing = landing(&me);
-            session.set(Session::SignedIn(me));
-            navigate(landing, Default::default());
-        }
-        Some(Err(error)) => errors.show_api_error(&error),
-        None => {}
-    });
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        match new_password(&password.get()) {
-            Ok(chosen) => {
-                errors.clear();
-                send.dispatch(chosen);
-            }
-            Err(problem) => errors.show_validation(&[FieldError {
-                field: "password",
-                problem,
-            }]),
-        }
-    };
-    view! {
-        <h1>"Choose a new password"</h1>
-        <p>"Your other sessions end when it is set."</p>
-        <form class="card" on:submit=on_submit novalidate>
-            <TextField
-                label=label("New password")
-                name="password"
-                kind="password"
-                value=password
-                errors
-                autocomplete="new-password"
-                hint="At least 10 characters."
-            />
-            <FormAlert errors />
-            <button type="submit" disabled=move || send.pending().get()>"Set my new password"</button>
-        </form>
     }
 }
 

@@ -15,7 +15,7 @@ use super::GTCS_VERSION;
 use super::extract::{Body, ClientAddress, PathParams};
 use crate::auth::{SignedIn, cookie, password};
 use crate::error::ApiError;
-use crate::services::links;
+use crate::services::throttling;
 use crate::state::AppState;
 use crate::store::sessions;
 use crate::store::throttle::{self, Scope};
@@ -58,15 +58,12 @@ async fn login(
         (Scope::LoginAccount, account_key.as_str()),
         (Scope::LoginAddress, address.as_str()),
     ];
-    let now = state.clock.now();
-    if let Some(wait) = throttle::blocked(&state.db, &subjects, now).await? {
-        return Err(ApiError::TooManyAttempts(wait));
-    }
+    throttling::ensure_not_blocked(&state, &subjects).await?;
     let account = accounts::credentials(&state.db, &email).await?;
     let user_id = account.as_ref().map(|(id, _)| *id);
     let verified = password::verify(given, account.map(|(_, hash)| hash)).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        throttle::failed(&state.db, &subjects, now).await?;
+        throttling::failed(&state, &subjects).await?;
         return Err(ApiError::WrongCredentials);
     };
     throttle::succeeded(&state.db, Scope::LoginAccount, &account_key).await?;
@@ -132,11 +129,9 @@ async fn request_reset(
         (Scope::ResetAddress, address.as_str()),
     ];
     let now = state.clock.now();
-    if let Some(wait) = throttle::blocked(&state.db, &subjects, now).await? {
-        return Err(ApiError::TooManyAttempts(wait));
-    }
+    throttling::ensure_not_blocked(&state, &subjects).await?;
     // Every request counts, found or not: a flood of them slows down either way.
-    throttle::failed(&state.db, &subjects, now).await?;
+    throttling::failed(&state, &subjects).await?;
     passwords::request_reset(&state.db, &email, now).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -148,7 +143,7 @@ async fn counted<T>(
     result: Result<T, passwords::ResetError>,
 ) -> Result<T, ApiError> {
     if let Err(passwords::ResetError::Unknown) = &result {
-        links::unknown_tried(state, address).await?;
+        throttling::unknown_link_tried(state, address).await?;
     }
     Ok(result?)
 }
@@ -159,7 +154,7 @@ async fn check_reset(
     ClientAddress(address): ClientAddress,
     PathParams(token): PathParams<String>,
 ) -> Result<StatusCode, ApiError> {
-    links::ensure_allowed(&state, &address).await?;
+    throttling::ensure_links_allowed(&state, &address).await?;
     let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
     counted(&state, &address, checked).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -173,7 +168,7 @@ async fn reset(
     PathParams(token): PathParams<String>,
     Body(form): Body<PasswordReset>,
 ) -> Result<impl IntoResponse, ApiError> {
-    links::ensure_allowed(&state, &address).await?;
+    throttling::ensure_links_allowed(&state, &address).await?;
     // A dead link is what matters first, before judging the password.
     let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
     counted(&state, &address, checked).await?;
@@ -195,13 +190,11 @@ async fn change_password(
     let account_key = format!("user:{}", user.user_id);
     let subjects = [(Scope::LoginAccount, account_key.as_str())];
     let now = state.clock.now();
-    if let Some(wait) = throttle::blocked(&state.db, &subjects, now).await? {
-        return Err(ApiError::TooManyAttempts(wait));
-    }
+    throttling::ensure_not_blocked(&state, &subjects).await?;
     let chosen = chosen_password(&form.new_password, "new_password")?;
     let stored = passwords::current_hash(&state.db, user.user_id).await?;
     if !password::verify(form.current_password.clone(), stored).await? {
-        throttle::failed(&state.db, &subjects, now).await?;
+        throttling::failed(&state, &subjects).await?;
         return Err(ApiError::Invalid(FieldError {
             field: "current_password",
             problem: Problem::Invalid("This is not your current password."),

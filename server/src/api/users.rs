@@ -16,7 +16,7 @@ use protocol::users::{
 use super::extract::{Body, ClientAddress, PathId, PathParams};
 use crate::auth::{Manager, cookie, password};
 use crate::error::ApiError;
-use crate::services::links;
+use crate::services::throttling;
 use crate::state::AppState;
 use crate::store::outbox::PERSONAL_LINKS;
 use crate::store::users::{self, InvitationError};
@@ -243,10 +243,10 @@ async fn live_invitation(
     address: &str,
     token: &str,
 ) -> Result<Invitation, ApiError> {
-    links::ensure_allowed(state, address).await?;
+    throttling::ensure_links_allowed(state, address).await?;
     let found = users::invitation(&state.db, token, state.clock.now()).await;
     if let Err(InvitationError::Unknown) = &found {
-        links::unknown_tried(state, address).await?;
+        throttling::unknown_link_tried(state, address).await?;
     }
     Ok(found?)
 }

@@ -4,7 +4,7 @@
 
 pub mod calls;
 pub mod licences;
-pub mod links;
 pub mod messages;
+pub mod throttling;
 pub mod vies;
 pub mod webapp;

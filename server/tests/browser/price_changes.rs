@@ -38,21 +38,6 @@ async fn announce_increase(console: &Console) {
         .unwrap();
 }
 
-/// Logs Anne in again after the clock moved (sessions last 14 days).
-async fn log_in_again(browser: &Browser) {
-    browser.goto("/login").await;
-    let script = r#"
-        const done = arguments[arguments.length - 1];
-        const reply = await fetch('/api/session', {
-            method: 'POST', headers: {'content-type': 'application/json'},
-            body: JSON.stringify({email: 'anne@martin-fils.fr', password: 'correct horse battery'})});
-        done(reply.status);"#;
-    assert_eq!(
-        browser.in_page(script, vec![]).await,
-        serde_json::json!(200)
-    );
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manager_terminates_on_time_after_a_price_increase() {
     let console = Console::start().await;
@@ -64,7 +49,7 @@ async fn a_manager_terminates_on_time_after_a_price_increase() {
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-21");
-    log_in_again(&browser).await;
+    browser.log_in_again("anne@martin-fils.fr").await;
 
     browser.goto("/console").await;
     browser.click("Price changes").await;
@@ -106,7 +91,7 @@ async fn the_browser_refuses_a_late_termination_with_the_last_day() {
     browser.order_one_number("BUSINESS").await;
     announce_increase(&console).await;
     console.set_today("2027-01-22");
-    log_in_again(&browser).await;
+    browser.log_in_again("anne@martin-fils.fr").await;
 
     browser.goto("/console/price-changes").await;
     browser.click("Terminate").await;
