@@ -18,6 +18,8 @@ pub struct CompanyAccount {
     pub has_valid_payment_method: bool,
     /// PROMO-1: the Company refuses the use of its name and logo for promotion.
     pub promo_opt_out: bool,
+    /// Its Managers must use two-factor authentication.
+    pub managers_need_two_factor: bool,
     /// Issue 19: a VAT number of another member state, as VIES last answered about it; `None`
     /// for a Company without one (billed in France, outside the EU, or no number).
     #[serde(default)]
@@ -57,6 +59,12 @@ pub struct PaymentMethodView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PromotionForm {
     pub opt_out: bool,
+}
+
+/// `PUT /api/console/company/two-factor`: whether Managers must use two-factor authentication.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorPolicyForm {
+    pub required: bool,
 }
 
 /// `GET /api/console/activity?before=<seq>`: a page of the proof log, newest first.

@@ -59,6 +59,12 @@ pub enum ErrorCode {
     ResetLinkUnknown,
     ResetLinkExpired,
     ResetLinkUsed,
+    // Two-factor authentication.
+    TwoFactorSetupNeeded,
+    LoginChallengeExpired,
+    TwoFactorAlreadyOn,
+    TwoFactorOff,
+    TwoFactorRequired,
     ImportTooLarge,
     NotInTerritory,
     // Licences, Numbers, trials, notices.

@@ -33,6 +33,82 @@ pub struct Me {
     pub company: CompanySummary,
     /// The server's "today" (Europe/Paris): the date the contract's rules are computed for.
     pub today: NaiveDate,
+    /// The person's two-factor authentication.
+    pub two_factor: TwoFactorStatus,
+}
+
+/// A person's two-factor authentication, as `GET /api/me` tells it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    /// Codes from an authenticator app are asked at each log-in.
+    pub enabled: bool,
+    /// The Company requires it of its Managers and this person is one.
+    pub required: bool,
+    /// Recovery codes not used yet (0 while it is off).
+    pub recovery_codes_left: u32,
+}
+
+impl TwoFactorStatus {
+    /// Required but not turned on yet: until it is, only the account page works.
+    pub fn setup_needed(&self) -> bool {
+        self.required && !self.enabled
+    }
+}
+
+/// What `POST /api/session` answers (and a password reset): signed in (200, with the session
+/// cookie), or, for an account with two-factor authentication, a challenge to answer with a
+/// code (202, no cookie yet) at `POST /api/session/second-factor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LoginReply {
+    SignedIn(Me),
+    SecondFactor(SecondFactorChallenge),
+}
+
+/// The password was right; a code is needed to finish logging in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorChallenge {
+    /// Opaque; valid for a few minutes and a few tries.
+    pub challenge: String,
+}
+
+/// `POST /api/session/second-factor`: the challenge and a code from the authenticator app
+/// (six digits) or one of the recovery codes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorAnswer {
+    pub challenge: String,
+    pub code: String,
+}
+
+/// `POST /api/me/two-factor`, `DELETE …` and `POST /api/me/two-factor/recovery-codes`: the
+/// person's current password, asked again before their second factor changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentPassword {
+    pub current_password: String,
+}
+
+/// The answer to `POST /api/me/two-factor`: a new secret to put in an authenticator app, not in
+/// force until a code from it is confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    /// The secret in base32, in groups of four, for typing by hand.
+    pub secret: String,
+    /// The `otpauth://` URI the QR code holds.
+    pub otpauth_uri: String,
+    /// The QR code as an SVG document.
+    pub qr_svg: String,
+}
+
+/// `PUT /api/me/two-factor`: a code from the app, which turns two-factor authentication on.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorConfirm {
+    pub code: String,
+}
+
+/// Recovery codes, shown once: each replaces a code from the app, once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes {
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -53,6 +53,20 @@ pub enum ApiError {
     ResetLinkExpired,
     #[error("used reset link")]
     ResetLinkUsed,
+    /// A Manager whose Company requires two-factor authentication has not turned it on yet.
+    #[error("two-factor authentication must be set up first")]
+    TwoFactorSetupNeeded,
+    /// The log-in waiting for its second factor is unknown, expired or out of tries.
+    #[error("log-in challenge expired")]
+    LoginChallengeExpired,
+    #[error("two-factor authentication already on")]
+    TwoFactorAlreadyOn,
+    /// Turning it on, or new recovery codes, need a setup under way or it on.
+    #[error("two-factor authentication off")]
+    TwoFactorOff,
+    /// The Company requires it of its Managers: a Manager cannot turn it off.
+    #[error("two-factor authentication required by the company")]
+    TwoFactorRequired,
     /// A request body over the limit.
     #[error("request body too large")]
     BodyTooLarge,
@@ -371,6 +385,14 @@ from_store_errors! {
         store::passwords::ResetError::Used => ApiError::ResetLinkUsed,
         store::passwords::ResetError::Database(error) => error.into(),
     };
+    store::two_factor::TwoFactorError => |error| match error {
+        store::two_factor::TwoFactorError::AlreadyOn => ApiError::TwoFactorAlreadyOn,
+        store::two_factor::TwoFactorError::NotOn | store::two_factor::TwoFactorError::NoSetup => {
+            ApiError::TwoFactorOff
+        }
+        store::two_factor::TwoFactorError::RequiredByCompany => ApiError::TwoFactorRequired,
+        store::two_factor::TwoFactorError::Database(error) => error.into(),
+    };
     store::users::InvitationError => |error| match error {
         store::users::InvitationError::Unknown => ApiError::InvitationUnknown,
         store::users::InvitationError::Expired => ApiError::InvitationExpired,
@@ -477,6 +499,36 @@ impl ApiError {
                 StatusCode::GONE,
                 ErrorCode::ResetLinkUsed,
                 "This link was already used. Log in with your new password, or ask for a new link.".into(),
+                None,
+            ),
+            ApiError::TwoFactorSetupNeeded => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::TwoFactorSetupNeeded,
+                "Your Company requires two-factor authentication for its Managers: turn it on in your account to continue.".into(),
+                None,
+            ),
+            ApiError::LoginChallengeExpired => (
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::LoginChallengeExpired,
+                "This log-in has expired or had too many wrong codes: enter your email and password again.".into(),
+                None,
+            ),
+            ApiError::TwoFactorAlreadyOn => (
+                StatusCode::CONFLICT,
+                ErrorCode::TwoFactorAlreadyOn,
+                "Two-factor authentication is already on. Turn it off first to use another app.".into(),
+                None,
+            ),
+            ApiError::TwoFactorOff => (
+                StatusCode::CONFLICT,
+                ErrorCode::TwoFactorOff,
+                "Two-factor authentication is not on for your account: turn it on first.".into(),
+                None,
+            ),
+            ApiError::TwoFactorRequired => (
+                StatusCode::CONFLICT,
+                ErrorCode::TwoFactorRequired,
+                "Your Company requires two-factor authentication for its Managers: it cannot be turned off.".into(),
                 None,
             ),
             ApiError::BodyTooLarge => (

@@ -1,20 +1,26 @@
-//! Sign-up, log-in (throttled), log-out (here or everywhere), who is signed in, and the person's
-//! password: reset through a link sent by email, or changed with the current one.
+//! Sign-up, log-in (throttled, with the second factor of those who turned it on), log-out (here
+//! or everywhere), who is signed in, and the person's password: reset through a link sent by
+//! email, or changed with the current one.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::email::Email;
-use domain::field::{FieldError, Problem};
+use domain::field::FieldError;
 use domain::signup::{new_password, validate_login, validate_signup};
-use protocol::{LoginForm, Me, PasswordChange, PasswordReset, PasswordResetRequest, SignupForm};
+use protocol::{
+    LoginForm, LoginReply, Me, PasswordChange, PasswordReset, PasswordResetRequest,
+    SecondFactorAnswer, SecondFactorChallenge, SignupForm,
+};
 
 use super::GTCS_VERSION;
 use super::extract::{Body, ClientAddress, PathParams};
-use crate::auth::{SignedIn, cookie, password};
+use crate::auth::{OwnAccount, cookie, password};
 use crate::error::ApiError;
+use crate::services::sign_in::{self, SignIn};
 use crate::services::throttling;
 use crate::state::AppState;
 use crate::store::sessions;
@@ -25,6 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/signup", post(signup))
         .route("/session", post(login).delete(logout))
+        .route("/session/second-factor", post(second_factor))
         .route("/me", get(me))
         .route("/me/password", axum::routing::put(change_password))
         .route("/me/sessions", axum::routing::delete(log_out_everywhere))
@@ -41,16 +48,21 @@ async fn signup(
     let hash = password::hash(signup.password.clone()).await?;
     let user_id = accounts::create_company(&state.db, &signup, &hash, state.clock.now()).await?;
     tracing::info!(user_id, "company signed up");
-    let (cookie, me) = open_session(&state, user_id).await?;
-    Ok((StatusCode::CREATED, [cookie], Json(me)))
+    let (token, me) = sign_in::open_session(&state, user_id).await?;
+    Ok((
+        StatusCode::CREATED,
+        [cookie::set(&token, state.secure_cookies)],
+        Json(me),
+    ))
 }
 
-/// `POST /api/session`: logs in. A wrong email and a wrong password get the same answer.
+/// `POST /api/session`: logs in, or asks for the second factor (see [`LoginReply`]). A wrong
+/// email and a wrong password get the same answer.
 async fn login(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     Body(form): Body<LoginForm>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
     let (email, given) = validate_login(&form)?;
     // Throttled per account and per address, checked before any password is hashed.
     let account_key = email.to_string().to_lowercase();
@@ -67,19 +79,38 @@ async fn login(
         return Err(ApiError::WrongCredentials);
     };
     throttle::succeeded(&state.db, Scope::LoginAccount, &account_key).await?;
-    let (cookie, me) = open_session(&state, user_id).await?;
-    Ok(([cookie], Json(me)))
+    let signed_in = sign_in::after_password(&state, user_id).await?;
+    Ok(reply(&state, signed_in))
 }
 
-async fn open_session(
-    state: &AppState,
-    user_id: i64,
-) -> Result<((axum::http::HeaderName, axum::http::HeaderValue), Me), ApiError> {
-    let token = sessions::open(&state.db, user_id, state.clock.now()).await?;
-    let me = accounts::me(&state.db, user_id, state.clock.today())
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    Ok((cookie::set(&token, state.secure_cookies), me))
+/// 200 with the session cookie and who is signed in, or 202 with the second factor's challenge.
+fn reply(state: &AppState, signed_in: SignIn) -> Response {
+    match signed_in {
+        SignIn::Session { token, me } => (
+            [cookie::set(&token, state.secure_cookies)],
+            Json(LoginReply::SignedIn(me)),
+        )
+            .into_response(),
+        SignIn::Challenge(challenge) => (
+            StatusCode::ACCEPTED,
+            Json(LoginReply::SecondFactor(SecondFactorChallenge {
+                challenge,
+            })),
+        )
+            .into_response(),
+    }
+}
+
+/// `POST /api/session/second-factor`: finishes a log-in with a code from the person's app or
+/// one of their recovery codes.
+async fn second_factor(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Body(form): Body<SecondFactorAnswer>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (token, me) =
+        sign_in::answer_challenge(&state, &address, &form.challenge, &form.code).await?;
+    Ok(([cookie::set(&token, state.secure_cookies)], Json(me)))
 }
 
 /// `DELETE /api/session`: ends the session on the server and clears the cookie.
@@ -97,7 +128,10 @@ async fn logout(
 }
 
 /// `GET /api/me`: the signed-in user and their Company.
-async fn me(State(state): State<AppState>, SignedIn(user): SignedIn) -> Result<Json<Me>, ApiError> {
+async fn me(
+    State(state): State<AppState>,
+    OwnAccount(user): OwnAccount,
+) -> Result<Json<Me>, ApiError> {
     accounts::me(&state.db, user.user_id, state.clock.today())
         .await?
         .map(Json)
@@ -161,13 +195,13 @@ async fn check_reset(
 }
 
 /// `POST /api/password-reset/{token}`: sets the new password, ends every session of the account
-/// and signs in here.
+/// and signs in here (through the second factor for an account that has one).
 async fn reset(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
     PathParams(token): PathParams<String>,
     Body(form): Body<PasswordReset>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
     throttling::ensure_links_allowed(&state, &address).await?;
     // A dead link is what matters first, before judging the password.
     let checked = passwords::check_reset(&state.db, &token, state.clock.now()).await;
@@ -175,31 +209,21 @@ async fn reset(
     let hash = password::hash(chosen_password(&form.password, "password")?).await?;
     let user_id = passwords::reset(&state.db, &token, &hash, state.clock.now()).await?;
     tracing::info!(user_id, "password reset");
-    let (cookie, me) = open_session(&state, user_id).await?;
-    Ok(([cookie], Json(me)))
+    let signed_in = sign_in::after_password(&state, user_id).await?;
+    Ok(reply(&state, signed_in))
 }
 
 /// `PUT /api/me/password`: the signed-in person changes their password with the current one;
 /// their other sessions end. A wrong current password counts as a failed log-in.
 async fn change_password(
     State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    OwnAccount(user): OwnAccount,
     headers: HeaderMap,
     Body(form): Body<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let account_key = format!("user:{}", user.user_id);
-    let subjects = [(Scope::LoginAccount, account_key.as_str())];
     let now = state.clock.now();
-    throttling::ensure_not_blocked(&state, &subjects).await?;
     let chosen = chosen_password(&form.new_password, "new_password")?;
-    let stored = passwords::current_hash(&state.db, user.user_id).await?;
-    if !password::verify(form.current_password.clone(), stored).await? {
-        throttling::failed(&state, &subjects).await?;
-        return Err(ApiError::Invalid(FieldError {
-            field: "current_password",
-            problem: Problem::Invalid("This is not your current password."),
-        }));
-    }
+    sign_in::confirm_password(&state, user.user_id, &form.current_password).await?;
     let hash = password::hash(chosen).await?;
     let token = cookie::session_token(&headers).ok_or(ApiError::Unauthenticated)?;
     passwords::change(&state.db, user.company_id, user.user_id, &hash, &token, now).await?;
@@ -209,7 +233,7 @@ async fn change_password(
 /// `DELETE /api/me/sessions`: "log out everywhere", this browser included.
 async fn log_out_everywhere(
     State(state): State<AppState>,
-    SignedIn(user): SignedIn,
+    OwnAccount(user): OwnAccount,
 ) -> Result<impl IntoResponse, ApiError> {
     passwords::log_out_everywhere(&state.db, user.user_id).await?;
     Ok((

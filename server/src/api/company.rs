@@ -8,8 +8,8 @@ use axum::{Json, Router};
 use domain::company_account::validate_company;
 use domain::payment::validate_payment_method;
 use protocol::company::{
-    CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm, VatCheckView,
-    ViesStatus,
+    CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm,
+    TwoFactorPolicyForm, VatCheckView, ViesStatus,
 };
 
 use super::extract::{Body, PathId};
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
             delete(remove_payment_method),
         )
         .route("/console/company/promotion", put(set_promotion))
+        .route("/console/company/two-factor", put(set_two_factor_policy))
 }
 
 /// The whole Company Account as the page shows it, on the server's today.
@@ -54,6 +55,7 @@ async fn account(state: &AppState, company_id: i64) -> Result<CompanyAccount, Ap
         has_valid_payment_method: payment_methods.iter().any(|method| method.valid),
         payment_methods,
         promo_opt_out: record.promo_opt_out,
+        managers_need_two_factor: record.managers_need_two_factor,
         vat_check: vat_check(state, company_id).await?,
     })
 }
@@ -188,6 +190,24 @@ async fn set_promotion(
         manager.company_id,
         manager.user_id,
         form.opt_out,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(account(&state, manager.company_id).await?))
+}
+
+/// `PUT /api/console/company/two-factor`: whether the Company's Managers must use two-factor
+/// authentication; turning it on needs it on for the Manager asking.
+async fn set_two_factor_policy(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<TwoFactorPolicyForm>,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    company::set_two_factor_policy(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        form.required,
         state.clock.now(),
     )
     .await?;

@@ -25,6 +25,7 @@ mod price_changes;
 mod system;
 mod terminations;
 mod trials;
+mod two_factor;
 mod users;
 mod webapp;
 
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(system::routes())
         .merge(accounts::routes())
+        .merge(two_factor::routes())
         .merge(users::routes())
         .merge(licences::routes())
         .merge(numbers::routes())

@@ -16,11 +16,10 @@ use protocol::users::{
 use super::extract::{Body, ClientAddress, PathId, PathParams};
 use crate::auth::{Manager, cookie, password};
 use crate::error::ApiError;
-use crate::services::throttling;
+use crate::services::{sign_in, throttling};
 use crate::state::AppState;
 use crate::store::outbox::PERSONAL_LINKS;
 use crate::store::users::{self, InvitationError};
-use crate::store::{accounts, sessions};
 
 /// The most rows one import may carry.
 const IMPORT_MAX_ROWS: usize = 20_000;
@@ -268,9 +267,7 @@ async fn accept(
     })?;
     let hash = password::hash(chosen).await?;
     let user_id = users::accept_invitation(&state.db, &token, &hash, state.clock.now()).await?;
-    let session = sessions::open(&state.db, user_id, state.clock.now()).await?;
-    let me = accounts::me(&state.db, user_id, state.clock.today())
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    // A new account has no second factor yet: signed in at once.
+    let (session, me) = sign_in::open_session(&state, user_id).await?;
     Ok(([cookie::set(&session, state.secure_cookies)], Json(me)))
 }

@@ -2,6 +2,7 @@
 
 pub mod cookie;
 pub mod password;
+pub mod two_factor;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -10,7 +11,24 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::sessions::{self, SessionUser};
 
-/// Any signed-in user (Manager or not).
+/// A signed-in person acting on their own account (`/api/me…`): let in even while the
+/// two-factor authentication their Company requires is not on yet, so that they can turn it on.
+#[derive(Debug, Clone)]
+pub struct OwnAccount(pub SessionUser);
+
+impl FromRequestParts<AppState> for OwnAccount {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = cookie::session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        sessions::find(&state.db, &token, state.clock.now())
+            .await?
+            .map(OwnAccount)
+            .ok_or(ApiError::Unauthenticated)
+    }
+}
+
+/// Any signed-in user (Manager or not) with the second factor their Company requires.
 #[derive(Debug, Clone)]
 pub struct SignedIn(pub SessionUser);
 
@@ -18,11 +36,11 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = cookie::session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        sessions::find(&state.db, &token, state.clock.now())
-            .await?
-            .map(SignedIn)
-            .ok_or(ApiError::Unauthenticated)
+        let OwnAccount(user) = OwnAccount::from_request_parts(parts, state).await?;
+        if user.two_factor_setup_needed {
+            return Err(ApiError::TwoFactorSetupNeeded);
+        }
+        Ok(SignedIn(user))
     }
 }
 

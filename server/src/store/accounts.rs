@@ -117,6 +117,7 @@ pub async fn me(db: &Database, user_id: i64, today: NaiveDate) -> Result<Option<
             billing_country: row.try_get("billing_country")?,
         },
         today,
+        two_factor: super::two_factor::status(db, user_id).await?,
     }))
 }
 

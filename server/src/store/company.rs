@@ -7,6 +7,7 @@ use domain::payment::{self, PaymentKind, PaymentMethod};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::two_factor::TwoFactorError;
 use super::{audit, stamp};
 use crate::db::Database;
 
@@ -15,6 +16,8 @@ use crate::db::Database;
 pub struct CompanyRecord {
     pub details: CompanyForm,
     pub promo_opt_out: bool,
+    /// Its Managers must use two-factor authentication.
+    pub managers_need_two_factor: bool,
 }
 
 /// A payment method on file.
@@ -41,7 +44,7 @@ async fn record_in(
 ) -> Result<Option<CompanyRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT legal_name, registration_number, billing_country, vat_number, address_line1, address_line2,
-                postal_code, city, promo_opt_out
+                postal_code, city, promo_opt_out, managers_need_two_factor
          FROM companies WHERE id = $1",
     )
     .bind(company_id)
@@ -62,6 +65,7 @@ async fn record_in(
                 city: row.try_get("city")?,
             },
             promo_opt_out: row.try_get::<i64, _>("promo_opt_out")? != 0,
+            managers_need_two_factor: row.try_get::<i64, _>("managers_need_two_factor")? != 0,
         })
     })
     .transpose()
@@ -150,6 +154,54 @@ pub async fn set_promo_opt_out(
         audit::record(&mut tx, change, now).await?;
     }
     tx.commit().await
+}
+
+/// Sets whether the Company's Managers must use two-factor authentication, and records the
+/// change. A Manager turning it on must have it on themselves (refused with
+/// [`TwoFactorError::NotOn`] otherwise), so that nobody locks the console away from its only
+/// Managers by mistake.
+pub async fn set_two_factor_policy(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    required: bool,
+    now: DateTime<Utc>,
+) -> Result<(), TwoFactorError> {
+    let mut tx = db.write().await?;
+    let before = record_in(&mut tx, company_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?
+        .managers_need_two_factor;
+    if before == required {
+        return Ok(());
+    }
+    if required {
+        let own: Option<i64> = sqlx::query_scalar(
+            "SELECT user_id FROM two_factor WHERE user_id = $1 AND enabled_at IS NOT NULL",
+        )
+        .bind(actor_user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if own.is_none() {
+            return Err(TwoFactorError::NotOn);
+        }
+    }
+    sqlx::query("UPDATE companies SET managers_need_two_factor = $1 WHERE id = $2")
+        .bind(i64::from(required))
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        "company.two_factor_policy",
+        format!("company:{company_id}"),
+    )
+    .before(&serde_json::json!({ "managers_need_two_factor": before }))
+    .after(&serde_json::json!({ "managers_need_two_factor": required }));
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 fn method_from_row(row: &AnyRow) -> Result<PaymentMethodRecord, sqlx::Error> {

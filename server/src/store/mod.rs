@@ -26,6 +26,7 @@ pub mod suspensions;
 pub mod terminations;
 pub mod throttle;
 pub mod trials;
+pub mod two_factor;
 pub mod users;
 pub mod vies;
 pub mod webapp;

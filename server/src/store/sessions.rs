@@ -23,6 +23,9 @@ pub struct SessionUser {
     pub user_id: i64,
     pub company_id: i64,
     pub is_manager: bool,
+    /// A Manager whose Company requires two-factor authentication and who has not turned it
+    /// on: until they do, only their own account's routes answer them.
+    pub two_factor_setup_needed: bool,
 }
 
 pub(crate) fn token_hash(token: &str) -> String {
@@ -56,8 +59,11 @@ pub async fn find(
 ) -> Result<Option<SessionUser>, sqlx::Error> {
     let hash = token_hash(token);
     let row = sqlx::query(
-        "SELECT u.id, u.company_id, u.role, COALESCE(s.last_seen_at, s.created_at) AS seen
-         FROM sessions s JOIN users u ON u.id = s.user_id
+        "SELECT u.id, u.company_id, u.role, COALESCE(s.last_seen_at, s.created_at) AS seen,
+                c.managers_need_two_factor,
+                (SELECT COUNT(*) FROM two_factor f
+                 WHERE f.user_id = u.id AND f.enabled_at IS NOT NULL) AS factors
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN companies c ON c.id = u.company_id
          WHERE s.token_hash = $1 AND s.expires_at > $2
            AND COALESCE(s.last_seen_at, s.created_at) > $3",
     )
@@ -74,10 +80,14 @@ pub async fn find(
             .execute(&db.pool)
             .await?;
     }
+    let is_manager = row.try_get::<String, _>("role")? == "manager";
     Ok(Some(SessionUser {
         user_id: row.try_get("id")?,
         company_id: row.try_get("company_id")?,
-        is_manager: row.try_get::<String, _>("role")? == "manager",
+        is_manager,
+        two_factor_setup_needed: is_manager
+            && row.flag("managers_need_two_factor")?
+            && row.count::<i64>("factors")? == 0,
     }))
 }
 

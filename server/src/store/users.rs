@@ -549,6 +549,10 @@ pub async fn delete(
     .await?;
     let mut statements = vec![
         "DELETE FROM sessions WHERE user_id = $1",
+        "DELETE FROM password_resets WHERE user_id = $1",
+        "DELETE FROM login_challenges WHERE user_id = $1",
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM two_factor WHERE user_id = $1",
         "DELETE FROM invitations WHERE user_id = $1",
         "DELETE FROM user_stable_links WHERE user_id = $1",
         "DELETE FROM messages WHERE user_id = $1",

@@ -25,6 +25,7 @@ on_both_databases!(
 const API_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../src/api/mod.rs")),
     ("accounts.rs", include_str!("../../src/api/accounts.rs")),
+    ("two_factor.rs", include_str!("../../src/api/two_factor.rs")),
     ("activity.rs", include_str!("../../src/api/activity.rs")),
     ("catalogue.rs", include_str!("../../src/api/catalogue.rs")),
     ("company.rs", include_str!("../../src/api/company.rs")),
@@ -482,6 +483,48 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::UNAUTHORIZED,
             Some("unauthenticated"),
         ),
+        // Two-factor authentication: a made-up challenge opens nothing; signed out, nothing to
+        // turn on or off.
+        public(
+            M::POST,
+            "/session/second-factor",
+            "/session/second-factor",
+            Some(json!({"challenge": "not-a-real-challenge", "code": "123456"})),
+            StatusCode::UNAUTHORIZED,
+            Some("login_challenge_expired"),
+        ),
+        public(
+            M::POST,
+            "/me/two-factor",
+            "/me/two-factor",
+            Some(json!({"current_password": "x"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::PUT,
+            "/me/two-factor",
+            "/me/two-factor",
+            Some(json!({"code": "123456"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::DELETE,
+            "/me/two-factor",
+            "/me/two-factor",
+            Some(json!({"current_password": "x"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::POST,
+            "/me/two-factor/recovery-codes",
+            "/me/two-factor/recovery-codes",
+            Some(json!({"current_password": "x"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
         // A reset link goes to the account's address only; the answer says nothing of it.
         public(
             M::POST,
@@ -599,6 +642,13 @@ fn table(world: &World) -> Vec<Case> {
             "/console/company/promotion",
             "",
             Some(json!({"opt_out": true})),
+            StatusCode::OK,
+        ),
+        own(
+            M::PUT,
+            "/console/company/two-factor",
+            "",
+            Some(json!({"required": false})),
             StatusCode::OK,
         ),
         own(M::GET, "/console/activity", "", None, StatusCode::OK),

@@ -32,6 +32,7 @@ mod schema;
 mod security;
 mod terminations;
 mod trials;
+mod two_factor;
 mod users;
 mod vat;
 mod webapp;

@@ -3,6 +3,7 @@
 //! through the API are in `fixtures.rs` (re-exported here), rows written straight into the
 //! database in `rows.rs`, the WebApp's WebSocket in `live.rs`.
 
+pub mod authenticator;
 pub mod fixtures;
 pub mod live;
 pub mod rows;
