@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/password-reset") view=crate::pages::PasswordResetRequestPage />
                 <Route path=path!("/password-reset/:token") view=crate::pages::PasswordResetPage />
                 <Route path=path!("/account") view=crate::pages::AccountPage />
+                <Route path=path!("/account/two-factor") view=crate::pages::TwoFactorPage />
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />

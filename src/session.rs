@@ -29,10 +29,16 @@ pub fn use_session() -> RwSignal<Session> {
     expect_context::<RwSignal<Session>>()
 }
 
+/// Where a Manager goes while the two-factor authentication their Company requires is off.
+pub const TWO_FACTOR_PAGE: &str = "/account/two-factor";
+
 /// Where a person lands once signed in (log-in, invitation, `/`): Managers on the console,
-/// other Users in the WebApp.
+/// other Users in the WebApp, and anyone who must turn two-factor authentication on first on
+/// the page that does it.
 pub fn landing(me: &protocol::Me) -> &'static str {
-    if me.user.is_manager {
+    if me.two_factor.setup_needed() {
+        TWO_FACTOR_PAGE
+    } else if me.user.is_manager {
         "/console"
     } else {
         "/app"

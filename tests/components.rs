@@ -379,5 +379,6 @@ fn me() -> Me {
             billing_country: "FR".to_owned(),
         },
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+        two_factor: protocol::TwoFactorStatus::default(),
     }
 }

@@ -95,8 +95,8 @@ pub struct TwoFactorSetup {
     pub secret: String,
     /// The `otpauth://` URI the QR code holds.
     pub otpauth_uri: String,
-    /// The QR code as an SVG document.
-    pub qr_svg: String,
+    /// The QR code of the URI, an SVG image as a `data:` URI (for an `<img>`).
+    pub qr_code: String,
 }
 
 /// `PUT /api/me/two-factor`: a code from the app, which turns two-factor authentication on.

@@ -2,7 +2,7 @@
 //! [`ApiError`] whose message can be shown as is.
 
 use gloo_net::http::{Request, Response};
-use protocol::{ErrorBody, ErrorCode, Gtcs, LoginForm, Me, SignupForm};
+use protocol::{ErrorBody, ErrorCode, Gtcs, LoginForm, LoginReply, Me, SignupForm};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -95,8 +95,14 @@ pub async fn signup(form: &SignupForm) -> Result<Me, ApiError> {
     post("/api/signup", form).await
 }
 
-pub async fn login(form: &LoginForm) -> Result<Me, ApiError> {
+/// Logs in: signed in, or a second factor is needed.
+pub async fn login(form: &LoginForm) -> Result<LoginReply, ApiError> {
     post("/api/session", form).await
+}
+
+/// Finishes a log-in with a code from the authenticator app or a recovery code.
+pub async fn second_factor(answer: &protocol::SecondFactorAnswer) -> Result<Me, ApiError> {
+    post("/api/session/second-factor", answer).await
 }
 
 /// Sends a request whose success has no body (202, 204).
@@ -122,8 +128,9 @@ pub async fn check_password_reset(token: &str) -> Result<(), ApiError> {
     answer(response).await.map(drop)
 }
 
-/// Sets the new password through a reset link; signs in.
-pub async fn reset_password(token: &str, password: String) -> Result<Me, ApiError> {
+/// Sets the new password through a reset link; signs in (through the second factor for an
+/// account that has one).
+pub async fn reset_password(token: &str, password: String) -> Result<LoginReply, ApiError> {
     post(
         &format!("/api/password-reset/{token}"),
         &protocol::PasswordReset { password },
@@ -172,6 +179,7 @@ mod licences;
 mod orders;
 mod price_changes;
 mod terminations;
+mod two_factor;
 mod users;
 mod webapp;
 
@@ -185,5 +193,6 @@ pub use licences::*;
 pub use orders::*;
 pub use price_changes::*;
 pub use terminations::*;
+pub use two_factor::*;
 pub use users::*;
 pub use webapp::*;

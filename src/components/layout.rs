@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
-use crate::session::{Session, use_log_out, use_session};
+use crate::session::{Session, TWO_FACTOR_PAGE, use_log_out, use_session};
 
 /// The top bar: the product's name and, when signed in, the Company and a log-out button.
 #[component]
@@ -56,10 +56,13 @@ enum Access {
     Loading,
     Manager,
     NotManager,
+    /// A Manager whose Company requires two-factor authentication, still off for them.
+    TwoFactorFirst,
     SignedOut,
 }
 
-/// Shows `page` to a signed-in Manager; anyone else goes to the log-in page.
+/// Shows `page` to a signed-in Manager; anyone else goes to the log-in page (or, for a Manager
+/// who must turn two-factor authentication on, to the page that does it).
 #[component]
 pub fn RequireManager<F, V>(page: F) -> impl IntoView
 where
@@ -69,6 +72,7 @@ where
     let session = use_session();
     let access = Memo::new(move |_| match session.get() {
         Session::Loading => Access::Loading,
+        Session::SignedIn(me) if me.two_factor.setup_needed() => Access::TwoFactorFirst,
         Session::SignedIn(me) if me.user.is_manager => Access::Manager,
         Session::SignedIn(_) => Access::NotManager,
         Session::SignedOut => Access::SignedOut,
@@ -82,6 +86,7 @@ where
             <p><a href="/app">"Go to the WebApp"</a></p>
         }
         .into_any(),
+        Access::TwoFactorFirst => view! { <Redirect path=TWO_FACTOR_PAGE /> }.into_any(),
         Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
     }
     }

@@ -9,6 +9,7 @@ mod layout;
 mod loading;
 mod login_form;
 mod new_password_form;
+mod second_factor_form;
 mod signup_form;
 mod terminations;
 
@@ -20,5 +21,6 @@ pub use layout::{ConsoleLayout, Header, RequireManager};
 pub use loading::Loading;
 pub use login_form::LoginForm;
 pub use new_password_form::NewPasswordForm;
+pub use second_factor_form::SecondFactorForm;
 pub use signup_form::SignupForm;
 pub use terminations::TerminationsSection;

@@ -1,6 +1,7 @@
 //! The form that sets a password through a personal link (an invitation, a password reset): the
 //! password is checked by `domain::signup::new_password` before it is sent; once the server
-//! accepts it the person is signed in and lands where they belong (console or WebApp).
+//! accepts it the person is signed in (after their second factor, if they have one) and lands
+//! where they belong.
 
 use std::future::Future;
 
@@ -8,9 +9,9 @@ use domain::field::FieldError;
 use domain::signup::new_password;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use protocol::Me;
+use protocol::{LoginReply, Me};
 
-use super::{FormAlert, FormErrors, TextField};
+use super::{FormAlert, FormErrors, SecondFactorForm, TextField};
 use crate::api::ApiError;
 use crate::session::{Session, landing, use_session};
 
@@ -18,28 +19,32 @@ use crate::session::{Session, landing, use_session};
 pub fn NewPasswordForm<F, Fut>(
     /// The link's token.
     token: String,
-    /// Sends the token and the chosen password; answers who is now signed in.
+    /// Sends the token and the chosen password; answers who is now signed in, or the challenge
+    /// of their second factor.
     send: F,
     label: &'static str,
     button: &'static str,
 ) -> impl IntoView
 where
     F: Fn(String, String) -> Fut + Copy + 'static,
-    Fut: Future<Output = Result<Me, ApiError>> + 'static,
+    Fut: Future<Output = Result<LoginReply, ApiError>> + 'static,
 {
     let session = use_session();
     let navigate = use_navigate();
     let password = RwSignal::new(String::new());
     let errors = FormErrors::new();
     let token = StoredValue::new(token);
+    let challenge = RwSignal::new(None::<String>);
+    let land = Callback::new(move |me: Me| {
+        let landing = landing(&me);
+        session.set(Session::SignedIn(me));
+        navigate(landing, Default::default());
+    });
     let submit =
         Action::new_local(move |password: &String| send(token.get_value(), password.clone()));
     Effect::new(move || match submit.value().get() {
-        Some(Ok(me)) => {
-            let landing = landing(&me);
-            session.set(Session::SignedIn(me));
-            navigate(landing, Default::default());
-        }
+        Some(Ok(LoginReply::SignedIn(me))) => land.run(me),
+        Some(Ok(LoginReply::SecondFactor(second))) => challenge.set(Some(second.challenge)),
         Some(Err(error)) => errors.show_api_error(&error),
         None => {}
     });
@@ -56,7 +61,13 @@ where
             }]),
         }
     };
-    view! {
+    move || match challenge.get() {
+        Some(challenge) => view! {
+            <p class="notice" role="status">"Your new password is set."</p>
+            <SecondFactorForm challenge on_success=land />
+        }
+        .into_any(),
+        None => view! {
         <form class="card" on:submit=on_submit novalidate>
             <TextField
                 label=Signal::stored(label.to_owned())
@@ -70,5 +81,7 @@ where
             <FormAlert errors />
             <button type="submit" disabled=move || submit.pending().get()>{button}</button>
         </form>
+        }
+        .into_any(),
     }
 }

@@ -48,6 +48,7 @@ pub fn CompanyPage() -> impl IntoView {
                             <DetailsForm initial=details account />
                             <PaymentMethods account me />
                             <Promotion account />
+                            <ManagersTwoFactor account />
                         }
                             .into_any()
                     }
@@ -500,6 +501,53 @@ fn Promotion(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
                 />
                 <label for="promo_opt_out">"Do not use our company's name and logo for promotion"</label>
             </div>
+            <FormAlert errors />
+            {move || saved.get().then(|| view! { <p class="notice" role="status">"Your choice was saved."</p> })}
+        </section>
+    }
+}
+
+/// Whether the Company's Managers must use two-factor authentication. Turning it on needs it on
+/// for the Manager asking (the server refuses otherwise, and says so).
+#[component]
+fn ManagersTwoFactor(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
+    let errors = FormErrors::new();
+    let saved = RwSignal::new(false);
+    let required = move || account.with(|a| a.as_ref().is_some_and(|a| a.managers_need_two_factor));
+    let send = Action::new_local(|required: &bool| {
+        let required = *required;
+        async move { api::set_two_factor_policy(required).await }
+    });
+    Effect::new(move || match send.value().get() {
+        Some(Ok(updated)) => {
+            account.set(Some(updated));
+            errors.clear();
+            saved.set(true);
+        }
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+    view! {
+        <section class="card security">
+            <h2>"Security"</h2>
+            <div class="field checkbox">
+                <input
+                    id="managers_need_two_factor"
+                    name="managers_need_two_factor"
+                    type="checkbox"
+                    prop:checked=required
+                    disabled=move || send.pending().get()
+                    on:change=move |event| {
+                        saved.set(false);
+                        send.dispatch(event_target_checked(&event));
+                    }
+                />
+                <label for="managers_need_two_factor">"Managers must use two-factor authentication"</label>
+            </div>
+            <p class="hint">
+                "Managers without it can do nothing else until they turn it on. "
+                <a href="/account/two-factor">"Your own two-factor authentication"</a>
+            </p>
             <FormAlert errors />
             {move || saved.get().then(|| view! { <p class="notice" role="status">"Your choice was saved."</p> })}
         </section>

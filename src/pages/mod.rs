@@ -16,6 +16,7 @@ mod orders;
 mod password;
 mod price_changes;
 mod signup;
+mod two_factor;
 mod users;
 
 pub use activity::ActivityPage;
@@ -33,4 +34,5 @@ pub use orders::{OrderDetailPage, OrdersPage};
 pub use password::{AccountPage, PasswordResetPage, PasswordResetRequestPage};
 pub use price_changes::PriceChangesPage;
 pub use signup::SignupPage;
+pub use two_factor::TwoFactorPage;
 pub use users::{InvitationPage, OutboxPage, UserPage, UsersPage};

@@ -1,6 +1,6 @@
 //! A person's password: "Forgot your password?" (`/password-reset`) sends a link by email, the
-//! link (`/password-reset/:token`) sets a new one; `/account` changes it with the current one
-//! and logs out everywhere. Every password is checked by `domain::signup::new_password` before it
+//! link (`/password-reset/:token`) sets a new one; `/account` changes it with the current one,
+//! leads to two-factor authentication and logs out everywhere. Every password is checked by `domain::signup::new_password` before it
 //! is sent (the server checks again).
 
 use domain::email::Email;
@@ -154,6 +154,18 @@ pub fn AccountPage() -> impl IntoView {
         _ => None,
     };
     let signed_out = move || matches!(session.get(), Session::SignedOut);
+    let enabled = move || match session.get() {
+        Session::SignedIn(me) => me.two_factor.enabled,
+        Session::Loading | Session::SignedOut => false,
+    };
+    let two_factor = move || match enabled() {
+        true => "On: each log-in asks for a code from your authenticator app.",
+        false => "Off: your password alone signs you in.",
+    };
+    let manage = move || match enabled() {
+        true => "Manage two-factor authentication",
+        false => "Set up two-factor authentication",
+    };
     view! {
         <Show when=signed_out>
             <leptos_router::components::Redirect path="/login" />
@@ -185,6 +197,9 @@ pub fn AccountPage() -> impl IntoView {
                 </Show>
                 <button type="submit" disabled=move || change.pending().get()>"Change my password"</button>
             </form>
+            <h2>"Two-factor authentication"</h2>
+            <p>{two_factor}</p>
+            <p><a href="/account/two-factor">{manage}</a></p>
             <h2>"Sessions"</h2>
             <p>"Logged in on a computer or phone you no longer use? End every session, this one included."</p>
             <button

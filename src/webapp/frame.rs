@@ -142,7 +142,11 @@ impl WebApp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
     Loading,
-    SignedIn { manager: bool },
+    SignedIn {
+        manager: bool,
+    },
+    /// A Manager whose Company requires two-factor authentication, still off for them.
+    TwoFactorFirst,
     SignedOut,
 }
 
@@ -152,6 +156,7 @@ pub fn WebAppFrame() -> impl IntoView {
     let session = use_session();
     let access = Memo::new(move |_| match session.get() {
         Session::Loading => Access::Loading,
+        Session::SignedIn(me) if me.two_factor.setup_needed() => Access::TwoFactorFirst,
         Session::SignedIn(me) => Access::SignedIn {
             manager: me.user.is_manager,
         },
@@ -160,6 +165,9 @@ pub fn WebAppFrame() -> impl IntoView {
     move || match access.get() {
         Access::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
         Access::SignedIn { manager } => view! { <Frame manager /> }.into_any(),
+        Access::TwoFactorFirst => {
+            view! { <Redirect path=crate::session::TWO_FACTOR_PAGE /> }.into_any()
+        }
         Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
     }
 }

@@ -15,6 +15,7 @@ mod passwords;
 mod price_changes;
 mod signup;
 mod terminations;
+mod two_factor;
 mod users;
 mod vat;
 mod webapp;

@@ -47,7 +47,9 @@ fn ChoosePassword(invitation: Invitation, token: String) -> impl IntoView {
         <NewPasswordForm
             token
             send=|token: String, password: String| async move {
-                api::accept_invitation(&token, password).await
+                api::accept_invitation(&token, password)
+                    .await
+                    .map(protocol::LoginReply::SignedIn)
             }
             label="Password"
             button="Set my password"

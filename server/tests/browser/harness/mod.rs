@@ -7,6 +7,10 @@
 #[path = "../../api/support/rows.rs"]
 pub mod rows;
 
+// The person's authenticator app (two-factor codes), shared with the API tests.
+#[path = "../../api/support/authenticator.rs"]
+pub mod authenticator;
+
 pub mod team;
 
 use std::net::TcpListener as StdListener;
