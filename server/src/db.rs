@@ -45,6 +45,8 @@ pub enum ConnectError {
 pub struct Database {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The URL it was opened with (the live-event listener opens its own connection).
+    url: std::sync::Arc<str>,
 }
 
 impl Database {
@@ -85,7 +87,11 @@ impl Database {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await?;
-        Ok(Database { pool, backend })
+        Ok(Database {
+            pool,
+            backend,
+            url: url.into(),
+        })
     }
 
     /// Begins a transaction that will write. SQLite takes its write lock at once
@@ -96,6 +102,10 @@ impl Database {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {

@@ -80,7 +80,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         telephony: state::Telephony::simulated(
             &db,
             std::time::Duration::from_secs(config.ring_seconds),
-        ),
+        )
+        .await
+        .map_err(|error| StartError::Database(ConnectError::Connect(error)))?,
         db,
         clock,
         assets: Arc::new(assets),

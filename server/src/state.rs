@@ -44,23 +44,24 @@ pub struct Telephony {
 }
 
 impl Telephony {
-    /// The simulated carriers, ringing for `ring_timeout`; starts the task that applies delivery
-    /// receipts to the messages in `db`.
-    pub fn simulated(db: &Database, ring_timeout: Duration) -> Self {
-        let hub = Arc::new(Hub::default());
+    /// The simulated carriers, ringing for `ring_timeout`, and the live events of `db`'s
+    /// instances ([`Hub::for_database`]); starts the task that applies delivery receipts to the
+    /// messages in `db`.
+    pub async fn simulated(db: &Database, ring_timeout: Duration) -> Result<Self, sqlx::Error> {
+        let hub = Hub::for_database(db).await?;
         let (receipts, incoming) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(crate::services::messages::apply_receipts(
             db.clone(),
             Arc::clone(&hub),
             incoming,
         ));
-        Telephony {
+        Ok(Telephony {
             hub,
             sms: crate::carrier::sms::simulated(),
             receipts,
             voice: crate::carrier::voice::simulated(),
             ring_timeout,
             calls: Arc::default(),
-        }
+        })
     }
 }

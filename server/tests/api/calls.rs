@@ -610,7 +610,9 @@ async fn a_restarted_server_picks_up_the_calls_in_progress(backend: Backend) {
     // The same database under a new server whose calls ring for 200 ms: the ringing call is
     // timed again, and missed.
     let restarted = server::state::AppState {
-        telephony: server::state::Telephony::simulated(&app.state.db, Duration::from_millis(200)),
+        telephony: server::state::Telephony::simulated(&app.state.db, Duration::from_millis(200))
+            .await
+            .unwrap(),
         ..app.state.clone()
     };
     server::services::calls::resume(&restarted).await;

@@ -21,6 +21,7 @@ mod company;
 mod crash;
 mod credits;
 mod disputes;
+mod instances;
 mod isolation;
 mod late;
 mod licences;

@@ -255,7 +255,9 @@ impl Options {
             None => Clock::system(),
         };
         let state = AppState {
-            telephony: server::state::Telephony::simulated(&db, self.ring_timeout),
+            telephony: server::state::Telephony::simulated(&db, self.ring_timeout)
+                .await
+                .expect("the live events start"),
             db,
             clock,
             assets: Arc::new(assets),

@@ -1,0 +1,182 @@
+//! Several server instances on one PostgreSQL (issue 17): a live event published by one reaches
+//! the sockets another holds, in order, large ones by reference; a text sent through one
+//! instance reaches a colleague whose WebApp is connected to the other; and two instances
+//! running the daily job at once process each day, and renew each Licence, once.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use protocol::webapp::{AppEvent, Signal};
+use serde_json::json;
+use server::realtime::Hub;
+use server::state::{AppState, Telephony};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::support::{
+    Backend, Employees, TestApp, an_order, count_where, postgres_reachable, ready_company,
+    signup_form,
+};
+
+/// A second instance of `app`'s server: the same database, its own hub and listener.
+async fn second_instance(app: &TestApp) -> AppState {
+    AppState {
+        telephony: Telephony::simulated(&app.state.db, Duration::from_secs(30))
+            .await
+            .expect("the second instance's live events"),
+        ..app.state.clone()
+    }
+}
+
+fn offer(size: usize) -> AppEvent {
+    AppEvent::Signal {
+        call_id: 7,
+        signal: Signal::Offer {
+            sdp: "v".repeat(size),
+        },
+    }
+}
+
+async fn next(frames: &mut tokio::sync::mpsc::UnboundedReceiver<Arc<str>>) -> AppEvent {
+    let frame = tokio::time::timeout(Duration::from_secs(5), frames.recv())
+        .await
+        .expect("an event within 5 s")
+        .expect("the subscription stays open");
+    serde_json::from_str(&frame).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_cross_instances_in_order_and_large_ones_by_reference() {
+    if !postgres_reachable().await {
+        return;
+    }
+    let app = TestApp::start(Backend::Postgres).await;
+    let a = &app.state.telephony.hub;
+    let b = Hub::for_database(&app.state.db).await.unwrap();
+    let mut tab_on_a = a.subscribe(42);
+    let mut tab_on_b = b.subscribe(42);
+    let mut someone_else = b.subscribe(43);
+
+    // Published on A, with one far beyond what a notification carries, and one on B: every
+    // tab gets all five, A's in the order A published them.
+    for size in [1, 2, 20_000, 3] {
+        a.publish(42, &offer(size));
+    }
+    b.publish(42, &offer(4));
+    for tab in [&mut tab_on_a, &mut tab_on_b] {
+        let mut received = Vec::new();
+        for _ in 0..5 {
+            received.push(next(&mut tab.frames).await);
+        }
+        let from_b = received.iter().position(|event| *event == offer(4));
+        received.remove(from_b.expect("B's event arrives too"));
+        assert_eq!(received, [1, 2, 20_000, 3].map(offer));
+    }
+    assert!(someone_else.frames.try_recv().is_err());
+    assert_eq!(
+        app.count("live_events").await,
+        1,
+        "only the large one is stored"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_text_sent_through_one_instance_reaches_a_colleague_on_the_other() {
+    if !postgres_reachable().await {
+        return;
+    }
+    let app = TestApp::start(Backend::Postgres).await;
+    let Employees {
+        mut alice,
+        alice_number,
+        bob,
+        bob_id,
+        bob_number,
+        ..
+    } = app.employees("BUSINESS").await;
+
+    // Bob's WebApp is connected to instance B, over a real WebSocket.
+    let instance_b = second_instance(&app).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let router = server::app(instance_b.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut request = format!("ws://{address}/api/app/events")
+        .into_client_request()
+        .unwrap();
+    let cookie = format!("console_session={}", bob.session().unwrap());
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    for _ in 0..500 {
+        if instance_b.telephony.hub.is_online(bob_id) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(!app.state.telephony.hub.is_online(bob_id), "not on A");
+
+    // Alice texts him through instance A (the in-process app).
+    let reply = alice
+        .post_json(
+            &format!("/api/app/numbers/{}/messages", alice_number.0),
+            &json!({"to": bob_number.1, "body": "Across instances"}),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        reply.text()
+    );
+    let frame = tokio::time::timeout(Duration::from_secs(5), socket.next())
+        .await
+        .expect("the text within 5 s")
+        .expect("the socket stays open")
+        .unwrap();
+    let AppEvent::Message { message } = serde_json::from_str(frame.to_text().unwrap()).unwrap()
+    else {
+        panic!("expected a message: {frame:?}");
+    };
+    assert_eq!(message.body, "Across instances");
+    assert_eq!(message.number_id, bob_number.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_run_each_day_once() {
+    if !postgres_reachable().await {
+        return;
+    }
+    let app = TestApp::start(Backend::Postgres).await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    an_order("BUSINESS")
+        .numbers(3, "FR")
+        .key("three")
+        .place(&mut manager)
+        .await;
+    let instance_b = second_instance(&app).await;
+    let invoices_before = app.count("invoices").await;
+
+    // Two months later, both instances wake up at the same moment.
+    app.state.clock.shift_by(chrono::TimeDelta::days(62));
+    let (a, b) = tokio::join!(
+        server::scheduler::catch_up(&app.state.db, &app.state.clock),
+        server::scheduler::catch_up(&instance_b.db, &instance_b.clock),
+    );
+    let processed = |reports: &[server::store::scheduler::DayReport]| {
+        reports.iter().filter(|report| report.processed).count()
+    };
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(processed(&a) + processed(&b), a.len().max(b.len()));
+    let days: i64 = count_where(&app, "SELECT COUNT(*) FROM scheduler_runs").await;
+    let distinct: i64 = count_where(&app, "SELECT COUNT(DISTINCT day) FROM scheduler_runs").await;
+    assert_eq!(days, distinct);
+    // Monthly Licences renewed twice in 62 days: once per Licence per month, never twice.
+    let renewals = app.count("invoices").await - invoices_before;
+    let licences = app.count("licences").await;
+    assert_eq!(
+        renewals, 2,
+        "one renewal invoice per month for the Company ({licences} Licences)"
+    );
+}
