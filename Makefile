@@ -11,7 +11,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 # Any further arguments for the server, e.g. `make run ARGS="--today 2027-01-01"`.
 ARGS ?=
 
-.PHONY: run test bench app tools browser-tools
+.PHONY: run test bench app tools browser-tools cluster
 
 ## Installs what is missing, builds the app and the server in release, and serves on :8080.
 run: tools app
@@ -38,6 +38,11 @@ bench: browser-tools app
 	cargo bench -p server --bench users_list
 	cargo bench -p server --bench quote
 	cargo bench -p server --bench webapp
+
+## Two instances on PostgreSQL behind nginx on :8080, as in production (see README, "At scale").
+cluster: browser-tools app
+	cargo build --release -p server
+	scripts/cluster.sh
 
 app:
 	trunk build --release

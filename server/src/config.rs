@@ -91,6 +91,12 @@ pub struct Config {
     /// consultation number (proof of the check).
     #[arg(long, env = "CONSOLE_VIES_REQUESTER", default_value = "FR73832235253")]
     pub vies_requester: String,
+
+    /// Addresses of the reverse proxies in front of the server (comma-separated), e.g. nginx's
+    /// `127.0.0.1`: for a request from one of them, the client's address (what log-ins are
+    /// throttled by) is read from `X-Forwarded-For`. Unset: the TCP peer is the client.
+    #[arg(long, env = "CONSOLE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

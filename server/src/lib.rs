@@ -94,6 +94,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         payments: Arc::new(payments::TestProvider),
         demo_clock: config.demo_clock,
         vies,
+        trusted_proxies: config.trusted_proxies.clone().into(),
     })
 }
 

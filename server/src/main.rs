@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -7,8 +8,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    // Colours only on a terminal: journald and log files get plain text.
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(&config.log))
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     let outcome = match config.command {
         Some(Command::VerifyProof) => server::verify_proof(&config).await,

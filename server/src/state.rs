@@ -27,6 +27,8 @@ pub struct AppState {
     pub telephony: Telephony,
     /// VIES, asked about foreign EU VAT numbers (issue 19): the local stand-in by default.
     pub vies: crate::vies::Vies,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 /// The WebApp's live events and carriers.

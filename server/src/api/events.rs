@@ -49,6 +49,7 @@ async fn still_signed_in(state: &AppState, user: &SessionUser, token: &str) -> b
 
 async fn serve(state: AppState, user: SessionUser, token: String, mut socket: WebSocket) {
     let mut subscription = state.telephony.hub.subscribe(user.user_id);
+    tracing::info!(user_id = user.user_id, "live events connected");
     let mut session_check = tokio::time::interval(SESSION_CHECK);
     session_check.reset();
     loop {
@@ -79,4 +80,5 @@ async fn serve(state: AppState, user: SessionUser, token: String, mut socket: We
             }
         }
     }
+    tracing::info!(user_id = user.user_id, "live events closed");
 }

@@ -5,6 +5,7 @@
 mod harness;
 
 mod billing;
+mod cluster;
 mod company;
 mod credits;
 mod disputes;

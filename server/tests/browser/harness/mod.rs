@@ -11,6 +11,12 @@ pub mod rows;
 #[path = "../../api/support/authenticator.rs"]
 pub mod authenticator;
 
+// PostgreSQL databases made for one test, shared with the API tests.
+#[path = "../../api/support/postgres.rs"]
+pub mod postgres;
+
+pub mod cluster;
+
 pub mod team;
 
 use std::net::TcpListener as StdListener;
@@ -95,6 +101,15 @@ impl Console {
             url,
             state,
             _data: data,
+        }
+    }
+
+    /// A console already running at `url` (a cluster behind nginx), read through `state`.
+    pub fn in_front_of(url: &str, state: AppState) -> Console {
+        Console {
+            url: url.to_owned(),
+            state,
+            _data: tempfile::tempdir().expect("a temporary folder"),
         }
     }
 
