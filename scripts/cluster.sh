@@ -11,6 +11,7 @@ LISTEN="${CLUSTER_LISTEN:-127.0.0.1:8080}"
 PORTS=(${CLUSTER_PORTS:-8081 8082})
 SERVER="${CARGO_TARGET_DIR:-target}/release/server"
 RUN="$(mktemp -d)"
+chmod 755 "$RUN" # nginx's workers run as another user
 
 database="${DATABASE_URL##*/}"
 if ! psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then

@@ -47,7 +47,10 @@ pub struct Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = self.nginx.kill();
+        // SIGTERM: nginx's master stops its workers (SIGKILL would leave them listening).
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.nginx.id().to_string()])
+            .status();
         let _ = self.nginx.wait();
         for instance in &mut self.instances {
             let _ = instance.process.kill();
