@@ -98,47 +98,6 @@ fn client_ip(peer: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
     client
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ip(raw: &str) -> IpAddr {
-        raw.parse().unwrap()
-    }
-
-    #[test]
-    fn the_client_is_read_from_x_forwarded_for_only_behind_a_trusted_proxy() {
-        let nginx = [ip("127.0.0.1")];
-        // Directly connected: the header is the client's own words, ignored.
-        assert_eq!(
-            client_ip(ip("203.0.113.9"), "10.0.0.1", &nginx),
-            ip("203.0.113.9")
-        );
-        // Through nginx: the address it appended.
-        assert_eq!(
-            client_ip(ip("127.0.0.1"), "198.51.100.7", &nginx),
-            ip("198.51.100.7")
-        );
-        // A made-up entry on the left is never reached.
-        assert_eq!(
-            client_ip(ip("127.0.0.1"), "6.6.6.6, 198.51.100.7", &nginx),
-            ip("198.51.100.7")
-        );
-        // Through two trusted proxies.
-        let both = [ip("127.0.0.1"), ip("10.0.0.2")];
-        assert_eq!(
-            client_ip(ip("127.0.0.1"), "198.51.100.7, 10.0.0.2", &both),
-            ip("198.51.100.7")
-        );
-        // Nothing usable: the proxy itself.
-        assert_eq!(
-            client_ip(ip("127.0.0.1"), "garbage", &nginx),
-            ip("127.0.0.1")
-        );
-        assert_eq!(client_ip(ip("127.0.0.1"), "", &nginx), ip("127.0.0.1"));
-    }
-}
-
 /// The provider, authenticated by the admin token. Without `--admin-token` the provider's routes
 /// do not exist (404).
 pub struct Admin;
@@ -180,5 +139,46 @@ impl IntoResponse for PrivateFile {
             self.bytes,
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(raw: &str) -> IpAddr {
+        raw.parse().unwrap()
+    }
+
+    #[test]
+    fn the_client_is_read_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+        let nginx = [ip("127.0.0.1")];
+        // Directly connected: the header is the client's own words, ignored.
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), "10.0.0.1", &nginx),
+            ip("203.0.113.9")
+        );
+        // Through nginx: the address it appended.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "198.51.100.7", &nginx),
+            ip("198.51.100.7")
+        );
+        // A made-up entry on the left is never reached.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "6.6.6.6, 198.51.100.7", &nginx),
+            ip("198.51.100.7")
+        );
+        // Through two trusted proxies.
+        let both = [ip("127.0.0.1"), ip("10.0.0.2")];
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "198.51.100.7, 10.0.0.2", &both),
+            ip("198.51.100.7")
+        );
+        // Nothing usable: the proxy itself.
+        assert_eq!(
+            client_ip(ip("127.0.0.1"), "garbage", &nginx),
+            ip("127.0.0.1")
+        );
+        assert_eq!(client_ip(ip("127.0.0.1"), "", &nginx), ip("127.0.0.1"));
     }
 }
