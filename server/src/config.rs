@@ -97,6 +97,12 @@ pub struct Config {
     /// throttled by) is read from `X-Forwarded-For`. Unset: the TCP peer is the client.
     #[arg(long, env = "CONSOLE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// This instance's name among several sharing one PostgreSQL, stable across its restarts
+    /// (e.g. `host-8081`), under which it holds the calls whose timers it runs: restarted, it
+    /// resumes them at once. Unset: a random name (its calls are taken over after 5 s).
+    #[arg(long, env = "CONSOLE_INSTANCE")]
+    pub instance: Option<String>,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]

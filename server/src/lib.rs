@@ -76,13 +76,19 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         None => Clock::system(),
     };
     let vies = vies_of(config).await?;
+    let mut telephony =
+        state::Telephony::simulated(&db, std::time::Duration::from_secs(config.ring_seconds))
+            .await
+            .map_err(|error| StartError::Database(ConnectError::Connect(error)))?;
+    if let Some(name) = config
+        .instance
+        .as_deref()
+        .filter(|name| !name.trim().is_empty())
+    {
+        telephony.instance = name.into();
+    }
     Ok(AppState {
-        telephony: state::Telephony::simulated(
-            &db,
-            std::time::Duration::from_secs(config.ring_seconds),
-        )
-        .await
-        .map_err(|error| StartError::Database(ConnectError::Connect(error)))?,
+        telephony,
         db,
         clock,
         assets: Arc::new(assets),
@@ -163,7 +169,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     )?;
     tracing::info!(to = %mailer.describe(), "emails are sent");
     mail::spawn_dispatcher(state.db.clone(), state.clock.clone(), Arc::new(mailer));
-    services::calls::resume(&state).await;
+    services::calls::spawn_supervisor(state.clone());
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

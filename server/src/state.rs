@@ -43,6 +43,9 @@ pub struct Telephony {
     pub ring_timeout: Duration,
     /// One lock per call in progress (`crate::services::calls`).
     pub calls: Arc<crate::services::calls::CallLocks>,
+    /// This instance's name, under which it holds the leases of the calls whose timers it runs
+    /// (issue 17): `--instance`, else random.
+    pub instance: Arc<str>,
 }
 
 impl Telephony {
@@ -64,6 +67,14 @@ impl Telephony {
             voice: crate::carrier::voice::simulated(),
             ring_timeout,
             calls: Arc::default(),
+            instance: random_instance_name().into(),
         })
     }
+}
+
+/// A name no other instance has: 16 random hex digits.
+fn random_instance_name() -> String {
+    let mut bytes = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut bytes);
+    hex::encode(bytes)
 }

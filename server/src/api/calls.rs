@@ -168,7 +168,7 @@ async fn place(
             return Err(error.into());
         }
     };
-    let _lock = state.telephony.calls.lock(call_id).await;
+    let _lock = state.telephony.calls.lock(&state.db, call_id).await?;
     let placed = calls::find(&state.db, call_id)
         .await?
         .ok_or_else(|| ApiError::Internal(format!("call {call_id} vanished")))?;
@@ -177,7 +177,7 @@ async fn place(
     }
     let now = if placed.hosted() {
         lifecycle::publish(&state, &placed);
-        lifecycle::spawn_ring_timer(state.clone(), call_id);
+        lifecycle::start_ring_timer(&state, call_id).await?;
         placed
     } else {
         let attempt = state
@@ -235,9 +235,9 @@ async fn ringing_for_callee(
     user: &SessionUser,
     call_id: i64,
     action: &str,
-) -> Result<(tokio::sync::OwnedMutexGuard<()>, Call), ApiError> {
+) -> Result<(lifecycle::CallGuard, Call), ApiError> {
     party_call(state, user, call_id).await?;
-    let lock = state.telephony.calls.lock(call_id).await;
+    let lock = state.telephony.calls.lock(&state.db, call_id).await?;
     let call = party_call(state, user, call_id).await?;
     if call.callee_user_id != Some(user.user_id) {
         return Err(ApiError::CallState(format!(
@@ -287,7 +287,7 @@ async fn hang_up(
 ) -> Result<Json<CallView>, ApiError> {
     let call_id = id;
     party_call(&state, &user, call_id).await?;
-    let _lock = state.telephony.calls.lock(call_id).await;
+    let _lock = state.telephony.calls.lock(&state.db, call_id).await?;
     let call = party_call(&state, &user, call_id).await?;
     let side = side(&call, &user);
     let over = || {

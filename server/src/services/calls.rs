@@ -2,12 +2,17 @@
 //! into a missed one, the minute ticker that debits a call paid with Credits while it runs, the
 //! endings (answered or not), and the events each change sends to both parties.
 //!
-//! Everything that changes one call runs under that call's lock ([`CallLocks`]), so a hang-up,
-//! the ring timer and the minute ticker never interleave their Credits steps; the store's
-//! conditional `UPDATE`s are the backstop. Time is always `state.clock.now()`: shifting the
-//! clock makes the ticker act within a second, and [`settle`] applies what is due at once.
+//! Everything that changes one call runs under that call's lock ([`CallLocks`]): a PostgreSQL
+//! advisory lock, so that instances sharing the database serialise too (an in-process lock on
+//! SQLite, which serves one instance); a hang-up, the ring timer and the minute ticker never
+//! interleave their Credits steps, and the store's conditional `UPDATE`s are the backstop. A
+//! call's timers run on the instance holding its lease (issue 17): the one that placed or
+//! answered it, or, when that one stops renewing its leases (it died), the instance whose
+//! supervisor ([`spawn_supervisor`]) takes them over within [`LEASE`]. Time is always
+//! `state.clock.now()`: shifting the clock makes the ticker act within a second, and [`settle`]
+//! applies what is due at once; leases follow the real time.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -15,24 +20,81 @@ use chrono::{DateTime, TimeDelta, Utc};
 use domain::call::{billed_minutes, credits_cents};
 use domain::money::Money;
 use protocol::webapp::{AppEvent, CallStatus, CallView, Direction, VoicemailView};
+use sqlx::Any;
+use sqlx::pool::PoolConnection;
 use tokio::sync::OwnedMutexGuard;
 
+use crate::db::{Backend, Database};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::calls::{self, Call, Ending};
 use crate::store::credits::CreditsError;
 use crate::store::{credits, stamp};
 
-/// One lock per call in progress. Entries are weak: a call nobody is working on holds no lock,
-/// and the next worker creates a fresh one.
+/// How long a call's lease lasts unrenewed: an instance that dies loses its calls this long
+/// after its last renewal.
+pub const LEASE: Duration = Duration::from_secs(5);
+/// How often each instance renews its leases and looks for calls whose instance died.
+pub const RENEW_EVERY: Duration = Duration::from_secs(1);
+/// Advisory-lock keys of calls: the call's id in a space of its own ("CALL" in the high bits).
+const LOCK_SPACE: i64 = 0x4341_4c4c << 32;
+
+/// The per-call locks, and the calls whose timers run in this instance.
 #[derive(Default)]
 pub struct CallLocks {
+    /// SQLite's (one instance): entries are weak, so a call nobody is working on holds no lock.
     locks: Mutex<HashMap<i64, Weak<tokio::sync::Mutex<()>>>>,
+    /// Calls with a timer running here (so that the supervisor does not start a second one).
+    running: Mutex<HashSet<i64>>,
+}
+
+/// Exclusive access to one call, until dropped.
+pub enum CallGuard {
+    Memory(OwnedMutexGuard<()>),
+    /// The connection holding the advisory lock; dropping the guard unlocks it.
+    Advisory {
+        connection: Option<PoolConnection<Any>>,
+        key: i64,
+    },
+}
+
+impl Drop for CallGuard {
+    fn drop(&mut self) {
+        let CallGuard::Advisory { connection, key } = self else {
+            return;
+        };
+        let (Some(mut connection), key) = (connection.take(), *key) else {
+            return;
+        };
+        tokio::spawn(async move {
+            let unlocked = sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(key)
+                .execute(&mut *connection)
+                .await;
+            if let Err(error) = unlocked {
+                // Never hand a connection that may still hold the lock back to the pool.
+                tracing::error!(%error, key, "a call's lock could not be released; closing its connection");
+                let _ = connection.close().await;
+            }
+        });
+    }
 }
 
 impl CallLocks {
-    /// Waits for exclusive access to `call_id`.
-    pub async fn lock(&self, call_id: i64) -> OwnedMutexGuard<()> {
+    /// Waits for exclusive access to `call_id`, across every instance sharing `db`.
+    pub async fn lock(&self, db: &Database, call_id: i64) -> Result<CallGuard, sqlx::Error> {
+        if db.backend == Backend::Postgres {
+            let key = LOCK_SPACE | call_id;
+            let mut connection = db.pool.acquire().await?;
+            sqlx::query("SELECT pg_advisory_lock($1)")
+                .bind(key)
+                .execute(&mut *connection)
+                .await?;
+            return Ok(CallGuard::Advisory {
+                connection: Some(connection),
+                key,
+            });
+        }
         let lock = {
             let mut locks = self.locks.lock().expect("call locks");
             match locks.get(&call_id).and_then(Weak::upgrade) {
@@ -45,7 +107,45 @@ impl CallLocks {
                 }
             }
         };
-        lock.lock_owned().await
+        Ok(CallGuard::Memory(lock.lock_owned().await))
+    }
+
+    /// Marks a timer of `call_id` as running here; false when one already is.
+    fn start(&self, call_id: i64) -> bool {
+        self.running.lock().expect("running calls").insert(call_id)
+    }
+
+    fn stop(&self, call_id: i64) {
+        self.running.lock().expect("running calls").remove(&call_id);
+    }
+
+    fn runs(&self, call_id: i64) -> bool {
+        self.running
+            .lock()
+            .expect("running calls")
+            .contains(&call_id)
+    }
+}
+
+/// The end of this instance's lease if it renewed it now.
+fn lease_end() -> DateTime<Utc> {
+    Utc::now() + TimeDelta::from_std(LEASE).unwrap_or(TimeDelta::seconds(5))
+}
+
+/// Takes `call_id`'s lease for this instance, which is about to run its timers.
+async fn claim(state: &AppState, call_id: i64) -> Result<(), sqlx::Error> {
+    calls::claim_lease(&state.db, call_id, &state.telephony.instance, lease_end()).await
+}
+
+/// Whether this instance still runs `call_id`'s timers (another may have taken them over).
+async fn still_ours(state: &AppState, call_id: i64) -> bool {
+    match calls::holds_lease(&state.db, call_id, &state.telephony.instance).await {
+        Ok(held) => held,
+        // A database hiccup: keep going, the next check decides.
+        Err(error) => {
+            tracing::warn!(%error, call_id, "cannot check a call's lease");
+            true
+        }
     }
 }
 
@@ -155,6 +255,7 @@ pub async fn connect(state: &AppState, call: &Call) -> Result<Option<Call>, ApiE
     }
     let connected = reload(state, call.id).await?;
     if connected.rate_cents.is_some() {
+        claim(state, connected.id).await?;
         spawn_minute_ticker(state.clone(), connected.id);
     }
     publish(state, &connected);
@@ -162,29 +263,41 @@ pub async fn connect(state: &AppState, call: &Call) -> Result<Option<Call>, ApiE
 }
 
 /// After the ring timeout, a call still ringing is missed (nobody answered, or the callee's
-/// Number has no User or the User has no tab open).
-pub fn spawn_ring_timer(state: AppState, call_id: i64) {
-    let ring_timeout = state.telephony.ring_timeout;
-    spawn_ring_timer_after(state, call_id, ring_timeout);
+/// Number has no User or the User has no tab open). This instance takes the call's lease.
+pub async fn start_ring_timer(state: &AppState, call_id: i64) -> Result<(), ApiError> {
+    claim(state, call_id).await?;
+    spawn_ring_timer_after(state.clone(), call_id, state.telephony.ring_timeout);
+    Ok(())
 }
 
 fn spawn_ring_timer_after(state: AppState, call_id: i64, delay: Duration) {
+    if !state.telephony.calls.start(call_id) {
+        return;
+    }
     tokio::spawn(async move {
         tokio::time::sleep(delay).await;
-        let _lock = state.telephony.calls.lock(call_id).await;
-        let outcome = match calls::find(&state.db, call_id).await {
-            Ok(Some(call)) if call.status == CallStatus::Ringing => {
-                close_unanswered(&state, &call, CallStatus::Missed)
-                    .await
-                    .map(drop)
-            }
-            Ok(_) => Ok(()),
-            Err(error) => Err(error.into()),
-        };
+        let outcome = ring_out(&state, call_id).await;
+        state.telephony.calls.stop(call_id);
         if let Err(error) = outcome {
             tracing::error!(%error, call_id, "the ring timer could not close a call");
         }
     });
+}
+
+/// The ring timeout of `call_id`: missed if it still rings and this instance still runs it.
+async fn ring_out(state: &AppState, call_id: i64) -> Result<(), ApiError> {
+    let _lock = state.telephony.calls.lock(&state.db, call_id).await?;
+    if !still_ours(state, call_id).await {
+        return Ok(());
+    }
+    match calls::find(&state.db, call_id).await? {
+        Some(call) if call.status == CallStatus::Ringing => {
+            close_unanswered(state, &call, CallStatus::Missed)
+                .await
+                .map(drop)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The instant the minute in progress of a connected Credits call ends.
@@ -195,37 +308,52 @@ fn next_boundary(call: &Call) -> Option<DateTime<Utc>> {
 }
 
 /// While a Credits call is connected, settles it at each minute boundary (by the server's
-/// clock, checked every second so that a shifted clock is followed).
+/// clock, checked every second so that a shifted clock is followed), as long as this instance
+/// holds the call's lease.
 fn spawn_minute_ticker(state: AppState, call_id: i64) {
+    if !state.telephony.calls.start(call_id) {
+        return;
+    }
     tokio::spawn(async move {
-        loop {
-            let boundary = match calls::find(&state.db, call_id).await {
-                Ok(Some(call)) if call.status == CallStatus::Connected => {
-                    match next_boundary(&call) {
-                        Some(boundary) => boundary,
-                        None => return,
-                    }
-                }
-                Ok(_) => return,
-                Err(error) => {
-                    tracing::error!(%error, call_id, "the minute ticker cannot read its call");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                    continue;
-                }
-            };
-            while state.clock.now() < boundary {
-                let wait = (boundary - state.clock.now())
-                    .to_std()
-                    .unwrap_or_default()
-                    .min(Duration::from_secs(1));
-                tokio::time::sleep(wait).await;
-            }
-            if let Err(error) = settle(&state, call_id).await {
-                tracing::error!(%error, call_id, "the minute ticker could not settle a call");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
+        tick_minutes(&state, call_id).await;
+        state.telephony.calls.stop(call_id);
     });
+}
+
+async fn tick_minutes(state: &AppState, call_id: i64) {
+    loop {
+        let boundary = match calls::find(&state.db, call_id).await {
+            Ok(Some(call)) if call.status == CallStatus::Connected => match next_boundary(&call) {
+                Some(boundary) => boundary,
+                None => return,
+            },
+            Ok(_) => return,
+            Err(error) => {
+                tracing::error!(%error, call_id, "the minute ticker cannot read its call");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        // Waits for the boundary a second at a time, stopping once another instance runs it.
+        loop {
+            if !still_ours(state, call_id).await {
+                return;
+            }
+            let now = state.clock.now();
+            if now >= boundary {
+                break;
+            }
+            let wait = (boundary - now)
+                .to_std()
+                .unwrap_or_default()
+                .min(Duration::from_secs(1));
+            tokio::time::sleep(wait).await;
+        }
+        if let Err(error) = settle(state, call_id).await {
+            tracing::error!(%error, call_id, "the minute ticker could not settle a call");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
 }
 
 /// NUM-5: applies every minute boundary a connected Credits call has passed by now: each
@@ -233,7 +361,7 @@ fn spawn_minute_ticker(state: AppState, call_id: i64) {
 /// next minute cannot be reserved the call ends at that boundary, so the Credits never go below
 /// zero. Nothing to do for other calls. The call as it is afterwards (`None`: no such call).
 pub async fn settle(state: &AppState, call_id: i64) -> Result<Option<Call>, ApiError> {
-    let _lock = state.telephony.calls.lock(call_id).await;
+    let _lock = state.telephony.calls.lock(&state.db, call_id).await?;
     settle_locked(state, call_id, state.clock.now()).await
 }
 
@@ -349,18 +477,23 @@ pub async fn hang_up_connected(state: &AppState, call_id: i64) -> Result<Option<
     finish(state, &call, ending).await.map(Some)
 }
 
-/// After a restart, picks up the calls left in progress: a ringing call rings for what is left
-/// of its ring time, and a connected Credits call is debited on (the audio of a hosted call goes
-/// browser to browser, so it may well have gone on while the server was down).
-pub async fn resume(state: &AppState) {
-    let found = match calls::in_progress(&state.db).await {
-        Ok(found) => found,
-        Err(error) => {
-            tracing::error!(%error, "the calls in progress could not be resumed");
-            return;
+/// Runs the timers of every call in progress this instance holds the lease of and runs no timer
+/// for yet: after a restart, or once it took the calls of an instance that died. A ringing call
+/// rings for what is left of its ring time; a connected Credits call is debited on (the audio of
+/// a hosted call goes browser to browser, so it may well have gone on meanwhile).
+async fn resume_held(state: &AppState, held: &[i64]) {
+    for &call_id in held {
+        if state.telephony.calls.runs(call_id) {
+            continue;
         }
-    };
-    for call in found {
+        let call = match calls::find(&state.db, call_id).await {
+            Ok(Some(call)) => call,
+            Ok(None) => continue,
+            Err(error) => {
+                tracing::error!(%error, call_id, "a call in progress could not be resumed");
+                continue;
+            }
+        };
         match call.status {
             CallStatus::Ringing => {
                 let elapsed = (state.clock.now() - call.started_at)
@@ -375,4 +508,31 @@ pub async fn resume(state: &AppState) {
             _ => {}
         }
     }
+}
+
+/// One pass of the supervisor: renews this instance's leases, takes those of dead instances,
+/// and runs the timers of the calls it now holds.
+pub async fn resume(state: &AppState) {
+    let held = calls::renew_and_take_leases(
+        &state.db,
+        &state.telephony.instance,
+        Utc::now(),
+        lease_end(),
+    )
+    .await;
+    match held {
+        Ok(held) => resume_held(state, &held).await,
+        Err(error) => tracing::error!(%error, "the calls' leases could not be renewed"),
+    }
+}
+
+/// Starts the supervisor of this instance's calls: [`resume`] at once, then every
+/// [`RENEW_EVERY`].
+pub fn spawn_supervisor(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            resume(&state).await;
+            tokio::time::sleep(RENEW_EVERY).await;
+        }
+    })
 }

@@ -535,3 +535,84 @@ pub async fn statement(
         })
         .collect()
 }
+
+/// Issue 17: `owner` (a server instance) runs the timers of `call_id` until `until`, whoever
+/// held it before.
+pub async fn claim_lease(
+    db: &Database,
+    call_id: i64,
+    owner: &str,
+    until: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    update(
+        db,
+        sqlx::query("UPDATE calls SET lease_owner = $1, lease_until = $2 WHERE id = $3")
+            .bind(owner)
+            .bind(stamp(until))
+            .bind(call_id),
+    )
+    .await
+    .map(drop)
+}
+
+/// Issue 17: renews `owner`'s leases on the calls in progress until `until`, and takes those
+/// with no lease or whose lease ran out before `now` (their instance stopped renewing it: it
+/// died). The calls in progress `owner` holds afterwards.
+pub async fn renew_and_take_leases(
+    db: &Database,
+    owner: &str,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut tx = db.write().await?;
+    sqlx::query(
+        "UPDATE calls SET lease_until = $1
+         WHERE lease_owner = $2 AND status IN ('ringing', 'connected')",
+    )
+    .bind(stamp(until))
+    .bind(owner)
+    .execute(&mut *tx)
+    .await?;
+    // One by one, each conditional: two instances taking the same call get one success.
+    let orphans: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM calls WHERE status IN ('ringing', 'connected')
+           AND (lease_owner IS NULL OR (lease_owner <> $1 AND lease_until < $2))
+         ORDER BY id",
+    )
+    .bind(owner)
+    .bind(stamp(now))
+    .fetch_all(&mut *tx)
+    .await?;
+    for id in orphans {
+        sqlx::query(
+            "UPDATE calls SET lease_owner = $1, lease_until = $2
+             WHERE id = $3 AND (lease_owner IS NULL OR (lease_owner <> $1 AND lease_until < $4))",
+        )
+        .bind(owner)
+        .bind(stamp(until))
+        .bind(id)
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let held = sqlx::query_scalar(
+        "SELECT id FROM calls WHERE lease_owner = $1 AND status IN ('ringing', 'connected')
+         ORDER BY id",
+    )
+    .bind(owner)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(held)
+}
+
+/// Whether `owner` holds the lease of `call_id`.
+pub async fn holds_lease(db: &Database, call_id: i64, owner: &str) -> Result<bool, sqlx::Error> {
+    let held: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM calls WHERE id = $1 AND lease_owner = $2")
+            .bind(call_id)
+            .bind(owner)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(held > 0)
+}

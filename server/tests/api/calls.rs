@@ -607,12 +607,16 @@ async fn a_restarted_server_picks_up_the_calls_in_progress(backend: Backend) {
     let mut team = app.employees("BUSINESS").await;
     let call = placed(&mut team.alice, team.alice_number.0, &team.bob_number.1).await;
     assert_eq!(call["status"], "ringing");
-    // The same database under a new server whose calls ring for 200 ms: the ringing call is
-    // timed again, and missed.
-    let restarted = server::state::AppState {
-        telephony: server::state::Telephony::simulated(&app.state.db, Duration::from_millis(200))
+    // The same database under the same instance, restarted (its name is stable, as
+    // `--instance` makes it) with calls ringing for 200 ms: the ringing call is timed again,
+    // and missed.
+    let mut telephony =
+        server::state::Telephony::simulated(&app.state.db, Duration::from_millis(200))
             .await
-            .unwrap(),
+            .unwrap();
+    telephony.instance = app.state.telephony.instance.clone();
+    let restarted = server::state::AppState {
+        telephony,
         ..app.state.clone()
     };
     server::services::calls::resume(&restarted).await;

@@ -1,7 +1,9 @@
 //! Several server instances on one PostgreSQL (issue 17): a live event published by one reaches
 //! the sockets another holds, in order, large ones by reference; a text sent through one
-//! instance reaches a colleague whose WebApp is connected to the other; and two instances
-//! running the daily job at once process each day, and renew each Licence, once.
+//! instance reaches a colleague whose WebApp is connected to the other; two instances running
+//! the daily job at once process each day, and renew each Licence, once; and a call paid with
+//! Credits whose instance stops renewing its lease is taken over by the other, which debits
+//! each minute once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -179,4 +181,102 @@ async fn two_instances_run_each_day_once() {
         renewals, 2,
         "one renewal invoice per month for the Company ({licences} Licences)"
     );
+}
+
+/// The lease holder of `call_id`.
+async fn lease_owner(app: &TestApp, call_id: i64) -> Option<String> {
+    sqlx::query_scalar("SELECT lease_owner FROM calls WHERE id = $1")
+        .bind(call_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+async fn billed_minutes(app: &TestApp, call_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT billed_minutes FROM calls WHERE id = $1")
+        .bind(call_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credits_call_is_taken_over_when_its_instance_dies() {
+    if !postgres_reachable().await {
+        return;
+    }
+    let app = TestApp::start(Backend::Postgres).await;
+    let mut team = app.employees("UNLIMITED").await;
+    let reply = team
+        .manager
+        .post_json("/api/console/credits/top-ups", &json!({"amount": "5"}))
+        .await;
+    assert_eq!(
+        reply.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        reply.text()
+    );
+    // Instance A (the in-process app) places a call to Japan, EUR 0.60 a minute: connected at
+    // once, its lease A's. A renews nothing from now on, as if it had died.
+    let reply = team
+        .alice
+        .post_json(
+            &format!("/api/app/numbers/{}/calls", team.alice_number.0),
+            &json!({"to": "+81 3 1234 5678"}),
+        )
+        .await;
+    let call = reply.json();
+    assert_eq!(call["status"], "connected", "{call}");
+    let call_id = call["id"].as_i64().unwrap();
+    let a = app.state.telephony.instance.to_string();
+    assert_eq!(
+        lease_owner(&app, call_id).await.as_deref(),
+        Some(a.as_str())
+    );
+
+    // Instance B's supervisor takes the call once A's lease has run out.
+    let instance_b = second_instance(&app).await;
+    let b = instance_b.telephony.instance.to_string();
+    let supervisor = server::services::calls::spawn_supervisor(instance_b.clone());
+    let started = std::time::Instant::now();
+    while lease_owner(&app, call_id).await.as_deref() != Some(b.as_str()) {
+        assert!(
+            started.elapsed() < server::services::calls::LEASE + Duration::from_secs(5),
+            "B never took the call over"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Three minutes later, B has debited three minutes, each once.
+    app.state
+        .clock
+        .shift_by(chrono::TimeDelta::seconds(3 * 60 + 1));
+    let started = std::time::Instant::now();
+    while billed_minutes(&app, call_id).await < 3 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "B never debited the minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(billed_minutes(&app, call_id).await, 3);
+    let debits: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM credit_movements
+         WHERE kind = 'debit'",
+    )
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(debits, -180, "three minutes at EUR 0.60, each debited once");
+    // The fourth minute is reserved, and the call still runs, on B.
+    let call: (String, Option<String>) =
+        sqlx::query_as("SELECT status, lease_owner FROM calls WHERE id = $1")
+            .bind(call_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(call, ("connected".to_owned(), Some(b)));
+    supervisor.abort();
 }

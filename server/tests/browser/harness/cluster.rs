@@ -113,6 +113,7 @@ impl Cluster {
                 .arg("--data-dir")
                 .arg(folder.path().join(format!("data-{n}")))
                 .args(["--trusted-proxies", "127.0.0.1"])
+                .args(["--instance", &format!("instance-{n}")])
                 .env("CONSOLE_LOG", "info,tower_http=debug")
                 .env("NO_COLOR", "1")
                 .stdout(output.try_clone().expect("the log file"))
