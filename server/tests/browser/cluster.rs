@@ -1,19 +1,23 @@
 //! End to end at scale (issue 17): two instances of the server on one PostgreSQL behind nginx
 //! (`deploy/nginx.conf`). A Manager signs up, orders and invites through nginx, whose requests
 //! are spread over both instances; her live connection is upgraded through nginx too. Two
-//! employees then use the WebApp, one on each instance: a text one sends reaches the other live.
+//! employees then use the WebApp, one on each instance: a text one sends reaches the other live,
+//! and a call between them rings and connects with audio both ways. Then the instance running a
+//! call paid with Credits is killed (SIGKILL): the other takes the call over and, a day later,
+//! has debited exactly the minutes the Credits paid for and ended it.
 
 use crate::harness::Console;
 use crate::harness::cluster::Cluster;
 use crate::harness::postgres::postgres_reachable;
-use crate::harness::team::{employee, team};
+use crate::harness::team::{employee, send, team};
+use crate::webapp::AUDIO_RECEIVED;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_text_crosses_instances_behind_nginx() {
     if !postgres_reachable().await {
         return;
     }
-    let cluster = Cluster::start(2).await;
+    let mut cluster = Cluster::start(2).await;
     let console = cluster.console().await;
     let team = team(&console).await;
     // Both instances served her: sessions, orders and emails are shared through the database.
@@ -60,4 +64,98 @@ async fn a_text_crosses_instances_behind_nginx() {
     // Bob sees it without reloading: the event crossed from the first instance to the second.
     bob.sees("Lunch across instances?").await;
     bob.sees(alice_e164).await;
+
+    // A call from Alice's instance rings on Bob's, and connects browser to browser.
+    bob.goto(&format!("/app/numbers/{bob_number}/calls")).await;
+    alice
+        .goto(&format!("/app/numbers/{alice_number}/calls"))
+        .await;
+    alice.fill("Number to call", bob_e164).await;
+    alice.click("Call").await;
+    bob.click("Answer").await;
+    for (who, browser) in [("Alice", &alice), ("Bob", &bob)] {
+        browser
+            .until(AUDIO_RECEIVED, &format!("{who} receiving audio"))
+            .await;
+        browser.sees("Connected").await;
+    }
+    alice.click("Hang up").await;
+    bob.until("window.webappPeer == null", "the call to close")
+        .await;
+
+    // A call to the UK paid with Credits (EUR 5.00 at EUR 0.25 a minute), run by Alice's
+    // instance, which then dies.
+    let (status, reply) = send(
+        &team.manager,
+        "POST",
+        "/api/console/credits/top-ups",
+        serde_json::json!({"amount": "5"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{reply}");
+    alice.fill("Number to call", "+44 20 7946 0958").await;
+    // The top-up reached Alice's WebApp live, from whichever instance took it.
+    alice.sees("EUR 0.25 per started minute").await;
+    alice.click("Call").await;
+    alice.sees("Connected").await;
+    let db = &console.state.db.pool;
+    let call_id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM calls")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    let lease = || async {
+        sqlx::query_scalar::<_, Option<String>>("SELECT lease_owner FROM calls WHERE id = $1")
+            .bind(call_id)
+            .fetch_one(db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(lease().await.as_deref(), Some("instance-0"));
+    cluster.kill(0);
+
+    // The other instance takes it over within seconds.
+    let started = std::time::Instant::now();
+    while lease().await.as_deref() != Some("instance-1") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "the surviving instance never took the call over"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    // A day later (the demo clock, through nginx: the survivor answers), the Credits paid for
+    // 20 minutes, debited once each, and the call ended when they ran out.
+    let (status, reply) = send(
+        &team.manager,
+        "POST",
+        "/api/admin/clock/advance",
+        serde_json::json!({"days": 1}),
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    let started = std::time::Instant::now();
+    let ended = loop {
+        let call: (String, i64, i64) =
+            sqlx::query_as("SELECT status, billed_minutes, credits_cents FROM calls WHERE id = $1")
+                .bind(call_id)
+                .fetch_one(db)
+                .await
+                .unwrap();
+        if call.0 != "connected" {
+            break call;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "the call was never settled: {call:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    };
+    assert_eq!(ended, ("ended".to_owned(), 20, 500));
+    let debits: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM credit_movements
+         WHERE kind = 'debit'",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(debits, -500);
 }

@@ -9,7 +9,7 @@ use crate::harness::team::{employee, send, team};
 use serde_json::json;
 
 /// Inbound audio packets of the call in progress, from the browser's own WebRTC statistics.
-const AUDIO_RECEIVED: &str = "(async () => {
+pub const AUDIO_RECEIVED: &str = "(async () => {
     const peer = window.webappPeer;
     if (!peer || peer.connectionState !== 'connected') return 0;
     let packets = 0;

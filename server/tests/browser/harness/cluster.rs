@@ -114,6 +114,8 @@ impl Cluster {
                 .arg(folder.path().join(format!("data-{n}")))
                 .args(["--trusted-proxies", "127.0.0.1"])
                 .args(["--instance", &format!("instance-{n}")])
+                // Demos move the date forward (`POST /api/admin/clock/advance`).
+                .arg("--demo-clock")
                 .env("CONSOLE_LOG", "info,tower_http=debug")
                 .env("NO_COLOR", "1")
                 .stdout(output.try_clone().expect("the log file"))
@@ -177,6 +179,13 @@ impl Cluster {
             .await
             .expect("reading the cluster's database");
         Console::in_front_of(&self.url, state)
+    }
+
+    /// Kills instance `n` outright (SIGKILL): no shutdown, its leases simply stop being renewed.
+    pub fn kill(&mut self, n: usize) {
+        let instance = &mut self.instances[n];
+        instance.process.kill().expect("killing an instance");
+        let _ = instance.process.wait();
     }
 
     pub fn folder(&self) -> &Path {
