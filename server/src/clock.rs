@@ -40,6 +40,16 @@ impl Clock {
         self.shift_seconds
             .fetch_add(delta.num_seconds(), Ordering::Relaxed);
     }
+
+    /// How far this clock is from the system's, in seconds.
+    pub fn shift_seconds(&self) -> i64 {
+        self.shift_seconds.load(Ordering::Relaxed)
+    }
+
+    /// Puts this clock (and every clone of it) `seconds` away from the system's.
+    pub fn set_shift_seconds(&self, seconds: i64) {
+        self.shift_seconds.store(seconds, Ordering::Relaxed);
+    }
 }
 
 /// The calendar day of an instant in Europe/Paris: the day a notice or a payment was received.

@@ -160,6 +160,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         "The Management Console is running at http://{}",
         config.bind
     );
+    if state.demo_clock {
+        follow_demo_clock(&state).await?;
+    }
     scheduler::spawn(state.db.clone(), state.clock.clone(), state.vies.clone());
     let mailer = mail::Mailer::new(
         config.smtp_url.as_deref(),
@@ -175,6 +178,27 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)
+}
+
+/// A demo server's clock follows the shift its database records (every instance of the demo
+/// agrees on "today"): adopted at start, then read every second.
+pub async fn follow_demo_clock(state: &AppState) -> Result<(), StartError> {
+    let shift = store::demo_clock::adopt(&state.db, state.clock.shift_seconds())
+        .await
+        .map_err(|error| StartError::Database(ConnectError::Connect(error)))?;
+    state.clock.set_shift_seconds(shift);
+    let (db, clock) = (state.db.clone(), state.clock.clone());
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            match store::demo_clock::shift(&db).await {
+                Ok(Some(shift)) => clock.set_shift_seconds(shift),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "cannot read the demo clock"),
+            }
+        }
+    });
+    Ok(())
 }
 
 /// `server verify-proof`: prints whether the proof log is intact; `Ok(false)` when it is not.

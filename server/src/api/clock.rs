@@ -1,6 +1,6 @@
 //! `POST /api/admin/clock/advance`: on a demo or test server (`--demo-clock`), moves the
-//! server's date forward by whole days and runs the scheduler over every day passed, in order.
-//! On any other server the route does not exist (404).
+//! server's date forward by whole days (for every instance sharing its database) and runs the
+//! scheduler over every day passed, in order. On any other server the route does not exist (404).
 
 use axum::extract::State;
 use axum::routing::post;
@@ -12,6 +12,7 @@ use super::extract::Body;
 use crate::error::ApiError;
 use crate::scheduler;
 use crate::state::AppState;
+use crate::store::demo_clock;
 
 /// At most this many days per request (ten years).
 pub const MAX_DAYS: u32 = 3660;
@@ -33,6 +34,8 @@ async fn advance(
     state
         .clock
         .shift_by(TimeDelta::days(i64::from(request.days)));
+    // Shared through the database: every instance of the demo follows it within a second.
+    demo_clock::record(&state.db, state.clock.shift_seconds()).await?;
     let reports = scheduler::catch_up_asking_vies(&state.db, &state.clock, &state.vies)
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))?;

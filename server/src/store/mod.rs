@@ -9,6 +9,7 @@ pub mod codec;
 pub mod company;
 pub mod credits;
 pub mod dashboard;
+pub mod demo_clock;
 pub mod disputes;
 pub mod invoices;
 pub mod late_payment;

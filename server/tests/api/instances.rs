@@ -280,3 +280,50 @@ async fn a_credits_call_is_taken_over_when_its_instance_dies() {
     assert_eq!(call, ("connected".to_owned(), Some(b)));
     supervisor.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_instance_of_a_demo_follows_its_clock_and_renews_once() {
+    if !postgres_reachable().await {
+        return;
+    }
+    let app = TestApp::options(Backend::Postgres)
+        .demo_clock()
+        .start()
+        .await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    an_order("BUSINESS")
+        .numbers(2, "FR")
+        .key("two")
+        .place(&mut manager)
+        .await;
+    // Instance B has a clock of its own, following the demo's through the database.
+    let instance_b = AppState {
+        clock: server::clock::Clock::system(),
+        ..second_instance(&app).await
+    };
+    server::follow_demo_clock(&instance_b).await.unwrap();
+    let invoices_before = app.count("invoices").await;
+
+    // A month on, asked of instance A.
+    let reply = manager
+        .post_json("/api/admin/clock/advance", &json!({"days": 31}))
+        .await;
+    assert_eq!(reply.status, axum::http::StatusCode::OK, "{}", reply.text());
+    let started = std::time::Instant::now();
+    while instance_b.clock.today() != app.state.clock.today() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "B never followed the demo clock"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // B's daily run finds every day done: the Licences were renewed once.
+    let reports = server::scheduler::catch_up(&instance_b.db, &instance_b.clock)
+        .await
+        .unwrap();
+    assert!(
+        reports.iter().all(|report| !report.processed),
+        "{reports:?}"
+    );
+    assert_eq!(app.count("invoices").await - invoices_before, 1);
+}
