@@ -4,7 +4,8 @@
 //! employees then use the WebApp, one on each instance: a text one sends reaches the other live,
 //! and a call between them rings and connects with audio both ways. Then the instance running a
 //! call paid with Credits is killed (SIGKILL): the other takes the call over and, a day later,
-//! has debited exactly the minutes the Credits paid for and ended it.
+//! has debited exactly the minutes the Credits paid for and ended it. Restarted, the killed
+//! instance follows the demo clock; a month on, with both up, each Licence renews once.
 
 use crate::harness::Console;
 use crate::harness::cluster::Cluster;
@@ -158,4 +159,35 @@ async fn a_text_crosses_instances_behind_nginx() {
     .await
     .unwrap();
     assert_eq!(debits, -500);
+
+    // The killed instance restarts; a month later (asked through nginx, both instances up),
+    // both agree on the date and each Licence was renewed once.
+    cluster.restart(0);
+    let (status, reply) = send(
+        &team.manager,
+        "POST",
+        "/api/admin/clock/advance",
+        serde_json::json!({"days": 31}),
+    )
+    .await;
+    assert_eq!(status, 200, "{reply}");
+    let today = reply["today"].as_str().unwrap().to_owned();
+    let started = std::time::Instant::now();
+    while cluster.today_on(0) != today || cluster.today_on(1) != today {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the instances disagree on the date"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let (renewals, renewed, licences): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM invoices WHERE kind = 'renewal'),
+                (SELECT COUNT(DISTINCT licence_id) FROM invoices WHERE kind = 'renewal'),
+                (SELECT COUNT(*) FROM licences)",
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!((renewals, renewed), (licences, licences));
+    assert!(licences >= 2);
 }

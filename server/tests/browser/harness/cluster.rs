@@ -88,6 +88,32 @@ fn server_binary() -> &'static str {
     env!("CARGO_BIN_EXE_server")
 }
 
+/// Starts instance `n` of the server on `port`, logging (appending) to `log`.
+fn spawn_instance(n: usize, port: u16, database_url: &str, folder: &Path, log: &Path) -> Child {
+    let output = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("a log file");
+    Command::new(server_binary())
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .args(["--database-url", database_url])
+        .arg("--dist-dir")
+        .arg(dist_dir())
+        .arg("--data-dir")
+        .arg(folder.join(format!("data-{n}")))
+        .args(["--trusted-proxies", "127.0.0.1"])
+        .args(["--instance", &format!("instance-{n}")])
+        // Demos move the date forward (`POST /api/admin/clock/advance`).
+        .arg("--demo-clock")
+        .env("CONSOLE_LOG", "info,tower_http=debug")
+        .env("NO_COLOR", "1")
+        .stdout(output.try_clone().expect("the log file"))
+        .stderr(output)
+        .spawn()
+        .expect("the server binary starts")
+}
+
 impl Cluster {
     /// `count` instances behind nginx, on a new PostgreSQL database.
     pub async fn start(count: usize) -> Cluster {
@@ -99,29 +125,11 @@ impl Cluster {
             std::os::unix::fs::PermissionsExt::from_mode(0o755),
         )
         .expect("opening the folder");
-        let dist = dist_dir();
         let mut instances = Vec::new();
         for n in 0..count {
             let port = free_port();
             let log = folder.path().join(format!("instance-{n}.log"));
-            let output = std::fs::File::create(&log).expect("a log file");
-            let process = Command::new(server_binary())
-                .args(["--bind", &format!("127.0.0.1:{port}")])
-                .args(["--database-url", &database_url])
-                .arg("--dist-dir")
-                .arg(&dist)
-                .arg("--data-dir")
-                .arg(folder.path().join(format!("data-{n}")))
-                .args(["--trusted-proxies", "127.0.0.1"])
-                .args(["--instance", &format!("instance-{n}")])
-                // Demos move the date forward (`POST /api/admin/clock/advance`).
-                .arg("--demo-clock")
-                .env("CONSOLE_LOG", "info,tower_http=debug")
-                .env("NO_COLOR", "1")
-                .stdout(output.try_clone().expect("the log file"))
-                .stderr(output)
-                .spawn()
-                .expect("the server binary starts");
+            let process = spawn_instance(n, port, &database_url, folder.path(), &log);
             instances.push(Instance { port, log, process });
         }
         for instance in &instances {
@@ -186,6 +194,34 @@ impl Cluster {
         let instance = &mut self.instances[n];
         instance.process.kill().expect("killing an instance");
         let _ = instance.process.wait();
+    }
+
+    /// Starts instance `n` again (after [`Cluster::kill`]), under the same name and port, and
+    /// waits until it answers.
+    pub fn restart(&mut self, n: usize) {
+        let instance = &mut self.instances[n];
+        instance.process = spawn_instance(
+            n,
+            instance.port,
+            &self.database_url,
+            self.folder.path(),
+            &instance.log,
+        );
+        until_healthy(instance.port, &format!("instance {n} restarted"));
+    }
+
+    /// The server's today as instance `n` answers it (`GET /api/health`).
+    pub fn today_on(&self, n: usize) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.instances[n].port))
+            .expect("the instance answers");
+        stream
+            .write_all(b"GET /api/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            .expect("asking its health");
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).expect("its health");
+        let body = reply.split("\r\n\r\n").nth(1).unwrap_or_default();
+        let health: serde_json::Value = serde_json::from_str(body).expect("health is JSON");
+        health["today"].as_str().unwrap_or_default().to_owned()
     }
 
     pub fn folder(&self) -> &Path {
