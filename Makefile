@@ -38,6 +38,7 @@ bench: browser-tools app
 	cargo bench -p server --bench users_list
 	cargo bench -p server --bench quote
 	cargo bench -p server --bench webapp
+	cargo bench -p server --bench cluster
 
 ## Two instances on PostgreSQL behind nginx on :8080, as in production (see README, "At scale").
 cluster: browser-tools app

@@ -46,11 +46,12 @@ if [ "$("$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null)" != "wasm-opt
 fi
 
 # The tests' real parts: Chromium and ChromeDriver for the journeys, an SMTP server (aiosmtpd,
-# run with Debian's python3) for the email tests, nginx in front of several instances.
+# run with Debian's python3) for the email tests, nginx in front of several instances, wrk
+# for the throughput figures of `make bench`.
 if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver \
-    && /usr/bin/python3 -c "import aiosmtpd" && command -v nginx; } >/dev/null 2>&1; then
-  say "Installing Chromium, ChromeDriver, aiosmtpd and nginx (Debian packages)"
+    && /usr/bin/python3 -c "import aiosmtpd" && command -v nginx && command -v wrk; } >/dev/null 2>&1; then
+  say "Installing Chromium, ChromeDriver, aiosmtpd, nginx and wrk (Debian packages)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq chromium chromium-driver python3-aiosmtpd nginx >/dev/null
+  apt-get install -y -qq chromium chromium-driver python3-aiosmtpd nginx wrk >/dev/null
 fi
