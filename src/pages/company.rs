@@ -468,42 +468,16 @@ fn AddPaymentMethod(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl I
 /// PROMO-1 (GTCS 12.6): the Company may refuse the use of its name and logo for promotion.
 #[component]
 fn Promotion(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
-    let errors = FormErrors::new();
-    let saved = RwSignal::new(false);
-    let opted_out = move || account.with(|a| a.as_ref().is_some_and(|a| a.promo_opt_out));
-    let send = Action::new_local(|opt_out: &bool| {
-        let opt_out = *opt_out;
-        async move { api::set_promotion_opt_out(opt_out).await }
-    });
-    Effect::new(move || match send.value().get() {
-        Some(Ok(updated)) => {
-            account.set(Some(updated));
-            errors.clear();
-            saved.set(true);
-        }
-        Some(Err(error)) => errors.show_api_error(&error),
-        None => {}
-    });
     view! {
-        <section class="card promotion">
-            <h2>"Promotion"</h2>
-            <div class="field checkbox">
-                <input
-                    id="promo_opt_out"
-                    name="promo_opt_out"
-                    type="checkbox"
-                    prop:checked=opted_out
-                    disabled=move || send.pending().get()
-                    on:change=move |event| {
-                        saved.set(false);
-                        send.dispatch(event_target_checked(&event));
-                    }
-                />
-                <label for="promo_opt_out">"Do not use our company's name and logo for promotion"</label>
-            </div>
-            <FormAlert errors />
-            {move || saved.get().then(|| view! { <p class="notice" role="status">"Your choice was saved."</p> })}
-        </section>
+        <Setting
+            account
+            class="promotion"
+            heading="Promotion"
+            name="promo_opt_out"
+            label="Do not use our company's name and logo for promotion"
+            current=|account: &CompanyAccount| account.promo_opt_out
+            send=|opt_out: bool| async move { api::set_promotion_opt_out(opt_out).await }
+        />
     }
 }
 
@@ -511,14 +485,50 @@ fn Promotion(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
 /// for the Manager asking (the server refuses otherwise, and says so).
 #[component]
 fn ManagersTwoFactor(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
+    view! {
+        <Setting
+            account
+            class="security"
+            heading="Security"
+            name="managers_need_two_factor"
+            label="Managers must use two-factor authentication"
+            current=|account: &CompanyAccount| account.managers_need_two_factor
+            send=|required: bool| async move { api::set_two_factor_policy(required).await }
+        >
+            <p class="hint">
+                "Managers without it can do nothing else until they turn it on. "
+                <a href="/account/two-factor">"Your own two-factor authentication"</a>
+            </p>
+        </Setting>
+    }
+}
+
+/// One of the Company's yes-or-no settings, saved as soon as it is ticked or unticked; the
+/// server answers the whole account, which replaces `account`.
+#[component]
+fn Setting<C, F, Fut>(
+    account: RwSignal<Option<CompanyAccount>>,
+    class: &'static str,
+    heading: &'static str,
+    /// The checkbox's name and id.
+    name: &'static str,
+    label: &'static str,
+    /// The setting in the account.
+    current: C,
+    /// Saves a new value.
+    send: F,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView
+where
+    C: Fn(&CompanyAccount) -> bool + Copy + Send + Sync + 'static,
+    F: Fn(bool) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<CompanyAccount, crate::api::ApiError>> + 'static,
+{
     let errors = FormErrors::new();
     let saved = RwSignal::new(false);
-    let required = move || account.with(|a| a.as_ref().is_some_and(|a| a.managers_need_two_factor));
-    let send = Action::new_local(|required: &bool| {
-        let required = *required;
-        async move { api::set_two_factor_policy(required).await }
-    });
-    Effect::new(move || match send.value().get() {
+    let checked = move || account.with(|a| a.as_ref().is_some_and(current));
+    let save = Action::new_local(move |value: &bool| send(*value));
+    Effect::new(move || match save.value().get() {
         Some(Ok(updated)) => {
             account.set(Some(updated));
             errors.clear();
@@ -528,26 +538,23 @@ fn ManagersTwoFactor(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView
         None => {}
     });
     view! {
-        <section class="card security">
-            <h2>"Security"</h2>
+        <section class=format!("card {class}")>
+            <h2>{heading}</h2>
             <div class="field checkbox">
                 <input
-                    id="managers_need_two_factor"
-                    name="managers_need_two_factor"
+                    id=name
+                    name=name
                     type="checkbox"
-                    prop:checked=required
-                    disabled=move || send.pending().get()
+                    prop:checked=checked
+                    disabled=move || save.pending().get()
                     on:change=move |event| {
                         saved.set(false);
-                        send.dispatch(event_target_checked(&event));
+                        save.dispatch(event_target_checked(&event));
                     }
                 />
-                <label for="managers_need_two_factor">"Managers must use two-factor authentication"</label>
+                <label for=name>{label}</label>
             </div>
-            <p class="hint">
-                "Managers without it can do nothing else until they turn it on. "
-                <a href="/account/two-factor">"Your own two-factor authentication"</a>
-            </p>
+            {children.map(|children| children())}
             <FormAlert errors />
             {move || saved.get().then(|| view! { <p class="notice" role="status">"Your choice was saved."</p> })}
         </section>

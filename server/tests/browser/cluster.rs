@@ -10,8 +10,7 @@
 use crate::harness::Console;
 use crate::harness::cluster::Cluster;
 use crate::harness::postgres::postgres_reachable;
-use crate::harness::team::{employee, send, team};
-use crate::webapp::AUDIO_RECEIVED;
+use crate::harness::team::{call_and_answer, employee, send, team};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_text_crosses_instances_behind_nginx() {
@@ -71,15 +70,7 @@ async fn a_text_crosses_instances_behind_nginx() {
     alice
         .goto(&format!("/app/numbers/{alice_number}/calls"))
         .await;
-    alice.fill("Number to call", bob_e164).await;
-    alice.click("Call").await;
-    bob.click("Answer").await;
-    for (who, browser) in [("Alice", &alice), ("Bob", &bob)] {
-        browser
-            .until(AUDIO_RECEIVED, &format!("{who} receiving audio"))
-            .await;
-        browser.sees("Connected").await;
-    }
+    call_and_answer(&alice, &bob, bob_e164).await;
     alice.click("Hang up").await;
     bob.until("window.webappPeer == null", "the call to close")
         .await;

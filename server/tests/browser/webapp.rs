@@ -5,19 +5,8 @@
 //! Bob cannot open Alice's conversation by URL.
 
 use crate::harness::Console;
-use crate::harness::team::{employee, send, team};
+use crate::harness::team::{call_and_answer, employee, send, team};
 use serde_json::json;
-
-/// Inbound audio packets of the call in progress, from the browser's own WebRTC statistics.
-pub const AUDIO_RECEIVED: &str = "(async () => {
-    const peer = window.webappPeer;
-    if (!peer || peer.connectionState !== 'connected') return 0;
-    let packets = 0;
-    (await peer.getStats()).forEach(report => {
-        if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived;
-    });
-    return packets > 20 ? packets : 0;
-})()";
 
 #[tokio::test]
 async fn two_employees_text_and_call_each_other_live() {
@@ -61,15 +50,7 @@ async fn two_employees_text_and_call_each_other_live() {
     // A call between the two browsers, with audio both ways.
     bob.goto(&format!("/app/numbers/{bob_id}/calls")).await;
     alice.goto(&format!("/app/numbers/{alice_id}/calls")).await;
-    alice.fill("Number to call", bob_e164).await;
-    alice.click("Call").await;
-    bob.click("Answer").await;
-    for (who, browser) in [("Alice", &alice), ("Bob", &bob)] {
-        browser
-            .until(AUDIO_RECEIVED, &format!("{who} receiving audio"))
-            .await;
-        browser.sees("Connected").await;
-    }
+    call_and_answer(&alice, &bob, bob_e164).await;
     alice.click("Hang up").await;
     for browser in [&alice, &bob] {
         browser

@@ -93,3 +93,28 @@ pub async fn employee(console: &Console, invitation: &str) -> Browser {
         .await;
     browser
 }
+
+/// Inbound audio packets of the call in progress, from the browser's own WebRTC statistics.
+pub const AUDIO_RECEIVED: &str = "(async () => {
+    const peer = window.webappPeer;
+    if (!peer || peer.connectionState !== 'connected') return 0;
+    let packets = 0;
+    (await peer.getStats()).forEach(report => {
+        if (report.type === 'inbound-rtp' && report.kind === 'audio') packets += report.packetsReceived;
+    });
+    return packets > 20 ? packets : 0;
+})()";
+
+/// `caller`, on their calls page, calls `callee_e164`; `callee`, on theirs, answers; both then
+/// receive audio and show the call connected.
+pub async fn call_and_answer(caller: &Browser, callee: &Browser, callee_e164: &str) {
+    caller.fill("Number to call", callee_e164).await;
+    caller.click("Call").await;
+    callee.click("Answer").await;
+    for (who, browser) in [("the caller", caller), ("the callee", callee)] {
+        browser
+            .until(AUDIO_RECEIVED, &format!("{who} receiving audio"))
+            .await;
+        browser.sees("Connected").await;
+    }
+}
