@@ -17,6 +17,16 @@ pub fn SecondFactorForm(
     let code = RwSignal::new(String::new());
     let errors = FormErrors::new();
     let challenge = StoredValue::new(challenge);
+    // The password step was just sent: the cursor goes where the code is typed.
+    Effect::new(move || {
+        use wasm_bindgen::JsCast;
+        if let Some(field) = document()
+            .get_element_by_id("code")
+            .and_then(|field| field.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = field.focus();
+        }
+    });
     let send = Action::new_local(|answer: &SecondFactorAnswer| {
         let answer = answer.clone();
         async move { api::second_factor(&answer).await }

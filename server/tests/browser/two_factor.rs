@@ -85,6 +85,13 @@ async fn a_manager_turns_two_factor_on_logs_in_with_codes_and_requires_it_of_man
     browser.click("Log out").await;
     browser.goto("/login").await;
     browser.submit_log_in(EMAIL, PASSWORD).await;
+    // The cursor waits in the code field.
+    browser
+        .until(
+            "document.activeElement?.id === 'code'",
+            "the code field focused",
+        )
+        .await;
     browser
         .fill(
             "Code from your authenticator app",
