@@ -123,6 +123,88 @@ pub async fn update_details(
     Ok(after)
 }
 
+/// A yes-or-no setting of the Company Account: its column and its name in the proof log.
+#[derive(Debug, Clone, Copy)]
+enum Setting {
+    PromoOptOut,
+    ManagersNeedTwoFactor,
+}
+
+impl Setting {
+    fn of(self, record: &CompanyRecord) -> bool {
+        match self {
+            Setting::PromoOptOut => record.promo_opt_out,
+            Setting::ManagersNeedTwoFactor => record.managers_need_two_factor,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            Setting::PromoOptOut => "promo_opt_out",
+            Setting::ManagersNeedTwoFactor => "managers_need_two_factor",
+        }
+    }
+
+    fn update(self) -> &'static str {
+        match self {
+            Setting::PromoOptOut => "UPDATE companies SET promo_opt_out = $1 WHERE id = $2",
+            Setting::ManagersNeedTwoFactor => {
+                "UPDATE companies SET managers_need_two_factor = $1 WHERE id = $2"
+            }
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Setting::PromoOptOut => "company.promotion",
+            Setting::ManagersNeedTwoFactor => "company.two_factor_policy",
+        }
+    }
+}
+
+/// The Company's `setting` as stored.
+async fn setting_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    setting: Setting,
+) -> Result<bool, sqlx::Error> {
+    let record = record_in(connection, company_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    Ok(setting.of(&record))
+}
+
+/// Sets `setting` to `value` and records the change in the proof log; nothing when it already
+/// has that value.
+async fn set_setting(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    actor_user_id: i64,
+    setting: Setting,
+    value: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let before = setting_in(connection, company_id, setting).await?;
+    if before == value {
+        return Ok(());
+    }
+    sqlx::query(setting.update())
+        .bind(i64::from(value))
+        .bind(company_id)
+        .execute(&mut *connection)
+        .await?;
+    let state = |value: bool| serde_json::json!({ setting.column(): value });
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        setting.action(),
+        format!("company:{company_id}"),
+    )
+    .before(&state(before))
+    .after(&state(value));
+    audit::record(connection, change, now).await
+}
+
 /// PROMO-1 (GTCS 12.6): sets whether the Company refuses the promotional use of its name and
 /// logo, and records the change.
 pub async fn set_promo_opt_out(
@@ -133,26 +215,15 @@ pub async fn set_promo_opt_out(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.write().await?;
-    let before = record_in(&mut tx, company_id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?
-        .promo_opt_out;
-    if before != opt_out {
-        sqlx::query("UPDATE companies SET promo_opt_out = $1 WHERE id = $2")
-            .bind(i64::from(opt_out))
-            .bind(company_id)
-            .execute(&mut *tx)
-            .await?;
-        let change = audit::Change::new(
-            company_id,
-            Some(actor_user_id),
-            "company.promotion",
-            format!("company:{company_id}"),
-        )
-        .before(&serde_json::json!({ "promo_opt_out": before }))
-        .after(&serde_json::json!({ "promo_opt_out": opt_out }));
-        audit::record(&mut tx, change, now).await?;
-    }
+    set_setting(
+        &mut tx,
+        company_id,
+        actor_user_id,
+        Setting::PromoOptOut,
+        opt_out,
+        now,
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -167,15 +238,9 @@ pub async fn set_two_factor_policy(
     required: bool,
     now: DateTime<Utc>,
 ) -> Result<(), TwoFactorError> {
+    let setting = Setting::ManagersNeedTwoFactor;
     let mut tx = db.write().await?;
-    let before = record_in(&mut tx, company_id)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?
-        .managers_need_two_factor;
-    if before == required {
-        return Ok(());
-    }
-    if required {
+    if required && !setting_in(&mut tx, company_id, setting).await? {
         let own: Option<i64> = sqlx::query_scalar(
             "SELECT user_id FROM two_factor WHERE user_id = $1 AND enabled_at IS NOT NULL",
         )
@@ -186,20 +251,7 @@ pub async fn set_two_factor_policy(
             return Err(TwoFactorError::NotOn);
         }
     }
-    sqlx::query("UPDATE companies SET managers_need_two_factor = $1 WHERE id = $2")
-        .bind(i64::from(required))
-        .bind(company_id)
-        .execute(&mut *tx)
-        .await?;
-    let change = audit::Change::new(
-        company_id,
-        Some(actor_user_id),
-        "company.two_factor_policy",
-        format!("company:{company_id}"),
-    )
-    .before(&serde_json::json!({ "managers_need_two_factor": before }))
-    .after(&serde_json::json!({ "managers_need_two_factor": required }));
-    audit::record(&mut tx, change, now).await?;
+    set_setting(&mut tx, company_id, actor_user_id, setting, required, now).await?;
     tx.commit().await?;
     Ok(())
 }
