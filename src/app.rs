@@ -31,6 +31,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/password-reset/:token") view=crate::pages::PasswordResetPage />
                 <Route path=path!("/account") view=crate::pages::AccountPage />
                 <Route path=path!("/account/two-factor") view=crate::pages::TwoFactorPage />
+                <Route path=path!("/account/data") view=crate::pages::YourDataPage />
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("invoices/:id") view=crate::pages::InvoiceDetailPage />
                     <Route path=path!("company") view=CompanyPage />
                     <Route path=path!("activity") view=ActivityPage />
+                    <Route path=path!("privacy") view=crate::pages::PrivacyRequestsPage />
                 </ParentRoute>
                 // The WebApp: every page guarded by its frame, for any signed-in User.
                 <ParentRoute path=path!("/app") view=crate::webapp::WebAppFrame>

@@ -62,6 +62,7 @@ pub mod period;
 pub mod phone;
 pub mod price_change;
 pub mod pricing;
+pub mod privacy;
 pub mod service;
 pub mod signup;
 pub mod sms;

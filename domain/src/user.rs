@@ -66,6 +66,38 @@ pub fn validate_user(form: &UserForm) -> Result<ValidUser, Vec<FieldError>> {
     })
 }
 
+/// The part of a User Account its holder may correct themselves (DATA-1, rectification), as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileForm {
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: String,
+}
+
+/// A profile whose every field is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidProfile {
+    pub first_name: String,
+    pub last_name: String,
+    pub mobile: E164,
+}
+
+/// ACCESS-3 (GTCS 3.3), DATA-1: a corrected profile holds to the same rules as the Manager's
+/// form: real names and an operator mobile number in E.164 form.
+pub fn validate_profile(form: &ProfileForm) -> Result<ValidProfile, Vec<FieldError>> {
+    let mut errors = Errors::default();
+    let first_name = errors.check("first_name", person_name(&form.first_name));
+    let last_name = errors.check("last_name", person_name(&form.last_name));
+    let mobile = errors.check("mobile", mobile(&form.mobile));
+    errors.into_result(|| {
+        Some(ValidProfile {
+            first_name: first_name?,
+            last_name: last_name?,
+            mobile: mobile?,
+        })
+    })
+}
+
 /// ACCESS-3 (GTCS 3.3): the operator mobile number in E.164 form.
 fn mobile(raw: &str) -> Result<E164, Problem> {
     if raw.trim().is_empty() {
@@ -367,6 +399,25 @@ mod tests {
         assert_eq!(user.residence_country, CountryCode::FRANCE);
         let links: Vec<&str> = user.stable_links.iter().map(|c| c.as_str()).collect();
         assert_eq!(links, ["DE", "ES"]);
+    }
+
+    #[test]
+    fn data_1_a_corrected_profile_holds_to_access_3() {
+        let profile = validate_profile(&ProfileForm {
+            first_name: " Louise ".into(),
+            last_name: "Dupont".into(),
+            mobile: "+33 6 12 34 56 79".into(),
+        })
+        .unwrap();
+        assert_eq!(profile.first_name, "Louise");
+        assert_eq!(profile.mobile.as_str(), "+33612345679");
+        let errors = validate_profile(&ProfileForm {
+            first_name: String::new(),
+            last_name: "Dupont".into(),
+            mobile: "12".into(),
+        })
+        .unwrap_err();
+        assert_eq!(fields(errors), ["first_name", "mobile"]);
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct CompanyAccount {
     pub promo_opt_out: bool,
     /// Its Managers must use two-factor authentication.
     pub managers_need_two_factor: bool,
+    /// DATA-1 (rectification): the Company's Users may correct their own names and mobile.
+    #[serde(default)]
+    pub users_correct_profile: bool,
     /// Issue 19: a VAT number of another member state, as VIES last answered about it; `None`
     /// for a Company without one (billed in France, outside the EU, or no number).
     #[serde(default)]

@@ -116,6 +116,11 @@ pub enum ErrorCode {
     VoicemailTooLarge,
     VoicemailEmpty,
     VoicemailDuration,
+    // Data rights.
+    DataRequestAlreadyOpen,
+    DataRequestAlreadyAnswered,
+    OwnDataRequest,
+    ProfileCorrectionNotAllowed,
     // The demo clock.
     DaysOutOfRange,
     /// Something failed on the server's side; nothing was saved.

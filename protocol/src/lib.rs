@@ -19,6 +19,7 @@ pub mod licences;
 pub mod numbers;
 pub mod orders;
 pub mod price_changes;
+pub mod privacy;
 pub mod terminations;
 pub mod trials;
 pub mod users;

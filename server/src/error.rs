@@ -227,6 +227,17 @@ pub enum ApiError {
     /// A voicemail recording the rules refuse (type, size, length).
     #[error("voicemail refused: {0}")]
     VoicemailRefused(domain::call::VoicemailProblem),
+    /// DATA-1: one open request of each kind per person.
+    #[error("data request already open")]
+    DataRequestAlreadyOpen,
+    #[error("data request already answered")]
+    DataRequestAlreadyAnswered,
+    /// DATA-1: a Manager does not answer their own request.
+    #[error("own data request")]
+    OwnDataRequest,
+    /// DATA-1 (rectification): the Company keeps its Users' profiles to its Managers.
+    #[error("profile correction not allowed")]
+    ProfileCorrectionNotAllowed,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -256,6 +267,15 @@ macro_rules! from_store_errors {
 }
 
 from_store_errors! {
+    store::privacy::PrivacyError => |error| match error {
+        store::privacy::PrivacyError::NotFound => ApiError::NotFound,
+        store::privacy::PrivacyError::AlreadyOpen => ApiError::DataRequestAlreadyOpen,
+        store::privacy::PrivacyError::AlreadyAnswered => ApiError::DataRequestAlreadyAnswered,
+        store::privacy::PrivacyError::OwnRequest => ApiError::OwnDataRequest,
+        store::privacy::PrivacyError::LastManager => ApiError::LastManager,
+        store::privacy::PrivacyError::CorrectionNotAllowed => ApiError::ProfileCorrectionNotAllowed,
+        store::privacy::PrivacyError::Database(error) => error.into(),
+    };
     store::accounts::SignupError => |error| match error {
         store::accounts::SignupError::EmailTaken => ApiError::EmailTaken,
         store::accounts::SignupError::Database(error) => error.into(),
@@ -741,6 +761,30 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 ErrorCode::DisputeAlreadyOpen,
                 "This invoice already has a dispute awaiting the provider's decision; nothing was added.".into(),
+                None,
+            ),
+            ApiError::DataRequestAlreadyOpen => (
+                StatusCode::CONFLICT,
+                ErrorCode::DataRequestAlreadyOpen,
+                "You already sent a request of this kind; it is waiting for its answer.".into(),
+                Some("kind"),
+            ),
+            ApiError::DataRequestAlreadyAnswered => (
+                StatusCode::CONFLICT,
+                ErrorCode::DataRequestAlreadyAnswered,
+                "This request was already answered; the answer stands.".into(),
+                None,
+            ),
+            ApiError::OwnDataRequest => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::OwnDataRequest,
+                "Another Manager of the Company answers your own request.".into(),
+                None,
+            ),
+            ApiError::ProfileCorrectionNotAllowed => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::ProfileCorrectionNotAllowed,
+                "Your Company's Managers keep your profile: ask them to correct it, or send a request below.".into(),
                 None,
             ),
             ApiError::DisputeAlreadyDecided => (

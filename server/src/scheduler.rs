@@ -55,6 +55,9 @@ async fn catch_up_with(
                 renewed = report.renewed,
                 ended = report.ended,
                 overdue = report.overdue,
+                traffic_deleted = report.retention.traffic_deleted,
+                users_blocked = report.retention.users_blocked,
+                users_erased = report.retention.users_erased,
                 "scheduler processed a day"
             );
         }

@@ -96,7 +96,7 @@ where
 /// Every `/console/…` route is a child of this one (see `app.rs`), so all of them are guarded.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    const SECTIONS: [(&str, &str); 12] = [
+    const SECTIONS: [(&str, &str); 13] = [
         ("/console", "Dashboard"),
         ("/console/company", "Company Account"),
         ("/console/users", "Users"),
@@ -109,6 +109,7 @@ pub fn ConsoleLayout() -> impl IntoView {
         ("/console/credits", "Credits"),
         ("/console/communications", "Communications"),
         ("/console/activity", "Activity"),
+        ("/console/privacy", "Privacy requests"),
     ];
     view! {
         <RequireManager page=|| {

@@ -49,6 +49,7 @@ pub fn CompanyPage() -> impl IntoView {
                             <PaymentMethods account me />
                             <Promotion account />
                             <ManagersTwoFactor account />
+                            <ProfileCorrections account />
                         }
                             .into_any()
                     }
@@ -498,6 +499,27 @@ fn ManagersTwoFactor(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView
             <p class="hint">
                 "Managers without it can do nothing else until they turn it on. "
                 <a href="/account/two-factor">"Your own two-factor authentication"</a>
+            </p>
+        </Setting>
+    }
+}
+
+/// DATA-1 (rectification): whether the Company's Users correct their own names and mobile number.
+#[component]
+fn ProfileCorrections(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView {
+    view! {
+        <Setting
+            account
+            class="privacy"
+            heading="Privacy"
+            name="users_correct_profile"
+            label="Users may correct their own name and mobile number"
+            current=|account: &CompanyAccount| account.users_correct_profile
+            send=|allowed: bool| async move { api::set_profile_corrections(allowed).await }
+        >
+            <p class="hint">
+                "Each person finds their data, and their requests, under Your account. "
+                <a href="/console/privacy">"The privacy requests to answer"</a>
             </p>
         </Setting>
     }

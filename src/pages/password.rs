@@ -200,6 +200,11 @@ pub fn AccountPage() -> impl IntoView {
             <h2>"Two-factor authentication"</h2>
             <p>{two_factor}</p>
             <p><a href="/account/two-factor">{manage}</a></p>
+            <h2>"Your data"</h2>
+            <p>
+                "Download everything the product holds about you, correct your profile, or ask to erase, limit or stop the processing of your data. "
+                <a href="/account/data">"Your data"</a>
+            </p>
             <h2>"Sessions"</h2>
             <p>"Logged in on a computer or phone you no longer use? End every session, this one included."</p>
             <button

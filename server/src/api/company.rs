@@ -11,6 +11,7 @@ use protocol::company::{
     CompanyAccount, CompanyForm, PaymentMethodForm, PaymentMethodView, PromotionForm,
     TwoFactorPolicyForm, VatCheckView, ViesStatus,
 };
+use protocol::privacy::ProfileCorrections;
 
 use super::extract::{Body, PathId};
 use crate::auth::Manager;
@@ -30,6 +31,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/company/promotion", put(set_promotion))
         .route("/console/company/two-factor", put(set_two_factor_policy))
+        .route(
+            "/console/company/profile-corrections",
+            put(set_profile_corrections),
+        )
 }
 
 /// The whole Company Account as the page shows it, on the server's today.
@@ -56,6 +61,7 @@ async fn account(state: &AppState, company_id: i64) -> Result<CompanyAccount, Ap
         payment_methods,
         promo_opt_out: record.promo_opt_out,
         managers_need_two_factor: record.managers_need_two_factor,
+        users_correct_profile: record.users_correct_profile,
         vat_check: vat_check(state, company_id).await?,
     })
 }
@@ -208,6 +214,24 @@ async fn set_two_factor_policy(
         manager.company_id,
         manager.user_id,
         form.required,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(account(&state, manager.company_id).await?))
+}
+
+/// `PUT /api/console/company/profile-corrections`: whether the Company's Users may correct their
+/// own names and mobile number (DATA-1, rectification).
+async fn set_profile_corrections(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    Body(form): Body<ProfileCorrections>,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    company::set_profile_corrections(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        form.allowed,
         state.clock.now(),
     )
     .await?;

@@ -11,6 +11,7 @@ mod clock;
 mod company;
 mod credits;
 mod dashboard;
+mod data_rights;
 mod disputes;
 mod events;
 mod extract;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(system::routes())
         .merge(accounts::routes())
         .merge(two_factor::routes())
+        .merge(data_rights::routes())
         .merge(users::routes())
         .merge(licences::routes())
         .merge(numbers::routes())

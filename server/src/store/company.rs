@@ -18,6 +18,8 @@ pub struct CompanyRecord {
     pub promo_opt_out: bool,
     /// Its Managers must use two-factor authentication.
     pub managers_need_two_factor: bool,
+    /// DATA-1: the Company's Users may correct their own profile.
+    pub users_correct_profile: bool,
 }
 
 /// A payment method on file.
@@ -44,7 +46,7 @@ async fn record_in(
 ) -> Result<Option<CompanyRecord>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT legal_name, registration_number, billing_country, vat_number, address_line1, address_line2,
-                postal_code, city, promo_opt_out, managers_need_two_factor
+                postal_code, city, promo_opt_out, managers_need_two_factor, users_correct_profile
          FROM companies WHERE id = $1",
     )
     .bind(company_id)
@@ -66,6 +68,7 @@ async fn record_in(
             },
             promo_opt_out: row.try_get::<i64, _>("promo_opt_out")? != 0,
             managers_need_two_factor: row.try_get::<i64, _>("managers_need_two_factor")? != 0,
+            users_correct_profile: row.try_get::<i64, _>("users_correct_profile")? != 0,
         })
     })
     .transpose()
@@ -128,6 +131,7 @@ pub async fn update_details(
 enum Setting {
     PromoOptOut,
     ManagersNeedTwoFactor,
+    UsersCorrectProfile,
 }
 
 impl Setting {
@@ -135,6 +139,7 @@ impl Setting {
         match self {
             Setting::PromoOptOut => record.promo_opt_out,
             Setting::ManagersNeedTwoFactor => record.managers_need_two_factor,
+            Setting::UsersCorrectProfile => record.users_correct_profile,
         }
     }
 
@@ -142,6 +147,7 @@ impl Setting {
         match self {
             Setting::PromoOptOut => "promo_opt_out",
             Setting::ManagersNeedTwoFactor => "managers_need_two_factor",
+            Setting::UsersCorrectProfile => "users_correct_profile",
         }
     }
 
@@ -151,6 +157,9 @@ impl Setting {
             Setting::ManagersNeedTwoFactor => {
                 "UPDATE companies SET managers_need_two_factor = $1 WHERE id = $2"
             }
+            Setting::UsersCorrectProfile => {
+                "UPDATE companies SET users_correct_profile = $1 WHERE id = $2"
+            }
         }
     }
 
@@ -158,6 +167,7 @@ impl Setting {
         match self {
             Setting::PromoOptOut => "company.promotion",
             Setting::ManagersNeedTwoFactor => "company.two_factor_policy",
+            Setting::UsersCorrectProfile => "company.profile_corrections",
         }
     }
 }
@@ -221,6 +231,28 @@ pub async fn set_promo_opt_out(
         actor_user_id,
         Setting::PromoOptOut,
         opt_out,
+        now,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// DATA-1 (rectification): sets whether the Company's Users may correct their own names and
+/// mobile number, and records the change.
+pub async fn set_profile_corrections(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    allowed: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.write().await?;
+    set_setting(
+        &mut tx,
+        company_id,
+        actor_user_id,
+        Setting::UsersCorrectProfile,
+        allowed,
         now,
     )
     .await?;

@@ -21,6 +21,7 @@ pub mod orders;
 pub mod outbox;
 pub mod passwords;
 pub mod price_changes;
+pub mod privacy;
 pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;

@@ -23,6 +23,8 @@ pub struct DayReport {
     pub renewed: usize,
     pub ended: usize,
     pub overdue: usize,
+    /// DATA-1, TERM-3: what retention did that day.
+    pub retention: super::privacy::Retention,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +37,20 @@ pub enum ScheduleError {
         day: NaiveDate,
         reason: String,
     },
+    /// Retention could not erase someone as stored.
+    #[error("retention failed: {0}")]
+    Retention(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl From<super::privacy::PrivacyError> for ScheduleError {
+    fn from(error: super::privacy::PrivacyError) -> Self {
+        match error {
+            super::privacy::PrivacyError::Database(error) => ScheduleError::Database(error),
+            other => ScheduleError::Retention(other.to_string()),
+        }
+    }
 }
 
 /// The last day processed, if any.
@@ -102,13 +116,21 @@ pub async fn process_day(
     super::trials::decide(&mut tx, day, now).await?;
     report.renewed = renew_licences(&mut tx, day, now).await?;
     report.overdue = invoices::mark_overdue(&mut tx, day, now).await?;
-    sqlx::query("UPDATE scheduler_runs SET renewed = $1, ended = $2, overdue = $3 WHERE day = $4")
-        .bind(report.renewed as i64)
-        .bind(report.ended as i64)
-        .bind(report.overdue as i64)
-        .bind(day.to_string())
-        .execute(&mut *tx)
-        .await?;
+    report.retention = super::privacy::retention(&mut tx, day, now).await?;
+    sqlx::query(
+        "UPDATE scheduler_runs SET renewed = $1, ended = $2, overdue = $3, traffic_deleted = $4,
+             users_blocked = $5, users_erased = $6
+         WHERE day = $7",
+    )
+    .bind(report.renewed as i64)
+    .bind(report.ended as i64)
+    .bind(report.overdue as i64)
+    .bind(report.retention.traffic_deleted as i64)
+    .bind(report.retention.users_blocked as i64)
+    .bind(report.retention.users_erased as i64)
+    .bind(day.to_string())
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     report.processed = true;
     Ok(report)

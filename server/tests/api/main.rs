@@ -20,6 +20,7 @@ mod calls;
 mod company;
 mod crash;
 mod credits;
+mod data_rights;
 mod disputes;
 mod instances;
 mod isolation;

@@ -8,6 +8,7 @@ mod billing;
 mod cluster;
 mod company;
 mod credits;
+mod data_rights;
 mod disputes;
 mod late;
 mod licences;

@@ -1,0 +1,42 @@
+//! Data rights (DATA-1): a person's requests and profile; the Company's requests for Managers.
+
+use protocol::privacy::{DataRequest, DataRequestAnswer, DataRequestForm, Profile};
+
+use super::*;
+
+pub async fn own_data_requests() -> Result<Vec<DataRequest>, ApiError> {
+    get("/api/me/data-requests").await
+}
+
+pub async fn open_data_request(form: &DataRequestForm) -> Result<DataRequest, ApiError> {
+    post("/api/me/data-requests", form).await
+}
+
+pub async fn profile() -> Result<Profile, ApiError> {
+    get("/api/me/profile").await
+}
+
+pub async fn correct_profile(form: &domain::user::ProfileForm) -> Result<Profile, ApiError> {
+    put("/api/me/profile", form).await
+}
+
+pub async fn company_data_requests() -> Result<Vec<DataRequest>, ApiError> {
+    get("/api/console/data-requests").await
+}
+
+pub async fn answer_data_request(
+    id: i64,
+    answer: &DataRequestAnswer,
+) -> Result<DataRequest, ApiError> {
+    post(&format!("/api/console/data-requests/{id}/answer"), answer).await
+}
+
+pub async fn set_profile_corrections(
+    allowed: bool,
+) -> Result<protocol::company::CompanyAccount, ApiError> {
+    put(
+        "/api/console/company/profile-corrections",
+        &protocol::privacy::ProfileCorrections { allowed },
+    )
+    .await
+}
