@@ -76,6 +76,10 @@ pub struct ActivityPage {
     pub entries: Vec<ActivityEntry>,
     /// The `before` to ask for the next (older) page; `None` when this page reached the first entry.
     pub older: Option<i64>,
+    /// The id of the Ed25519 key that signs the log's checkpoints (the first 16 hex digits of
+    /// the SHA-256 of its public key), to compare with the one the provider publishes.
+    #[serde(default)]
+    pub proof_key_id: Option<String>,
 }
 
 /// One entry of the proof log.

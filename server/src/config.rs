@@ -103,12 +103,39 @@ pub struct Config {
     /// resumes them at once. Unset: a random name (its calls are taken over after 5 s).
     #[arg(long, env = "CONSOLE_INSTANCE")]
     pub instance: Option<String>,
+
+    /// The Ed25519 key file that signs the proof log's checkpoints (PROOF-1), kept out of the
+    /// database; generated at first start when absent. Default: `<data dir>/proof-signing.key`.
+    /// Every instance sharing one database must use the same file; keep a copy of it.
+    #[arg(long, env = "CONSOLE_PROOF_KEY")]
+    pub proof_key: Option<PathBuf>,
+
+    /// How often the proof log's chain heads that moved are signed.
+    #[arg(long, env = "CONSOLE_PROOF_CHECKPOINT_SECONDS", default_value_t = 60)]
+    pub proof_checkpoint_seconds: u64,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
-    /// Checks the proof log (PROOF-1) and reports the first entry that was altered; exits 1 then.
-    VerifyProof,
+    /// Checks the proof log (PROOF-1), its chains and their signed checkpoints, and reports the
+    /// first entry or checkpoint that was altered; exits 1 then.
+    VerifyProof(VerifyProofArgs),
+    /// Prints the public part of the proof signing key (generated when absent), in hex.
+    ProofKey,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct VerifyProofArgs {
+    /// Verify this exported proof log (`GET /api/console/activity/export`) alone, without the
+    /// database.
+    #[arg(long, value_name = "FILE")]
+    pub export: Option<PathBuf>,
+
+    /// The Ed25519 public key (64 hex digits, as `server proof-key` prints it) to check the
+    /// signatures with. Default: the public part of `--proof-key`; for an export, the key it
+    /// carries.
+    #[arg(long, value_name = "HEX")]
+    pub public_key: Option<String>,
 }
 
 impl Config {
@@ -117,6 +144,13 @@ impl Config {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.bind))
+    }
+
+    /// The proof signing key's file: `--proof-key`, or `proof-signing.key` in the data directory.
+    pub fn proof_key_path(&self) -> PathBuf {
+        self.proof_key
+            .clone()
+            .unwrap_or_else(|| crate::proof_key::default_path(&self.data_dir))
     }
 
     /// The database to use: `DATABASE_URL`, or `data/console.db`.

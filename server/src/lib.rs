@@ -12,6 +12,7 @@ pub mod error;
 pub mod invoice_pdf;
 pub mod mail;
 pub mod payments;
+pub mod proof_key;
 pub mod realtime;
 pub mod scheduler;
 pub mod security;
@@ -62,6 +63,13 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error(transparent)]
     Mail(#[from] mail::MailConfigError),
+    #[error(transparent)]
+    ProofKey(#[from] proof_key::ProofKeyError),
+    #[error("cannot read the export {path}: {source}")]
+    Export {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Connects, migrates and loads the app: everything but listening.
@@ -87,6 +95,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     {
         telephony.instance = name.into();
     }
+    let proof_key = proof_key::ProofKey::load_or_create(&config.proof_key_path())?;
     Ok(AppState {
         telephony,
         db,
@@ -101,6 +110,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         demo_clock: config.demo_clock,
         vies,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        proof_key: Arc::new(proof_key),
     })
 }
 
@@ -164,6 +174,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         follow_demo_clock(&state).await?;
     }
     scheduler::spawn(state.db.clone(), state.clock.clone(), state.vies.clone());
+    let public = state.proof_key.public();
+    tracing::info!(
+        public_key = %public,
+        key_id = %public.key_id(),
+        file = %config.proof_key_path().display(),
+        "the proof log's checkpoints are signed with this Ed25519 key (hex)"
+    );
+    println!("The proof log is signed with the Ed25519 public key (hex) {public}");
+    services::proof::spawn(
+        state.db.clone(),
+        Arc::clone(&state.proof_key),
+        state.clock.clone(),
+        std::time::Duration::from_secs(config.proof_checkpoint_seconds.max(1)),
+    );
     let mailer = mail::Mailer::new(
         config.smtp_url.as_deref(),
         &config.mail_from,
@@ -201,40 +225,75 @@ pub async fn follow_demo_clock(state: &AppState) -> Result<(), StartError> {
     Ok(())
 }
 
-/// `server verify-proof`: prints whether the proof log is intact; `Ok(false)` when it is not.
-pub async fn verify_proof(config: &Config) -> Result<bool, StartError> {
-    use crate::store::audit::{Verification, verify};
+/// `server verify-proof`: prints whether the proof log is intact, its chains and their
+/// signed checkpoints; `Ok(false)` when it is not. With `--export FILE`, verifies that exported
+/// proof log alone, without the database.
+pub async fn verify_proof(
+    config: &Config,
+    args: &config::VerifyProofArgs,
+) -> Result<bool, StartError> {
+    let given = args
+        .public_key
+        .as_deref()
+        .map(proof_key::PublicKey::from_hex)
+        .transpose()?;
+    if let Some(path) = &args.export {
+        return verify_proof_export(path, given.as_ref());
+    }
+    let key = match given {
+        Some(key) => key,
+        None => proof_key::ProofKey::load(&config.proof_key_path())?.public(),
+    };
     let db = Database::connect(&config.database_url()).await?;
-    let verification = verify(&db)
+    let verification = store::audit::verify(&db, &key)
         .await
         .map_err(|error| StartError::Database(ConnectError::Connect(error)))?;
-    match verification {
-        Verification::Intact { entries } => {
-            println!("The proof log is intact: {entries} entries checked.");
-            Ok(true)
+    println!("Signatures checked with the Ed25519 public key (hex) {key}.");
+    println!("{verification}");
+    Ok(verification.is_intact())
+}
+
+/// `server verify-proof --export FILE`: verifies an exported proof log without the database,
+/// with `trusted` when given, else with the key the export carries (its id is printed, to be
+/// compared with the provider's).
+pub fn verify_proof_export(
+    path: &std::path::Path,
+    trusted: Option<&proof_key::PublicKey>,
+) -> Result<bool, StartError> {
+    let text = std::fs::read_to_string(path).map_err(|source| StartError::Export {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let outcome = services::proof::parse_export(&text)
+        .and_then(|export| services::proof::verify_export(&export, trusted).map(|v| (export, v)));
+    match outcome {
+        Ok((export, verification)) => {
+            match trusted {
+                Some(key) => println!("Signatures checked with the given public key {key}."),
+                None => println!(
+                    "Signatures checked with the export's own public key {} (key id {}): compare it with the one the provider publishes.",
+                    export.public_key.hex, export.public_key.key_id
+                ),
+            }
+            println!("{verification}");
+            Ok(verification.is_intact())
         }
-        Verification::Broken {
-            id,
-            company_id,
-            seq,
-            reason,
-        } => {
-            println!(
-                "The proof log was tampered with: entry {seq} of company {company_id} (row {id}): {reason}."
-            );
-            Ok(false)
-        }
-        Verification::Truncated {
-            company_id,
-            last_seq,
-            numbered,
-        } => {
-            println!(
-                "The proof log was tampered with: company {company_id}'s entries stop at {last_seq} but {numbered} were recorded."
-            );
+        Err(error) => {
+            println!("The export cannot be verified: {error}.");
             Ok(false)
         }
     }
+}
+
+/// `server proof-key`: prints the public part of the proof signing key (creating the key when
+/// absent).
+pub fn print_proof_key(config: &Config) -> Result<bool, StartError> {
+    let path = config.proof_key_path();
+    let public = proof_key::ProofKey::load_or_create(&path)?.public();
+    println!("Ed25519 public key (hex): {public}");
+    println!("Key id: {}", public.key_id());
+    println!("Key file: {}", path.display());
+    Ok(true)
 }
 
 async fn shutdown_signal() {

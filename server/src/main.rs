@@ -14,7 +14,8 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stdout().is_terminal())
         .init();
     let outcome = match config.command {
-        Some(Command::VerifyProof) => server::verify_proof(&config).await,
+        Some(Command::VerifyProof(ref args)) => server::verify_proof(&config, args).await,
+        Some(Command::ProofKey) => server::print_proof_key(&config),
         None => server::run(config).await.map(|()| true),
     };
     match outcome {

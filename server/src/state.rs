@@ -29,6 +29,8 @@ pub struct AppState {
     pub vies: crate::vies::Vies,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// Signs the proof log's checkpoints (PROOF-1); its file is not in the database.
+    pub proof_key: Arc<crate::proof_key::ProofKey>,
 }
 
 /// The WebApp's live events and carriers.

@@ -1,12 +1,17 @@
-//! The proof log as Managers browse it (PROOF-1): newest first, 50 entries a page.
+//! The proof log as Managers browse it (PROOF-1): newest first, 50 entries a page; and the
+//! whole log exported with its signed checkpoints and the public key, for verification outside
+//! the product.
 
 use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use protocol::company::{ActivityEntry, ActivityPage};
 
 use crate::auth::Manager;
 use crate::error::ApiError;
+use crate::services::proof;
 use crate::state::AppState;
 use crate::store::activity::{self, Author};
 
@@ -14,7 +19,9 @@ use crate::store::activity::{self, Author};
 pub const PAGE_SIZE: i64 = 50;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/console/activity", get(page))
+    Router::new()
+        .route("/console/activity", get(page))
+        .route("/console/activity/export", get(export))
 }
 
 /// The `before` of `?before=<seq>`, if given.
@@ -63,5 +70,32 @@ async fn page(
             after: entry.after_json,
         })
         .collect();
-    Ok(Json(ActivityPage { entries, older }))
+    Ok(Json(ActivityPage {
+        entries,
+        older,
+        proof_key_id: Some(state.proof_key.public().key_id()),
+    }))
+}
+
+/// `GET /api/console/activity/export`: the Company's whole proof log, its head signed first,
+/// with its checkpoints, the public key and how to verify it (`services::proof::ProofExport`),
+/// as a JSON file to download.
+async fn export(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<impl IntoResponse, ApiError> {
+    let document = proof::export(
+        &state.db,
+        &state.proof_key,
+        manager.company_id,
+        state.clock.now(),
+    )
+    .await?;
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"proof-log.json\"",
+        )],
+        Json(document),
+    ))
 }

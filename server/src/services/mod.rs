@@ -5,6 +5,7 @@
 pub mod calls;
 pub mod licences;
 pub mod messages;
+pub mod proof;
 pub mod sign_in;
 pub mod throttling;
 pub mod vies;

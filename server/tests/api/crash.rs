@@ -261,7 +261,7 @@ async fn sigkill_during_bursts_loses_no_acknowledged_write(backend: Backend) {
             acknowledged_days(&acknowledged, &done);
             server.kill();
             let db = Database::connect(&database.url).await.unwrap();
-            check_in_the_database(&db, &acknowledged, round).await;
+            check_in_the_database(&db, &dist, &acknowledged, round).await;
             let renewals: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE kind = 'renewal'")
                     .fetch_one(&db.pool)
@@ -289,7 +289,7 @@ async fn sigkill_during_bursts_loses_no_acknowledged_write(backend: Backend) {
             }
         }
         let db = Database::connect(&database.url).await.unwrap();
-        check_in_the_database(&db, &acknowledged, round).await;
+        check_in_the_database(&db, &dist, &acknowledged, round).await;
         // The demo clock lives in memory: start again from the last day the scheduler processed.
         let last: Option<String> = sqlx::query_scalar("SELECT MAX(day) FROM scheduler_runs")
             .fetch_one(&db.pool)
@@ -547,7 +547,8 @@ async fn all_i64(db: &Database, sql: &'static str) -> Vec<i64> {
 type InvoiceRow = (i64, String, i64, i64, String, i64, i64, i64, i64, i64, i64);
 
 /// The database after a SIGKILL, read directly while no server runs.
-async fn check_in_the_database(db: &Database, acknowledged: &Shared, round: u64) {
+/// The servers' data folder is `dist`: their proof signing key is there.
+async fn check_in_the_database(db: &Database, dist: &TempDir, acknowledged: &Shared, round: u64) {
     let seen = acknowledged.lock().unwrap().clone();
     let context = format!("after the kill of round {round}");
 
@@ -765,7 +766,10 @@ async fn check_in_the_database(db: &Database, acknowledged: &Shared, round: u64)
     }
 
     // The proof log (PROOF-1) still verifies.
-    match verify(db).await.unwrap() {
+    let key = server::proof_key::ProofKey::load(&server::proof_key::default_path(dist.path()))
+        .expect("the server wrote its proof signing key")
+        .public();
+    match verify(db, &key).await.unwrap() {
         Verification::Intact { .. } => {}
         broken => panic!("{context}: the proof log is broken: {broken:?}"),
     }

@@ -652,6 +652,7 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::OK,
         ),
         own(M::GET, "/console/activity", "", None, StatusCode::OK),
+        own(M::GET, "/console/activity/export", "", None, StatusCode::OK),
         own(M::GET, "/console/dashboard", "", None, StatusCode::OK),
         // Price list and the pool of Numbers.
         own(M::GET, "/console/price-list", "", None, StatusCode::OK),

@@ -30,6 +30,7 @@ mod mail;
 mod messages;
 mod orders;
 mod price_changes;
+mod proof;
 mod schema;
 mod security;
 mod terminations;

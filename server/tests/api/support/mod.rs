@@ -147,6 +147,12 @@ impl Options {
             Some(date) => Clock::starting_on(date),
             None => Clock::system(),
         };
+        // The server's data folder: the proof signing key (PROOF-1) is generated there.
+        let data_dir = TempDir::new().unwrap();
+        let proof_key = server::proof_key::ProofKey::load_or_create(
+            &server::proof_key::default_path(data_dir.path()),
+        )
+        .unwrap();
         let state = AppState {
             telephony: server::state::Telephony::simulated(&db, self.ring_timeout)
                 .await
@@ -170,11 +176,13 @@ impl Options {
             .await
             .unwrap(),
             trusted_proxies: Arc::from([]),
+            proof_key: Arc::new(proof_key),
         };
         TestApp {
             router: server::app(state.clone()),
             state,
             _dist: dist,
+            _data_dir: data_dir,
             _sqlite_dir: sqlite_dir,
             _postgres: postgres,
         }
@@ -186,6 +194,8 @@ pub struct TestApp {
     pub state: AppState,
     router: Router,
     _dist: TempDir,
+    /// The server's data folder (`--data-dir`), holding its proof signing key.
+    _data_dir: TempDir,
     _sqlite_dir: Option<TempDir>,
     // Last: dropped after the router and state let go of the pool.
     _postgres: Option<ScratchPostgres>,
@@ -221,6 +231,13 @@ impl TestApp {
             router: self.router.clone(),
             cookie: Some(token.to_owned()),
         }
+    }
+
+    /// The proof log verified as `server verify-proof` does, with the server's proof key.
+    pub async fn verify_proof(&self) -> server::store::audit::Verification {
+        server::store::audit::verify(&self.state.db, &self.state.proof_key.public())
+            .await
+            .unwrap()
     }
 
     /// Rows in `table` (a fixed name from the tests, never user input).

@@ -102,6 +102,9 @@ fn spawn_instance(n: usize, port: u16, database_url: &str, folder: &Path, log: &
         .arg(dist_dir())
         .arg("--data-dir")
         .arg(folder.join(format!("data-{n}")))
+        // Instances of one database share one proof signing key (PROOF-1).
+        .arg("--proof-key")
+        .arg(folder.join("proof-signing.key"))
         .args(["--trusted-proxies", "127.0.0.1"])
         .args(["--instance", &format!("instance-{n}")])
         // Demos move the date forward (`POST /api/admin/clock/advance`).
@@ -182,6 +185,12 @@ impl Cluster {
             &self.database_url,
             "--dist-dir",
             dist_dir().to_str().expect("a UTF-8 path"),
+            "--proof-key",
+            self.folder
+                .path()
+                .join("proof-signing.key")
+                .to_str()
+                .expect("a UTF-8 path"),
         ]);
         let state = server::prepare(&config)
             .await

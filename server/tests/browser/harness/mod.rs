@@ -86,6 +86,8 @@ impl Console {
                 &database,
                 "--dist-dir",
                 dist.to_str().expect("a UTF-8 path"),
+                "--data-dir",
+                data.path().to_str().expect("a UTF-8 path"),
             ]
             .into_iter()
             .chain(options.iter().copied()),
