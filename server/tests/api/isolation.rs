@@ -57,6 +57,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("messages.rs", include_str!("../../src/api/messages.rs")),
     ("calls.rs", include_str!("../../src/api/calls.rs")),
     ("events.rs", include_str!("../../src/api/events.rs")),
+    ("privacy.rs", include_str!("../../src/api/privacy.rs")),
     ("extract.rs", include_str!("../../src/api/extract.rs")),
 ];
 
@@ -525,6 +526,16 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::UNAUTHORIZED,
             Some("unauthenticated"),
         ),
+        // Issue 15 (DATA-1): a person's own data (no id to name: the session says whose);
+        // signed out, nothing. What each archive holds is tested in `export.rs`.
+        public(
+            M::GET,
+            "/me/data-export",
+            "/me/data-export",
+            None,
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
         // A reset link goes to the account's address only; the answer says nothing of it.
         public(
             M::POST,
@@ -652,6 +663,8 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::OK,
         ),
         own(M::GET, "/console/activity", "", None, StatusCode::OK),
+        // Issue 15 (DATA-1): the Company's data as one archive, Managers only.
+        own(M::GET, "/console/company/export", "", None, StatusCode::OK),
         own(M::GET, "/console/dashboard", "", None, StatusCode::OK),
         // Price list and the pool of Numbers.
         own(M::GET, "/console/price-list", "", None, StatusCode::OK),

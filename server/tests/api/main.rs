@@ -21,6 +21,7 @@ mod company;
 mod crash;
 mod credits;
 mod disputes;
+mod export;
 mod instances;
 mod isolation;
 mod late;
