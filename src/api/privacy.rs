@@ -1,4 +1,5 @@
-//! Data rights (DATA-1): a person's requests and profile; the Company's requests for Managers.
+//! Data rights (DATA-1): a person's requests and profile, the Company's requests for Managers, and where
+//! the data archives download.
 
 use protocol::privacy::{DataRequest, DataRequestAnswer, DataRequestForm, Profile};
 
@@ -40,3 +41,9 @@ pub async fn set_profile_corrections(
     )
     .await
 }
+
+/// `GET`: the signed-in person's data as a ZIP archive (anyone signed in), a download the browser
+/// follows with the session cookie (`<a href=… download>`).
+pub const MY_DATA_EXPORT: &str = "/api/me/data-export";
+/// `GET`: the whole Company's data as a ZIP archive (Managers only).
+pub const COMPANY_DATA_EXPORT: &str = "/api/console/company/export";

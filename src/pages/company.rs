@@ -50,6 +50,7 @@ pub fn CompanyPage() -> impl IntoView {
                             <Promotion account />
                             <ManagersTwoFactor account />
                             <ProfileCorrections account />
+                            <CompanyData />
                         }
                             .into_any()
                     }
@@ -57,6 +58,21 @@ pub fn CompanyPage() -> impl IntoView {
                     _ => ().into_any(),
                 }
             }}
+        </section>
+    }
+}
+
+/// Issue 15 (DATA-1, portability): the whole Company's data in one archive.
+#[component]
+fn CompanyData() -> impl IntoView {
+    view! {
+        <section class="card company-data">
+            <h2>"The Company's data"</h2>
+            <p>
+                "One ZIP archive of the Company Account, its Users, Numbers, Licences, Orders, invoices (PDF), "
+                "credit notes, proof log and the statement of its Numbers' messages and calls, each file described in its README."
+            </p>
+            <p><a href=api::COMPANY_DATA_EXPORT download>"Download all the Company's data"</a></p>
         </section>
     }
 }

@@ -108,7 +108,8 @@ pub fn PasswordResetPage() -> impl IntoView {
     }
 }
 
-/// `/account`: the signed-in person changes their password, or logs out everywhere.
+/// `/account`: the signed-in person changes their password, downloads their data (DATA-1), or
+/// logs out everywhere.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
@@ -202,8 +203,13 @@ pub fn AccountPage() -> impl IntoView {
             <p><a href="/account/two-factor">{manage}</a></p>
             <h2>"Your data"</h2>
             <p>
-                "Download everything the product holds about you, correct your profile, or ask to erase, limit or stop the processing of your data. "
-                <a href="/account/data">"Your data"</a>
+                "Everything this service keeps about you, in one ZIP archive: your account, your messages and "
+                "calls (CSV), the voicemails left for you (audio files) and what you did in the console, each file described in its README."
+            </p>
+            <p><a href=api::MY_DATA_EXPORT download>"Download my data"</a></p>
+            <p>
+                "Correct your profile, or ask to erase, limit or stop the processing of your data: "
+                <a href="/account/data">"Your data and your requests"</a>
             </p>
             <h2>"Sessions"</h2>
             <p>"Logged in on a computer or phone you no longer use? End every session, this one included."</p>

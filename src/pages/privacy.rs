@@ -51,7 +51,7 @@ pub fn YourDataPage() -> impl IntoView {
             <p>
                 "Everything the product holds about you, as a ZIP archive: your account, your messages and calls (CSV), the voicemails left for you and what you did in the console (JSON)."
             </p>
-            <p><a class="button" href="/api/me/data-export" download>"Download my data"</a></p>
+            <p><a class="button" href=api::MY_DATA_EXPORT download>"Download my data"</a></p>
             <ProfileSection />
             <RequestsSection />
         </main>

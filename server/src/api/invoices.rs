@@ -14,7 +14,6 @@ use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::payments::{Charge, ChargeOutcome};
 use crate::state::AppState;
-use crate::store::company;
 use crate::store::invoices::{self, Attempt};
 
 pub fn routes() -> Router<AppState> {
@@ -125,22 +124,18 @@ async fn pdf(
     Manager(manager): Manager,
     PathId(id): PathId,
 ) -> Result<impl IntoResponse, ApiError> {
-    let invoice = invoices::one(&state.db, manager.company_id, id)
+    let pdf = crate::services::invoices::pdf(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let company = company::record(&state.db, manager.company_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let bytes = crate::invoice_pdf::render(&invoice, &company.details);
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                attachment(&format!("invoice-{}.pdf", invoice.number)),
+                attachment(&format!("invoice-{}.pdf", pdf.number)),
             ),
         ],
-        bytes,
+        pdf.bytes,
     ))
 }
 

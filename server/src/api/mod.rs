@@ -23,6 +23,7 @@ mod messages;
 mod numbers;
 mod orders;
 mod price_changes;
+mod privacy;
 mod system;
 mod terminations;
 mod trials;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(messages::routes())
         .merge(calls::routes())
         .merge(events::routes())
+        .merge(privacy::routes())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

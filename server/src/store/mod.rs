@@ -11,6 +11,7 @@ pub mod credits;
 pub mod dashboard;
 pub mod demo_clock;
 pub mod disputes;
+pub mod export;
 pub mod invoices;
 pub mod late_payment;
 pub mod late_rates;

@@ -57,6 +57,11 @@ const API_FILES: &[(&str, &str)] = &[
     ("messages.rs", include_str!("../../src/api/messages.rs")),
     ("calls.rs", include_str!("../../src/api/calls.rs")),
     ("events.rs", include_str!("../../src/api/events.rs")),
+    ("privacy.rs", include_str!("../../src/api/privacy.rs")),
+    (
+        "data_rights.rs",
+        include_str!("../../src/api/data_rights.rs"),
+    ),
     ("extract.rs", include_str!("../../src/api/extract.rs")),
 ];
 
@@ -388,6 +393,8 @@ struct World {
     b_licence: i64,
     b_number: i64,
     b_invoice: i64,
+    /// A data-rights request of B's Manager (DATA-1).
+    b_data_request: i64,
     /// A's Order, under the very idempotency key B already used.
     a_order_with_bs_key: Value,
     /// A valid Order form of A's that names B's Numbers.
@@ -494,6 +501,38 @@ fn table(world: &World) -> Vec<Case> {
             Some("login_challenge_expired"),
         ),
         public(
+            M::GET,
+            "/me/data-requests",
+            "/me/data-requests",
+            None,
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::POST,
+            "/me/data-requests",
+            "/me/data-requests",
+            Some(json!({"kind": "erasure", "details": ""})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::GET,
+            "/me/profile",
+            "/me/profile",
+            None,
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
+            M::PUT,
+            "/me/profile",
+            "/me/profile",
+            Some(json!({"first_name": "A", "last_name": "B", "mobile": "+33612345678"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        public(
             M::POST,
             "/me/two-factor",
             "/me/two-factor",
@@ -522,6 +561,16 @@ fn table(world: &World) -> Vec<Case> {
             "/me/two-factor/recovery-codes",
             "/me/two-factor/recovery-codes",
             Some(json!({"current_password": "x"})),
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        // Issue 15 (DATA-1): a person's own data (no id to name: the session says whose);
+        // signed out, nothing. What each archive holds is tested in `export.rs`.
+        public(
+            M::GET,
+            "/me/data-export",
+            "/me/data-export",
+            None,
             StatusCode::UNAUTHORIZED,
             Some("unauthenticated"),
         ),
@@ -653,6 +702,23 @@ fn table(world: &World) -> Vec<Case> {
         ),
         own(M::GET, "/console/activity", "", None, StatusCode::OK),
         own(M::GET, "/console/activity/export", "", None, StatusCode::OK),
+        // Data rights (DATA-1): the Company's requests; answering B's is answering nothing.
+        own(M::GET, "/console/data-requests", "", None, StatusCode::OK),
+        foreign(
+            M::POST,
+            "/console/data-requests/{id}/answer",
+            world.b_data_request,
+            Some(json!({"decision": "refused", "answer": "No."})),
+        ),
+        own(
+            M::PUT,
+            "/console/company/profile-corrections",
+            "",
+            Some(json!({"allowed": true})),
+            StatusCode::OK,
+        ),
+        // Issue 15 (DATA-1): the Company's data as one archive, Managers only.
+        own(M::GET, "/console/company/export", "", None, StatusCode::OK),
         own(M::GET, "/console/dashboard", "", None, StatusCode::OK),
         // Price list and the pool of Numbers.
         own(M::GET, "/console/price-list", "", None, StatusCode::OK),
@@ -1219,6 +1285,15 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     let b_invoice = ok_json(&reply, StatusCode::OK, "B's invoices")[0]["id"]
         .as_i64()
         .unwrap();
+    let reply = b_manager_client
+        .post_json(
+            "/api/me/data-requests",
+            &json!({"kind": "objection", "details": "No profiling."}),
+        )
+        .await;
+    let b_data_request = ok_json(&reply, StatusCode::CREATED, "B's data-rights request")["id"]
+        .as_i64()
+        .unwrap();
     let b_numbers = number_ids(&mut b_manager_client).await;
     assert_eq!(b_numbers.len(), 2);
     let b_number = b_numbers[0];
@@ -1307,6 +1382,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         b_licence,
         b_number,
         b_invoice,
+        b_data_request,
         a_order_with_bs_key: serde_json::to_value(a_order_with_bs_key).unwrap(),
         a_order_of_bs_numbers: serde_json::to_value(a_order_of_bs_numbers).unwrap(),
         a_call,

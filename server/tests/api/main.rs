@@ -22,6 +22,7 @@ mod crash;
 mod credits;
 mod data_rights;
 mod disputes;
+mod export;
 mod instances;
 mod isolation;
 mod late;

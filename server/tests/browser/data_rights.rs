@@ -32,7 +32,7 @@ async fn an_employee_asks_for_an_erasure_that_the_manager_grants() {
         .await;
 
     alice.goto("/account").await;
-    alice.click("Your data").await;
+    alice.click("Your data and your requests").await;
     assert_eq!(alice.heading().await, "Your data");
     // The archive downloads (a ZIP starts with "PK").
     let archive = alice
