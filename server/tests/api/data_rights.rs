@@ -461,7 +461,7 @@ async fn an_erasure_keeps_the_correspondents_copies_under_a_pseudonym_and_nothin
         1
     );
     // The proof log still verifies, with her entries pseudonymised.
-    let verification = server::store::audit::verify(&app.state.db).await.unwrap();
+    let verification = app.verify_proof().await;
     assert!(
         matches!(
             verification,
