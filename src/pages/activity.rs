@@ -1,5 +1,6 @@
 //! `/console/activity`: the proof log (PROOF-1), newest first, 50 entries at a time: who did
-//! what, when, and the values before and after.
+//! what, when, and the values before and after; a link downloads the whole log with its signed
+//! checkpoints, and the signing key's id is shown.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,6 +15,7 @@ pub fn ActivityPage() -> impl IntoView {
     let older = RwSignal::new(None::<i64>);
     let loading = RwSignal::new(true);
     let failure = RwSignal::new(None::<String>);
+    let key_id = RwSignal::new(None::<String>);
     let load = move |before: Option<i64>| {
         loading.set(true);
         spawn_local(async move {
@@ -21,6 +23,9 @@ pub fn ActivityPage() -> impl IntoView {
                 Ok(page) => {
                     entries.update(|list| list.extend(page.entries));
                     older.set(page.older);
+                    if page.proof_key_id.is_some() {
+                        key_id.set(page.proof_key_id);
+                    }
                     failure.set(None);
                 }
                 Err(error) => failure.set(Some(error.to_string())),
@@ -34,6 +39,24 @@ pub fn ActivityPage() -> impl IntoView {
             <h1>"Activity"</h1>
             <p class="hint">
                 "Every change made through the console, with its author and time. The log cannot be altered unnoticed (GTCS 12.5)."
+            </p>
+            <p class="proof-export">
+                <a href="/api/console/activity/export" download="proof-log.json">
+                    "Download the proof log"
+                </a>
+                " (JSON, with its signed checkpoints and the public key, to verify outside the console)"
+                {move || {
+                    key_id
+                        .get()
+                        .map(|id| {
+                            view! {
+                                <span class="hint">
+                                    " · signing key "
+                                    <code>{id}</code>
+                                </span>
+                            }
+                        })
+                }}
             </p>
             {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
             <table class="activity-log">
