@@ -160,7 +160,7 @@ pub async fn open_request(
         kind.label()
     );
     for manager in managers {
-        super::outbox::queue(&mut *tx, company_id, &manager, &subject, &body, now).await?;
+        super::outbox::queue(&mut tx, company_id, &manager, &subject, &body, now).await?;
     }
     tx.commit().await?;
     Ok(request)
@@ -262,7 +262,7 @@ pub async fn answer(
             request.received_on
         );
         super::outbox::queue(
-            &mut *tx,
+            &mut tx,
             company_id,
             &email,
             "The answer to your data-rights request",
