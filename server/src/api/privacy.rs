@@ -56,6 +56,7 @@ async fn company_data(
 ) -> Result<impl IntoResponse, ApiError> {
     let bytes = export::company_data(
         &state.db,
+        &state.proof_key,
         manager.company_id,
         state.clock.today(),
         state.clock.now(),

@@ -14,8 +14,9 @@ use zip::{CompressionMethod, ZipWriter};
 
 use crate::db::Database;
 use crate::error::ApiError;
+use crate::proof_key::ProofKey;
 use crate::store::export::{self, CallRow, MessageRow};
-use crate::store::{audit, company, invoices, licences, numbers, orders, stamp, two_factor, users};
+use crate::store::{company, invoices, licences, numbers, orders, stamp, two_factor, users};
 
 /// A ZIP archive being written in memory, every file deflated and dated `at`.
 struct Archive {
@@ -477,14 +478,14 @@ credit-notes.json  the credit notes (DISPUTE-2): id, number, invoice_number (the
                    dispute_justification, decision_reason. Credit notes have no PDF of their own:
                    each appears as a line of the invoice it was deducted from.
 
-proof-log.json     the Company's whole proof log (PROOF-1), oldest first: id, company_id, seq
-                   (1, 2, 3...), at, actor_user_id (null: the system), action, subject,
-                   before_json and after_json (the values before and after, as JSON text),
-                   prev_hash and hash. hash is the SHA-256 (hex) of the fields company_id, seq,
-                   at, actor_user_id (empty when null), action, subject, before_json and
-                   after_json (\"null\" when absent) and prev_hash, each written as its length in
-                   bytes, a colon, then the field; the first entry's prev_hash is 64 zeros. So
-                   the chain can be checked outside the console.
+proof-log.json     the Company's whole proof log (PROOF-1), as `GET /api/console/activity/export`
+                   gives it: `entries` oldest first (id, company_id, seq 1, 2, 3..., at,
+                   actor_user_id (null: the system), action, subject, before_json and after_json
+                   (the values before and after, as JSON text), their digests, prev_hash, hash),
+                   `checkpoints` (chain heads signed with the provider's Ed25519 key), the
+                   `public_key` and, under `format`, how every hash and signature is computed,
+                   so that the chain can be checked outside the console (`server verify-proof
+                   --export proof-log.json`).
 
 messages.csv       the messages of the Company's Numbers, one line per side kept by the Company:
                    id, time, direction (sent or received), number, user (who held the Number),
@@ -502,6 +503,7 @@ calls.csv          the calls of the Company's Numbers, one line per side: id, ti
 /// communications of its Numbers.
 pub async fn company_data(
     db: &Database,
+    proof_key: &ProofKey,
     company_id: i64,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -611,8 +613,7 @@ pub async fn company_data(
         .collect();
     archive.json("credit-notes.json", &credit_notes)?;
 
-    let mut log = audit::page(db, company_id, None, i64::MAX).await?;
-    log.reverse();
+    let log = super::proof::export(db, proof_key, company_id, now).await?;
     archive.json("proof-log.json", &log)?;
 
     let mut messages = Csv::new(&[

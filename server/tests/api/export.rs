@@ -377,8 +377,16 @@ async fn a_managers_company_archive_holds_users_invoices_and_the_proof_log(backe
     assert_eq!(credit_notes, json!([]));
 
     // The whole proof log, in order, each entry chained to the one before by its hash.
-    let log: Value = serde_json::from_slice(&files["proof-log.json"]).unwrap();
-    let log = log.as_array().unwrap();
+    let document: Value = serde_json::from_slice(&files["proof-log.json"]).unwrap();
+    // It verifies outside the product, with the provider's public key.
+    let export: server::services::proof::ProofExport =
+        serde_json::from_slice(&files["proof-log.json"]).unwrap();
+    let verification =
+        server::services::proof::verify_export(&export, Some(&app.state.proof_key.public()))
+            .unwrap();
+    assert!(verification.is_intact(), "{verification:?}");
+    assert!(!document["checkpoints"].as_array().unwrap().is_empty());
+    let log = document["entries"].as_array().unwrap();
     let in_db: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE company_id = $1")
         .bind(log[0]["company_id"].as_i64().unwrap())
         .fetch_one(&app.state.db.pool)
