@@ -101,6 +101,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         demo_clock: config.demo_clock,
         vies,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        terms: Arc::new(api::terms_in_force()),
     })
 }
 

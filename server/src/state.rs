@@ -29,6 +29,9 @@ pub struct AppState {
     pub vies: crate::vies::Vies,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxies`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The versions of the GCU and the privacy notice in force (ACCEPT-1), which the WebApp's
+    /// users must have accepted: `crate::api::terms_in_force()`, others in tests.
+    pub terms: Arc<protocol::terms::TermsInForce>,
 }
 
 /// The WebApp's live events and carriers.
