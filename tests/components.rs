@@ -380,5 +380,18 @@ fn me() -> Me {
         },
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
         two_factor: protocol::TwoFactorStatus::default(),
+        terms: protocol::terms::TermsStatus {
+            in_force: Box::new(protocol::terms::TermsInForce {
+                gcu: protocol::terms::Document {
+                    version: "2026-12".to_owned(),
+                    url: "/legal/gcu-2026-12.txt".to_owned(),
+                },
+                privacy: protocol::terms::Document {
+                    version: "2026-12".to_owned(),
+                    url: "/legal/privacy-2026-12.txt".to_owned(),
+                },
+            }),
+            accepted: false,
+        },
     }
 }

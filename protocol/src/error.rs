@@ -65,6 +65,9 @@ pub enum ErrorCode {
     TwoFactorAlreadyOn,
     TwoFactorOff,
     TwoFactorRequired,
+    // The WebApp's terms (ACCEPT-1).
+    TermsAcceptanceNeeded,
+    TermsNotInForce,
     ImportTooLarge,
     NotInTerritory,
     // Licences, Numbers, trials, notices.

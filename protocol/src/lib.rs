@@ -21,6 +21,7 @@ pub mod orders;
 pub mod price_changes;
 pub mod privacy;
 pub mod terminations;
+pub mod terms;
 pub mod trials;
 pub mod users;
 pub mod webapp;
@@ -36,6 +37,9 @@ pub struct Me {
     pub today: NaiveDate,
     /// The person's two-factor authentication.
     pub two_factor: TwoFactorStatus,
+    /// The GCU and privacy notice in force and whether the person accepted them (ACCEPT-1):
+    /// the WebApp opens only once they did.
+    pub terms: terms::TermsStatus,
 }
 
 /// A person's two-factor authentication, as `GET /api/me` tells it.

@@ -29,6 +29,8 @@ pub struct UserDetail {
     pub user: UserRow,
     /// Numbers assigned to this user (a user with Numbers cannot be deleted).
     pub numbers: i64,
+    /// The GCU and privacy notice versions they accepted, and when (ACCEPT-1).
+    pub terms: crate::terms::UserTerms,
 }
 
 /// `PUT /api/console/users/{id}/role`.

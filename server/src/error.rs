@@ -56,6 +56,13 @@ pub enum ApiError {
     /// A Manager whose Company requires two-factor authentication has not turned it on yet.
     #[error("two-factor authentication must be set up first")]
     TwoFactorSetupNeeded,
+    /// ACCEPT-1: the person has not accepted the GCU and privacy notice in force; the WebApp's
+    /// routes wait for it.
+    #[error("the terms in force must be accepted first")]
+    TermsAcceptanceNeeded,
+    /// An acceptance of a GCU or privacy notice version that is not the one in force; the field.
+    #[error("{0} is not the version in force")]
+    TermsNotInForce(&'static str),
     /// The log-in waiting for its second factor is unknown, expired or out of tries.
     #[error("log-in challenge expired")]
     LoginChallengeExpired,
@@ -526,6 +533,18 @@ impl ApiError {
                 ErrorCode::TwoFactorSetupNeeded,
                 "Your Company requires two-factor authentication for its Managers: turn it on in your account to continue.".into(),
                 None,
+            ),
+            ApiError::TermsAcceptanceNeeded => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::TermsAcceptanceNeeded,
+                "Using the WebApp means accepting its General Conditions of Use and privacy notice: read and accept them to continue.".into(),
+                None,
+            ),
+            ApiError::TermsNotInForce(field) => (
+                StatusCode::CONFLICT,
+                ErrorCode::TermsNotInForce,
+                "The General Conditions of Use or the privacy notice have changed since you read them: read the versions in force and accept them.".into(),
+                Some(field),
             ),
             ApiError::LoginChallengeExpired => (
                 StatusCode::UNAUTHORIZED,

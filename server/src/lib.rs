@@ -111,6 +111,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         vies,
         trusted_proxies: config.trusted_proxies.clone().into(),
         proof_key: Arc::new(proof_key),
+        terms: Arc::new(api::terms_in_force()),
     })
 }
 

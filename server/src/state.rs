@@ -31,6 +31,9 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Signs the proof log's checkpoints (PROOF-1); its file is not in the database.
     pub proof_key: Arc<crate::proof_key::ProofKey>,
+    /// The versions of the GCU and the privacy notice in force (ACCEPT-1), which the WebApp's
+    /// users must have accepted: `crate::api::terms_in_force()`, others in tests.
+    pub terms: Arc<protocol::terms::TermsInForce>,
 }
 
 /// The WebApp's live events and carriers.

@@ -12,10 +12,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
+use protocol::ErrorCode;
+use protocol::terms::TermsInForce;
 use protocol::webapp::{AppEvent, AppHome, Direction, MyNumber};
 
 use super::call_panel::CallPanel;
 use super::live;
+use super::terms::AcceptTerms;
 use crate::api::{self, ApiError};
 use crate::session::{Session, use_log_out, use_session};
 
@@ -94,6 +97,12 @@ impl WebApp {
             match api::app_home().await {
                 Ok(loaded) => home.set(Some(Ok(loaded))),
                 Err(error) if error.status() == Some(401) => session.set(Session::SignedOut),
+                // New terms came into force while the WebApp was open: the frame asks for them.
+                Err(error) if error.code() == Some(ErrorCode::TermsAcceptanceNeeded) => {
+                    if let Ok(Some(me)) = api::me().await {
+                        session.set(Session::SignedIn(me));
+                    }
+                }
                 Err(error) => home.update(|home| {
                     if !matches!(home, Some(Ok(_))) {
                         *home = Some(Err(error));
@@ -138,8 +147,9 @@ impl WebApp {
     }
 }
 
-/// Who may see the WebApp: any signed-in person (Managers too, for their own Numbers).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who may see the WebApp: any signed-in person (Managers too, for their own Numbers) who
+/// accepted its terms in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Access {
     Loading,
     SignedIn {
@@ -147,16 +157,20 @@ enum Access {
     },
     /// A Manager whose Company requires two-factor authentication, still off for them.
     TwoFactorFirst,
+    /// The GCU and privacy notice in force, not accepted yet (ACCEPT-1).
+    TermsFirst(TermsInForce),
     SignedOut,
 }
 
-/// `/app/…`: the frame of every WebApp page, for a signed-in person; the log-in page otherwise.
+/// `/app/…`: the frame of every WebApp page, for a signed-in person who accepted the WebApp's
+/// terms in force (else the screen that asks for them); the log-in page otherwise.
 #[component]
 pub fn WebAppFrame() -> impl IntoView {
     let session = use_session();
     let access = Memo::new(move |_| match session.get() {
         Session::Loading => Access::Loading,
         Session::SignedIn(me) if me.two_factor.setup_needed() => Access::TwoFactorFirst,
+        Session::SignedIn(me) if !me.terms.accepted => Access::TermsFirst(*me.terms.in_force),
         Session::SignedIn(me) => Access::SignedIn {
             manager: me.user.is_manager,
         },
@@ -168,6 +182,7 @@ pub fn WebAppFrame() -> impl IntoView {
         Access::TwoFactorFirst => {
             view! { <Redirect path=crate::session::TWO_FACTOR_PAGE /> }.into_any()
         }
+        Access::TermsFirst(in_force) => view! { <AcceptTerms in_force /> }.into_any(),
         Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
     }
 }

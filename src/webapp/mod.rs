@@ -2,7 +2,8 @@
 //! `/app`, for any signed-in User (Managers too, for their own Numbers): the home with usage and
 //! Credits, messages (SMS and MMS, MSG-1) and calls (NUM-5, WebRTC between Numbers hosted here).
 //!
-//! [`frame`] is the parent route: it guards the pages, opens the live connection ([`live`]) and
+//! [`frame`] is the parent route: it guards the pages (asking first for the acceptance of the
+//! GCU and privacy notice in force, [`terms`]), opens the live connection ([`live`]) and
 //! shares the home ([`WebApp`]). Each page is one module.
 
 pub mod call_panel;
@@ -12,6 +13,7 @@ mod home;
 pub mod live;
 pub mod messages;
 pub mod rtc;
+mod terms;
 pub mod voicemail;
 
 pub use calls::CallsPage;

@@ -131,7 +131,7 @@ async fn me(
     State(state): State<AppState>,
     OwnAccount(user): OwnAccount,
 ) -> Result<Json<Me>, ApiError> {
-    accounts::me(&state.db, user.user_id, state.clock.today())
+    accounts::me(&state.db, user.user_id, state.clock.today(), &state.terms)
         .await?
         .map(Json)
         .ok_or(ApiError::Unauthenticated)

@@ -26,12 +26,14 @@ mod price_changes;
 mod privacy;
 mod system;
 mod terminations;
+mod terms;
 mod trials;
 mod two_factor;
 mod users;
 mod webapp;
 
 use axum::Router;
+use protocol::terms::{Document, TermsInForce};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -40,6 +42,29 @@ use crate::state::AppState;
 pub const GTCS_VERSION: &str = "2026-11";
 /// Where the app links to the GTCS text (a file of the built app).
 pub const GTCS_URL: &str = "/legal/gtcs.txt";
+/// The version of the General Conditions of Use accepted by each person using the WebApp
+/// (ACCEPT-1); a new version asks them again.
+pub const GCU_VERSION: &str = "2026-12";
+/// Where the app links to the GCU text in force (a file of the built app, one per version).
+pub const GCU_URL: &str = "/legal/gcu-2026-12.txt";
+/// The version of the privacy notice accepted with the GCU (DATA-1, ACCEPT-1).
+pub const PRIVACY_VERSION: &str = "2026-12";
+/// Where the app links to the privacy notice in force.
+pub const PRIVACY_URL: &str = "/legal/privacy-2026-12.txt";
+
+/// The GCU and privacy notice in force, as `AppState::terms` holds them.
+pub fn terms_in_force() -> TermsInForce {
+    TermsInForce {
+        gcu: Document {
+            version: GCU_VERSION.into(),
+            url: GCU_URL.into(),
+        },
+        privacy: Document {
+            version: PRIVACY_VERSION.into(),
+            url: PRIVACY_URL.into(),
+        },
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +72,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(two_factor::routes())
         .merge(data_rights::routes())
+        .merge(terms::routes())
         .merge(users::routes())
         .merge(licences::routes())
         .merge(numbers::routes())

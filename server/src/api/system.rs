@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
+use protocol::terms::{Document, Legal};
 use protocol::{Gtcs, Health};
 
 use super::{GTCS_URL, GTCS_VERSION};
@@ -13,6 +14,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/gtcs", get(gtcs))
+        .route("/legal", get(legal))
 }
 
 /// `GET /api/health`: 200 when the database answers.
@@ -30,5 +32,18 @@ async fn gtcs() -> Json<Gtcs> {
     Json(Gtcs {
         version: GTCS_VERSION.into(),
         url: GTCS_URL.into(),
+    })
+}
+
+/// `GET /api/legal`: every legal document in force and where to read it: the GTCS (accepted for
+/// the Company), the GCU and the privacy notice (accepted by each person using the WebApp).
+async fn legal(State(state): State<AppState>) -> Json<Legal> {
+    Json(Legal {
+        gtcs: Document {
+            version: GTCS_VERSION.into(),
+            url: GTCS_URL.into(),
+        },
+        gcu: state.terms.gcu.clone(),
+        privacy: state.terms.privacy.clone(),
     })
 }

@@ -34,7 +34,7 @@ async fn start(
     Body(form): Body<CurrentPassword>,
 ) -> Result<(StatusCode, Json<TwoFactorSetup>), ApiError> {
     sign_in::confirm_password(&state, user.user_id, &form.current_password).await?;
-    let me = accounts::me(&state.db, user.user_id, state.clock.today())
+    let me = accounts::me(&state.db, user.user_id, state.clock.today(), &state.terms)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     let internal =

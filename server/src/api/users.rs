@@ -49,7 +49,7 @@ async fn one(
     Manager(manager): Manager,
     PathId(id): PathId,
 ) -> Result<Json<UserDetail>, ApiError> {
-    users::get(&state.db, manager.company_id, id)
+    users::get(&state.db, manager.company_id, id, &state.terms)
         .await?
         .map(Json)
         .ok_or(ApiError::NotFound)
@@ -80,7 +80,7 @@ async fn update(
     Body(form): Body<UserForm>,
 ) -> Result<Json<UserRow>, ApiError> {
     // A foreign or missing id answers 404 before the form is judged.
-    users::get(&state.db, manager.company_id, id)
+    users::get(&state.db, manager.company_id, id, &state.terms)
         .await?
         .ok_or(ApiError::NotFound)?;
     let user = validate_user(&form)?;

@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::sessions::{self, SessionUser};
+use crate::store::terms;
 
 /// A signed-in person acting on their own account (`/api/me…`): let in even while the
 /// two-factor authentication their Company requires is not on yet, so that they can turn it on.
@@ -28,7 +29,19 @@ impl FromRequestParts<AppState> for OwnAccount {
     }
 }
 
-/// Any signed-in user (Manager or not) with the second factor their Company requires.
+/// A signed-in person with the second factor their Company requires (`SignedIn` and `Manager`
+/// build on it).
+async fn with_second_factor(parts: &mut Parts, state: &AppState) -> Result<SessionUser, ApiError> {
+    let OwnAccount(user) = OwnAccount::from_request_parts(parts, state).await?;
+    if user.two_factor_setup_needed {
+        return Err(ApiError::TwoFactorSetupNeeded);
+    }
+    Ok(user)
+}
+
+/// Any signed-in user (Manager or not) using the WebApp (`/api/app/…`): with the second factor
+/// their Company requires, and once they accepted the GCU and privacy notice in force
+/// (ACCEPT-1), else 403 `terms_acceptance_needed`.
 #[derive(Debug, Clone)]
 pub struct SignedIn(pub SessionUser);
 
@@ -36,15 +49,17 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let OwnAccount(user) = OwnAccount::from_request_parts(parts, state).await?;
-        if user.two_factor_setup_needed {
-            return Err(ApiError::TwoFactorSetupNeeded);
+        let user = with_second_factor(parts, state).await?;
+        let mut connection = state.db.pool.acquire().await?;
+        if !terms::accepted_in_force(&mut connection, user.user_id, &state.terms).await? {
+            return Err(ApiError::TermsAcceptanceNeeded);
         }
         Ok(SignedIn(user))
     }
 }
 
-/// A signed-in Manager: the only people who reach the Management Console (ACCESS-1).
+/// A signed-in Manager: the only people who reach the Management Console (ACCESS-1). The
+/// Company accepted the GTCS; the WebApp's terms are asked only in the WebApp.
 #[derive(Debug, Clone)]
 pub struct Manager(pub SessionUser);
 
@@ -52,7 +67,7 @@ impl FromRequestParts<AppState> for Manager {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let SignedIn(user) = SignedIn::from_request_parts(parts, state).await?;
+        let user = with_second_factor(parts, state).await?;
         if user.is_manager {
             Ok(Manager(user))
         } else {

@@ -25,7 +25,7 @@ pub enum SignIn {
 /// Opens a session for `user_id` at once.
 pub async fn open_session(state: &AppState, user_id: i64) -> Result<(String, Me), ApiError> {
     let token = sessions::open(&state.db, user_id, state.clock.now()).await?;
-    let me = accounts::me(&state.db, user_id, state.clock.today())
+    let me = accounts::me(&state.db, user_id, state.clock.today(), &state.terms)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     Ok((token, me))

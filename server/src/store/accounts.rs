@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::email::Email;
 use domain::signup::Signup;
+use protocol::terms::TermsInForce;
 use protocol::{CompanySummary, Me, UserSummary};
 use sqlx::Row;
 
@@ -90,8 +91,14 @@ pub async fn credentials(
         .transpose()
 }
 
-/// The signed-in user and their Company, as of `today`.
-pub async fn me(db: &Database, user_id: i64, today: NaiveDate) -> Result<Option<Me>, sqlx::Error> {
+/// The signed-in user and their Company, as of `today`, and whether they accepted the WebApp's
+/// terms `in_force`.
+pub async fn me(
+    db: &Database,
+    user_id: i64,
+    today: NaiveDate,
+    in_force: &TermsInForce,
+) -> Result<Option<Me>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.role,
                 c.id AS company_id, c.legal_name, c.registration_number, c.billing_country
@@ -118,6 +125,7 @@ pub async fn me(db: &Database, user_id: i64, today: NaiveDate) -> Result<Option<
         },
         today,
         two_factor: super::two_factor::status(db, user_id).await?,
+        terms: super::terms::status(db, user_id, in_force).await?,
     }))
 }
 

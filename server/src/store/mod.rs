@@ -27,6 +27,7 @@ pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;
 pub mod terminations;
+pub mod terms;
 pub mod throttle;
 pub mod trials;
 pub mod two_factor;

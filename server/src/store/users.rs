@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::user::{ImportCheck, ImportRow, RejectedRow, ValidUser};
+use protocol::terms::TermsInForce;
 use protocol::users::{ImportMode, ImportReport, Invitation, OutboxEmail, UserDetail, UserRow};
 use rand::RngCore;
 use serde::Serialize;
@@ -140,17 +141,25 @@ async fn numbers_of(connection: &mut AnyConnection, user_id: i64) -> Result<i64,
         .await
 }
 
+/// A user of `company_id`, with their Numbers and the WebApp's terms they accepted (those
+/// `in_force` for comparison).
 pub async fn get(
     db: &Database,
     company_id: i64,
     user_id: i64,
+    in_force: &TermsInForce,
 ) -> Result<Option<UserDetail>, sqlx::Error> {
     let mut connection = db.pool.acquire().await?;
     let Some(user) = fetch(&mut connection, company_id, user_id).await? else {
         return Ok(None);
     };
     let numbers = numbers_of(&mut connection, user_id).await?;
-    Ok(Some(UserDetail { user, numbers }))
+    let terms = super::terms::of_user(&mut connection, user_id, in_force).await?;
+    Ok(Some(UserDetail {
+        user,
+        numbers,
+        terms,
+    }))
 }
 
 /// ACCESS-1: refuses a change that would leave the Company without an active Manager, when
@@ -538,11 +547,13 @@ pub async fn delete(
         return Err(UserError::HasRecords);
     }
     // Messages, calls and voicemails are also their correspondents': those records stay, under
-    // a pseudonym; the person's own copies of messages go.
+    // a pseudonym; the person's own copies of messages go. Their acceptances of the WebApp's
+    // terms (ACCEPT-1) are proof and stay too.
     let shared: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM calls WHERE caller_user_id = $1 OR callee_user_id = $1)
               + (SELECT COUNT(*) FROM attachments WHERE user_id = $1)
-              + (SELECT COUNT(*) FROM suspensions WHERE user_id = $1)",
+              + (SELECT COUNT(*) FROM suspensions WHERE user_id = $1)
+              + (SELECT COUNT(*) FROM terms_acceptances WHERE user_id = $1)",
     )
     .bind(user_id)
     .fetch_one(&mut *tx)

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use crate::support::{
-    Backend, Client, Reply, TestApp, add_payment_method, an_order, company_form, place_order,
-    signup_form,
+    Backend, Client, Reply, TestApp, accept_terms, add_payment_method, an_order, company_form,
+    place_order, signup_form,
 };
 use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
@@ -62,6 +62,7 @@ const API_FILES: &[(&str, &str)] = &[
         "data_rights.rs",
         include_str!("../../src/api/data_rights.rs"),
     ),
+    ("terms.rs", include_str!("../../src/api/terms.rs")),
     ("extract.rs", include_str!("../../src/api/extract.rs")),
 ];
 
@@ -425,6 +426,7 @@ fn table(world: &World) -> Vec<Case> {
         // Public routes: no session needed, so no role to check.
         public(M::GET, "/health", "/health", None, StatusCode::OK, None),
         public(M::GET, "/gtcs", "/gtcs", None, StatusCode::OK, None),
+        public(M::GET, "/legal", "/legal", None, StatusCode::OK, None),
         public(
             M::POST,
             "/signup",
@@ -487,6 +489,15 @@ fn table(world: &World) -> Vec<Case> {
             "/me/sessions",
             "/me/sessions",
             None,
+            StatusCode::UNAUTHORIZED,
+            Some("unauthenticated"),
+        ),
+        // The WebApp's terms (ACCEPT-1): signed out, no one to accept them.
+        public(
+            M::POST,
+            "/me/acceptance",
+            "/me/acceptance",
+            Some(json!({"gcu_version": "2026-12", "privacy_version": "2026-12"})),
             StatusCode::UNAUTHORIZED,
             Some("unauthenticated"),
         ),
@@ -1231,6 +1242,10 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     )
     .await;
     let mut a_plain_user = app.client_signed_in_as(a_user).await;
+    // The WebApp's owner and intruders all accepted its terms (ACCEPT-1), so that its routes
+    // answer them about Numbers rather than about the terms.
+    accept_terms(&mut a_plain_user).await;
+    accept_terms(&mut a_manager).await;
     let form = an_order("BUSINESS")
         .key("order-martin-1")
         .form(&mut a_manager)
@@ -1259,6 +1274,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     // Licence and Numbers), and one of its Numbers given to its user.
     let (mut b_manager_client, b_me) = app.signed_up(&company_b_signup()).await;
     let b_manager = b_me["user"]["id"].as_i64().unwrap();
+    accept_terms(&mut b_manager_client).await;
     let b_user = create_user(
         &mut b_manager_client,
         &user_form("Basile", "Zebulon", B_USER_EMAIL, B_USER_MOBILE),
@@ -1576,6 +1592,8 @@ async fn a_malformed_id_is_the_json_404_on_every_route(backend: Backend) {
         .start()
         .await;
     let (mut manager, _) = app.signed_up(&signup_form()).await;
+    // Past the WebApp's terms (ACCEPT-1), so that its routes judge the path.
+    accept_terms(&mut manager).await;
     let malformed = [
         "abc",
         "1.5",

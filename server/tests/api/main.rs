@@ -14,6 +14,7 @@
 #[macro_use]
 mod support;
 
+mod acceptance;
 mod accounts;
 mod billing;
 mod calls;

@@ -10,7 +10,9 @@ use chrono::TimeDelta;
 use serde_json::{Value, json};
 
 use crate::support::authenticator::{code, wrong};
-use crate::support::{Backend, Client, TestApp, assert_api_error, logged, signup_form};
+use crate::support::{
+    Backend, Client, TestApp, accept_terms, assert_api_error, logged, signup_form,
+};
 
 on_both_databases!(
     turned_on_with_a_code_it_is_asked_at_every_log_in_and_each_code_works_once,
@@ -493,6 +495,7 @@ async fn a_company_can_require_it_of_its_managers(backend: Backend) {
 
     // Chloe, an employee, is not concerned.
     assert_eq!(me(&mut chloe).await["two_factor"]["required"], false);
+    accept_terms(&mut chloe).await;
     assert_eq!(chloe.get("/api/app/home").await.status, StatusCode::OK);
 
     // Lifting the requirement is recorded, and lets Managers turn it off again.

@@ -10,7 +10,7 @@
 use crate::harness::Console;
 use crate::harness::cluster::Cluster;
 use crate::harness::postgres::postgres_reachable;
-use crate::harness::team::{call_and_answer, employee, send, team};
+use crate::harness::team::{accept_terms_by_api, call_and_answer, employee, send, team};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_text_crosses_instances_behind_nginx() {
@@ -28,7 +28,8 @@ async fn a_text_crosses_instances_behind_nginx() {
             instance.port
         );
     }
-    // nginx upgrades the WebApp's live connection.
+    // nginx upgrades the WebApp's live connection (open to her once she accepted its terms).
+    accept_terms_by_api(&team.manager).await;
     let opened = team
         .manager
         .until(

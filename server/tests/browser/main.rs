@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod acceptance;
 mod billing;
 mod cluster;
 mod company;

@@ -163,7 +163,8 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
     );
     browser.fill("Password", "a fine long password").await;
     browser.click("Set my password").await;
-    // An employee lands in the WebApp, where their Numbers are.
+    // An employee lands in the WebApp, accepts its terms, and sees their Numbers.
+    crate::harness::team::accept_terms(&browser).await;
     browser.sees("Your Numbers").await;
     assert_eq!(browser.path().await, "/app");
     assert_eq!(

@@ -6,7 +6,7 @@
 
 use crate::harness;
 use crate::harness::Console;
-use crate::harness::team::{employee, team};
+use crate::harness::team::{accept_terms, employee, team};
 use fantoccini::Locator;
 
 /// A PNG image of `width` × `height` red pixels.
@@ -163,9 +163,11 @@ async fn employees_exchange_texts_and_images() {
     let page = bob.client.source().await.unwrap();
     assert!(!page.contains("Lunch at noon?"));
 
-    // The Manager: a WebApp link in the console; a Console link in the WebApp.
+    // The Manager: a WebApp link in the console; the WebApp asks them to accept its terms too
+    // (they accepted the GTCS, not the GCU); then a Console link in the WebApp.
     team.manager.goto("/console").await;
     team.manager.click("WebApp").await;
+    accept_terms(&team.manager).await;
     team.manager.sees("Your Numbers").await;
     team.manager.sees("No Number is assigned to you yet.").await;
     team.manager

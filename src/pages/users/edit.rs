@@ -5,6 +5,7 @@
 use domain::user::validate_user;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use protocol::terms::{Accepted, UserTerms};
 use protocol::users::UserDetail;
 
 use super::fields::{UserFields, UserFormState};
@@ -161,6 +162,7 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
         <h1>{name} <crate::components::SuspendedBadge user_id=id /></h1>
         <p class="eyebrow">{facts}</p>
         <p class="hint">{format!("Numbers assigned: {}", detail.numbers)}</p>
+        <p class="hint terms-acceptance">{terms_sentence(&detail.terms)}</p>
         <div class="user-actions">
             <button type="button" class="secondary" on:click=toggle_role>
                 {move || if user.get().is_manager { "Remove the Manager role" } else { "Make Manager" }}
@@ -212,5 +214,39 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
             {move || saved().map(|message| view! { <p class="notice" role="status">{message}</p> })}
             <button type="submit" disabled=move || saving.get()>"Save the changes"</button>
         </form>
+    }
+}
+
+/// What the user accepted of the WebApp's terms (ACCEPT-1), in a sentence: "Accepted the GCU
+/// version X and the privacy notice version Y on <date>", or what they have not accepted yet.
+fn terms_sentence(terms: &UserTerms) -> String {
+    let gcu = |accepted: &Accepted| format!("the GCU version {}", accepted.version);
+    let privacy = |accepted: &Accepted| format!("the privacy notice version {}", accepted.version);
+    let accepted = match (&terms.gcu, &terms.privacy) {
+        (Some(g), Some(p)) if g.accepted_on == p.accepted_on => Some(format!(
+            "Accepted {} and {} on {}.",
+            gcu(g),
+            privacy(p),
+            g.accepted_on
+        )),
+        (Some(g), Some(p)) => Some(format!(
+            "Accepted {} on {} and {} on {}.",
+            gcu(g),
+            g.accepted_on,
+            privacy(p),
+            p.accepted_on
+        )),
+        (Some(g), None) => Some(format!("Accepted {} on {}.", gcu(g), g.accepted_on)),
+        (None, Some(p)) => Some(format!("Accepted {} on {}.", privacy(p), p.accepted_on)),
+        (None, None) => None,
+    };
+    let in_force = format!(
+        "the GCU version {} and the privacy notice version {}",
+        terms.in_force.gcu.version, terms.in_force.privacy.version
+    );
+    match accepted {
+        None => format!("Has not yet accepted {in_force} (asked when they first open the WebApp)."),
+        Some(accepted) if terms.up_to_date() => accepted,
+        Some(accepted) => format!("{accepted} Has not yet accepted {in_force}, now in force."),
     }
 }

@@ -110,6 +110,22 @@ pub async fn ready_company_with(app: &TestApp, form: &SignupForm, label: &str) -
     client
 }
 
+/// The signed-in person of `client` accepts the GCU and privacy notice in force (ACCEPT-1), as
+/// the WebApp asks before its routes answer: a fixture for tests of the WebApp's routes.
+pub async fn accept_terms(client: &mut Client) {
+    let legal = client.get("/api/legal").await.expect_json(StatusCode::OK);
+    let reply = client
+        .post_json(
+            "/api/me/acceptance",
+            &json!({
+                "gcu_version": legal["gcu"]["version"],
+                "privacy_version": legal["privacy"]["version"],
+            }),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "acceptance: {}", reply.text());
+}
+
 /// The Manager of `form` logged in on a new client (sessions end after 14 days, so a test that
 /// moved the clock logs in again).
 pub async fn log_in(app: &TestApp, form: &SignupForm) -> Client {

@@ -177,6 +177,7 @@ impl Options {
             .unwrap(),
             trusted_proxies: Arc::from([]),
             proof_key: Arc::new(proof_key),
+            terms: Arc::new(server::api::terms_in_force()),
         };
         TestApp {
             router: server::app(state.clone()),
@@ -215,6 +216,16 @@ impl TestApp {
 
     pub async fn start(backend: Backend) -> TestApp {
         Self::options(backend).start().await
+    }
+
+    /// Puts other versions of the WebApp's terms in force (ACCEPT-1: a new GCU, say), as a
+    /// server started with them on the same database would: clients made from now on see them.
+    pub fn put_terms_in_force(&mut self, terms: protocol::terms::TermsInForce) {
+        self.state = AppState {
+            terms: Arc::new(terms),
+            ..self.state.clone()
+        };
+        self.router = server::app(self.state.clone());
     }
 
     /// A client with no cookie yet.
@@ -534,7 +545,7 @@ impl ScratchDatabase {
 }
 
 /// Two employees of one Company, each holding one French Number of `plan_code` (the WebApp's
-/// tests): the Manager, Alice and Bob, each signed in.
+/// tests): the Manager, Alice and Bob, each signed in, each having accepted the WebApp's terms.
 pub struct Employees {
     pub manager: Client,
     pub alice: Client,
@@ -603,11 +614,17 @@ impl TestApp {
             assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
             ids.push(id);
         }
+        // Using the WebApp means accepting its terms (ACCEPT-1): all three did.
+        let mut alice = self.client_signed_in_as(ids[0]).await;
+        let mut bob = self.client_signed_in_as(ids[1]).await;
+        for client in [&mut manager, &mut alice, &mut bob] {
+            accept_terms(client).await;
+        }
         Employees {
-            alice: self.client_signed_in_as(ids[0]).await,
+            alice,
             alice_id: ids[0],
             alice_number: numbers[0].clone(),
-            bob: self.client_signed_in_as(ids[1]).await,
+            bob,
             bob_id: ids[1],
             bob_number: numbers[1].clone(),
             manager,

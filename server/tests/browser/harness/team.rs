@@ -79,7 +79,8 @@ pub async fn team(console: &Console) -> Team {
     }
 }
 
-/// An employee follows their invitation, chooses a password and lands in the WebApp.
+/// An employee follows their invitation, chooses a password, lands in the WebApp and accepts
+/// its terms.
 pub async fn employee(console: &Console, invitation: &str) -> Browser {
     let browser = Browser::launch_with(&console.url, FAKE_MEDIA).await;
     browser.goto(invitation).await;
@@ -91,7 +92,32 @@ pub async fn employee(console: &Console, invitation: &str) -> Browser {
             "the WebApp after the invitation",
         )
         .await;
+    accept_terms(&browser).await;
     browser
+}
+
+/// Using the WebApp means accepting its GCU and privacy notice (ACCEPT-1): on the screen the
+/// WebApp shows first, the person ticks the box and accepts; the WebApp opens.
+pub async fn accept_terms(browser: &Browser) {
+    browser.sees("Before you start").await;
+    browser.tick("I have read and I accept").await;
+    browser.click("I accept").await;
+    browser
+        .until(
+            "document.querySelector('.app-nav') !== null",
+            "the WebApp once its terms are accepted",
+        )
+        .await;
+}
+
+/// As [`accept_terms`], through the API from the page (for a Manager about to use the WebApp's
+/// routes without opening its pages).
+pub async fn accept_terms_by_api(browser: &Browser) {
+    let legal = browser.fetch_json("/api/legal").await;
+    let body = json!({"gcu_version": legal["gcu"]["version"],
+        "privacy_version": legal["privacy"]["version"]});
+    let (status, reply) = send(browser, "POST", "/api/me/acceptance", body).await;
+    assert_eq!(status, 200, "{reply}");
 }
 
 /// Inbound audio packets of the call in progress, from the browser's own WebRTC statistics.
