@@ -11,9 +11,9 @@ mod clock;
 mod company;
 mod credits;
 mod dashboard;
-mod data_rights;
 mod disputes;
 mod events;
+mod export;
 mod extract;
 mod invoices;
 mod late_payment;
@@ -71,7 +71,7 @@ pub fn router() -> Router<AppState> {
         .merge(system::routes())
         .merge(accounts::routes())
         .merge(two_factor::routes())
-        .merge(data_rights::routes())
+        .merge(export::routes())
         .merge(terms::routes())
         .merge(users::routes())
         .merge(licences::routes())

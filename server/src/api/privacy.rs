@@ -1,74 +1,115 @@
-//! Issue 15, the rights of access and portability (DATA-1, GTCS 9): each person downloads
-//! everything the product holds about them (`GET /api/me/data-export`, anyone signed in, even a
-//! Manager still to turn on two-factor authentication), and a Manager downloads the whole
-//! Company's data (`GET /api/console/company/export`). The archives are built in
-//! `services::export`.
+//! Data rights (DATA-1, GTCS 9): every person sends requests about their data (erase, limit,
+//! object, withdraw consent) and corrects their profile where they may; the Company's Managers
+//! answer the requests within the month. Granting an erasure erases at once. The person's own
+//! routes take [`OwnAccount`], so they work before anything else is set up.
 
-use axum::Router;
 use axum::extract::State;
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::privacy::{answer_text, request_details};
+use domain::user::{ProfileForm, validate_profile};
+use protocol::privacy::{DataRequest, DataRequestAnswer, DataRequestForm, Profile};
 
+use super::extract::{Body, PathId};
 use crate::auth::{Manager, OwnAccount};
 use crate::error::ApiError;
-use crate::services::export;
 use crate::state::AppState;
+use crate::store::privacy;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/me/data-export", get(my_data))
-        .route("/console/company/export", get(company_data))
+        .route("/me/data-requests", get(own_requests).post(open))
+        .route("/me/profile", get(profile).put(correct))
+        .route("/console/data-requests", get(company_requests))
+        .route("/console/data-requests/{id}/answer", post(answer))
 }
 
-/// A ZIP archive served as a download named `name`.
-fn zip_download(name: String, bytes: Vec<u8>) -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "application/zip".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        bytes,
-    )
-}
-
-/// `GET /api/me/data-export`: the signed-in person's data, `my-data-YYYY-MM-DD.zip`.
-async fn my_data(
+/// `GET /api/me/data-requests`: the person's requests, newest first.
+async fn own_requests(
     State(state): State<AppState>,
     OwnAccount(user): OwnAccount,
-) -> Result<impl IntoResponse, ApiError> {
-    let bytes = export::my_data(&state.db, user.user_id, state.clock.now()).await?;
-    tracing::info!(user_id = user.user_id, "personal data exported");
-    Ok(zip_download(
-        export::file_name("my-data", state.clock.today()),
-        bytes,
+) -> Result<Json<Vec<DataRequest>>, ApiError> {
+    Ok(Json(
+        privacy::requests_of_user(&state.db, user.user_id).await?,
     ))
 }
 
-/// `GET /api/console/company/export`: the Company's data, `company-data-YYYY-MM-DD.zip`.
-async fn company_data(
+/// `POST /api/me/data-requests`: recorded with its due date; the Managers are told by email.
+async fn open(
     State(state): State<AppState>,
-    Manager(manager): Manager,
-) -> Result<impl IntoResponse, ApiError> {
-    let bytes = export::company_data(
+    OwnAccount(user): OwnAccount,
+    Body(form): Body<DataRequestForm>,
+) -> Result<(StatusCode, Json<DataRequest>), ApiError> {
+    let details = request_details(form.kind, &form.details).map_err(ApiError::Invalid)?;
+    let request = privacy::open_request(
         &state.db,
-        &state.proof_key,
-        manager.company_id,
-        state.clock.today(),
+        user.company_id,
+        user.user_id,
+        form.kind,
+        &details,
         state.clock.now(),
     )
     .await?;
-    tracing::info!(
-        company_id = manager.company_id,
-        user_id = manager.user_id,
-        "company data exported"
-    );
-    Ok(zip_download(
-        export::file_name("company-data", state.clock.today()),
-        bytes,
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+/// `GET /api/me/profile`.
+async fn profile(
+    State(state): State<AppState>,
+    OwnAccount(user): OwnAccount,
+) -> Result<Json<Profile>, ApiError> {
+    Ok(Json(privacy::profile(&state.db, user.user_id).await?))
+}
+
+/// `PUT /api/me/profile`: checked by the same rules as the Manager's user form (ACCESS-3).
+async fn correct(
+    State(state): State<AppState>,
+    OwnAccount(user): OwnAccount,
+    Body(form): Body<ProfileForm>,
+) -> Result<Json<Profile>, ApiError> {
+    let corrected = validate_profile(&form)?;
+    Ok(Json(
+        privacy::correct_profile(
+            &state.db,
+            user.company_id,
+            user.user_id,
+            &corrected,
+            state.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// `GET /api/console/data-requests`: the Company's requests, those waiting first by due date.
+async fn company_requests(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<DataRequest>>, ApiError> {
+    Ok(Json(
+        privacy::requests_of_company(&state.db, manager.company_id).await?,
+    ))
+}
+
+/// `POST /api/console/data-requests/{id}/answer`: grant or refuse (with a reason); granting an
+/// erasure erases the person's data in the same transaction.
+async fn answer(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    PathId(id): PathId,
+    Body(form): Body<DataRequestAnswer>,
+) -> Result<Json<DataRequest>, ApiError> {
+    let text = answer_text(form.decision, &form.answer).map_err(ApiError::Invalid)?;
+    Ok(Json(
+        privacy::answer(
+            &state.db,
+            manager.company_id,
+            manager.user_id,
+            id,
+            form.decision,
+            &text,
+            state.clock.now(),
+        )
+        .await?,
     ))
 }

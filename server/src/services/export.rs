@@ -140,8 +140,8 @@ person.json      your account:
                    (ISO country codes: where you may hold Numbers, NUM-2), status (active or
                    deactivated), created_at, deleted_at (null unless the account was deleted).
   company          id and legal_name of the Company Account you belong to.
-  acceptances      each version of the terms you accepted (ACCEPT-1): document (GTCS),
-                   version, accepted_at, occasion (signup, order...).
+  acceptances      each version of the terms you accepted (ACCEPT-1): document (GTCS, GCU or
+                   privacy notice), version, accepted_at, occasion (signup, order, webapp...).
   numbers          the Numbers you hold or held: e164, held_from, held_until (null: you hold it
                    now), from the record of assignments; holds_now.
   sessions_open    how many sessions (signed-in browsers) are open now.
@@ -236,7 +236,7 @@ pub async fn my_data(db: &Database, user_id: i64, now: DateTime<Utc>) -> Result<
         .into_iter()
         .map(|acceptance| {
             json!({
-                "document": "GTCS",
+                "document": acceptance.document,
                 "version": acceptance.version,
                 "accepted_at": acceptance.accepted_at,
                 "occasion": acceptance.occasion,

@@ -70,16 +70,24 @@ pub async fn stable_links(db: &Database, user_id: i64) -> Result<Vec<String>, sq
 /// One acceptance of the terms by the person (ACCEPT-1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acceptance {
+    /// `GTCS`, `GCU` or `privacy notice`.
+    pub document: String,
     pub version: String,
     pub accepted_at: String,
     pub occasion: String,
 }
 
-/// The GTCS versions the person accepted, oldest first.
+/// The versions of the GTCS (at sign-up and with each Order), the GCU and the privacy notice
+/// (in the WebApp) the person accepted, oldest first.
 pub async fn acceptances(db: &Database, user_id: i64) -> Result<Vec<Acceptance>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT gtcs_version, accepted_at, occasion FROM gtcs_acceptances
-         WHERE user_id = $1 ORDER BY accepted_at, id",
+        "SELECT 'GTCS' AS document, gtcs_version AS version, accepted_at, occasion
+         FROM gtcs_acceptances WHERE user_id = $1
+         UNION ALL
+         SELECT CASE WHEN document = 'gcu' THEN 'GCU' ELSE 'privacy notice' END,
+                version, accepted_at, occasion
+         FROM terms_acceptances WHERE user_id = $1
+         ORDER BY accepted_at, document",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
@@ -87,7 +95,8 @@ pub async fn acceptances(db: &Database, user_id: i64) -> Result<Vec<Acceptance>,
     rows.iter()
         .map(|row| {
             Ok(Acceptance {
-                version: row.try_get("gtcs_version")?,
+                document: row.try_get("document")?,
+                version: row.try_get("version")?,
                 accepted_at: row.try_get("accepted_at")?,
                 occasion: row.try_get("occasion")?,
             })

@@ -455,8 +455,16 @@ async fn a_licence_ends_after_its_notice_and_is_not_renewed(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(status, "ended");
-    let mut client = log_in(&app, &company(1)).await;
-    assert_eq!(invoices(&mut client).await.len(), 1, "no renewal invoice");
+    assert_eq!(app.count("invoices").await, 1, "no renewal invoice");
+    // TERM-3: the Contract ended with its only Licence, so its accounts are blocked that day.
+    let reply = app
+        .client()
+        .post_json(
+            "/api/session",
+            &json!({"email": company(1).email, "password": company(1).password}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.text());
 }
 
 async fn the_demo_clock_exists_only_on_a_demo_server(backend: Backend) {

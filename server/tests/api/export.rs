@@ -164,6 +164,15 @@ async fn a_persons_archive_holds_their_messages_calls_and_voicemails_and_no_secr
     assert_eq!(person["account"]["role"], "user");
     assert_eq!(person["account"]["mobile"], "+33650000001");
     assert_eq!(person["company"]["legal_name"], "Martin & Fils SAS");
+    // The WebApp's terms she accepted (ACCEPT-1).
+    let documents: Vec<&str> = person["acceptances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|acceptance| acceptance["document"].as_str().unwrap())
+        .collect();
+    assert!(documents.contains(&"GCU"), "{documents:?}");
+    assert!(documents.contains(&"privacy notice"), "{documents:?}");
     assert_eq!(person["numbers"].as_array().unwrap().len(), 1);
     assert_eq!(person["numbers"][0]["e164"], team.alice_number.1);
     assert_eq!(person["numbers"][0]["holds_now"], true);

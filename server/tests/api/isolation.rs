@@ -58,10 +58,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("calls.rs", include_str!("../../src/api/calls.rs")),
     ("events.rs", include_str!("../../src/api/events.rs")),
     ("privacy.rs", include_str!("../../src/api/privacy.rs")),
-    (
-        "data_rights.rs",
-        include_str!("../../src/api/data_rights.rs"),
-    ),
+    ("export.rs", include_str!("../../src/api/export.rs")),
     ("terms.rs", include_str!("../../src/api/terms.rs")),
     ("extract.rs", include_str!("../../src/api/extract.rs")),
 ];
