@@ -292,9 +292,17 @@ pub async fn page(
     rows.iter().map(Entry::from_row).collect()
 }
 
+/// The action of the entry an erasure records after rewriting payloads: its `after` value lists,
+/// under [`PSEUDONYMISED_FIELD`], the numbers of the entries it rewrote. [`verify`] accepts a
+/// pseudonymised entry only when a later erasure entry lists it, so marking an entry and
+/// changing its payload by hand is caught. Erasure entries themselves are never rewritten.
+pub const ERASURE_ACTION: &str = "user.erase";
+pub const PSEUDONYMISED_FIELD: &str = "proof_entries_pseudonymised";
+
 /// Rewrites the payloads of a Company's entries where `rewrite` returns a new value (DATA-1
 /// erasure); the entry is marked pseudonymised and still verifies through its stored digests.
-/// Returns how many entries changed.
+/// Returns the numbers (`seq`) of the entries changed, which the caller records under
+/// [`PSEUDONYMISED_FIELD`] in an [`ERASURE_ACTION`] entry of the same transaction.
 ///
 /// Run it inside the erasure's transaction. `rewrite` sees each payload (`before_json`,
 /// `after_json`) parsed as JSON; `None`, or the same value, leaves that payload as it is. A
@@ -304,15 +312,17 @@ pub async fn pseudonymise(
     connection: &mut AnyConnection,
     company_id: i64,
     rewrite: &(dyn Fn(&serde_json::Value) -> Option<serde_json::Value> + Sync),
-) -> Result<u64, sqlx::Error> {
-    let rows: Vec<(i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, before_json, after_json FROM audit_log WHERE company_id = $1 ORDER BY seq",
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, seq, before_json, after_json FROM audit_log
+         WHERE company_id = $1 AND action <> $2 ORDER BY seq",
     )
     .bind(company_id)
+    .bind(ERASURE_ACTION)
     .fetch_all(&mut *connection)
     .await?;
-    let mut changed = 0;
-    for (id, before, after) in rows {
+    let mut changed = Vec::new();
+    for (id, seq, before, after) in rows {
         let new_before = rewritten(before.as_deref(), rewrite);
         let new_after = rewritten(after.as_deref(), rewrite);
         if new_before.is_none() && new_after.is_none() {
@@ -328,7 +338,7 @@ pub async fn pseudonymise(
         .bind(company_id)
         .execute(&mut *connection)
         .await?;
-        changed += 1;
+        changed.push(seq);
     }
     Ok(changed)
 }
@@ -596,6 +606,10 @@ pub enum Break {
     VersionChanged,
     #[error("it claims a hash version that does not exist (it was altered)")]
     UnknownVersion,
+    #[error(
+        "it is marked as pseudonymised, but no erasure recorded after it lists it (it was altered)"
+    )]
+    Undeclared,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -655,6 +669,23 @@ pub fn verify_chain(company_id: i64, chain: &Chain, key: &PublicKey) -> Verifica
         seq: entry.seq,
         reason,
     };
+    // Each pseudonymised entry's number, with the number of the erasure entry that lists it.
+    let declared: BTreeMap<i64, i64> = chain
+        .entries
+        .iter()
+        .filter(|entry| entry.action == ERASURE_ACTION && !entry.pseudonymised)
+        .flat_map(|erasure| {
+            let listed: Vec<i64> = erasure
+                .after_json
+                .as_deref()
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+                .and_then(|after| {
+                    serde_json::from_value(after.get(PSEUDONYMISED_FIELD)?.clone()).ok()
+                })
+                .unwrap_or_default();
+            listed.into_iter().map(move |seq| (seq, erasure.seq))
+        })
+        .collect();
     let mut previous: Option<&Entry> = None;
     // The number of leading version-1 entries, and the last entry whose checkpoint holds.
     let mut legacy = 0;
@@ -679,6 +710,14 @@ pub fn verify_chain(company_id: i64, chain: &Chain, key: &PublicKey) -> Verifica
                 return broken(entry, Break::VersionChanged);
             }
             legacy = entry.seq;
+        }
+        if entry.pseudonymised
+            && (entry.action == ERASURE_ACTION
+                || !declared
+                    .get(&entry.seq)
+                    .is_some_and(|erasure| *erasure > entry.seq))
+        {
+            return broken(entry, Break::Undeclared);
         }
         if let Some(checkpoint) = signed.get(&entry.seq) {
             if let Some(failure) = forged(checkpoint) {

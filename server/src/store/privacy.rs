@@ -340,7 +340,9 @@ pub async fn correct_profile(
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Erased {
     pub pseudonym: String,
-    pub proof_entries_pseudonymised: u64,
+    /// The numbers of the proof-log entries whose values were rewritten
+    /// (`audit::PSEUDONYMISED_FIELD`).
+    pub proof_entries_pseudonymised: Vec<i64>,
 }
 
 /// The pseudonym that replaces a person's name once their data is erased.
@@ -471,8 +473,13 @@ pub async fn erase_in(
         pseudonym,
         proof_entries_pseudonymised,
     };
-    let change = audit::Change::new(company_id, actor, "user.erase", format!("user:{user_id}"))
-        .after(&erased);
+    let change = audit::Change::new(
+        company_id,
+        actor,
+        audit::ERASURE_ACTION,
+        format!("user:{user_id}"),
+    )
+    .after(&erased);
     audit::record(&mut *connection, change, now).await?;
     Ok(Some(erased))
 }

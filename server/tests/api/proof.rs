@@ -411,17 +411,30 @@ fn pseudonym(value: &Value) -> Option<Value> {
     Some(walk(value))
 }
 
-async fn a_pseudonymised_entry_still_verifies(backend: Backend) {
-    let app = TestApp::start(backend).await;
-    let (_, company_id, _) = changes(&app).await;
-    assert_eq!(checkpoint(&app).await, 2);
+/// As an erasure does: pseudonymises the Company's entries and records, in the same
+/// transaction, the erasure entry that lists them. The numbers of the entries rewritten.
+async fn erase(app: &TestApp, company_id: i64) -> Vec<i64> {
     let mut transaction = app.state.db.write().await.unwrap();
     let changed = audit::pseudonymise(&mut transaction, company_id, &pseudonym)
         .await
         .unwrap();
+    let listed = json!({ audit::PSEUDONYMISED_FIELD: changed });
+    let change =
+        audit::Change::new(company_id, None, audit::ERASURE_ACTION, "user:7").after(&listed);
+    audit::record(&mut transaction, change, app.state.clock.now())
+        .await
+        .unwrap();
     transaction.commit().await.unwrap();
+    changed
+}
+
+async fn a_pseudonymised_entry_still_verifies(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (_, company_id, _) = changes(&app).await;
+    assert_eq!(checkpoint(&app).await, 2);
+    let changed = erase(&app, company_id).await;
     // The User's creation and renaming.
-    assert_eq!(changed, 2);
+    assert_eq!(changed, [2, 3]);
     let entries = chain(&app, company_id).await.entries;
     for entry in &entries {
         let payloads = format!("{:?} {:?}", entry.before_json, entry.after_json);
@@ -443,14 +456,10 @@ async fn a_pseudonymised_entry_still_verifies(backend: Backend) {
             .unwrap()
             .contains("Erased person 7")
     );
-    assert_eq!(app.verify_proof().await, intact(6, 0));
+    // The erasure entry (7) comes after the last checkpoint.
+    assert_eq!(app.verify_proof().await, intact(7, 1));
     // Again: nothing left to change.
-    let mut transaction = app.state.db.write().await.unwrap();
-    let again = audit::pseudonymise(&mut transaction, company_id, &pseudonym)
-        .await
-        .unwrap();
-    transaction.commit().await.unwrap();
-    assert_eq!(again, 0);
+    assert_eq!(erase(&app, company_id).await, Vec::<i64>::new());
 
     // Marked or not, the hash still covers the digests: a digest changed is caught.
     drop_guards(&app, backend).await;
@@ -488,6 +497,7 @@ async fn an_altered_payload_is_caught_and_the_guard_allows_only_pseudonymisation
         }
     };
     let entry = format!("WHERE company_id = {company_id} AND seq = 2");
+    let original = chain(&app, company_id).await.entries[1].after_json.clone();
     // A payload changed without the mark, the mark removed, or anything else changed.
     refused(format!("UPDATE audit_log SET after_json = '{{}}' {entry}")).await;
     refused(format!(
@@ -501,17 +511,32 @@ async fn an_altered_payload_is_caught_and_the_guard_allows_only_pseudonymisation
     refused(format!("DELETE FROM audit_log {entry}")).await;
     refused("UPDATE proof_checkpoints SET signature = 'x'".into()).await;
     refused("DELETE FROM proof_checkpoints".into()).await;
-    // A pseudonymisation passes, and cannot be undone.
+    // A pseudonymisation passes the guard, and cannot be undone; but one that no erasure
+    // recorded after it lists is caught.
     execute(
         &app,
         &format!("UPDATE audit_log SET after_json = '{{\"first_name\":\"X\"}}', pseudonymised = 1 {entry}"),
     )
     .await;
     refused(format!("UPDATE audit_log SET pseudonymised = 0 {entry}")).await;
-    assert_eq!(app.verify_proof().await, intact(6, 0));
+    match app.verify_proof().await {
+        Verification::Broken { seq, reason, .. } => {
+            assert_eq!((seq, reason), (2, Break::Undeclared))
+        }
+        other => panic!("a payload marked pseudonymised by hand went unnoticed: {other:?}"),
+    }
 
     // Without the guard, a payload changed and left unmarked no longer matches its digest.
     drop_guards(&app, backend).await;
+    sqlx::query(
+        "UPDATE audit_log SET after_json = $1, pseudonymised = 0 WHERE company_id = $2 AND seq = 2",
+    )
+    .bind(&original)
+    .bind(company_id)
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(app.verify_proof().await, intact(6, 0));
     execute(
         &app,
         &format!(
@@ -577,15 +602,11 @@ async fn entries_of_the_first_hash_version_still_verify(backend: Backend) {
     assert_eq!(app.verify_proof().await, intact(6, 0));
 
     // Pseudonymised, an old entry is checked for its place in the chain only.
-    let mut transaction = app.state.db.write().await.unwrap();
-    audit::pseudonymise(&mut transaction, company_id, &pseudonym)
-        .await
-        .unwrap();
-    transaction.commit().await.unwrap();
-    assert_eq!(app.verify_proof().await, intact(6, 0));
+    assert_eq!(erase(&app, company_id).await, [2, 3]);
+    assert_eq!(app.verify_proof().await, intact(7, 1));
 
-    // A later entry cannot pass for an old, pseudonymised one: the checkpoint signed how many
-    // old entries come first.
+    // A later entry cannot pass for an old, pseudonymised one: no erasure lists it (and the
+    // checkpoint signed how many old entries come first).
     execute(
         &app,
         &format!(
@@ -598,7 +619,7 @@ async fn entries_of_the_first_hash_version_still_verify(backend: Backend) {
         app.verify_proof().await,
         Verification::Broken {
             seq: 4,
-            reason: Break::VersionChanged,
+            reason: Break::Undeclared,
             ..
         }
     ));
