@@ -713,9 +713,9 @@ pub fn verify_chain(company_id: i64, chain: &Chain, key: &PublicKey) -> Verifica
         }
         if entry.pseudonymised
             && (entry.action == ERASURE_ACTION
-                || !declared
+                || declared
                     .get(&entry.seq)
-                    .is_some_and(|erasure| *erasure > entry.seq))
+                    .is_none_or(|erasure| *erasure <= entry.seq))
         {
             return broken(entry, Break::Undeclared);
         }
