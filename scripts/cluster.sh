@@ -31,6 +31,7 @@ trap stop INT TERM EXIT
 instances=""
 for port in "${PORTS[@]}"; do
   DATABASE_URL="$DATABASE_URL" CONSOLE_TRUSTED_PROXIES=127.0.0.1 CONSOLE_DATA_DIR="data/cluster-$port" \
+    CONSOLE_PROOF_KEY=data/cluster-proof-signing.key \
     "$SERVER" --bind "127.0.0.1:$port" --instance "cluster-$port" &
   pids+=($!)
   instances+="server 127.0.0.1:$port max_fails=2 fail_timeout=5s; "
