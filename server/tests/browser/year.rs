@@ -289,39 +289,19 @@ async fn a_year_in_the_life_of_a_company() {
         .sees("Given on 2027-03-10 (on time); last day of service 2027-04-04")
         .await;
 
-    // 5 April, past the last day of service: the Licence has ended, and no renewal invoice
-    // was issued for April.
-    move_date_to(&console, "2027-04-05").await;
+    // 4 April, its last day of service: still in force, the notice shown.
+    move_date_to(&console, "2027-04-04").await;
     log_in(&browser).await;
     browser.click("Licences").await;
-    // The list loads after the click: wait for its row before reading it.
     browser
         .sees("Given on 2027-03-10 (on time); last day of service 2027-04-04")
         .await;
-    let status = browser
-        .client
-        .find(fantoccini::Locator::XPath("//tr[td[1]='#1']/td[9]"))
-        .await
-        .expect("Licence #1's row")
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(status, "ended");
-    assert!(
-        browser
-            .client
-            .find_all(fantoccini::Locator::XPath(
-                "//button[normalize-space(.)='Give notice']"
-            ))
-            .await
-            .unwrap()
-            .is_empty(),
-        "an ended Licence takes no notice"
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM licences WHERE status = 'active'")
+            .await,
+        1
     );
-
-    // To the end of the year: nothing more is invoiced.
-    move_date_to(&console, "2027-12-31").await;
-    log_in(&browser).await;
     assert_eq!(
         listed_invoices(&browser).await,
         [
@@ -330,6 +310,37 @@ async fn a_year_in_the_life_of_a_company() {
             "Invoice 2027-000003"
         ]
     );
+
+    // 5 April, past the last day of service: the Licence has ended, no renewal invoice was
+    // issued for April, and with its only Licence the Contract ended, so its accounts are
+    // blocked (TERM-3): Anne's session is over and her password no longer opens one.
+    move_date_to(&console, "2027-04-05").await;
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM licences WHERE status = 'ended'")
+            .await,
+        1
+    );
     assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 3);
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM users WHERE blocked_at IS NOT NULL")
+            .await,
+        1
+    );
+    browser.goto("/login").await;
+    browser.submit_log_in(EMAIL, PASSWORD).await;
+    browser.sees("Wrong email or password.").await;
+
+    // To the end of the year: nothing more is invoiced, and three months after the blocking
+    // (5 July) the accounts' personal data was erased.
+    move_date_to(&console, "2027-12-31").await;
+    assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 3);
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM users WHERE erased_at IS NOT NULL")
+            .await,
+        1
+    );
     browser.close().await;
 }
