@@ -224,17 +224,15 @@ pub async fn set_promo_opt_out(
     opt_out: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.write().await?;
-    set_setting(
-        &mut tx,
+    set_in_own_transaction(
+        db,
         company_id,
         actor_user_id,
         Setting::PromoOptOut,
         opt_out,
         now,
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 /// DATA-1 (rectification): sets whether the Company's Users may correct their own names and
@@ -246,16 +244,21 @@ pub async fn set_profile_corrections(
     allowed: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    let setting = Setting::UsersCorrectProfile;
+    set_in_own_transaction(db, company_id, actor_user_id, setting, allowed, now).await
+}
+
+/// [`set_setting`] alone in its transaction.
+async fn set_in_own_transaction(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    setting: Setting,
+    value: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     let mut tx = db.write().await?;
-    set_setting(
-        &mut tx,
-        company_id,
-        actor_user_id,
-        Setting::UsersCorrectProfile,
-        allowed,
-        now,
-    )
-    .await?;
+    set_setting(&mut tx, company_id, actor_user_id, setting, value, now).await?;
     tx.commit().await
 }
 
