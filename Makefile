@@ -45,8 +45,13 @@ cluster: browser-tools app
 	cargo build --release -p server
 	scripts/cluster.sh
 
+## The app's three bundles (see protocol/src/bundle.rs): the Management Console into dist/, then
+## the sign-in pages into dist/signin/ and the WebApp into dist/webapp/ (the first build empties
+## dist/, so the order matters).
 app:
-	trunk build --release
+	trunk build index.html --release
+	trunk build signin.html --release --dist dist/signin --public-url /signin/
+	trunk build webapp.html --release --dist dist/webapp --public-url /webapp/
 
 tools:
 	scripts/tools.sh

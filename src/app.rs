@@ -1,17 +1,24 @@
-//! The root component: the session, the frame and the routes.
+//! The root components, one per bundle (see [`crate::bundle`]): the session, the frame and the
+//! routes of the sign-in pages ([`SignInRoot`]), the Management Console ([`ConsoleRoot`]) and
+//! the WebApp ([`WebAppRoot`]).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
+use crate::bundle::{Bundle, use_go};
 use crate::components::{ConsoleLayout, Header};
-use crate::pages::{ActivityPage, CompanyPage, DashboardPage, LoginPage, NotFoundPage, SignupPage};
+use crate::pages::{
+    AccountPage, ActivityPage, CompanyPage, DashboardPage, LoginPage, NotFoundPage, SignupPage,
+    TwoFactorPage, YourDataPage,
+};
 use crate::session::{Session, use_session};
 
-#[component]
-pub fn App() -> impl IntoView {
+/// Asks the server who is signed in and shares the answer with every page.
+fn provide_session(bundle: Bundle) {
+    provide_context(bundle);
     let session = RwSignal::new(Session::Loading);
     provide_context(session);
     spawn_local(async move {
@@ -19,6 +26,12 @@ pub fn App() -> impl IntoView {
         let me = api::me().await.ok().flatten();
         session.set(me.map_or(Session::SignedOut, Session::SignedIn));
     });
+}
+
+/// The sign-in bundle: what a person sees before being signed in.
+#[component]
+pub fn SignInRoot() -> impl IntoView {
+    provide_session(Bundle::SignIn);
     view! {
         <Router>
             <Header />
@@ -26,12 +39,26 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=Home />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/app/login") view=LoginPage />
                 <Route path=path!("/invitation/:token") view=crate::pages::InvitationPage />
                 <Route path=path!("/password-reset") view=crate::pages::PasswordResetRequestPage />
                 <Route path=path!("/password-reset/:token") view=crate::pages::PasswordResetPage />
-                <Route path=path!("/account") view=crate::pages::AccountPage />
-                <Route path=path!("/account/two-factor") view=crate::pages::TwoFactorPage />
-                <Route path=path!("/account/data") view=crate::pages::YourDataPage />
+            </Routes>
+        </Router>
+    }
+}
+
+/// The Management Console's bundle: `/console…` and the account pages.
+#[component]
+pub fn ConsoleRoot() -> impl IntoView {
+    provide_session(Bundle::Console);
+    view! {
+        <Router>
+            <Header />
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/account") view=AccountPage />
+                <Route path=path!("/account/two-factor") view=TwoFactorPage />
+                <Route path=path!("/account/data") view=YourDataPage />
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
@@ -52,7 +79,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("privacy") view=crate::pages::PrivacyRequestsPage />
                 </ParentRoute>
-                // The WebApp: every page guarded by its frame, for any signed-in User.
+            </Routes>
+        </Router>
+    }
+}
+
+/// The WebApp's bundle: everything under `/app` (its own account pages included) but its log-in.
+#[component]
+pub fn WebAppRoot() -> impl IntoView {
+    provide_session(Bundle::WebApp);
+    view! {
+        <Router>
+            <Header />
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/app/account") view=AccountPage />
+                <Route path=path!("/app/account/two-factor") view=TwoFactorPage />
+                <Route path=path!("/app/account/data") view=YourDataPage />
+                // Every page of the WebApp: guarded by its frame, for any signed-in User.
                 <ParentRoute path=path!("/app") view=crate::webapp::WebAppFrame>
                     <Route path=path!("") view=crate::webapp::AppHomePage />
                     <ParentRoute path=path!("numbers/:id/messages") view=crate::webapp::MessagesLayout>
@@ -73,11 +116,11 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Home() -> impl IntoView {
     let session = use_session();
-    move || match session.get() {
-        Session::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
-        Session::SignedIn(me) => {
-            view! { <Redirect path=crate::session::landing(&me) /> }.into_any()
-        }
-        Session::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
-    }
+    let go = use_go();
+    Effect::new(move || match session.get() {
+        Session::Loading => {}
+        Session::SignedIn(me) => go(&crate::session::landing(&me, Bundle::Console)),
+        Session::SignedOut => go("/login"),
+    });
+    view! { <p class="loading">"Loading…"</p> }
 }

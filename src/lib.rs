@@ -6,10 +6,11 @@
 
 pub mod api;
 mod app;
+pub mod bundle;
 pub mod components;
 pub mod pages;
 pub mod params;
 pub mod session;
 pub mod webapp;
 
-pub use app::App;
+pub use app::{ConsoleRoot, SignInRoot, WebAppRoot};

@@ -1,4 +1,6 @@
+//! The Management Console's bundle (see `console::bundle`).
+
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(console::App);
+    leptos::mount::mount_to_body(console::ConsoleRoot);
 }

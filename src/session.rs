@@ -1,10 +1,10 @@
 //! Who is signed in, shared by every page through Leptos context.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use protocol::Me;
 
 use crate::api;
+use crate::bundle::{Bundle, account, login, use_bundle, use_go};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Session {
@@ -24,38 +24,37 @@ impl Session {
     }
 }
 
-/// The session signal, provided by [`crate::App`].
+/// The session signal, provided by the root component of each bundle.
 pub fn use_session() -> RwSignal<Session> {
     expect_context::<RwSignal<Session>>()
 }
 
-/// Where a Manager goes while the two-factor authentication their Company requires is off.
-pub const TWO_FACTOR_PAGE: &str = "/account/two-factor";
-
-/// Where a person lands once signed in (log-in, invitation, `/`): Managers on the console,
-/// other Users in the WebApp, and anyone who must turn two-factor authentication on first on
-/// the page that does it.
-pub fn landing(me: &protocol::Me) -> &'static str {
+/// Where a person lands once signed in (log-in, invitation, `/`) who came for `part` of the
+/// product (the console or the WebApp): anyone who must turn two-factor authentication on
+/// first on the page that does it; Managers who came for the console on the console; everyone
+/// else in the WebApp.
+pub fn landing(me: &Me, part: Bundle) -> String {
     if me.two_factor.setup_needed() {
-        TWO_FACTOR_PAGE
-    } else if me.user.is_manager {
-        "/console"
+        account(part, "/two-factor")
+    } else if me.user.is_manager && part != Bundle::WebApp {
+        "/console".to_owned()
     } else {
-        "/app"
+        "/app".to_owned()
     }
 }
 
 /// "Log out": whatever the server answers, the session is forgotten here (the server ends it if
-/// it can) and the log-in page shown.
+/// it can) and the log-in page of this bundle shown.
 pub fn use_log_out() -> Action<(), ()> {
     let session = use_session();
-    let navigate = use_navigate();
+    let login = login(use_bundle());
+    let go = use_go();
     Action::new_local(move |_: &()| {
-        let navigate = navigate.clone();
+        let go = go.clone();
         async move {
             let _ = api::logout().await;
             session.set(Session::SignedOut);
-            navigate("/login", Default::default());
+            go(login);
         }
     })
 }

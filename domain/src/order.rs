@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -327,9 +327,29 @@ pub fn cents(amount: Money) -> Option<i64> {
     }
 }
 
-/// "1 January 2027".
+/// "1 January 2027" (written out rather than through chrono's `format`, whose pattern machinery
+/// would weigh on the browser's download for this one use).
 pub fn long_date(day: NaiveDate) -> String {
-    day.format("%-d %B %Y").to_string()
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!(
+        "{} {} {}",
+        day.day(),
+        MONTHS[day.month0() as usize],
+        day.year()
+    )
 }
 
 /// PRICE-2 (GTCS 5.1): why the quote `now` differs from the one the Manager saw (`before`,
@@ -388,6 +408,13 @@ mod tests {
 
     fn day(raw: &str) -> NaiveDate {
         raw.parse().unwrap()
+    }
+
+    #[test]
+    fn long_dates_are_written_out() {
+        assert_eq!(long_date(day("2027-01-01")), "1 January 2027");
+        assert_eq!(long_date(day("2026-12-31")), "31 December 2026");
+        assert_eq!(long_date(day("2028-02-29")), "29 February 2028");
     }
 
     fn country(raw: &str) -> CountryCode {

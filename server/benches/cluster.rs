@@ -3,8 +3,8 @@
 //! Manager's Users list (200 Users), and Orders placed per second (each a durable transaction:
 //! its Licence, Number, invoice, payment and proof-log entry; one new Number each, from a pool
 //! the bench seeds), measured with wrk. Prints figures; asserts nothing beyond every answer
-//! being a success. Run with `cargo bench -p server --bench cluster` after `trunk build
-//! --release`, with PostgreSQL up (`TEST_DATABASE_URL`) and wrk installed (`make bench` does
+//! being a success. Run with `cargo bench -p server --bench cluster` after `make app`,
+//! with PostgreSQL up (`TEST_DATABASE_URL`) and wrk installed (`make bench` does
 //! both).
 
 #[path = "../tests/browser/harness/mod.rs"]

@@ -2,7 +2,7 @@
 //! Chromium: the time from switching between monthly and annual payment to the new total shown,
 //! and the part of it spent in the quote computation itself (the page's "quote-update"
 //! performance measure around `domain::order::quote_order`). Prints figures; asserts nothing
-//! beyond the set-up. Run with `cargo bench -p server --bench quote` after `trunk build --release`.
+//! beyond the set-up. Run with `cargo bench -p server --bench quote` after `make app`.
 
 #[path = "../tests/browser/harness/mod.rs"]
 mod harness;

@@ -1,6 +1,8 @@
 //! The built app (Trunk's `dist/`), loaded into memory at start and compressed once with brotli
-//! and gzip. Hashed file names are cached forever; `index.html` never is. Any path that is not a
-//! file is an app route, answered with `index.html` so deep links and the back button work.
+//! and gzip. Hashed file names are cached forever; the pages never are. The app is three
+//! bundles, each downloaded only by its audience (`protocol::bundle`): any path that is not a
+//! file is an app route, answered with the page of the bundle serving it, so deep links and the
+//! back button work.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -11,6 +13,8 @@ use axum::extract::State;
 use axum::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+
+use protocol::bundle::Bundle;
 
 use crate::state::AppState;
 
@@ -41,12 +45,12 @@ impl Assets {
         } else {
             tracing::warn!(dir = %dir.display(), "no built app to serve: build it with `make run`");
         }
-        let index = assets
-            .files
-            .get("/index.html")
-            .map(|index| String::from_utf8_lossy(&index.identity).into_owned())
-            .unwrap_or_default();
-        assets.content_security_policy = crate::security::content_security_policy(&index);
+        let pages: String = Bundle::ALL
+            .iter()
+            .filter_map(|bundle| assets.files.get(bundle.page()))
+            .map(|page| String::from_utf8_lossy(&page.identity).into_owned())
+            .collect();
+        assets.content_security_policy = crate::security::content_security_policy(&pages);
         Ok(assets)
     }
 
@@ -195,7 +199,7 @@ pub async fn serve(
         .or_else(|| match path.rsplit('/').next() {
             // A missing file with an extension is a 404, not the app.
             Some(last) if last.contains('.') => None,
-            _ => state.assets.files.get("/index.html"),
+            _ => state.assets.files.get(Bundle::serving(path).page()),
         });
     match asset {
         Some(asset) => asset.response(accept_encoding),

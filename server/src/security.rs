@@ -30,11 +30,11 @@ const CROSS_ORIGIN_OPENER_POLICY: HeaderName =
 const CONTENT_SECURITY_POLICY: HeaderName = HeaderName::from_static("content-security-policy");
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
-/// The Content-Security-Policy for an app whose `index.html` is `index`: its inline scripts are
-/// allowed by their hashes, nothing else inline.
-pub fn content_security_policy(index: &str) -> String {
+/// The Content-Security-Policy for an app whose pages (one after the other) are `pages`: their
+/// inline scripts are allowed by their hashes, nothing else inline.
+pub fn content_security_policy(pages: &str) -> String {
     let mut scripts = String::from("'self' 'wasm-unsafe-eval'");
-    for inline in inline_scripts(index) {
+    for inline in inline_scripts(pages) {
         let digest = Sha256::digest(inline.as_bytes());
         let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
         scripts.push_str(&format!(" 'sha256-{encoded}'"));

@@ -8,7 +8,7 @@ use super::*;
 
 /// Sends a `POST` without a body and reads the JSON answer.
 async fn post_empty<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::post(path).send().await).await
+    read(Request::post(path).build()).await
 }
 
 /// Places a call from the User's Number `number_id`: it rings on the other side (a Number
@@ -51,9 +51,8 @@ pub async fn leave_voicemail(
         "/api/app/calls/{call_id}/voicemail?seconds={duration_seconds}"
     ))
     .header("Content-Type", content_type)
-    .body(recording.clone())
-    .map_err(|_| ApiError::Unexpected(0))?;
-    read(request.send().await).await
+    .body(recording.clone());
+    read(request).await
 }
 
 /// Where the browser plays a voicemail from.

@@ -41,11 +41,7 @@ pub async fn unassign_number(number_id: i64) -> Result<protocol::numbers::Number
 
 /// Gives the Number back to the provider (NUM-4: only once its Licence has ended).
 pub async fn release_number(number_id: i64) -> Result<(), ApiError> {
-    let response = Request::delete(&format!("/api/console/numbers/{number_id}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    answer(response).await.map(drop)
+    without_answer(Request::delete(&format!("/api/console/numbers/{number_id}")).build()).await
 }
 
 pub async fn dashboard() -> Result<protocol::dashboard::Dashboard, ApiError> {

@@ -1,7 +1,7 @@
 //! The typed client of the server's `/api`. Every call answers the body it promises or an
 //! [`ApiError`] whose message can be shown as is.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Request;
 use protocol::{ErrorBody, ErrorCode, Gtcs, LoginForm, LoginReply, Me, SignupForm};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -42,48 +42,63 @@ impl ApiError {
     }
 }
 
-async fn answer(response: Response) -> Result<Response, ApiError> {
-    if response.ok() {
-        return Ok(response);
-    }
+/// Sends `request` and reads its answer as text, or says why it failed: the one asynchronous path
+/// of every call. It is not generic, so the browser downloads it once, not once per answer type.
+async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<Answer, ApiError> {
+    let request = request.map_err(|_| ApiError::Unexpected(0))?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
     let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Refused { status, body }),
-        Err(_) => Err(ApiError::Unexpected(status)),
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        Ok(Answer { status, text })
+    } else {
+        Err(match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => ApiError::Refused { status, body },
+            Err(_) => ApiError::Unexpected(status),
+        })
     }
 }
 
-/// Reads the JSON body of a sent request, or the reason it failed.
-async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
-    let response = answer(sent.map_err(|_| ApiError::Network)?).await?;
-    let status = response.status();
-    response
-        .json()
-        .await
-        .map_err(|_| ApiError::Unexpected(status))
+/// A successful answer's status and body.
+struct Answer {
+    status: u16,
+    text: String,
+}
+
+impl Answer {
+    /// The JSON body the call promises.
+    fn decode<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        serde_json::from_str(&self.text).map_err(|_| ApiError::Unexpected(self.status))
+    }
+}
+
+/// Sends `request` and reads the JSON body of its answer.
+async fn read<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiError> {
+    exchange(request).await?.decode()
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::get(path).send().await).await
+    read(Request::get(path).build()).await
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::post(path)
-        .json(body)
-        .map_err(|_| ApiError::Unexpected(0))?;
-    read(request.send().await).await
+    read(Request::post(path).json(body)).await
 }
 
 async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::put(path)
-        .json(body)
-        .map_err(|_| ApiError::Unexpected(0))?;
-    read(request.send().await).await
+    read(Request::put(path).json(body)).await
 }
 
 /// Sends `DELETE path` and reads the JSON answer.
 async fn delete<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::delete(path).send().await).await
+    read(Request::delete(path).build()).await
+}
+
+/// Sends a request whose success has no body (202, 204).
+async fn without_answer(request: Result<Request, gloo_net::Error>) -> Result<(), ApiError> {
+    exchange(request).await.map(drop)
 }
 
 /// The GTCS version in force, to be shown and accepted.
@@ -105,15 +120,6 @@ pub async fn second_factor(answer: &protocol::SecondFactorAnswer) -> Result<Me, 
     post("/api/session/second-factor", answer).await
 }
 
-/// Sends a request whose success has no body (202, 204).
-async fn without_answer(
-    request: Result<gloo_net::http::Request, gloo_net::Error>,
-) -> Result<(), ApiError> {
-    let request = request.map_err(|_| ApiError::Unexpected(0))?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    answer(response).await.map(drop)
-}
-
 /// "Forgot your password?": a link to the account's address, if one uses it.
 pub async fn request_password_reset(form: &protocol::PasswordResetRequest) -> Result<(), ApiError> {
     without_answer(Request::post("/api/password-reset").json(form)).await
@@ -121,11 +127,7 @@ pub async fn request_password_reset(form: &protocol::PasswordResetRequest) -> Re
 
 /// Whether a reset link can still be used.
 pub async fn check_password_reset(token: &str) -> Result<(), ApiError> {
-    let response = Request::get(&format!("/api/password-reset/{token}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    answer(response).await.map(drop)
+    without_answer(Request::get(&format!("/api/password-reset/{token}")).build()).await
 }
 
 /// Sets the new password through a reset link; signs in (through the second factor for an
@@ -145,19 +147,11 @@ pub async fn change_password(form: &protocol::PasswordChange) -> Result<(), ApiE
 
 /// Ends every session of the signed-in person, this one included.
 pub async fn log_out_everywhere() -> Result<(), ApiError> {
-    let response = Request::delete("/api/me/sessions")
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    answer(response).await.map(drop)
+    without_answer(Request::delete("/api/me/sessions").build()).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let response = Request::delete("/api/session")
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    answer(response).await.map(drop)
+    without_answer(Request::delete("/api/session").build()).await
 }
 
 /// Who is signed in: `None` when nobody is.

@@ -2,13 +2,6 @@
 
 use super::*;
 
-/// Sends a request whose successful answer has no body (204).
-async fn no_content(request: Result<Request, gloo_net::Error>) -> Result<(), ApiError> {
-    let request = request.map_err(|_| ApiError::Unexpected(0))?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    answer(response).await.map(drop)
-}
-
 pub async fn users() -> Result<Vec<protocol::users::UserRow>, ApiError> {
     get("/api/console/users").await
 }
@@ -50,11 +43,11 @@ pub async fn set_user_status(id: i64, active: bool) -> Result<protocol::users::U
 }
 
 pub async fn delete_user(id: i64) -> Result<(), ApiError> {
-    no_content(Request::delete(&format!("/api/console/users/{id}")).build()).await
+    without_answer(Request::delete(&format!("/api/console/users/{id}")).build()).await
 }
 
 pub async fn reinvite_user(id: i64) -> Result<(), ApiError> {
-    no_content(
+    without_answer(
         Request::post(&format!("/api/console/users/{id}/invitation")).json(&serde_json::json!({})),
     )
     .await

@@ -38,9 +38,8 @@ pub async fn send_message(number_id: i64, message: &SendMessage) -> Result<Messa
 pub async fn upload_attachment(number_id: i64, image: &File) -> Result<AttachmentView, ApiError> {
     let request = Request::post(&format!("/api/app/numbers/{number_id}/attachments"))
         .header("Content-Type", &image.type_())
-        .body(image.clone())
-        .map_err(|_| ApiError::Unexpected(0))?;
-    read(request.send().await).await
+        .body(image.clone());
+    read(request).await
 }
 
 /// Where the browser shows an MMS image from.

@@ -1,34 +1,42 @@
 //! The frame around every page, and the guard of the console's pages.
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 
-use crate::session::{Session, TWO_FACTOR_PAGE, use_log_out, use_session};
+use crate::bundle::{Bundle, GoTo, account, link_rel, use_bundle};
+use crate::session::{Session, use_log_out, use_session};
 
-/// The top bar: the product's name and, when signed in, the Company and a log-out button.
+/// The top bar: the product's name and, when signed in, the way to the other part of the
+/// product, the account and a log-out button. The WebApp's pages have a bar of their own: this
+/// one shows there only on its account pages.
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
     let log_out = use_log_out();
     let leaving = log_out.pending();
-    // The WebApp (`/app…`) has a bar of its own.
+    let bundle = use_bundle();
     let location = use_location();
-    let in_webapp = move || {
-        location
-            .pathname
-            .with(|path| path == "/app" || path.starts_with("/app/"))
+    let in_webapp_frame = move || {
+        bundle == Bundle::WebApp
+            && location
+                .pathname
+                .with(|path| !path.starts_with(&account(bundle, "")))
+    };
+    let (brand, home, other, other_name) = match bundle {
+        Bundle::WebApp => ("Numbers", "/app", "/console", "Console"),
+        Bundle::SignIn | Bundle::Console => ("Numbers Console", "/", "/app", "WebApp"),
     };
     view! {
-        <header class="topbar" hidden=in_webapp>
-            <a class="brand" href="/">"Numbers Console"</a>
+        <header class="topbar" hidden=in_webapp_frame>
+            <a class="brand" href=home rel=link_rel(bundle, home)>{brand}</a>
             {move || match session.get() {
-                Session::SignedIn(me) => {
+                Session::SignedIn(me) if bundle != Bundle::SignIn => {
                     view! {
                         <nav>
                             <span class="who">{me.user.first_name} " " {me.user.last_name}</span>
-                            {me.user.is_manager.then(|| view! { <a href="/app">"WebApp"</a> })}
-                            <a href="/account">"Your account"</a>
+                            {me.user.is_manager.then(|| view! { <a href=other rel="external">{other_name}</a> })}
+                            <a href=account(bundle, "")>"Your account"</a>
                             <button
                                 type="button"
                                 class="secondary"
@@ -83,11 +91,13 @@ where
         Access::Manager => page().into_view().into_any(),
         Access::NotManager => view! {
             <p class="alert">"Only Managers of the Company Account can use the Management Console."</p>
-            <p><a href="/app">"Go to the WebApp"</a></p>
+            <p><a href="/app" rel="external">"Go to the WebApp"</a></p>
         }
         .into_any(),
-        Access::TwoFactorFirst => view! { <Redirect path=TWO_FACTOR_PAGE /> }.into_any(),
-        Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+        Access::TwoFactorFirst => {
+            view! { <GoTo path=account(Bundle::Console, "/two-factor") /> }.into_any()
+        }
+        Access::SignedOut => view! { <GoTo path="/login" /> }.into_any(),
     }
     }
 }

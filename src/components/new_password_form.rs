@@ -8,11 +8,11 @@ use std::future::Future;
 use domain::field::FieldError;
 use domain::signup::new_password;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use protocol::{LoginReply, Me};
 
 use super::{FormAlert, FormErrors, SecondFactorForm, TextField};
 use crate::api::ApiError;
+use crate::bundle::{Bundle, use_go};
 use crate::session::{Session, landing, use_session};
 
 #[component]
@@ -30,15 +30,15 @@ where
     Fut: Future<Output = Result<LoginReply, ApiError>> + 'static,
 {
     let session = use_session();
-    let navigate = use_navigate();
+    let go = use_go();
     let password = RwSignal::new(String::new());
     let errors = FormErrors::new();
     let token = StoredValue::new(token);
     let challenge = RwSignal::new(None::<String>);
     let land = Callback::new(move |me: Me| {
-        let landing = landing(&me);
+        let landing = landing(&me, Bundle::Console);
         session.set(Session::SignedIn(me));
-        navigate(landing, Default::default());
+        go(&landing);
     });
     let submit =
         Action::new_local(move |password: &String| send(token.get_value(), password.clone()));

@@ -2,6 +2,7 @@
 //! and its opt-out of promotional use (PROMO-1). Every form is checked by `domain` as the
 //! Manager types and again by the server.
 
+use chrono::Datelike;
 use domain::company::RegistrationNumber;
 use domain::company_account::{optional_vat_number, validate_company};
 use domain::country::CountryCode;
@@ -373,7 +374,7 @@ fn MethodRow(
             <td>{kind_name(method.kind)}</td>
             <td>{method.label.clone()}</td>
             <td>"•••• " {method.last4.clone()}</td>
-            <td>{method.valid_until.map_or_else(|| "No end".to_owned(), |day| day.format("%m/%Y").to_string())}</td>
+            <td>{method.valid_until.map_or_else(|| "No end".to_owned(), |day| format!("{:02}/{}", day.month(), day.year()))}</td>
             <td>{if method.valid { "Valid" } else { "Expired" }}</td>
             <td>
                 <button

@@ -1,26 +1,39 @@
-//! `/login`: a Manager (to the console) or another User (to the WebApp) signs in with email and
-//! password.
+//! `/login` and `/app/login` (in the sign-in bundle): a Manager (to the console, or the WebApp
+//! when they came for it) or another User (to the WebApp) signs in with email and password.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::use_location;
 use protocol::Me;
 
+use crate::bundle::{Bundle, use_go};
 use crate::components::LoginForm;
 use crate::session::{Session, landing, use_session};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    // The part of the product the person came for.
+    let part = if use_location().pathname.get_untracked() == "/app/login" {
+        Bundle::WebApp
+    } else {
+        Bundle::Console
+    };
+    let go = use_go();
     let on_success = Callback::new(move |me: Me| {
-        let landing = landing(&me);
+        let landing = landing(&me, part);
         session.set(Session::SignedIn(me));
-        navigate(landing, Default::default());
+        go(&landing);
     });
+    let (title, signup) = match part {
+        Bundle::WebApp => ("Log in to the WebApp", false),
+        Bundle::SignIn | Bundle::Console => ("Log in to the Management Console", true),
+    };
     view! {
         <main class="narrow">
-            <h1>"Log in to the Management Console"</h1>
-            <p>"New here? " <a href="/signup">"Create your Company Account"</a></p>
+            <h1>{title}</h1>
+            {signup.then(|| view! {
+                <p>"New here? " <a href="/signup">"Create your Company Account"</a></p>
+            })}
             <LoginForm on_success />
             <p><a href="/password-reset">"Forgot your password?"</a></p>
         </main>

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_navigate;
 use protocol::{RecoveryCodes, TwoFactorSetup, TwoFactorStatus};
 
 use crate::api::{self, ApiError};
+use crate::bundle::{GoTo, account, login, use_bundle, use_go};
 use crate::components::{FormAlert, FormErrors, TextField};
 use crate::session::{Session, landing, use_session};
 
@@ -46,7 +46,7 @@ pub fn TwoFactorPage() -> impl IntoView {
     let signed_out = move || matches!(session.get(), Session::SignedOut);
     view! {
         <Show when=signed_out>
-            <leptos_router::components::Redirect path="/login" />
+            <GoTo path=login(use_bundle()) />
         </Show>
         <main class="narrow two-factor">
             <h1>"Two-factor authentication"</h1>
@@ -64,7 +64,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                 }
                 (Stage::Status, Some(_)) => view! { <Disabled stage /> }.into_any(),
             }}
-            <p><a href="/account">"Back to your account"</a></p>
+            <p><a href=account(use_bundle(), "")>"Back to your account"</a></p>
         </main>
     }
 }
@@ -152,11 +152,12 @@ fn Scan(setup: TwoFactorSetup, stage: RwSignal<Stage>) -> impl IntoView {
 #[component]
 fn SavedCodes(codes: Vec<String>, stage: RwSignal<Stage>) -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let bundle = use_bundle();
+    let go = use_go();
     let done = move |_| match session.get_untracked() {
         // Sent here by the Company's requirement: on to where they were going.
         Session::SignedIn(me) if me.two_factor.required => {
-            navigate(landing(&me), Default::default());
+            go(&landing(&me, bundle));
         }
         _ => stage.set(Stage::Status),
     };

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::{use_location, use_navigate};
 use protocol::ErrorCode;
 use protocol::terms::TermsInForce;
@@ -20,6 +20,7 @@ use super::call_panel::CallPanel;
 use super::live;
 use super::terms::AcceptTerms;
 use crate::api::{self, ApiError};
+use crate::bundle::{Bundle, GoTo, account, login};
 use crate::session::{Session, use_log_out, use_session};
 
 /// How long the frame waits after a change of usage before reloading the home: a burst of sent
@@ -180,10 +181,10 @@ pub fn WebAppFrame() -> impl IntoView {
         Access::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
         Access::SignedIn { manager } => view! { <Frame manager /> }.into_any(),
         Access::TwoFactorFirst => {
-            view! { <Redirect path=crate::session::TWO_FACTOR_PAGE /> }.into_any()
+            view! { <GoTo path=account(Bundle::WebApp, "/two-factor") /> }.into_any()
         }
         Access::TermsFirst(in_force) => view! { <AcceptTerms in_force /> }.into_any(),
-        Access::SignedOut => view! { <Redirect path="/login" /> }.into_any(),
+        Access::SignedOut => view! { <GoTo path=login(Bundle::WebApp) /> }.into_any(),
     }
 }
 
@@ -325,8 +326,8 @@ fn Who(manager: bool) -> impl IntoView {
     view! {
         <div class="who-menu">
             <span class="who">{name}</span>
-            {manager.then(|| view! { <a href="/console">"Console"</a> })}
-            <a href="/account">"Your account"</a>
+            {manager.then(|| view! { <a href="/console" rel="external">"Console"</a> })}
+            <a href=account(Bundle::WebApp, "")>"Your account"</a>
             <button
                 type="button"
                 class="secondary"

@@ -614,7 +614,7 @@ async fn index_html_is_served_uncached(backend: Backend) {
     assert_eq!(reply.text(), support::INDEX_HTML);
     let root = app.client().get("/").await;
     assert_serves(&root, "text/html; charset=utf-8", "no-cache");
-    assert_eq!(root.text(), support::INDEX_HTML);
+    assert_eq!(root.text(), support::SIGNIN_HTML);
 }
 
 async fn hashed_files_are_immutable_with_their_content_types(backend: Backend) {
@@ -693,12 +693,24 @@ async fn legal_text_is_served_as_plain_text(backend: Backend) {
     assert_eq!(reply.text(), support::GTCS_TEXT);
 }
 
+/// Each app route is answered with the page of the bundle serving it (`protocol::bundle`).
 async fn app_routes_are_answered_with_index_html(backend: Backend) {
     let app = TestApp::start(backend).await;
-    for route in ["/console/users/42", "/login", "/signup?next=%2Fconsole"] {
+    for (route, page) in [
+        ("/console/users/42", support::INDEX_HTML),
+        ("/account/two-factor", support::INDEX_HTML),
+        ("/nowhere", support::INDEX_HTML),
+        ("/login", support::SIGNIN_HTML),
+        ("/signup?next=%2Fconsole", support::SIGNIN_HTML),
+        ("/invitation/abc", support::SIGNIN_HTML),
+        ("/app/login", support::SIGNIN_HTML),
+        ("/app", support::WEBAPP_HTML),
+        ("/app/numbers/3/messages/new", support::WEBAPP_HTML),
+        ("/app/account", support::WEBAPP_HTML),
+    ] {
         let reply = app.client().get(route).await;
         assert_serves(&reply, "text/html; charset=utf-8", "no-cache");
-        assert_eq!(reply.text(), support::INDEX_HTML, "{route}");
+        assert_eq!(reply.text(), page, "{route}");
     }
 }
 

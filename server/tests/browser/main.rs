@@ -1,6 +1,6 @@
 //! End to end, in one test binary: the real server on a free port and headless Chromium driven
 //! through ChromeDriver, as a person would use the console (`harness/`). They need the built app
-//! (`trunk build --release`, which `make test` runs first, or `CONSOLE_DIST_DIR`).
+//! (`make app`, which `make test` runs first, or `CONSOLE_DIST_DIR`).
 
 mod harness;
 

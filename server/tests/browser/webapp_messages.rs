@@ -296,9 +296,10 @@ async fn a_dropped_connection_comes_back_live() {
     let alice_e164 = &team.alice_number.1;
     let bob_id = team.bob_number.0;
 
-    // Leave the WebApp (its socket closes), watch the sockets the app opens, come back.
-    alice.goto("/console").await;
-    alice.sees("Only Managers").await;
+    // Leave the WebApp's pages for the account page of its bundle (its socket closes), watch
+    // the sockets the app opens, come back.
+    alice.goto("/app/account").await;
+    alice.sees("Change my password").await;
     alice
         .in_page(
             r#"const done = arguments[0];
@@ -315,7 +316,7 @@ async fn a_dropped_connection_comes_back_live() {
             vec![],
         )
         .await;
-    alice.click("Go to the WebApp").await;
+    alice.click("Numbers").await;
     alice.sees("Your Numbers").await;
     alice
         .until(

@@ -67,14 +67,25 @@ pub fn app_javascript() -> String {
     "export function greet(name) { return `Hello, ${name}! Welcome to the console.`; }\n".repeat(40)
 }
 
+/// The Management Console's page.
 pub const INDEX_HTML: &str =
     "<!doctype html><html><head><title>Console</title></head><body></body></html>\n";
+/// The sign-in bundle's page.
+pub const SIGNIN_HTML: &str =
+    "<!doctype html><html><head><title>Sign in</title></head><body></body></html>\n";
+/// The WebApp's page.
+pub const WEBAPP_HTML: &str =
+    "<!doctype html><html><head><title>WebApp</title></head><body></body></html>\n";
 pub const GTCS_TEXT: &str = "General Terms and Conditions of Sale, version 2026-11.\n";
 pub const WASM_BYTES: &[u8] = b"\0asm\x01\0\0\0";
 
 /// Writes a small built app, shaped like Trunk's `dist/`.
 fn write_dist(dir: &Path) {
     std::fs::write(dir.join("index.html"), INDEX_HTML).unwrap();
+    for (folder, page) in [("signin", SIGNIN_HTML), ("webapp", WEBAPP_HTML)] {
+        std::fs::create_dir_all(dir.join(folder)).unwrap();
+        std::fs::write(dir.join(folder).join("index.html"), page).unwrap();
+    }
     std::fs::write(dir.join("console-0123456789abcdef.js"), app_javascript()).unwrap();
     std::fs::write(dir.join("console-0123456789abcdef_bg.wasm"), WASM_BYTES).unwrap();
     std::fs::create_dir_all(dir.join("legal")).unwrap();

@@ -20,7 +20,7 @@ pub mod cluster;
 pub mod team;
 
 use std::net::TcpListener as StdListener;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -42,17 +42,19 @@ pub const ADMIN_TOKEN: &str = "provider-secret-token";
 pub const COMPANY: &str = "Martin & Fils SAS";
 pub const PASSWORD: &str = "correct horse battery";
 
-/// The built app, made by `trunk build --release` (which `make test` runs first); another
-/// build can be named with `CONSOLE_DIST_DIR` (e.g. one made with `trunk build --dist …`).
+/// The built app, its three bundles, made by `make app` (which `make test` runs first); another
+/// build can be named with `CONSOLE_DIST_DIR`.
 pub fn dist_dir() -> PathBuf {
     let dist = std::env::var_os("CONSOLE_DIST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(
-        dist.join("index.html").is_file(),
-        "no built app in {}: run `make test` (or `trunk build --release`) first",
-        dist.display()
-    );
+    for page in ["index.html", "signin/index.html", "webapp/index.html"] {
+        assert!(
+            dist.join(page).is_file(),
+            "no built app in {} (no {page}): run `make test` (or `make app`) first",
+            dist.display()
+        );
+    }
     dist
 }
 
@@ -71,12 +73,16 @@ impl Console {
     /// As [`Console::start`], with more command-line options, e.g.
     /// `["--today", "2027-01-05", "--admin-token", "secret", "--demo-clock"]`.
     pub async fn start_with(options: &[&str]) -> Console {
+        Console::start_serving(&dist_dir(), options).await
+    }
+
+    /// As [`Console::start_with`], serving the built app in `dist`.
+    pub async fn start_serving(dist: &Path, options: &[&str]) -> Console {
         let data = tempfile::tempdir().expect("a temporary folder");
         let database = format!(
             "sqlite://{}?mode=rwc",
             data.path().join("console.db").display()
         );
-        let dist = dist_dir();
         let config = Config::parse_from(
             [
                 "server",

@@ -1,0 +1,89 @@
+//! Which of the app's bundles serves a path: the server answers each app route with that
+//! bundle's page, and the app leaves for another bundle with a full page load. Each audience so
+//! downloads only its own part (issue 18): a visitor signing in or up the small sign-in bundle,
+//! a Manager the Management Console, an employee the WebApp.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// Sign-up, log-in (`/login`, and `/app/login` for the WebApp), invitations and password
+    /// resets: everything a person sees before being signed in.
+    SignIn,
+    /// The Management Console (`/console…`) and the account pages (`/account…`); any other path
+    /// too, for its "page not found".
+    Console,
+    /// The WebApp: everything under `/app` but its log-in page.
+    WebApp,
+}
+
+impl Bundle {
+    /// The bundle that serves the app route `path`.
+    pub fn serving(path: &str) -> Self {
+        let under = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        };
+        if matches!(
+            path,
+            "/" | "/login" | "/signup" | "/app/login" | "/password-reset"
+        ) || under("/invitation")
+            || under("/password-reset")
+        {
+            Bundle::SignIn
+        } else if under("/app") {
+            Bundle::WebApp
+        } else {
+            Bundle::Console
+        }
+    }
+
+    /// Where the built bundle's page lies in the app's `dist/` folder (see the Makefile's `app`).
+    pub fn page(self) -> &'static str {
+        match self {
+            Bundle::SignIn => "/signin/index.html",
+            Bundle::Console => "/index.html",
+            Bundle::WebApp => "/webapp/index.html",
+        }
+    }
+
+    pub const ALL: [Bundle; 3] = [Bundle::SignIn, Bundle::Console, Bundle::WebApp];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_has_its_bundle() {
+        for path in [
+            "/",
+            "/login",
+            "/signup",
+            "/app/login",
+            "/invitation/abc",
+            "/password-reset",
+            "/password-reset/abc",
+        ] {
+            assert_eq!(Bundle::serving(path), Bundle::SignIn, "{path}");
+        }
+        for path in [
+            "/app",
+            "/app/",
+            "/app/numbers/3/calls",
+            "/app/account",
+            "/app/account/data",
+        ] {
+            assert_eq!(Bundle::serving(path), Bundle::WebApp, "{path}");
+        }
+        for path in [
+            "/console",
+            "/console/users/4",
+            "/account",
+            "/account/two-factor",
+            "/apps",
+            "/loginx",
+            "/nowhere",
+        ] {
+            assert_eq!(Bundle::serving(path), Bundle::Console, "{path}");
+        }
+    }
+}
