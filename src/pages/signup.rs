@@ -1,21 +1,21 @@
 //! `/signup`: a visitor creates the Company Account and becomes its first Manager.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use protocol::Me;
 
 use crate::api;
+use crate::bundle::use_go;
 use crate::components::SignupForm;
 use crate::session::{Session, use_session};
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let session = use_session();
-    let navigate = use_navigate();
+    let go = use_go();
     let gtcs = LocalResource::new(api::gtcs);
     let on_success = Callback::new(move |me: Me| {
         session.set(Session::SignedIn(me));
-        navigate("/console", Default::default());
+        go("/console");
     });
     view! {
         <main class="narrow">
