@@ -136,9 +136,39 @@ impl Server {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// The CPU time the server used so far (all its threads, user and system), in ms.
+    fn cpu_ms(&self) -> f64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.process.id()))
+            .unwrap_or_default();
+        // The fields after the command's closing parenthesis; utime and stime are the 12th and
+        // 13th of them, in clock ticks.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map_or("", |(_, rest)| rest)
+            .split_whitespace()
+            .collect();
+        let ticks = |index: usize| -> f64 {
+            fields
+                .get(index)
+                .and_then(|field| field.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        (ticks(11) + ticks(12)) * 1000.0 / clock_ticks_per_second()
+    }
+
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+}
+
+/// The kernel's clock ticks per second (`getconf CLK_TCK`, 100 almost everywhere).
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8_lossy(&output.stdout).trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 /// One HTTP/1.0 exchange on `port`: the status code, the headers and the body (code 0 when
@@ -301,17 +331,22 @@ struct Measure {
     requests_per_second: f64,
     p99_ms: f64,
     requests: u64,
+    /// The server's CPU time per request, in ms (wrk, and the database on PostgreSQL, not
+    /// counted).
+    cpu_ms: f64,
     output: String,
 }
 
-/// wrk on `path` (with the session `cookie`), or on the requests of `script` (with its
-/// arguments).
+/// wrk against `server` on `path` (with the session `cookie`), or on the requests of `script`
+/// (with its arguments).
 fn wrk(
-    url: &str,
+    server: &Server,
     path: &str,
     cookie: Option<&str>,
     script: Option<(&Path, [String; 2])>,
 ) -> Measure {
+    let url = server.url();
+    let cpu_before = server.cpu_ms();
     let mut command = Command::new("wrk");
     command.args([
         &format!("-t{THREADS}"),
@@ -333,6 +368,7 @@ fn wrk(
         .stderr(Stdio::inherit())
         .output()
         .expect("wrk runs (`make bench` installs it)");
+    let cpu = server.cpu_ms() - cpu_before;
     let output = String::from_utf8_lossy(&output.stdout).into_owned();
     let requests_per_second = output
         .lines()
@@ -353,6 +389,7 @@ fn wrk(
         requests_per_second,
         p99_ms,
         requests,
+        cpu_ms: cpu / requests.max(1) as f64,
         output,
     }
 }
@@ -435,9 +472,9 @@ async fn measure(backend: &str, database_url: Option<&str>) {
         .await
         .expect("counting Orders");
 
-    let health = wrk(&server.url(), "/api/health", None, None);
-    let users = wrk(&server.url(), "/api/console/users", Some(&token), None);
-    let licences = wrk(&server.url(), "/api/console/licences", Some(&token), None);
+    let health = wrk(&server, "/api/health", None, None);
+    let users = wrk(&server, "/api/console/users", Some(&token), None);
+    let licences = wrk(&server, "/api/console/licences", Some(&token), None);
     let script = folder.path().join("orders.lua");
     std::fs::write(
         &script,
@@ -445,7 +482,7 @@ async fn measure(backend: &str, database_url: Option<&str>) {
     )
     .expect("writing the script");
     let orders = wrk(
-        &server.url(),
+        &server,
         "/api/console/orders",
         None,
         Some((&script, [first.to_string(), (POOL / THREADS).to_string()])),
@@ -469,24 +506,27 @@ async fn measure(backend: &str, database_url: Option<&str>) {
         "{backend} (wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s, loopback, the release server):"
     );
     println!(
-        "  GET /api/health: {} req/s, p99 {:.1} ms",
+        "  GET /api/health: {} req/s, p99 {:.1} ms, server CPU {:.3} ms/request",
         thousands(health.requests_per_second),
-        health.p99_ms
+        health.p99_ms,
+        health.cpu_ms
     );
     println!(
-        "  users list ({} Users): {} req/s = {} rows/s, p99 {:.1} ms   goal ≥ {} rows/s   {}",
+        "  users list ({} Users): {} req/s = {} rows/s, p99 {:.1} ms, server CPU {:.3} ms/request   goal ≥ {} rows/s   {}",
         thousands(listed as f64),
         thousands(users.requests_per_second),
         thousands(rows_per_second),
         users.p99_ms,
+        users.cpu_ms,
         thousands(USER_ROWS_GOAL),
         verdict(rows_per_second >= USER_ROWS_GOAL)
     );
     println!(
-        "  licences page ({LICENCES} Licences): {} req/s = {:.0}% of health, p99 {:.1} ms   goal ≥ {:.0}% of health   {}",
+        "  licences page ({LICENCES} Licences): {} req/s = {:.0}% of health, p99 {:.1} ms, server CPU {:.3} ms/request   goal ≥ {:.0}% of health   {}",
         thousands(licences.requests_per_second),
         licences_share * 100.0,
         licences.p99_ms,
+        licences.cpu_ms,
         LICENCES_GOAL * 100.0,
         verdict(licences_share >= LICENCES_GOAL)
     );
@@ -496,9 +536,10 @@ async fn measure(backend: &str, database_url: Option<&str>) {
         " (for information)"
     };
     println!(
-        "  orders placed: {} /s, p99 {:.1} ms, {} answered, {failed} not 2xx; {} new Orders in the database   goal ≥ {} /s{goal_note}   {}",
+        "  orders placed: {} /s, p99 {:.1} ms, server CPU {:.3} ms/request, {} answered, {failed} not 2xx; {} new Orders in the database   goal ≥ {} /s{goal_note}   {}",
         thousands(orders.requests_per_second),
         orders.p99_ms,
+        orders.cpu_ms,
         thousands(orders.requests as f64),
         thousands(placed as f64),
         thousands(ORDERS_GOAL),
