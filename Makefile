@@ -39,6 +39,7 @@ bench: browser-tools app
 	cargo bench -p server --bench quote
 	cargo bench -p server --bench webapp
 	cargo bench -p server --bench cluster
+	cargo bench -p server --bench throughput
 
 ## Two instances on PostgreSQL behind nginx on :8080, as in production (see README, "At scale").
 cluster: browser-tools app

@@ -1,12 +1,16 @@
 //! The connection pool and migrations. One SQL dialect subset serves SQLite and PostgreSQL
 //! through sqlx's `Any` driver: `$1` placeholders, BIGINT ids, text dates, integer cents.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, ConnectOptions, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, ConnectOptions, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
@@ -46,7 +50,45 @@ pub struct Database {
     pub pool: AnyPool,
     pub backend: Backend,
     /// The URL it was opened with (the live-event listener opens its own connection).
-    url: std::sync::Arc<str>,
+    url: Arc<str>,
+    /// SQLite: this process's writers take turns here, in arrival order (see [`Database::write`]).
+    writers: Arc<Mutex<()>>,
+}
+
+/// How long a writer waits for its turn before giving up, as SQLite's `busy_timeout` did.
+const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A transaction begun by [`Database::write`]: used as a connection (`&mut *tx`), ended by
+/// [`WriteTransaction::commit`]; dropped without it, it rolls back. On SQLite it holds this
+/// process's write turn until it ends.
+pub struct WriteTransaction {
+    // Fields drop in order: the transaction rolls back before the turn passes on.
+    transaction: Transaction<'static, Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTransaction {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.transaction.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.transaction.rollback().await
+    }
+}
+
+impl Deref for WriteTransaction {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.transaction
+    }
+}
+
+impl DerefMut for WriteTransaction {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.transaction
+    }
 }
 
 impl Database {
@@ -91,16 +133,39 @@ impl Database {
             pool,
             backend,
             url: url.into(),
+            writers: Arc::new(Mutex::new(())),
         })
     }
 
     /// Begins a transaction that will write. SQLite takes its write lock at once
     /// (`BEGIN IMMEDIATE`), so concurrent writers wait their turn instead of failing when a
     /// reading transaction tries to become a writing one.
-    pub async fn write(&self) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    ///
+    /// SQLite has one writer at a time, and a connection finding the lock taken polls for it,
+    /// sleeping 1, 2, 5… up to 100 ms between tries (its busy handler): under concurrent writes
+    /// the lock sat free while the next writers slept, and waiting writers held pool
+    /// connections that readers needed. So this process's writers first queue here, in arrival
+    /// order and woken as soon as the previous one ends, and only then take a connection and
+    /// the lock (which the busy handler still guards against other processes). PostgreSQL
+    /// needs no queue: its writers lock only the rows they change.
+    pub async fn write(&self) -> Result<WriteTransaction, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
+            Backend::Sqlite => {
+                let turn = tokio::time::timeout(
+                    WRITE_TURN_TIMEOUT,
+                    Arc::clone(&self.writers).lock_owned(),
+                )
+                .await
+                .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                Ok(WriteTransaction {
+                    transaction: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                })
+            }
+            Backend::Postgres => Ok(WriteTransaction {
+                transaction: self.pool.begin().await?,
+                _turn: None,
+            }),
         }
     }
 

@@ -1,7 +1,6 @@
 //! The price list and the pool of Numbers (PRICE-1, PRICE-2, NUM-1): seeded by migration 0005,
 //! read here. Prices are never updated: a new price is a new row with its own `valid_from`.
 
-use domain::Money;
 use domain::catalogue::{Billing, BillingDiscount, CallPlan, PlanPrice, PriceList};
 use domain::country::CountryCode;
 use domain::order::VatBasis;
@@ -10,7 +9,7 @@ use domain::vat::VatNumber;
 use protocol::catalogue::AvailableNumber;
 use sqlx::{AnyConnection, Row};
 
-use super::codec::{Columns, corrupt};
+use super::codec::{Columns, Packed, corrupt, packed};
 use crate::db::Database;
 
 /// The most Numbers one search answers.
@@ -30,72 +29,117 @@ fn count(value: Option<i64>) -> Result<Option<u32>, sqlx::Error> {
         .transpose()
 }
 
+const COUNTRIES: [&str; 2] = ["plan_id", "country"];
+const PLANS: [&str; 6] = [
+    "id",
+    "code",
+    "name",
+    "included_minutes",
+    "included_sms",
+    "international_with_credits",
+];
+const PRICES: [&str; 5] = [
+    "plan_id",
+    "billing",
+    "valid_from",
+    "min_quantity",
+    "unit_price_cents",
+];
+const DISCOUNTS: [&str; 4] = ["billing", "valid_from", "discount_pct", "label"];
+
 /// Every plan, price and discount of every version, on the caller's connection (so a
-/// transaction prices with what it sees).
+/// transaction prices with what it sees). One query, its four tables packed into one value each
+/// (see `codec`): every Order reads the whole list inside its transaction.
 pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, sqlx::Error> {
-    let countries =
-        sqlx::query("SELECT plan_id, country FROM call_plan_countries ORDER BY plan_id, country")
-            .fetch_all(&mut *connection)
-            .await?;
-    let mut plans = Vec::new();
-    let plan_rows = sqlx::query(
-        "SELECT id, code, name, included_minutes, included_sms, international_with_credits
-         FROM call_plans ORDER BY id",
-    )
-    .fetch_all(&mut *connection)
+    let (countries, plans, prices, discounts): (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(concat!(
+        "SELECT (SELECT string_agg(",
+        packed!("CAST(plan_id AS TEXT)", "country"),
+        ", '' ORDER BY plan_id, country) FROM call_plan_countries),
+                (SELECT string_agg(",
+        packed!(
+            "CAST(id AS TEXT)",
+            "code",
+            "name",
+            "CAST(included_minutes AS TEXT)",
+            "CAST(included_sms AS TEXT)",
+            "CAST(international_with_credits AS TEXT)"
+        ),
+        ", '' ORDER BY id) FROM call_plans),
+                (SELECT string_agg(",
+        packed!(
+            "CAST(plan_id AS TEXT)",
+            "billing",
+            "valid_from",
+            "CAST(min_quantity AS TEXT)",
+            "CAST(unit_price_cents AS TEXT)"
+        ),
+        ", '' ORDER BY plan_id, billing, min_quantity, valid_from) FROM call_plan_prices),
+                (SELECT string_agg(",
+        packed!("billing", "valid_from", "discount_pct", "label"),
+        ", '' ORDER BY billing, valid_from) FROM billing_discounts)"
+    ))
+    .fetch_one(&mut *connection)
     .await?;
-    for row in &plan_rows {
-        let id: i64 = row.try_get("id")?;
-        let mut sold_in = Vec::new();
-        for sold in countries
-            .iter()
-            .filter(|sold| sold.try_get::<i64, _>("plan_id").ok() == Some(id))
-        {
-            sold_in.push(country(&sold.try_get::<String, _>("country")?)?);
-        }
-        plans.push(CallPlan {
-            id,
-            code: row.try_get("code")?,
-            name: row.try_get("name")?,
-            included_minutes: count(row.try_get("included_minutes")?)?,
-            included_sms: count(row.try_get("included_sms")?)?,
-            international_with_credits: row.try_get::<i64, _>("international_with_credits")? != 0,
-            countries: sold_in,
-        });
-    }
-    let price_rows = sqlx::query(
-        "SELECT plan_id, billing, valid_from, min_quantity, unit_price_cents FROM call_plan_prices
-         ORDER BY plan_id, billing, min_quantity, valid_from",
-    )
-    .fetch_all(&mut *connection)
-    .await?;
-    let mut prices = Vec::with_capacity(price_rows.len());
-    for row in &price_rows {
-        prices.push(PlanPrice {
-            plan_id: row.try_get("plan_id")?,
-            billing: billing(&row.try_get::<String, _>("billing")?)?,
-            valid_from: row.date("valid_from")?,
-            min_quantity: count(Some(row.try_get("min_quantity")?))?.unwrap_or(1),
-            unit_price: Money::from_cents(row.try_get("unit_price_cents")?),
-        });
-    }
-    let discount_rows =
-        sqlx::query("SELECT billing, valid_from, discount_pct, label FROM billing_discounts ORDER BY billing, valid_from")
-            .fetch_all(&mut *connection)
-            .await?;
-    let mut discounts = Vec::with_capacity(discount_rows.len());
-    for row in &discount_rows {
-        let raw: String = row.try_get("discount_pct")?;
-        let percent = raw
-            .parse::<domain::Percent>()
-            .map_err(|_| corrupt("discount", &raw))?;
-        discounts.push(BillingDiscount {
-            billing: billing(&row.try_get::<String, _>("billing")?)?,
-            valid_from: row.date("valid_from")?,
-            discount: Discount::new(percent.value()).map_err(|_| corrupt("discount", &raw))?,
-            label: row.try_get("label")?,
-        });
-    }
+    let countries = Packed::new(countries.as_deref(), &COUNTRIES)
+        .map(|record| {
+            let record = record?;
+            Ok((
+                record.integer("plan_id")?,
+                country(&record.text("country")?)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let plans = Packed::new(plans.as_deref(), &PLANS)
+        .map(|row| {
+            let row = row?;
+            let id = row.integer("id")?;
+            Ok(CallPlan {
+                id,
+                code: row.text("code")?,
+                name: row.text("name")?,
+                included_minutes: count(row.parsed_opt("included_minutes")?)?,
+                included_sms: count(row.parsed_opt("included_sms")?)?,
+                international_with_credits: row.flag("international_with_credits")?,
+                countries: countries
+                    .iter()
+                    .filter(|(plan_id, _)| *plan_id == id)
+                    .map(|(_, country)| *country)
+                    .collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let prices = Packed::new(prices.as_deref(), &PRICES)
+        .map(|row| {
+            let row = row?;
+            Ok(PlanPrice {
+                plan_id: row.integer("plan_id")?,
+                billing: billing(&row.text("billing")?)?,
+                valid_from: row.date("valid_from")?,
+                min_quantity: count(Some(row.integer("min_quantity")?))?.unwrap_or(1),
+                unit_price: row.money("unit_price_cents")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let discounts = Packed::new(discounts.as_deref(), &DISCOUNTS)
+        .map(|row| {
+            let row = row?;
+            let raw = row.text("discount_pct")?;
+            let percent = raw
+                .parse::<domain::Percent>()
+                .map_err(|_| corrupt("discount", &raw))?;
+            Ok(BillingDiscount {
+                billing: billing(&row.text("billing")?)?,
+                valid_from: row.date("valid_from")?,
+                discount: Discount::new(percent.value()).map_err(|_| corrupt("discount", &raw))?,
+                label: row.text("label")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(PriceList {
         plans,
         prices,

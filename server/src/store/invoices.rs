@@ -102,18 +102,15 @@ fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
         .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
 }
 
-/// The next number of `year`, taken inside the caller's transaction. The `UPDATE` locks the
+/// The next number of `year`, taken inside the caller's transaction. The upsert locks the
 /// year's row until the transaction ends (PostgreSQL; SQLite's write transaction excludes other
 /// writers already), so two invoices never get the same number and a rollback leaves no gap.
 async fn next_number(connection: &mut AnyConnection, year: i32) -> Result<i64, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
-    )
-    .bind(i64::from(year))
-    .execute(&mut *connection)
-    .await?;
+    // One statement (one round trip): the year's first number, or the next one.
     sqlx::query_scalar(
-        "UPDATE invoice_counters SET last_number = last_number + 1 WHERE year = $1 RETURNING last_number",
+        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number + 1
+         RETURNING last_number",
     )
     .bind(i64::from(year))
     .fetch_one(&mut *connection)
@@ -126,17 +123,15 @@ async fn next_number(connection: &mut AnyConnection, year: i32) -> Result<i64, s
 /// renewal run never wait for each other in a circle (PostgreSQL; SQLite's write transactions
 /// are one at a time already).
 pub async fn lock_numbering(connection: &mut AnyConnection, year: i32) -> Result<(), sqlx::Error> {
+    // One statement: creates the year's row or, when it exists, locks it by a no-op update.
     sqlx::query(
-        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+        "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 0)
+         ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number",
     )
     .bind(i64::from(year))
     .execute(&mut *connection)
-    .await?;
-    sqlx::query("UPDATE invoice_counters SET last_number = last_number WHERE year = $1")
-        .bind(i64::from(year))
-        .execute(&mut *connection)
-        .await
-        .map(drop)
+    .await
+    .map(drop)
 }
 
 /// PAY-1 (GTCS 5.2): writes `invoice` with its lines and its proof-log entry, inside the

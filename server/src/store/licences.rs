@@ -4,11 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::licence::Licence;
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use super::audit;
-use super::codec::{Columns, stamp};
+use super::codec::{Columns, Packed, packed, stamp};
 use crate::db::Database;
 
 /// A Licence as stored, with how many Numbers it holds.
@@ -55,7 +53,23 @@ macro_rules! select_licences {
     };
 }
 
-fn from_row(row: &AnyRow) -> Result<LicenceRecord, sqlx::Error> {
+/// The columns of [`select_licences!`], in order, as a packed list holds them (see [`list`]).
+const COLUMNS: [&str; 12] = [
+    "id",
+    "order_id",
+    "term_months",
+    "anchor",
+    "status",
+    "notice_received_at",
+    "notice_on_time",
+    "service_last_day",
+    "trial_end",
+    "trial_auto_commit",
+    "trial_cancelled_at",
+    "numbers",
+];
+
+fn from_row(row: &impl Columns) -> Result<LicenceRecord, sqlx::Error> {
     let notice = match (
         row.instant_opt("notice_received_at")?,
         row.flag_opt("notice_on_time")?,
@@ -77,27 +91,48 @@ fn from_row(row: &AnyRow) -> Result<LicenceRecord, sqlx::Error> {
         None => None,
     };
     Ok(LicenceRecord {
-        id: row.try_get("id")?,
-        order_id: row.try_get("order_id")?,
+        id: row.integer("id")?,
+        order_id: row.integer("order_id")?,
         licence: row.licence()?,
         ended: row.decoded("status", |status| match status {
             "active" => Some(false),
             "ended" => Some(true),
             _ => None,
         })?,
-        numbers: row.try_get("numbers")?,
+        numbers: row.integer("numbers")?,
         notice,
         trial,
     })
 }
 
-/// Every Licence of the Company, oldest first.
+/// Every Licence of the Company, oldest first: one query answering one packed value (see
+/// `codec`), whatever their number.
 pub async fn list(db: &Database, company_id: i64) -> Result<Vec<LicenceRecord>, sqlx::Error> {
-    let rows = sqlx::query(concat!(select_licences!(), " ORDER BY l.anchor, l.id"))
-        .bind(company_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(from_row).collect()
+    let packed: Option<String> = sqlx::query_scalar(concat!(
+        "SELECT string_agg(",
+        packed!(
+            "CAST(l.id AS TEXT)",
+            "CAST(l.order_id AS TEXT)",
+            "CAST(l.term_months AS TEXT)",
+            "l.anchor",
+            "l.status",
+            "l.notice_received_at",
+            "CAST(l.notice_on_time AS TEXT)",
+            "l.service_last_day",
+            "l.trial_end",
+            "CAST(l.trial_auto_commit AS TEXT)",
+            "l.trial_cancelled_at",
+            "CAST((SELECT COUNT(*) FROM numbers n
+                   WHERE n.licence_id = l.id AND n.company_id = l.company_id) AS TEXT)"
+        ),
+        ", '' ORDER BY l.anchor, l.id) FROM licences l WHERE l.company_id = $1"
+    ))
+    .bind(company_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Packed::new(packed.as_deref(), &COLUMNS)
+        .map(|record| from_row(&record?))
+        .collect()
 }
 
 /// One Licence of the Company; `None` when it does not exist or belongs to another Company.

@@ -2,8 +2,6 @@
 //! edits, role and status changes, deletion, the outbox and CSV imports. Every change is
 //! recorded in the proof log in its own transaction (PROOF-1).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::user::{ImportCheck, ImportRow, RejectedRow, ValidUser};
 use protocol::terms::TermsInForce;
@@ -13,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
+use super::codec::{Columns, Packed, packed};
 use super::{audit, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -58,54 +57,69 @@ macro_rules! user_columns {
     };
 }
 
-fn row_from(row: &sqlx::any::AnyRow) -> Result<UserRow, sqlx::Error> {
+/// The columns a packed list of users holds, in order (see [`list`]).
+const LISTED: [&str; 10] = [
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "mobile",
+    "residence_country",
+    "role",
+    "status",
+    "has_password",
+    "stable_links",
+];
+
+fn row_from(row: &impl Columns) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
-        id: row.try_get("id")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        email: row.try_get("email")?,
-        mobile: row.try_get("mobile")?,
-        residence_country: row.try_get("residence_country")?,
+        id: row.integer("id")?,
+        first_name: row.text("first_name")?,
+        last_name: row.text("last_name")?,
+        email: row.text("email")?,
+        mobile: row.text_opt("mobile")?,
+        residence_country: row.text_opt("residence_country")?,
         stable_links: Vec::new(),
-        is_manager: row.try_get::<String, _>("role")? == "manager",
-        active: row.try_get::<String, _>("status")? == "active",
-        has_password: row.try_get::<i64, _>("has_password")? == 1,
+        is_manager: row.text("role")? == "manager",
+        active: row.text("status")? == "active",
+        has_password: row.integer("has_password")? == 1,
     })
 }
 
-/// Every user of the Company, by last then first name: one query for the users and one for all
-/// their stable links, whatever their number.
+/// Every user of the Company, by last then first name, with their stable links: one query
+/// answering one packed value (see `codec`), whatever their number.
 pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::Error> {
-    let rows = sqlx::query(concat!(
-        "SELECT ",
-        user_columns!(),
-        " FROM users u WHERE u.company_id = $1 AND u.deleted_at IS NULL
-         ORDER BY u.last_name, u.first_name, u.id"
+    let packed: Option<String> = sqlx::query_scalar(concat!(
+        "SELECT string_agg(",
+        packed!(
+            "CAST(u.id AS TEXT)",
+            "u.first_name",
+            "u.last_name",
+            "u.email",
+            "u.mobile",
+            "u.residence_country",
+            "u.role",
+            "u.status",
+            "CASE WHEN u.password_hash IS NULL THEN '0' ELSE '1' END",
+            "(SELECT string_agg(l.country, ',' ORDER BY l.country) FROM user_stable_links l
+              WHERE l.user_id = u.id)"
+        ),
+        ", '' ORDER BY u.last_name, u.first_name, u.id)
+         FROM users u WHERE u.company_id = $1 AND u.deleted_at IS NULL"
     ))
     .bind(company_id)
-    .fetch_all(&db.pool)
+    .fetch_one(&db.pool)
     .await?;
-    let mut users = rows.iter().map(row_from).collect::<Result<Vec<_>, _>>()?;
-    let links = sqlx::query(
-        "SELECT l.user_id, l.country FROM user_stable_links l JOIN users u ON u.id = l.user_id
-         WHERE u.company_id = $1 ORDER BY l.user_id, l.country",
-    )
-    .bind(company_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut by_user: HashMap<i64, Vec<String>> = HashMap::new();
-    for link in &links {
-        by_user
-            .entry(link.try_get("user_id")?)
-            .or_default()
-            .push(link.try_get("country")?);
-    }
-    for user in &mut users {
-        if let Some(links) = by_user.remove(&user.id) {
-            user.stable_links = links;
-        }
-    }
-    Ok(users)
+    Packed::new(packed.as_deref(), &LISTED)
+        .map(|record| {
+            let record = record?;
+            let mut user = row_from(&record)?;
+            if let Some(links) = record.text_opt("stable_links")? {
+                user.stable_links = links.split(',').map(str::to_owned).collect();
+            }
+            Ok(user)
+        })
+        .collect()
 }
 
 /// One user of the Company, with its stable links; `None` for a user of another Company.
