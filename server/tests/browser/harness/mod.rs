@@ -222,6 +222,8 @@ pub struct Browser {
 }
 
 const WAIT: Duration = Duration::from_secs(20);
+/// WebDriver's default script timeout, which the harness keeps.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Chromium's stand-ins for a microphone and a camera, granted without asking: the WebApp's
 /// calls capture a test tone, and remote audio may play without a click.
@@ -396,7 +398,20 @@ impl Browser {
         );
         let started = Instant::now();
         loop {
-            let value = self.in_page(&script, vec![]).await;
+            // A check cut short by the page loading another one (moving between the app's
+            // bundles is a full page load) is checked again on the new page.
+            let value = match self.client.execute_async(&script, vec![]).await {
+                Ok(value) => value,
+                // Such a check only ends at WebDriver's script timeout (30 s by default).
+                Err(error) => {
+                    assert!(
+                        started.elapsed() < WAIT + SCRIPT_TIMEOUT,
+                        "waited {WAIT:?} for {what}: {condition} ({error})"
+                    );
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
             let truthy = match &value {
                 serde_json::Value::Null | serde_json::Value::Bool(false) => false,
                 serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
