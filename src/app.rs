@@ -8,7 +8,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
-use crate::bundle::{Bundle, use_go};
+use crate::bundle::{Bundle, Part, use_go};
 use crate::components::{ConsoleLayout, Header};
 use crate::pages::{
     AccountPage, ActivityPage, CompanyPage, DashboardPage, LoginPage, NotFoundPage, SignupPage,
@@ -28,7 +28,8 @@ fn provide_session(bundle: Bundle) {
     });
 }
 
-/// The sign-in bundle: what a person sees before being signed in.
+/// The sign-in bundle: what a person sees before being signed in, and their own account (for the
+/// console under `/account`, for the WebApp under `/app/account`).
 #[component]
 pub fn SignInRoot() -> impl IntoView {
     provide_session(Bundle::SignIn);
@@ -43,12 +44,18 @@ pub fn SignInRoot() -> impl IntoView {
                 <Route path=path!("/invitation/:token") view=crate::pages::InvitationPage />
                 <Route path=path!("/password-reset") view=crate::pages::PasswordResetRequestPage />
                 <Route path=path!("/password-reset/:token") view=crate::pages::PasswordResetPage />
+                <Route path=path!("/account") view=AccountPage />
+                <Route path=path!("/account/two-factor") view=TwoFactorPage />
+                <Route path=path!("/account/data") view=YourDataPage />
+                <Route path=path!("/app/account") view=AccountPage />
+                <Route path=path!("/app/account/two-factor") view=TwoFactorPage />
+                <Route path=path!("/app/account/data") view=YourDataPage />
             </Routes>
         </Router>
     }
 }
 
-/// The Management Console's bundle: `/console…` and the account pages.
+/// The Management Console's bundle: `/console…`.
 #[component]
 pub fn ConsoleRoot() -> impl IntoView {
     provide_session(Bundle::Console);
@@ -56,9 +63,6 @@ pub fn ConsoleRoot() -> impl IntoView {
         <Router>
             <Header />
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/account") view=AccountPage />
-                <Route path=path!("/account/two-factor") view=TwoFactorPage />
-                <Route path=path!("/account/data") view=YourDataPage />
                 // Every console page: guarded by the layout, one child route per page.
                 <ParentRoute path=path!("/console") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
@@ -84,17 +88,13 @@ pub fn ConsoleRoot() -> impl IntoView {
     }
 }
 
-/// The WebApp's bundle: everything under `/app` (its own account pages included) but its log-in.
+/// The WebApp's bundle: everything under `/app` but its log-in and account pages.
 #[component]
 pub fn WebAppRoot() -> impl IntoView {
     provide_session(Bundle::WebApp);
     view! {
         <Router>
-            <Header />
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/app/account") view=AccountPage />
-                <Route path=path!("/app/account/two-factor") view=TwoFactorPage />
-                <Route path=path!("/app/account/data") view=YourDataPage />
                 // Every page of the WebApp: guarded by its frame, for any signed-in User.
                 <ParentRoute path=path!("/app") view=crate::webapp::WebAppFrame>
                     <Route path=path!("") view=crate::webapp::AppHomePage />
@@ -119,7 +119,7 @@ fn Home() -> impl IntoView {
     let go = use_go();
     Effect::new(move || match session.get() {
         Session::Loading => {}
-        Session::SignedIn(me) => go(&crate::session::landing(&me, Bundle::Console)),
+        Session::SignedIn(me) => go(&crate::session::landing(&me, Part::Console)),
         Session::SignedOut => go("/login"),
     });
     view! { <p class="loading">"Loading…"</p> }

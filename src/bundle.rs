@@ -4,10 +4,45 @@
 //! [`Bundle`]; a path of another bundle is reached with a full page load, since the router of
 //! this one does not know it: [`use_go`] and [`GoTo`] pick the right way, and links to another
 //! bundle carry `rel="external"` ([`link_rel`]).
+//!
+//! The log-in and account pages exist for both parts of the product ([`Part`]): `/login` and
+//! `/account…` for the console, `/app/login` and `/app/account…` for the WebApp. The sign-in
+//! bundle serves all of them.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 pub use protocol::bundle::Bundle;
+
+/// The part of the product a person came for, whichever bundle serves the page: it picks the
+/// log-in page, the account pages and the way back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Console,
+    WebApp,
+}
+
+impl Part {
+    /// The part `path` belongs to: the WebApp's paths are under `/app`.
+    pub fn of(path: &str) -> Self {
+        match path.strip_prefix("/app") {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => Part::WebApp,
+            _ => Part::Console,
+        }
+    }
+
+    /// Its home page.
+    pub fn home(self) -> &'static str {
+        match self {
+            Part::Console => "/console",
+            Part::WebApp => "/app",
+        }
+    }
+}
+
+/// The part of the product the current page belongs to.
+pub fn use_part() -> Part {
+    Part::of(&use_location().pathname.get_untracked())
+}
 
 /// The bundle running, provided by the root component of each.
 pub fn use_bundle() -> Bundle {
@@ -20,20 +55,20 @@ pub fn link_rel(bundle: Bundle, path: &str) -> Option<&'static str> {
     (Bundle::serving(path) != bundle).then_some("external")
 }
 
-/// The log-in page for the part of the product `bundle` belongs to.
-pub fn login(bundle: Bundle) -> &'static str {
-    match bundle {
-        Bundle::WebApp => "/app/login",
-        Bundle::SignIn | Bundle::Console => "/login",
+/// The log-in page of `part`.
+pub fn login(part: Part) -> &'static str {
+    match part {
+        Part::WebApp => "/app/login",
+        Part::Console => "/login",
     }
 }
 
-/// "Your account" in `bundle`: `suffix` is `""`, `"/two-factor"` or `"/data"`. The WebApp has
-/// its own copy of the account pages, so that employees never download the console.
-pub fn account(bundle: Bundle, suffix: &str) -> String {
-    match bundle {
-        Bundle::WebApp => format!("/app/account{suffix}"),
-        Bundle::SignIn | Bundle::Console => format!("/account{suffix}"),
+/// "Your account" for `part`: `suffix` is `""`, `"/two-factor"` or `"/data"`. The pages are the
+/// same (in the sign-in bundle); the WebApp's keep its paths, so that the way back leads there.
+pub fn account(part: Part, suffix: &str) -> String {
+    match part {
+        Part::WebApp => format!("/app/account{suffix}"),
+        Part::Console => format!("/account{suffix}"),
     }
 }
 
@@ -66,10 +101,24 @@ mod tests {
     #[wasm_bindgen_test]
     fn links_to_another_bundle_are_external() {
         assert_eq!(link_rel(Bundle::WebApp, "/console"), Some("external"));
-        assert_eq!(link_rel(Bundle::WebApp, "/app/account"), None);
+        assert_eq!(link_rel(Bundle::WebApp, "/app/account"), Some("external"));
+        assert_eq!(link_rel(Bundle::WebApp, "/app/numbers/1/calls"), None);
         assert_eq!(link_rel(Bundle::WebApp, "/app/login"), Some("external"));
         assert_eq!(link_rel(Bundle::Console, "/app"), Some("external"));
         assert_eq!(link_rel(Bundle::Console, "/login"), Some("external"));
         assert_eq!(link_rel(Bundle::SignIn, "/signup"), None);
+        assert_eq!(link_rel(Bundle::SignIn, "/app/account/data"), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn the_part_comes_from_the_path() {
+        assert_eq!(Part::of("/app"), Part::WebApp);
+        assert_eq!(Part::of("/app/account/two-factor"), Part::WebApp);
+        assert_eq!(Part::of("/app/login"), Part::WebApp);
+        assert_eq!(Part::of("/apps"), Part::Console);
+        assert_eq!(Part::of("/account"), Part::Console);
+        assert_eq!(Part::of("/login"), Part::Console);
+        assert_eq!(account(Part::WebApp, "/data"), "/app/account/data");
+        assert_eq!(login(Part::Console), "/login");
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use protocol::Me;
 
 use crate::api;
-use crate::bundle::{Bundle, account, login, use_bundle, use_go};
+use crate::bundle::{Part, account, login, use_go, use_part};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Session {
@@ -33,10 +33,10 @@ pub fn use_session() -> RwSignal<Session> {
 /// product (the console or the WebApp): anyone who must turn two-factor authentication on
 /// first on the page that does it; Managers who came for the console on the console; everyone
 /// else in the WebApp.
-pub fn landing(me: &Me, part: Bundle) -> String {
+pub fn landing(me: &Me, part: Part) -> String {
     if me.two_factor.setup_needed() {
         account(part, "/two-factor")
-    } else if me.user.is_manager && part != Bundle::WebApp {
+    } else if me.user.is_manager && part == Part::Console {
         "/console".to_owned()
     } else {
         "/app".to_owned()
@@ -44,10 +44,10 @@ pub fn landing(me: &Me, part: Bundle) -> String {
 }
 
 /// "Log out": whatever the server answers, the session is forgotten here (the server ends it if
-/// it can) and the log-in page of this bundle shown.
+/// it can) and the log-in page of this part of the product shown.
 pub fn use_log_out() -> Action<(), ()> {
     let session = use_session();
-    let login = login(use_bundle());
+    let login = login(use_part());
     let go = use_go();
     Action::new_local(move |_: &()| {
         let go = go.clone();

@@ -1,17 +1,19 @@
 //! Which of the app's bundles serves a path: the server answers each app route with that
 //! bundle's page, and the app leaves for another bundle with a full page load. Each audience so
-//! downloads only its own part (issue 18): a visitor signing in or up the small sign-in bundle,
-//! a Manager the Management Console, an employee the WebApp.
+//! downloads only its own part (issue 18): a visitor signing in or up, or anyone managing their
+//! own account, the small sign-in bundle; a Manager the Management Console; an employee the
+//! WebApp.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// Sign-up, log-in (`/login`, and `/app/login` for the WebApp), invitations and password
-    /// resets: everything a person sees before being signed in.
+    /// What concerns a person rather than a Company: sign-up, log-in (`/login`, and `/app/login`
+    /// for the WebApp), invitations, password resets, and their own account (`/account…`, and
+    /// `/app/account…` when they came from the WebApp). Managers and employees alike use these
+    /// pages: neither downloads the other's part for them.
     SignIn,
-    /// The Management Console (`/console…`) and the account pages (`/account…`); any other path
-    /// too, for its "page not found".
+    /// The Management Console (`/console…`); any other path too, for its "page not found".
     Console,
-    /// The WebApp: everything under `/app` but its log-in page.
+    /// The WebApp: everything under `/app` but its log-in and account pages.
     WebApp,
 }
 
@@ -27,6 +29,8 @@ impl Bundle {
             "/" | "/login" | "/signup" | "/app/login" | "/password-reset"
         ) || under("/invitation")
             || under("/password-reset")
+            || under("/account")
+            || under("/app/account")
         {
             Bundle::SignIn
         } else if under("/app") {
@@ -62,23 +66,20 @@ mod tests {
             "/invitation/abc",
             "/password-reset",
             "/password-reset/abc",
-        ] {
-            assert_eq!(Bundle::serving(path), Bundle::SignIn, "{path}");
-        }
-        for path in [
-            "/app",
-            "/app/",
-            "/app/numbers/3/calls",
+            "/account",
+            "/account/two-factor",
             "/app/account",
             "/app/account/data",
         ] {
+            assert_eq!(Bundle::serving(path), Bundle::SignIn, "{path}");
+        }
+        for path in ["/app", "/app/", "/app/numbers/3/calls", "/app/accounts"] {
             assert_eq!(Bundle::serving(path), Bundle::WebApp, "{path}");
         }
         for path in [
             "/console",
             "/console/users/4",
-            "/account",
-            "/account/two-factor",
+            "/accounts",
             "/apps",
             "/loginx",
             "/nowhere",

@@ -202,9 +202,11 @@ pub struct VoicemailView {
     pub duration_seconds: u32,
 }
 
-/// Pushed by the server over `GET /api/app/events` (one JSON text frame each).
+/// Pushed by the server over `GET /api/app/events` (one JSON text frame each), externally
+/// tagged: `{"message": {"message": {…}}}`. (An internally tagged enum would be decoded through
+/// serde's buffered `Content`, which costs the WebApp about 25 KB of wasm.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum AppEvent {
     /// A new message in one of the User's conversations (incoming, or sent from another tab).
     Message { message: MessageView },
@@ -224,16 +226,17 @@ pub enum AppEvent {
 }
 
 /// Sent by the app over the same WebSocket: only signalling, relayed to the other side of a call
-/// the sender is part of.
+/// the sender is part of. Externally tagged, as [`AppEvent`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ClientEvent {
     Signal { call_id: i64, signal: Signal },
 }
 
-/// WebRTC session descriptions and ICE candidates, as the browser gives them.
+/// WebRTC session descriptions and ICE candidates, as the browser gives them. Externally
+/// tagged, as [`AppEvent`]: `{"offer": {"sdp": "…"}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Signal {
     Offer {
         sdp: String,

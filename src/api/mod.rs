@@ -47,6 +47,36 @@ impl ApiError {
 async fn exchange(request: Result<Request, gloo_net::Error>) -> Result<Answer, ApiError> {
     let request = request.map_err(|_| ApiError::Unexpected(0))?;
     let response = request.send().await.map_err(|_| ApiError::Network)?;
+    receive(response).await
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `public/loading.mjs`: the answer to a GET of `path` the page started while its wasm was
+    /// loading, once, during the page's first seconds; `undefined` otherwise.
+    #[wasm_bindgen(catch, js_namespace = window, js_name = earlyResponse)]
+    fn early_response(path: &str) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue>;
+}
+
+/// `GET path`: the answer the page started early, if there is one, else a new request.
+async fn fetch(path: &str) -> Result<Answer, ApiError> {
+    use wasm_bindgen::JsCast;
+    let early = early_response(path)
+        .ok()
+        .and_then(|answer| answer.dyn_into::<js_sys::Promise>().ok());
+    match early {
+        Some(promise) => {
+            let response = wasm_bindgen_futures::JsFuture::from(promise)
+                .await
+                .map_err(|_| ApiError::Network)?;
+            receive(response.unchecked_into::<web_sys::Response>().into()).await
+        }
+        None => exchange(Request::get(path).build()).await,
+    }
+}
+
+/// Reads an answer as text, or the server's refusal.
+async fn receive(response: gloo_net::http::Response) -> Result<Answer, ApiError> {
     let status = response.status();
     let text = response.text().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
@@ -80,7 +110,7 @@ async fn read<T: DeserializeOwned>(
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    read(Request::get(path).build()).await
+    fetch(path).await?.decode()
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {

@@ -4,39 +4,43 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_location;
 
-use crate::bundle::{Bundle, GoTo, account, link_rel, use_bundle};
+use crate::bundle::{Bundle, GoTo, Part, account, link_rel, use_bundle, use_part};
 use crate::session::{Session, use_log_out, use_session};
 
 /// The top bar: the product's name and, when signed in, the way to the other part of the
-/// product, the account and a log-out button. The WebApp's pages have a bar of their own: this
-/// one shows there only on its account pages.
+/// product, the account and a log-out button (not on the sign-in pages). The WebApp has a bar of
+/// its own; on the account pages the WebApp's paths lead (in the sign-in bundle), this bar's
+/// links follow the part of the product the page belongs to.
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
     let log_out = use_log_out();
     let leaving = log_out.pending();
     let bundle = use_bundle();
+    let part = use_part();
     let location = use_location();
-    let in_webapp_frame = move || {
-        bundle == Bundle::WebApp
+    let signing_in = move || {
+        bundle == Bundle::SignIn
             && location
                 .pathname
-                .with(|path| !path.starts_with(&account(bundle, "")))
+                .with(|path| !path.starts_with(&account(part, "")))
     };
-    let (brand, home, other, other_name) = match bundle {
-        Bundle::WebApp => ("Numbers", "/app", "/console", "Console"),
-        Bundle::SignIn | Bundle::Console => ("Numbers Console", "/", "/app", "WebApp"),
+    let (brand, home, other, other_name) = match part {
+        Part::WebApp => ("Numbers", "/app", "/console", "Console"),
+        Part::Console => ("Numbers Console", "/", "/app", "WebApp"),
     };
+    let your_account = account(part, "");
+    let account_rel = link_rel(bundle, &your_account);
     view! {
-        <header class="topbar" hidden=in_webapp_frame>
+        <header class="topbar">
             <a class="brand" href=home rel=link_rel(bundle, home)>{brand}</a>
             {move || match session.get() {
-                Session::SignedIn(me) if bundle != Bundle::SignIn => {
+                Session::SignedIn(me) if !signing_in() => {
                     view! {
                         <nav>
                             <span class="who">{me.user.first_name} " " {me.user.last_name}</span>
                             {me.user.is_manager.then(|| view! { <a href=other rel="external">{other_name}</a> })}
-                            <a href=account(bundle, "")>"Your account"</a>
+                            <a href=your_account.clone() rel=account_rel>"Your account"</a>
                             <button
                                 type="button"
                                 class="secondary"
@@ -95,7 +99,7 @@ where
         }
         .into_any(),
         Access::TwoFactorFirst => {
-            view! { <GoTo path=account(Bundle::Console, "/two-factor") /> }.into_any()
+            view! { <GoTo path=account(Part::Console, "/two-factor") /> }.into_any()
         }
         Access::SignedOut => view! { <GoTo path="/login" /> }.into_any(),
     }

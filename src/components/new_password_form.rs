@@ -12,7 +12,7 @@ use protocol::{LoginReply, Me};
 
 use super::{FormAlert, FormErrors, SecondFactorForm, TextField};
 use crate::api::ApiError;
-use crate::bundle::{Bundle, use_go};
+use crate::bundle::{Part, use_go};
 use crate::session::{Session, landing, use_session};
 
 #[component]
@@ -36,7 +36,7 @@ where
     let token = StoredValue::new(token);
     let challenge = RwSignal::new(None::<String>);
     let land = Callback::new(move |me: Me| {
-        let landing = landing(&me, Bundle::Console);
+        let landing = landing(&me, Part::Console);
         session.set(Session::SignedIn(me));
         go(&landing);
     });

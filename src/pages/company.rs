@@ -515,7 +515,7 @@ fn ManagersTwoFactor(account: RwSignal<Option<CompanyAccount>>) -> impl IntoView
         >
             <p class="hint">
                 "Managers without it can do nothing else until they turn it on. "
-                <a href="/account/two-factor">"Your own two-factor authentication"</a>
+                <a href="/account/two-factor" rel="external">"Your own two-factor authentication"</a>
             </p>
         </Setting>
     }

@@ -2,10 +2,9 @@
 //! when they came for it) or another User (to the WebApp) signs in with email and password.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use protocol::Me;
 
-use crate::bundle::{Bundle, use_go};
+use crate::bundle::{Part, use_go, use_part};
 use crate::components::LoginForm;
 use crate::session::{Session, landing, use_session};
 
@@ -13,11 +12,7 @@ use crate::session::{Session, landing, use_session};
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     // The part of the product the person came for.
-    let part = if use_location().pathname.get_untracked() == "/app/login" {
-        Bundle::WebApp
-    } else {
-        Bundle::Console
-    };
+    let part = use_part();
     let go = use_go();
     let on_success = Callback::new(move |me: Me| {
         let landing = landing(&me, part);
@@ -25,8 +20,8 @@ pub fn LoginPage() -> impl IntoView {
         go(&landing);
     });
     let (title, signup) = match part {
-        Bundle::WebApp => ("Log in to the WebApp", false),
-        Bundle::SignIn | Bundle::Console => ("Log in to the Management Console", true),
+        Part::WebApp => ("Log in to the WebApp", false),
+        Part::Console => ("Log in to the Management Console", true),
     };
     view! {
         <main class="narrow">

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use protocol::{PasswordChange, PasswordResetRequest};
 
 use crate::api;
-use crate::bundle::{GoTo, account, login, use_bundle, use_go};
+use crate::bundle::{GoTo, account, login, use_go, use_part};
 use crate::components::{FormAlert, FormErrors, NewPasswordForm, TextField};
 use crate::params::use_token;
 use crate::session::{Session, use_session};
@@ -113,7 +113,7 @@ pub fn PasswordResetPage() -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
-    let bundle = use_bundle();
+    let part = use_part();
     let go = use_go();
     let current = RwSignal::new(String::new());
     let chosen = RwSignal::new(String::new());
@@ -148,7 +148,7 @@ pub fn AccountPage() -> impl IntoView {
     Effect::new(move || {
         if let Some(Ok(())) = everywhere.value().get() {
             session.set(Session::SignedOut);
-            go(login(bundle));
+            go(login(part));
         }
     });
     let failed = move || match everywhere.value().get() {
@@ -170,7 +170,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     view! {
         <Show when=signed_out>
-            <GoTo path=login(use_bundle()) />
+            <GoTo path=login(use_part()) />
         </Show>
         <main class="narrow">
             <h1>"Your account"</h1>
@@ -201,7 +201,7 @@ pub fn AccountPage() -> impl IntoView {
             </form>
             <h2>"Two-factor authentication"</h2>
             <p>{two_factor}</p>
-            <p><a href=account(bundle, "/two-factor")>{manage}</a></p>
+            <p><a href=account(part, "/two-factor")>{manage}</a></p>
             <h2>"Your data"</h2>
             <p>
                 "Everything this service keeps about you, in one ZIP archive: your account, your messages and "
@@ -210,7 +210,7 @@ pub fn AccountPage() -> impl IntoView {
             <p><a href=api::MY_DATA_EXPORT download>"Download my data"</a></p>
             <p>
                 "Correct your profile, or ask to erase, limit or stop the processing of your data: "
-                <a href=account(bundle, "/data")>"Your data and your requests"</a>
+                <a href=account(part, "/data")>"Your data and your requests"</a>
             </p>
             <h2>"Sessions"</h2>
             <p>"Logged in on a computer or phone you no longer use? End every session, this one included."</p>

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use protocol::privacy::{DataRequest, DataRequestAnswer, DataRequestForm, Profile, RequestStatus};
 
 use crate::api;
-use crate::bundle::{account, use_bundle};
+use crate::bundle::{account, use_part};
 use crate::components::{FormAlert, FormErrors, Loading, TextField};
 
 fn label(text: &str) -> Signal<String> {
@@ -47,7 +47,7 @@ pub fn YourDataPage() -> impl IntoView {
     view! {
         <main class="narrow">
             <h1>"Your data"</h1>
-            <p><a href=account(use_bundle(), "")>"Back to your account"</a></p>
+            <p><a href=account(use_part(), "")>"Back to your account"</a></p>
             <h2>"Download your data"</h2>
             <p>
                 "Everything the product holds about you, as a ZIP archive: your account, your messages and calls (CSV), the voicemails left for you and what you did in the console (JSON)."

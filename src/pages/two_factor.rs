@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use protocol::{RecoveryCodes, TwoFactorSetup, TwoFactorStatus};
 
 use crate::api::{self, ApiError};
-use crate::bundle::{GoTo, account, login, use_bundle, use_go};
+use crate::bundle::{GoTo, account, login, use_go, use_part};
 use crate::components::{FormAlert, FormErrors, TextField};
 use crate::session::{Session, landing, use_session};
 
@@ -46,7 +46,7 @@ pub fn TwoFactorPage() -> impl IntoView {
     let signed_out = move || matches!(session.get(), Session::SignedOut);
     view! {
         <Show when=signed_out>
-            <GoTo path=login(use_bundle()) />
+            <GoTo path=login(use_part()) />
         </Show>
         <main class="narrow two-factor">
             <h1>"Two-factor authentication"</h1>
@@ -64,7 +64,7 @@ pub fn TwoFactorPage() -> impl IntoView {
                 }
                 (Stage::Status, Some(_)) => view! { <Disabled stage /> }.into_any(),
             }}
-            <p><a href=account(use_bundle(), "")>"Back to your account"</a></p>
+            <p><a href=account(use_part(), "")>"Back to your account"</a></p>
         </main>
     }
 }
@@ -152,12 +152,12 @@ fn Scan(setup: TwoFactorSetup, stage: RwSignal<Stage>) -> impl IntoView {
 #[component]
 fn SavedCodes(codes: Vec<String>, stage: RwSignal<Stage>) -> impl IntoView {
     let session = use_session();
-    let bundle = use_bundle();
+    let part = use_part();
     let go = use_go();
     let done = move |_| match session.get_untracked() {
         // Sent here by the Company's requirement: on to where they were going.
         Session::SignedIn(me) if me.two_factor.required => {
-            go(&landing(&me, bundle));
+            go(&landing(&me, part));
         }
         _ => stage.set(Stage::Status),
     };

@@ -20,7 +20,7 @@ use super::call_panel::CallPanel;
 use super::live;
 use super::terms::AcceptTerms;
 use crate::api::{self, ApiError};
-use crate::bundle::{Bundle, GoTo, account, login};
+use crate::bundle::{GoTo, Part, account, login};
 use crate::session::{Session, use_log_out, use_session};
 
 /// How long the frame waits after a change of usage before reloading the home: a burst of sent
@@ -181,10 +181,10 @@ pub fn WebAppFrame() -> impl IntoView {
         Access::Loading => view! { <p class="loading">"Loading…"</p> }.into_any(),
         Access::SignedIn { manager } => view! { <Frame manager /> }.into_any(),
         Access::TwoFactorFirst => {
-            view! { <GoTo path=account(Bundle::WebApp, "/two-factor") /> }.into_any()
+            view! { <GoTo path=account(Part::WebApp, "/two-factor") /> }.into_any()
         }
         Access::TermsFirst(in_force) => view! { <AcceptTerms in_force /> }.into_any(),
-        Access::SignedOut => view! { <GoTo path=login(Bundle::WebApp) /> }.into_any(),
+        Access::SignedOut => view! { <GoTo path=login(Part::WebApp) /> }.into_any(),
     }
 }
 
@@ -327,7 +327,7 @@ fn Who(manager: bool) -> impl IntoView {
         <div class="who-menu">
             <span class="who">{name}</span>
             {manager.then(|| view! { <a href="/console" rel="external">"Console"</a> })}
-            <a href=account(Bundle::WebApp, "")>"Your account"</a>
+            <a href=account(Part::WebApp, "") rel="external">"Your account"</a>
             <button
                 type="button"
                 class="secondary"

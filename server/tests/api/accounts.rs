@@ -698,15 +698,16 @@ async fn app_routes_are_answered_with_index_html(backend: Backend) {
     let app = TestApp::start(backend).await;
     for (route, page) in [
         ("/console/users/42", support::INDEX_HTML),
-        ("/account/two-factor", support::INDEX_HTML),
         ("/nowhere", support::INDEX_HTML),
+        ("/account/two-factor", support::SIGNIN_HTML),
+        ("/app/account", support::SIGNIN_HTML),
         ("/login", support::SIGNIN_HTML),
         ("/signup?next=%2Fconsole", support::SIGNIN_HTML),
         ("/invitation/abc", support::SIGNIN_HTML),
         ("/app/login", support::SIGNIN_HTML),
         ("/app", support::WEBAPP_HTML),
         ("/app/numbers/3/messages/new", support::WEBAPP_HTML),
-        ("/app/account", support::WEBAPP_HTML),
+        ("/app/accounts", support::WEBAPP_HTML),
     ] {
         let reply = app.client().get(route).await;
         assert_serves(&reply, "text/html; charset=utf-8", "no-cache");
