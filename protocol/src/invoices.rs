@@ -7,6 +7,16 @@ use domain::catalogue::Billing;
 use domain::money::{Money, Percent};
 use serde::{Deserialize, Serialize};
 
+/// The body of `POST /api/console/invoices/{id}/payments`: the idempotency key the app chose
+/// for this payment (one per click on "Pay now", sent again on a retry after a lost answer): the
+/// same key pays at most once and answers the same outcome again (issue 13). A body without a
+/// key reads as an empty key, which the server refuses with a sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
 /// What an invoice bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

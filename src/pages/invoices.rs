@@ -1,9 +1,12 @@
 //! `/console/invoices` and `/console/invoices/:id`: the Company's invoices (PAY-1), one per
 //! Order and renewal, and paying one in advance with the Company's payment method (PAY-2). A
-//! refused payment is shown with the provider's reason; the invoice stays due.
+//! refused payment is shown with the provider's reason; the invoice stays due. Each payment
+//! carries its idempotency key (`app_state::intent`), so resending one whose answer was lost
+//! never charges twice.
 
 use crate::components::{Loading, eur};
 
+use app_state::intent::IntentKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use protocol::invoices::{InvoiceStatus, InvoiceSummary, InvoiceView};
@@ -62,7 +65,24 @@ fn InvoiceList(list: Vec<InvoiceSummary>) -> impl IntoView {
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
     let id = use_id();
-    let pay = Action::new_local(|invoice_id: &i64| api::pay_invoice(*invoice_id));
+    // Issue 13: one idempotency key per click on "Pay now", sent again when its answer was lost.
+    let intent = StoredValue::new(IntentKey::default());
+    let pay = Action::new_local(move |invoice_id: &i64| {
+        let invoice_id = *invoice_id;
+        let key = intent
+            .try_update_value(|intent| {
+                intent.key_for(&invoice_id.to_string(), || {
+                    api::new_idempotency_key("payment")
+                })
+            })
+            .unwrap_or_default();
+        async move {
+            let answer = api::pay_invoice(invoice_id, key).await;
+            let lost = answer.as_ref().is_err_and(api::ApiError::answer_lost);
+            intent.update_value(|intent| intent.answered(lost));
+            answer
+        }
+    });
     // Paid or refused, the invoice is shown again: a refused payment is among its attempts.
     let paid = pay.version();
     let invoice = LocalResource::new(move || {

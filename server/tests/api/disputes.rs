@@ -6,7 +6,7 @@
 
 use crate::support::{
     Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, assert_api_error, date,
-    log_in, ready_company, signup_form, zebra,
+    log_in, payment, ready_company, signup_form, top_up, zebra,
 };
 use axum::http::StatusCode;
 use chrono::TimeDelta;
@@ -117,7 +117,7 @@ async fn a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_st
     let reply = manager
         .post_json(
             &format!("/api/console/invoices/{first}/payments"),
-            &json!({}),
+            &payment(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -263,7 +263,7 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
 
     // The next invoice: the credit note is deducted down to zero, and it is paid.
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "10"}))
+        .post_json("/api/console/credits/top-ups", &top_up("10"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let next = reply.json()["invoice_id"].as_i64().unwrap();
@@ -291,7 +291,7 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
 
     // The rest carries over to the invoice after, which stays due for what is left.
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "50"}))
+        .post_json("/api/console/credits/top-ups", &top_up("50"))
         .await;
     let after = reply.json()["invoice_id"].as_i64().unwrap();
     let invoice = manager
@@ -308,7 +308,7 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
     );
     // Nothing is left for the one after.
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "10"}))
+        .post_json("/api/console/credits/top-ups", &top_up("10"))
         .await;
     let last = reply.json()["invoice_id"].as_i64().unwrap();
     let invoice = manager
@@ -356,7 +356,7 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
     let reply = manager
         .post_json(
             &format!("/api/console/invoices/{invoice}/payments"),
-            &json!({}),
+            &payment(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());

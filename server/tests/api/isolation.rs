@@ -807,7 +807,7 @@ fn table(world: &World) -> Vec<Case> {
             M::POST,
             "/console/invoices/{id}/payments",
             world.b_invoice,
-            None,
+            Some(json!({"idempotency_key": "isolation-payment"})),
         ),
         foreign(M::GET, "/console/invoices/{id}/pdf", world.b_invoice, None),
         foreign(
@@ -928,7 +928,7 @@ fn table(world: &World) -> Vec<Case> {
             M::POST,
             "/console/credits/top-ups",
             "",
-            Some(json!({"amount": "10"})),
+            Some(json!({"amount": "10", "idempotency_key": "isolation-top-up"})),
             StatusCode::CREATED,
         ),
         // The WebApp (issue 6): each User sees only their own Numbers.
