@@ -169,6 +169,11 @@ pub struct InvoiceLineView {
     /// Percentage off; 0 on a renewal (RENEW-2).
     pub discount_pct: Percent,
     pub net: Money,
+    /// The VAT the line carries itself: a credit note deducted (DISPUTE-2, negative, at the
+    /// credit note's rate). `None` for every other line, whose VAT is the invoice's rate on its
+    /// subtotal.
+    #[serde(default)]
+    pub vat: Option<Money>,
 }
 
 /// One attempt to charge an invoice.

@@ -1,16 +1,16 @@
 //! Invoices beyond one store: an invoice as a PDF document (PAY-1), what
 //! `GET /api/console/invoices/{id}/pdf` answers and what the Company's data archive holds (issue
 //! 15), composed once here; and paying one through the payment provider under an idempotency key
-//! (issue 13).
+//! (issue 13). A credit note's PDF too (DISPUTE-2), with the invoice's layout.
 
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::payments::{Charge, ChargeOutcome};
 use crate::state::AppState;
 use crate::store::invoices::{Attempt, Claimed, Recorded};
-use crate::store::{company, invoices};
+use crate::store::{company, disputes, invoices};
 
-/// An invoice's PDF and its number (which names the file).
+/// An invoice's or a credit note's PDF and its number (which names the file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoicePdf {
     pub number: String,
@@ -32,6 +32,26 @@ pub async fn pdf(
     let bytes = crate::invoice_pdf::render(&invoice, &company.details);
     Ok(Some(InvoicePdf {
         number: invoice.number,
+        bytes,
+    }))
+}
+
+/// DISPUTE-2 (house reading): the PDF of the Company's credit note `credit_note_id` and its
+/// number, laid out as an invoice's; `None` when it is not one of the Company's.
+pub async fn credit_note_pdf(
+    db: &Database,
+    company_id: i64,
+    credit_note_id: i64,
+) -> Result<Option<InvoicePdf>, ApiError> {
+    let Some(note) = disputes::credit_note(db, company_id, credit_note_id).await? else {
+        return Ok(None);
+    };
+    let company = company::record(db, company_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let bytes = crate::invoice_pdf::render_credit_note(&note, &company.details);
+    Ok(Some(InvoicePdf {
+        number: note.note.number,
         bytes,
     }))
 }

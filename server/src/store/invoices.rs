@@ -286,28 +286,7 @@ async fn one_in(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let summary = summary_from_row(&row)?;
-    let lines = sqlx::query(
-        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents
-         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
-    )
-    .bind(invoice_id)
-    .fetch_all(&mut *connection)
-    .await?
-    .iter()
-    .map(|line| {
-        let quantity: i64 = line.try_get("quantity")?;
-        let discount: String = line.try_get("discount_pct")?;
-        Ok(InvoiceLineView {
-            description: line.try_get("description")?,
-            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
-            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
-            discount_pct: discount
-                .parse()
-                .map_err(|_| corrupt("discount", &discount))?,
-            net: Money::from_cents(line.try_get("net_cents")?),
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let lines = lines_in(connection, invoice_id).await?;
     let payments = sqlx::query(
         "SELECT p.id, p.attempted_at, p.amount_cents, p.outcome, p.reason, m.kind, m.label, m.last4
          FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id
@@ -396,6 +375,37 @@ async fn one_in(
         formal_notice: None,
         vies,
     }))
+}
+
+/// The lines of invoice `invoice_id`, in order.
+pub async fn lines_in(
+    connection: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<InvoiceLineView>, sqlx::Error> {
+    sqlx::query(
+        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents, vat_cents
+         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|line| {
+        let quantity: i64 = line.try_get("quantity")?;
+        let discount: String = line.try_get("discount_pct")?;
+        let vat: Option<i64> = line.try_get("vat_cents")?;
+        Ok(InvoiceLineView {
+            description: line.try_get("description")?,
+            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
+            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
+            discount_pct: discount
+                .parse()
+                .map_err(|_| corrupt("discount", &discount))?,
+            net: Money::from_cents(line.try_get("net_cents")?),
+            vat: vat.map(Money::from_cents),
+        })
+    })
+    .collect()
 }
 
 /// A payment method the provider can charge.

@@ -620,8 +620,8 @@ async fn all_i64(db: &Database, sql: &'static str) -> Vec<i64> {
 }
 
 /// An invoice as checked: id, number, year, seq, kind, subtotal, VAT, total (cents), how many
-/// lines, the sum of its positive lines and of its negative (credit note) lines.
-type InvoiceRow = (i64, String, i64, i64, String, i64, i64, i64, i64, i64, i64);
+/// lines, the sum of their nets.
+type InvoiceRow = (i64, String, i64, i64, String, i64, i64, i64, i64, i64);
 
 /// The database after a SIGKILL, read directly while no server runs.
 /// The servers' data folder is `dist`: their proof signing key is there.
@@ -712,37 +712,33 @@ async fn check_in_the_database(db: &Database, dist: &TempDir, acknowledged: &Sha
         "{context}: money taken for unpaid invoices: payments {succeeded_elsewhere:?}"
     );
 
-    // Every invoice whole: its lines add up to its totals (a credit note deducted is a negative
-    // line that lowers the total, VAT included; see store::disputes).
+    // Every invoice whole: its lines add up to its subtotal, and subtotal + VAT to its total (a
+    // credit note deducted is a line carrying its net and VAT, both negative; store::disputes).
     let invoices: Vec<InvoiceRow> = sqlx::query_as(
         "SELECT i.id, i.number, i.year, i.seq, i.kind, i.subtotal_cents, i.vat_cents,
                     i.total_cents,
                     (SELECT COUNT(*) FROM invoice_lines l WHERE l.invoice_id = i.id),
                     (SELECT CAST(COALESCE(SUM(l.net_cents), 0) AS BIGINT) FROM invoice_lines l
-                     WHERE l.invoice_id = i.id AND l.net_cents >= 0),
-                    (SELECT CAST(COALESCE(SUM(l.net_cents), 0) AS BIGINT) FROM invoice_lines l
-                     WHERE l.invoice_id = i.id AND l.net_cents < 0)
+                     WHERE l.invoice_id = i.id)
              FROM invoices i ORDER BY i.year, i.seq",
     )
     .fetch_all(&db.pool)
     .await
     .unwrap();
     let mut per_year: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for (id, number, year, seq, kind, subtotal, vat, total, lines, positive, deducted) in &invoices
-    {
+    for (id, number, year, seq, kind, subtotal, vat, total, lines, nets) in &invoices {
         assert!(
             *lines > 0,
             "{context}: invoice {number} ({kind}) has no lines"
         );
         assert_eq!(
-            positive, subtotal,
-            "{context}: invoice {number} (id {id}): lines add up to {positive}, subtotal {subtotal}"
+            nets, subtotal,
+            "{context}: invoice {number} (id {id}): lines add up to {nets}, subtotal {subtotal}"
         );
         assert_eq!(
-            subtotal + vat + deducted,
+            subtotal + vat,
             *total,
-            "{context}: invoice {number}: {subtotal} + VAT {vat} - credit notes {} is not {total}",
-            -deducted
+            "{context}: invoice {number}: {subtotal} + VAT {vat} is not {total}"
         );
         assert_eq!(
             *number,
