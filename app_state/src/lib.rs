@@ -7,3 +7,4 @@
 //! tests natively in seconds, without compiling the app for the host.
 
 pub mod call;
+pub mod intent;

@@ -14,10 +14,15 @@ pub const MIN_TOP_UP_CENTS: i64 = 500;
 /// The largest top-up at once, in cents (EUR 5,000.00).
 pub const MAX_TOP_UP_CENTS: i64 = 500_000;
 
-/// A top-up as typed: an amount in euros, e.g. `"20"` or `"12.50"`.
+/// A top-up as typed: an amount in euros, e.g. `"20"` or `"12.50"`, and the idempotency key
+/// the app chose for this top-up (kept for its retries: one top-up per key, see
+/// [`crate::idempotency`]). A body without a key reads as an empty key, which the server refuses
+/// with a sentence.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopUpForm {
     pub amount: String,
+    #[serde(default)]
+    pub idempotency_key: String,
 }
 
 /// The amount of a valid top-up, in cents; otherwise the problem with the `amount` field.
@@ -55,11 +60,13 @@ mod tests {
     use super::*;
 
     fn top_up(raw: &str) -> Result<i64, &'static str> {
-        validate_top_up(&TopUpForm { amount: raw.into() }).map_err(|errors| {
-            match errors[0].problem {
-                Problem::Required => "required",
-                _ => "invalid",
-            }
+        validate_top_up(&TopUpForm {
+            amount: raw.into(),
+            idempotency_key: "k".into(),
+        })
+        .map_err(|errors| match errors[0].problem {
+            Problem::Required => "required",
+            _ => "invalid",
         })
     }
 

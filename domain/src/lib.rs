@@ -48,6 +48,7 @@ pub mod error;
 pub mod fault;
 pub mod field;
 pub mod formal_notice;
+pub mod idempotency;
 pub mod invoice;
 pub mod late;
 pub mod liability;

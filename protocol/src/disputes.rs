@@ -1,11 +1,15 @@
 //! Disputes of invoices, credit notes and restitution claims (DISPUTE-1..3):
 //! `GET|POST /api/console/invoices/{id}/disputes`,
-//! `POST /api/console/invoices/{id}/restitution-claims` and the provider's
+//! `POST /api/console/invoices/{id}/restitution-claims`, the Company's credit notes
+//! `GET /api/console/credit-notes`, `GET /api/console/credit-notes/{id}` and its PDF
+//! `GET /api/console/credit-notes/{id}/pdf`, and the provider's
 //! `POST /api/admin/disputes/{id}/decision`.
 
 use chrono::NaiveDate;
-use domain::money::Money;
+use domain::money::{Money, Percent};
 use serde::{Deserialize, Serialize};
+
+use crate::invoices::InvoiceLineView;
 
 /// `POST /api/console/invoices/{id}/disputes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,17 +53,35 @@ impl DisputeStatus {
     }
 }
 
-/// A credit note and what is left of it.
+/// A credit note and what is left of it (DISPUTE-2, house reading: a document of its own, with
+/// net lines, VAT at the disputed invoice's rate and a total).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreditNoteView {
+    pub id: i64,
     /// `CN-2026-000001`: year and place in that year's sequence.
     pub number: String,
     /// The invoice disputed.
+    pub invoice_id: i64,
     pub invoice_number: String,
+    pub net: Money,
+    pub vat: Money,
+    /// Net + VAT: what it gives back.
     pub amount: Money,
-    /// Not yet deducted from an invoice.
+    /// Not yet deducted from an invoice, VAT included.
     pub remaining: Money,
     pub issued_on: NaiveDate,
+}
+
+/// `GET /api/console/credit-notes/{id}`: a credit note as a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreditNoteDocument {
+    pub note: CreditNoteView,
+    /// Net lines: what it gives back, before VAT.
+    pub lines: Vec<InvoiceLineView>,
+    /// The disputed invoice's rate.
+    pub vat_rate: Percent,
+    /// The provider's note with its decision, if any.
+    pub reason: Option<String>,
 }
 
 /// One dispute of an invoice.

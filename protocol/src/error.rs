@@ -4,6 +4,7 @@
 
 use domain::call::{CallRefusal, VoicemailProblem};
 use domain::field::Problem;
+use domain::idempotency::KeyProblem;
 use domain::message::AttachmentError;
 use serde::{Deserialize, Serialize};
 
@@ -94,6 +95,7 @@ pub enum ErrorCode {
     SemesterRatesAlreadyRecorded,
     InvoiceAlreadyPaid,
     PaymentDeclined,
+    PaymentInProgress,
     StatementExpired,
     DisputeWindowClosed,
     DisputeAlreadyOpen,
@@ -103,6 +105,10 @@ pub enum ErrorCode {
     RestitutionTimeBarred,
     // Credits.
     CreditsInsufficient,
+    // Idempotency keys of the requests that create money (issue 13).
+    IdempotencyKeyMissing,
+    IdempotencyKeyTooLong,
+    IdempotencyKeyReused,
     // The WebApp: messages, calls, voicemail.
     AttachmentType,
     AttachmentTooLarge,
@@ -140,6 +146,15 @@ impl From<&Problem> for ErrorCode {
             Problem::TooLong { .. } => ErrorCode::TooLong,
             Problem::TooShort { .. } => ErrorCode::TooShort,
             Problem::Invalid(_) => ErrorCode::Invalid,
+        }
+    }
+}
+
+impl From<&KeyProblem> for ErrorCode {
+    fn from(problem: &KeyProblem) -> Self {
+        match problem {
+            KeyProblem::Missing => ErrorCode::IdempotencyKeyMissing,
+            KeyProblem::TooLong { .. } => ErrorCode::IdempotencyKeyTooLong,
         }
     }
 }

@@ -7,6 +7,16 @@ use domain::catalogue::Billing;
 use domain::money::{Money, Percent};
 use serde::{Deserialize, Serialize};
 
+/// The body of `POST /api/console/invoices/{id}/payments`: the idempotency key the app chose
+/// for this payment (one per click on "Pay now", sent again on a retry after a lost answer): the
+/// same key pays at most once and answers the same outcome again (issue 13). A body without a
+/// key reads as an empty key, which the server refuses with a sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    pub idempotency_key: String,
+}
+
 /// What an invoice bills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -159,6 +169,11 @@ pub struct InvoiceLineView {
     /// Percentage off; 0 on a renewal (RENEW-2).
     pub discount_pct: Percent,
     pub net: Money,
+    /// The VAT the line carries itself: a credit note deducted (DISPUTE-2, negative, at the
+    /// credit note's rate). `None` for every other line, whose VAT is the invoice's rate on its
+    /// subtotal.
+    #[serde(default)]
+    pub vat: Option<Money>,
 }
 
 /// One attempt to charge an invoice.

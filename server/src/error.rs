@@ -181,6 +181,15 @@ pub enum ApiError {
     /// The payment provider refused the payment; its reason (the refusal is recorded).
     #[error("payment declined: {0}")]
     PaymentDeclined(String),
+    /// Another payment of the invoice is waiting for the provider's answer.
+    #[error("a payment of the invoice is under way")]
+    PaymentInProgress,
+    /// Issue 13: a request that creates money came without a usable idempotency key.
+    #[error("idempotency key: {0}")]
+    IdempotencyKey(domain::idempotency::KeyProblem),
+    /// Issue 13: the idempotency key was already used by the Company for another request.
+    #[error("idempotency key reused: {0}")]
+    IdempotencyKeyReused(store::idempotency::KeyReused),
     /// PAY-3: the statement of communications is available for 12 months after the invoice date.
     #[error("statement no longer available (since {available_until})")]
     StatementExpired {
@@ -296,6 +305,7 @@ from_store_errors! {
         store::credits::CreditsError::Insufficient { available_cents, asked_cents } => {
             ApiError::CreditsInsufficient { available_cents, asked_cents }
         }
+        store::credits::CreditsError::KeyReused(reused) => ApiError::IdempotencyKeyReused(reused),
         store::credits::CreditsError::Database(error) => error.into(),
         other => ApiError::Internal(other.to_string()),
     };
@@ -332,6 +342,9 @@ from_store_errors! {
     store::invoices::PayError => |error| match error {
         store::invoices::PayError::NotFound => ApiError::NotFound,
         store::invoices::PayError::AlreadyPaid => ApiError::InvoiceAlreadyPaid,
+        store::invoices::PayError::NoMethod => ApiError::NoPaymentMethodToPay,
+        store::invoices::PayError::InProgress => ApiError::PaymentInProgress,
+        store::invoices::PayError::KeyReused(reused) => ApiError::IdempotencyKeyReused(reused),
         store::invoices::PayError::Database(error) => error.into(),
     };
     store::late_payment::FormalNoticeError => |error| match error {
@@ -764,6 +777,31 @@ impl ApiError {
             ApiError::PaymentDeclined(reason) => {
                 (StatusCode::PAYMENT_REQUIRED, ErrorCode::PaymentDeclined, format!("The payment was refused and the invoice is still due. {reason}"), None)
             }
+            ApiError::PaymentInProgress => (
+                StatusCode::CONFLICT,
+                ErrorCode::PaymentInProgress,
+                "A payment of this invoice is already waiting for the bank's answer: reload the invoice in a minute to see its outcome before paying again.".into(),
+                None,
+            ),
+            ApiError::IdempotencyKey(problem) => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::from(problem),
+                problem.to_string(),
+                // No form shows the key: the sentence goes above the form.
+                None,
+            ),
+            ApiError::IdempotencyKeyReused(reused) => (
+                StatusCode::CONFLICT,
+                ErrorCode::IdempotencyKeyReused,
+                match reused.first {
+                    store::idempotency::Request::TopUp { amount_cents } => format!(
+                        "This request reuses the key of an earlier top-up of EUR {} with different details, so nothing was done: reload the page and send it again.",
+                        Money::from_cents(amount_cents)
+                    ),
+                    store::idempotency::Request::Payment { .. } => "This request reuses the key of an earlier payment of another invoice, so nothing was done: reload the page and send it again.".into(),
+                },
+                None,
+            ),
             ApiError::StatementExpired { invoice_date, available_until } => (
                 StatusCode::GONE,
                 ErrorCode::StatementExpired,

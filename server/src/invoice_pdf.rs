@@ -1,11 +1,14 @@
-//! An invoice as a PDF document (PAY-1: "an electronic invoice in the console"), written with
-//! `pdf-writer`: A4 pages, the standard Helvetica fonts (no font file embedded), text only.
+//! An invoice as a PDF document (PAY-1: "an electronic invoice in the console"), and a credit
+//! note (DISPUTE-2, house reading: a document of its own) with the same header, line table and
+//! totals, written with `pdf-writer`: A4 pages, the standard Helvetica fonts (no font file
+//! embedded), text only.
 
 use domain::Money;
 use domain::company_account::CompanyForm;
 use domain::order::long_date;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
-use protocol::invoices::{InvoiceView, ViesProofView};
+use protocol::disputes::CreditNoteDocument;
+use protocol::invoices::{InvoiceLineView, InvoiceView, ViesProofView};
 
 const PAGE_WIDTH: f32 = 595.0;
 const PAGE_HEIGHT: f32 = 842.0;
@@ -66,9 +69,13 @@ fn eur(amount: Money) -> String {
     format!("EUR {amount}")
 }
 
-fn lines_of(invoice: &InvoiceView, company: &CompanyForm) -> Vec<Line> {
+/// The tab stops of the line table and the totals.
+const COLUMNS: [f32; 5] = [0.0, 250.0, 300.0, 380.0, 430.0];
+
+/// The document's title and the Company billed.
+fn header(title: String, company: &CompanyForm) -> Vec<Line> {
     let mut lines = vec![
-        Line::text(true, 18.0, format!("Invoice {}", invoice.number)),
+        Line::text(true, 18.0, title),
         Line::blank(),
         Line::text(true, 10.0, company.legal_name.clone()),
     ];
@@ -91,6 +98,61 @@ fn lines_of(invoice: &InvoiceView, company: &CompanyForm) -> Vec<Line> {
         ));
     }
     lines.push(Line::blank());
+    lines
+}
+
+/// The line table: one row per line, and below a line that carries its own VAT (a credit note
+/// deducted), that VAT.
+fn table(rows: &[InvoiceLineView]) -> Vec<Line> {
+    let mut lines = vec![Line::columns(
+        true,
+        ["Line", "Quantity", "Unit price", "Discount", "Net"]
+            .iter()
+            .zip(COLUMNS)
+            .map(|(title, x)| (x, (*title).to_owned()))
+            .collect(),
+    )];
+    for line in rows {
+        lines.push(Line::columns(
+            false,
+            vec![
+                (COLUMNS[0], line.description.clone()),
+                (COLUMNS[1], line.quantity.to_string()),
+                (COLUMNS[2], eur(line.unit_price)),
+                (COLUMNS[3], format!("{} %", line.discount_pct)),
+                (COLUMNS[4], eur(line.net)),
+            ],
+        ));
+        if let Some(vat) = line.vat {
+            lines.push(Line::columns(
+                false,
+                vec![
+                    (COLUMNS[0], "    with its VAT".to_owned()),
+                    (COLUMNS[4], eur(vat)),
+                ],
+            ));
+        }
+    }
+    lines.push(Line::blank());
+    lines
+}
+
+/// Subtotal, VAT and total, one under the other.
+fn totals(subtotal: Money, vat_label: String, vat: Money, total: Money) -> Vec<Line> {
+    [
+        ("Subtotal (excluding VAT)".to_owned(), subtotal, false),
+        (vat_label, vat, false),
+        ("Total".to_owned(), total, true),
+    ]
+    .into_iter()
+    .map(|(label, amount, bold)| {
+        Line::columns(bold, vec![(COLUMNS[2], label), (COLUMNS[4], eur(amount))])
+    })
+    .collect()
+}
+
+fn lines_of(invoice: &InvoiceView, company: &CompanyForm) -> Vec<Line> {
+    let mut lines = header(format!("Invoice {}", invoice.number), company);
     lines.push(Line::text(
         false,
         10.0,
@@ -125,47 +187,57 @@ fn lines_of(invoice: &InvoiceView, company: &CompanyForm) -> Vec<Line> {
         },
     ));
     lines.push(Line::blank());
-    let columns = [0.0, 250.0, 300.0, 380.0, 430.0];
-    lines.push(Line::columns(
-        true,
-        ["Line", "Quantity", "Unit price", "Discount", "Net"]
-            .iter()
-            .zip(columns)
-            .map(|(title, x)| (x, (*title).to_owned()))
-            .collect(),
+    lines.extend(table(&invoice.lines));
+    lines.extend(totals(
+        invoice.subtotal,
+        vat_label(invoice),
+        invoice.vat,
+        invoice.total,
     ));
-    for line in &invoice.lines {
-        lines.push(Line::columns(
-            false,
-            vec![
-                (columns[0], line.description.clone()),
-                (columns[1], line.quantity.to_string()),
-                (columns[2], eur(line.unit_price)),
-                (columns[3], format!("{} %", line.discount_pct)),
-                (columns[4], eur(line.net)),
-            ],
-        ));
-    }
-    lines.push(Line::blank());
-    for (label, amount, bold) in [
-        (
-            "Subtotal (excluding VAT)".to_owned(),
-            invoice.subtotal,
-            false,
-        ),
-        (format!("VAT {} %", invoice.vat_rate), invoice.vat, false),
-        ("Total".to_owned(), invoice.total, true),
-    ] {
-        lines.push(Line::columns(
-            bold,
-            vec![(columns[2], label), (columns[4], eur(amount))],
-        ));
-    }
     lines.push(Line::blank());
     lines.push(Line::text(false, 9.0, invoice.vat_reason.clone()));
     if let Some(proof) = &invoice.vies {
         lines.push(Line::text(false, 9.0, vies_line(proof)));
     }
+    lines
+}
+
+/// "VAT 20 %", and when credit notes were deducted, that their VAT is in it.
+fn vat_label(invoice: &InvoiceView) -> String {
+    if invoice.lines.iter().any(|line| line.vat.is_some()) {
+        format!("VAT {} %, less the credit notes' VAT", invoice.vat_rate)
+    } else {
+        format!("VAT {} %", invoice.vat_rate)
+    }
+}
+
+fn credit_note_lines(document: &CreditNoteDocument, company: &CompanyForm) -> Vec<Line> {
+    let note = &document.note;
+    let mut lines = header(format!("Credit note {}", note.number), company);
+    for text in [
+        format!("Credit note date: {}", long_date(note.issued_on)),
+        format!(
+            "For: invoice {} (dispute accepted, DISPUTE-2)",
+            note.invoice_number
+        ),
+        format!(
+            "Deducted from the next invoices: EUR {} left to deduct",
+            note.remaining
+        ),
+    ] {
+        lines.push(Line::text(false, 10.0, text));
+    }
+    if let Some(reason) = &document.reason {
+        lines.push(Line::text(false, 10.0, format!("Note: {reason}")));
+    }
+    lines.push(Line::blank());
+    lines.extend(table(&document.lines));
+    lines.extend(totals(
+        note.net,
+        format!("VAT {} % (the disputed invoice's rate)", document.vat_rate),
+        note.vat,
+        note.amount,
+    ));
     lines
 }
 
@@ -185,7 +257,16 @@ pub fn vies_line(proof: &ViesProofView) -> String {
 
 /// PAY-1: the invoice as a PDF document.
 pub fn render(invoice: &InvoiceView, company: &CompanyForm) -> Vec<u8> {
-    let lines = lines_of(invoice, company);
+    document(&lines_of(invoice, company))
+}
+
+/// DISPUTE-2 (house reading): the credit note as a PDF document, laid out as an invoice.
+pub fn render_credit_note(note: &CreditNoteDocument, company: &CompanyForm) -> Vec<u8> {
+    document(&credit_note_lines(note, company))
+}
+
+/// The lines of text on as many A4 pages as they need.
+fn document(lines: &[Line]) -> Vec<u8> {
     let pages: Vec<&[Line]> = lines.chunks(LINES_PER_PAGE.max(1)).collect();
     let mut pdf = Pdf::new();
     let catalog_id = Ref::new(1);

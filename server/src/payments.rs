@@ -11,6 +11,9 @@ use domain::Money;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Charge {
     pub company_id: i64,
+    /// Issue 13: the same for every retry of one payment, so that the provider charges it once
+    /// (a real provider dedupes by it; the test provider's answer depends on nothing else).
+    pub idempotency_key: String,
     pub invoice_number: String,
     pub amount: Money,
     /// `card` or `sepa`.
@@ -73,7 +76,7 @@ impl PaymentProvider for TestProvider {
                 }
             } else {
                 ChargeOutcome::Succeeded {
-                    reference: format!("test-{}-{}", charge.invoice_number, charge.amount),
+                    reference: format!("test-{}", charge.idempotency_key),
                 }
             }
         })
@@ -87,6 +90,7 @@ mod tests {
     fn charge(label: &str) -> Charge {
         Charge {
             company_id: 1,
+            idempotency_key: "payment-1".into(),
             invoice_number: "2026-000001".into(),
             amount: Money::from_cents(1188),
             method_kind: "card".into(),

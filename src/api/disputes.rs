@@ -1,4 +1,5 @@
-//! Disputes of an invoice, their decisions and the credit notes deducted (DISPUTE-1, DISPUTE-2).
+//! Disputes of an invoice, their decisions, the credit notes deducted, and the Company's credit
+//! notes (DISPUTE-1, DISPUTE-2).
 
 use super::*;
 
@@ -19,4 +20,14 @@ pub async fn dispute_invoice(
         form,
     )
     .await
+}
+
+/// The Company's credit notes, newest first; each one's PDF is at [`credit_note_pdf_path`].
+pub async fn credit_notes() -> Result<Vec<protocol::disputes::CreditNoteView>, ApiError> {
+    get("/api/console/credit-notes").await
+}
+
+/// Where the credit note's PDF downloads from.
+pub fn credit_note_pdf_path(credit_note_id: i64) -> String {
+    format!("/api/console/credit-notes/{credit_note_id}/pdf")
 }

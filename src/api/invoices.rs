@@ -11,11 +11,15 @@ pub async fn invoice(id: i64) -> Result<protocol::invoices::InvoiceView, ApiErro
     get(&format!("/api/console/invoices/{id}")).await
 }
 
-/// Pays the invoice with the Company's payment method; a refusal says why.
-pub async fn pay_invoice(id: i64) -> Result<protocol::invoices::InvoiceView, ApiError> {
+/// Pays the invoice with the Company's payment method; a refusal says why. `idempotency_key`:
+/// the payment's, the same for its retries (issue 13).
+pub async fn pay_invoice(
+    id: i64,
+    idempotency_key: String,
+) -> Result<protocol::invoices::InvoiceView, ApiError> {
     post(
         &format!("/api/console/invoices/{id}/payments"),
-        &serde_json::json!({}),
+        &protocol::invoices::PaymentForm { idempotency_key },
     )
     .await
 }

@@ -40,6 +40,36 @@ impl ApiError {
             ApiError::Network => None,
         }
     }
+
+    /// Whether the request's answer was lost rather than given: no answer at all, the server
+    /// failing before it could answer, or another request of the same payment still waiting for
+    /// the bank. The request may have been done, so its retry carries the same idempotency key
+    /// (`app_state::intent`).
+    pub fn answer_lost(&self) -> bool {
+        match self {
+            ApiError::Network => true,
+            ApiError::Unexpected(status) => *status >= 500,
+            ApiError::Refused { status, body } => {
+                *status >= 500 || body.error.code == ErrorCode::PaymentInProgress
+            }
+        }
+    }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Math)]
+    fn random() -> f64;
+    #[wasm_bindgen(js_namespace = Date)]
+    fn now() -> f64;
+}
+
+/// A new idempotency key for one intent of the person (issue 13: an Order, a Credits top-up, a
+/// payment), e.g. `top-up-19c0f3a2b10-1f3a…`: the time and 53 random bits, unique enough that two
+/// intents of one Company never share one. The page keeps it for the intent's retries.
+pub fn new_idempotency_key(what: &str) -> String {
+    let random = (random() * 9_007_199_254_740_992.0) as u64;
+    format!("{what}-{:x}-{random:x}", now() as u64)
 }
 
 /// Sends `request` and reads its answer as text, or says why it failed: the one asynchronous path

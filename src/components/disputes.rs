@@ -98,8 +98,8 @@ fn decision(dispute: &DisputeView) -> String {
         ),
         DisputeStatus::Accepted => match &dispute.credit_note {
             Some(note) => format!(
-                "Accepted{on}: credit note {} of EUR {}, deducted from the Company's next invoices (EUR {} still to deduct).",
-                note.number, note.amount, note.remaining
+                "Accepted{on}: credit note {} of EUR {} (EUR {} excluding VAT and EUR {} VAT), deducted from the Company's next invoices (EUR {} still to deduct).",
+                note.number, note.amount, note.net, note.vat, note.remaining
             ),
             None => format!("Accepted{on}."),
         },
@@ -122,6 +122,13 @@ fn DisputeList(disputes: Vec<DisputeView>) -> impl IntoView {
                                     <q>{dispute.justification.clone()}</q>
                                 </p>
                                 <p class=status>{decision(dispute)}</p>
+                                {dispute.credit_note.as_ref().map(|note| view! {
+                                    <p>
+                                        <a href=api::credit_note_pdf_path(note.id) download>
+                                            {format!("Download credit note {} (PDF)", note.number)}
+                                        </a>
+                                    </p>
+                                })}
                             </li>
                         }
                     })

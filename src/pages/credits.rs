@@ -1,8 +1,11 @@
 //! `/console/credits`: the Company's Credits balance, its latest movements, and a top-up form
 //! checked with `domain::credits::validate_top_up` before it is sent (the server checks again).
+//! Each top-up carries its idempotency key (`app_state::intent`), so resending one whose answer
+//! was lost never tops up twice.
 
 use crate::components::eur;
 
+use app_state::intent::IntentKey;
 use domain::credits::{TopUpForm, validate_top_up};
 use leptos::prelude::*;
 use protocol::credits::CreditsView;
@@ -14,9 +17,16 @@ use crate::components::{FormAlert, FormErrors, Loading, TextField};
 pub fn CreditsPage() -> impl IntoView {
     let amount = RwSignal::new(String::new());
     let errors = FormErrors::new();
-    let top_up = Action::new_local(|form: &TopUpForm| {
+    // Issue 13: one idempotency key per top-up, sent again when its answer was lost.
+    let intent = StoredValue::new(IntentKey::default());
+    let top_up = Action::new_local(move |form: &TopUpForm| {
         let form = form.clone();
-        async move { api::top_up_credits(&form).await }
+        async move {
+            let answer = api::top_up_credits(&form).await;
+            let lost = answer.as_ref().is_err_and(api::ApiError::answer_lost);
+            intent.update_value(|intent| intent.answered(lost));
+            answer
+        }
     });
     let sending = top_up.pending();
     // Each top-up done reloads the balance and its movements.
@@ -41,14 +51,25 @@ pub fn CreditsPage() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         top_up.clear();
-        let form = TopUpForm {
+        let mut form = TopUpForm {
             amount: amount.get_untracked(),
+            idempotency_key: String::new(),
         };
-        if let Err(found) = validate_top_up(&form) {
-            errors.show_validation(&found);
-            return;
-        }
+        let amount_cents = match validate_top_up(&form) {
+            Ok(cents) => cents,
+            Err(found) => {
+                errors.show_validation(&found);
+                return;
+            }
+        };
         errors.clear();
+        form.idempotency_key = intent
+            .try_update_value(|intent| {
+                intent.key_for(&amount_cents.to_string(), || {
+                    api::new_idempotency_key("top-up")
+                })
+            })
+            .unwrap_or_default();
         top_up.dispatch_local(form);
     };
 

@@ -1,11 +1,15 @@
 //! `/console/invoices` and `/console/invoices/:id`: the Company's invoices (PAY-1), one per
 //! Order and renewal, and paying one in advance with the Company's payment method (PAY-2). A
-//! refused payment is shown with the provider's reason; the invoice stays due.
+//! refused payment is shown with the provider's reason; the invoice stays due. Each payment
+//! carries its idempotency key (`app_state::intent`), so resending one whose answer was lost
+//! never charges twice.
 
 use crate::components::{Loading, eur};
 
+use app_state::intent::IntentKey;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use protocol::disputes::CreditNoteView;
 use protocol::invoices::{InvoiceStatus, InvoiceSummary, InvoiceView};
 
 use crate::api;
@@ -16,6 +20,7 @@ use domain::order::long_date as long;
 #[component]
 pub fn InvoicesPage() -> impl IntoView {
     let invoices = LocalResource::new(api::invoices);
+    let credit_notes = LocalResource::new(api::credit_notes);
     view! {
         <section class="invoices">
             <h1>"Invoices"</h1>
@@ -27,7 +32,58 @@ pub fn InvoicesPage() -> impl IntoView {
                     view! { <InvoiceList list /> }.into_any()
                 }))}
             </Loading>
+            <Loading>
+                {move || credit_notes.get().map(|answer| answer.map(|list| {
+                    (!list.is_empty()).then(|| view! { <CreditNoteList list /> })
+                }))}
+            </Loading>
         </section>
+    }
+}
+
+/// DISPUTE-2 (house reading): the Company's credit notes, each a document with its PDF, and
+/// what is still to deduct from the next invoices.
+#[component]
+fn CreditNoteList(list: Vec<CreditNoteView>) -> impl IntoView {
+    view! {
+        <h2>"Credit notes"</h2>
+        <p class="hint">"An accepted dispute gives a credit note, deducted from the next invoices with its VAT."</p>
+        <table class="credit-note-list">
+            <thead>
+                <tr>
+                    <th>"Credit note"</th>
+                    <th>"For invoice"</th>
+                    <th>"Date"</th>
+                    <th>"Net"</th>
+                    <th>"VAT"</th>
+                    <th>"Total"</th>
+                    <th>"Still to deduct"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|note| {
+                        let invoice = format!("/console/invoices/{}", note.invoice_id);
+                        view! {
+                            <tr>
+                                <td>
+                                    <a href=api::credit_note_pdf_path(note.id) download>
+                                        {format!("Credit note {} (PDF)", note.number)}
+                                    </a>
+                                </td>
+                                <td><A href=invoice>{format!("Invoice {}", note.invoice_number)}</A></td>
+                                <td>{long(note.issued_on)}</td>
+                                <td>{eur(note.net)}</td>
+                                <td>{eur(note.vat)}</td>
+                                <td>{eur(note.amount)}</td>
+                                <td>{eur(note.remaining)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
     }
 }
 
@@ -62,7 +118,24 @@ fn InvoiceList(list: Vec<InvoiceSummary>) -> impl IntoView {
 #[component]
 pub fn InvoiceDetailPage() -> impl IntoView {
     let id = use_id();
-    let pay = Action::new_local(|invoice_id: &i64| api::pay_invoice(*invoice_id));
+    // Issue 13: one idempotency key per click on "Pay now", sent again when its answer was lost.
+    let intent = StoredValue::new(IntentKey::default());
+    let pay = Action::new_local(move |invoice_id: &i64| {
+        let invoice_id = *invoice_id;
+        let key = intent
+            .try_update_value(|intent| {
+                intent.key_for(&invoice_id.to_string(), || {
+                    api::new_idempotency_key("payment")
+                })
+            })
+            .unwrap_or_default();
+        async move {
+            let answer = api::pay_invoice(invoice_id, key).await;
+            let lost = answer.as_ref().is_err_and(api::ApiError::answer_lost);
+            intent.update_value(|intent| intent.answered(lost));
+            answer
+        }
+    });
     // Paid or refused, the invoice is shown again: a refused payment is among its attempts.
     let paid = pay.version();
     let invoice = LocalResource::new(move || {
@@ -154,7 +227,11 @@ fn InvoiceDetail(
                             <td>{line.description.clone()}</td>
                             <td>{eur(line.unit_price)}</td>
                             <td>{format!("{} %", line.discount_pct)}</td>
-                            <td>{eur(line.net)}</td>
+                            <td>
+                                {eur(line.net)}
+                                // A credit note deducted carries its own VAT (DISPUTE-2).
+                                {line.vat.map(|vat| format!(" (VAT {})", eur(vat)))}
+                            </td>
                         </tr>
                     })
                     .collect_view()}
@@ -163,7 +240,14 @@ fn InvoiceDetail(
         <dl class="facts totals">
             <dt>"Subtotal (excluding VAT)"</dt>
             <dd>{eur(invoice.subtotal)}</dd>
-            <dt>{format!("VAT {} %", invoice.vat_rate)}</dt>
+            <dt>
+                {format!("VAT {} %", invoice.vat_rate)}
+                {invoice
+                    .lines
+                    .iter()
+                    .any(|line| line.vat.is_some())
+                    .then_some(", less the credit notes' VAT")}
+            </dt>
             <dd>{eur(invoice.vat)}</dd>
             <dt>"Total"</dt>
             <dd class="quote-total">{eur(invoice.total)}</dd>

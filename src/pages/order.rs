@@ -22,24 +22,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use protocol::catalogue::{AvailableNumber, PriceListView};
 use protocol::{ErrorCode, Gtcs};
-use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::api;
 use crate::components::{Checkbox, FormAlert, FormErrors};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Math)]
-    fn random() -> f64;
-    #[wasm_bindgen(js_namespace = Date)]
-    fn now() -> f64;
-}
-
-/// A key made when the page opens and kept for every retry of this order.
-fn new_idempotency_key() -> String {
-    let random = (random() * 9_007_199_254_740_992.0) as u64;
-    format!("order-{:x}-{random:x}", now() as u64)
-}
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -140,7 +125,8 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
     let basket = RwSignal::new(Vec::<BasketItem>::new());
     let accepted = RwSignal::new(false);
     let errors = FormErrors::new();
-    let key = StoredValue::new(new_idempotency_key());
+    // One key per page: made when the page opens and kept for every retry of this Order.
+    let key = StoredValue::new(api::new_idempotency_key("order"));
     let version = StoredValue::new(gtcs.version.clone());
 
     // The plans sold in the chosen country; the plan for new Numbers stays one of them.

@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::credits::{TopUpForm, validate_top_up};
+use domain::idempotency::check_key;
 use domain::money::Money;
 use protocol::credits::{CreditsView, MovementView, TopUpDone};
 use protocol::webapp::AppEvent;
@@ -56,13 +57,17 @@ async fn show(
 }
 
 /// `POST /api/console/credits/top-ups`: adds Credits, checked by `validate_top_up` as in the
-/// browser, and writes the top-up's invoice (PAY-1) in the same transaction.
+/// browser, and writes the top-up's invoice (PAY-1) in the same transaction, with the top-up's
+/// idempotency key (issue 13). 201 with the invoice and the Credits; the same key again answers
+/// 200 with the same invoice, crediting and invoicing nothing more; the same key with another
+/// amount is refused (409); no key is a 400.
 async fn top_up(
     State(state): State<AppState>,
     Manager(manager): Manager,
     Body(form): Body<TopUpForm>,
 ) -> Result<(StatusCode, Json<TopUpDone>), ApiError> {
     let amount_cents = validate_top_up(&form)?;
+    let key = check_key(&form.idempotency_key).map_err(ApiError::IdempotencyKey)?;
     // Issue 19: VIES is asked again before an invoice that would carry a reverse charge.
     services::vies::before_invoice(
         &state.db,
@@ -72,21 +77,33 @@ async fn top_up(
         Some(manager.user_id),
     )
     .await?;
-    let (_, invoice) = credits::top_up_with_invoice(
+    let topped_up = credits::top_up_with_invoice(
         &state.db,
         manager.company_id,
         Some(manager.user_id),
         amount_cents,
+        key,
         state.clock.today(),
         state.clock.now(),
     )
     .await?;
+    let invoice = topped_up.invoice;
+    let credits = view(&state, manager.company_id).await?;
+    if !topped_up.created {
+        return Ok((
+            StatusCode::OK,
+            Json(TopUpDone {
+                invoice_id: invoice.id,
+                invoice_number: invoice.number,
+                credits,
+            }),
+        ));
+    }
     tracing::info!(
         company_id = manager.company_id,
         amount_cents,
         "credits topped up"
     );
-    let credits = view(&state, manager.company_id).await?;
     // Employees with the WebApp open see the new Credits at once (their dialler prices with them).
     let event = AppEvent::Credits {
         available: credits.available,

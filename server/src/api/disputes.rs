@@ -2,13 +2,18 @@
 //! invoice until 6 weeks after its date (DISPUTE-1) and claims restitution until a year after
 //! the payment (DISPUTE-3); `/api/admin/disputes/{id}/decision`: the provider accepts a dispute,
 //! creating a credit note deducted from the Company's next invoice, or refuses it with a reason
-//! (DISPUTE-2). A dispute does not suspend payment: the invoice stays due.
+//! (DISPUTE-2); `/api/console/credit-notes`: the Company's credit notes, each a document with its
+//! PDF. A dispute does not suspend payment: the invoice stays due.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use protocol::disputes::{DisputeDecision, DisputeForm, InvoiceDisputes, RestitutionClaimForm};
+use protocol::disputes::{
+    CreditNoteDocument, CreditNoteView, DisputeDecision, DisputeForm, InvoiceDisputes,
+    RestitutionClaimForm,
+};
 
 use super::extract::{Admin, Body, PathId};
 use crate::auth::Manager;
@@ -26,7 +31,54 @@ pub fn routes() -> Router<AppState> {
             "/console/invoices/{id}/restitution-claims",
             post(claim_restitution),
         )
+        .route("/console/credit-notes", get(credit_notes))
+        .route("/console/credit-notes/{id}", get(credit_note))
+        .route("/console/credit-notes/{id}/pdf", get(credit_note_pdf))
         .route("/admin/disputes/{id}/decision", post(decide))
+}
+
+/// `GET /api/console/credit-notes`: the Company's credit notes, newest first (DISPUTE-2).
+async fn credit_notes(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+) -> Result<Json<Vec<CreditNoteView>>, ApiError> {
+    Ok(Json(
+        disputes::credit_notes(&state.db, manager.company_id).await?,
+    ))
+}
+
+/// `GET /api/console/credit-notes/{id}`: one of the Company's credit notes as a document, with
+/// its net lines, VAT and total; another Company's is not found.
+async fn credit_note(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    PathId(id): PathId,
+) -> Result<Json<CreditNoteDocument>, ApiError> {
+    disputes::credit_note(&state.db, manager.company_id, id)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+/// `GET /api/console/credit-notes/{id}/pdf`: the credit note as a PDF document.
+async fn credit_note_pdf(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    PathId(id): PathId,
+) -> Result<impl IntoResponse, ApiError> {
+    let pdf = crate::services::invoices::credit_note_pdf(&state.db, manager.company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"credit-note-{}.pdf\"", pdf.number),
+            ),
+        ],
+        pdf.bytes,
+    ))
 }
 
 async fn view(

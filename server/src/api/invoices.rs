@@ -6,15 +6,17 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::idempotency::check_key;
 use domain::invoice::invoice_windows;
-use protocol::invoices::{InvoiceSummary, InvoiceView};
+use protocol::invoices::{InvoiceSummary, InvoiceView, PaymentForm};
 
-use super::extract::PathId;
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
-use crate::payments::{Charge, ChargeOutcome};
+use crate::services;
+use crate::services::invoices::Paid;
 use crate::state::AppState;
-use crate::store::invoices::{self, Attempt};
+use crate::store::invoices;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -49,68 +51,38 @@ async fn one(
     Ok(Json(invoice))
 }
 
-/// `POST /api/console/invoices/{id}/payments`: charges the invoice's total on the Company's
-/// first payment method valid today and records the outcome. 201 with the paid invoice; when the
-/// provider declines, the refusal is recorded and the answer says why (402).
+/// `POST /api/console/invoices/{id}/payments` (body `PaymentForm`: its idempotency key, issue
+/// 13): charges the invoice's total on the Company's first payment method valid today and
+/// records the outcome. 201 with the paid invoice; when the provider declines, the refusal is
+/// recorded and the answer says why (402). The same key again answers the same outcome (200
+/// with the paid invoice, or the same 402) without charging again; the same key for another
+/// invoice is refused (409); no key is a 400.
 async fn pay(
     State(state): State<AppState>,
     Manager(manager): Manager,
     PathId(id): PathId,
+    Body(form): Body<PaymentForm>,
 ) -> Result<(StatusCode, Json<InvoiceView>), ApiError> {
-    let today = state.clock.today();
-    let amount = invoices::amount_due(&state.db, manager.company_id, id).await?;
-    let method = invoices::chargeable_methods(&state.db, manager.company_id, today)
+    let key = check_key(&form.idempotency_key).map_err(ApiError::IdempotencyKey)?;
+    let status = match services::invoices::pay(&state, manager.company_id, manager.user_id, id, key)
         .await?
-        .into_iter()
-        .next()
-        .ok_or(ApiError::NoPaymentMethodToPay)?;
-    let number = invoices::one(&state.db, manager.company_id, id)
-        .await?
-        .ok_or(ApiError::NotFound)?
-        .number;
-    let charge = Charge {
-        company_id: manager.company_id,
-        invoice_number: number,
-        amount,
-        method_kind: method.kind.clone(),
-        method_label: method.label.clone(),
-        method_last4: method.last4.clone(),
+    {
+        Paid::Declined { reason } => return Err(ApiError::PaymentDeclined(reason)),
+        Paid::Succeeded { created: true } => {
+            tracing::info!(
+                invoice_id = id,
+                company_id = manager.company_id,
+                "invoice paid"
+            );
+            StatusCode::CREATED
+        }
+        Paid::Succeeded { created: false } => StatusCode::OK,
     };
-    let outcome = state.payments.charge(&charge).await;
-    let (succeeded, provider_reference, reason) = match outcome {
-        ChargeOutcome::Succeeded { reference } => (true, Some(reference), None),
-        ChargeOutcome::Declined { reason } => (false, None, Some(reason)),
-    };
-    let attempt = Attempt {
-        method_id: method.id,
-        amount,
-        provider: state.payments.name(),
-        succeeded,
-        provider_reference,
-        reason: reason.clone(),
-    };
-    invoices::record_attempt(
-        &state.db,
-        manager.company_id,
-        manager.user_id,
-        id,
-        &attempt,
-        today,
-        state.clock.now(),
-    )
-    .await?;
-    if let Some(reason) = reason {
-        return Err(ApiError::PaymentDeclined(reason));
-    }
-    tracing::info!(
-        invoice_id = id,
-        company_id = manager.company_id,
-        "invoice paid"
-    );
-    let invoice = invoices::one(&state.db, manager.company_id, id)
+    let mut invoice = invoices::one(&state.db, manager.company_id, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(invoice)))
+    super::late_payment::annotate_view(&state, manager.company_id, &mut invoice).await?;
+    Ok((status, Json(invoice)))
 }
 
 /// `Content-Disposition` for a download named `name`.

@@ -1,11 +1,16 @@
-//! An invoice as a PDF document (PAY-1): what `GET /api/console/invoices/{id}/pdf` answers and
-//! what the Company's data archive holds (issue 15), composed once here.
+//! Invoices beyond one store: an invoice as a PDF document (PAY-1), what
+//! `GET /api/console/invoices/{id}/pdf` answers and what the Company's data archive holds (issue
+//! 15), composed once here; and paying one through the payment provider under an idempotency key
+//! (issue 13). A credit note's PDF too (DISPUTE-2), with the invoice's layout.
 
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::store::{company, invoices};
+use crate::payments::{Charge, ChargeOutcome};
+use crate::state::AppState;
+use crate::store::invoices::{Attempt, Claimed, Recorded};
+use crate::store::{company, disputes, invoices};
 
-/// An invoice's PDF and its number (which names the file).
+/// An invoice's or a credit note's PDF and its number (which names the file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoicePdf {
     pub number: String,
@@ -29,4 +34,103 @@ pub async fn pdf(
         number: invoice.number,
         bytes,
     }))
+}
+
+/// DISPUTE-2 (house reading): the PDF of the Company's credit note `credit_note_id` and its
+/// number, laid out as an invoice's; `None` when it is not one of the Company's.
+pub async fn credit_note_pdf(
+    db: &Database,
+    company_id: i64,
+    credit_note_id: i64,
+) -> Result<Option<InvoicePdf>, ApiError> {
+    let Some(note) = disputes::credit_note(db, company_id, credit_note_id).await? else {
+        return Ok(None);
+    };
+    let company = company::record(db, company_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let bytes = crate::invoice_pdf::render_credit_note(&note, &company.details);
+    Ok(Some(InvoicePdf {
+        number: note.note.number,
+        bytes,
+    }))
+}
+
+/// What a payment request ended with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paid {
+    /// The invoice is paid; `created`: by this request (false: a retry of a paid key).
+    Succeeded { created: bool },
+    /// The provider refused (now or, for a retry, the first time); its reason.
+    Declined { reason: String },
+}
+
+/// PAY-1, PAY-2, issue 13: pays the Company's invoice under the idempotency `key`: the payment
+/// is claimed first (`store::invoices::claim_payment`), the provider is asked with the claim's
+/// provider key, and its answer is recorded. A retry with the same key after a lost answer
+/// answers the recorded outcome without asking the provider again, or, when the first request
+/// ended before recording it, asks the provider again with the same provider key, which charges
+/// once.
+pub async fn pay(
+    state: &AppState,
+    company_id: i64,
+    user_id: i64,
+    invoice_id: i64,
+    key: &str,
+) -> Result<Paid, ApiError> {
+    let today = state.clock.today();
+    let claim = match invoices::claim_payment(
+        &state.db,
+        company_id,
+        invoice_id,
+        key,
+        today,
+        state.clock.now(),
+    )
+    .await?
+    {
+        Claimed::Recorded(recorded) => return Ok(paid(recorded, false)),
+        Claimed::Charge(claim) => claim,
+    };
+    let charge = Charge {
+        company_id,
+        idempotency_key: claim.provider_key(),
+        invoice_number: claim.invoice_number.clone(),
+        amount: claim.amount,
+        method_kind: claim.method.kind.clone(),
+        method_label: claim.method.label.clone(),
+        method_last4: claim.method.last4.clone(),
+    };
+    let (succeeded, provider_reference, reason) = match state.payments.charge(&charge).await {
+        ChargeOutcome::Succeeded { reference } => (true, Some(reference), None),
+        ChargeOutcome::Declined { reason } => (false, None, Some(reason)),
+    };
+    let attempt = Attempt {
+        method_id: claim.method.id,
+        amount: claim.amount,
+        provider: state.payments.name(),
+        succeeded,
+        provider_reference,
+        reason,
+    };
+    let (recorded, created) = invoices::record_attempt(
+        &state.db,
+        company_id,
+        user_id,
+        &claim,
+        &attempt,
+        today,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(paid(recorded, created))
+}
+
+fn paid(recorded: Recorded, created: bool) -> Paid {
+    match (recorded.succeeded, recorded.reason) {
+        (true, _) => Paid::Succeeded { created },
+        (false, reason) => Paid::Declined {
+            reason: reason.unwrap_or_else(|| "The provider gave no reason.".into()),
+        },
+    }
 }

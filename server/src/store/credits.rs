@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::AnyConnection;
 
-use super::{audit, stamp};
+use super::{audit, idempotency, stamp};
 use crate::db::Database;
 
 /// The balance, what open reservations hold, and what can still be reserved, in cents.
@@ -58,6 +58,9 @@ pub enum CreditsError {
         reserved_cents: i64,
         asked_cents: i64,
     },
+    /// Issue 13: the top-up's idempotency key was used for another request.
+    #[error(transparent)]
+    KeyReused(#[from] idempotency::KeyReused),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -213,23 +216,45 @@ pub async fn top_up_in(
     })
 }
 
+/// A top-up with its invoice: the invoice, and whether this request wrote it (false: the same
+/// idempotency key had already topped up, and nothing more was credited or invoiced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToppedUp {
+    pub invoice: super::invoices::Issued,
+    pub created: bool,
+}
+
 /// PAY-1: a top-up and its invoice (VAT at the Company's rate on top of the Credits bought),
-/// written in one transaction: both or neither.
+/// written in one transaction with the top-up's idempotency key (issue 13): all or nothing. The
+/// same key again answers the invoice the first request wrote and credits nothing more; the same
+/// key with another amount is refused ([`CreditsError::KeyReused`]).
 pub async fn top_up_with_invoice(
     db: &Database,
     company_id: i64,
     actor_user_id: Option<i64>,
     amount_cents: i64,
+    key: &str,
     issue_date: chrono::NaiveDate,
     at: DateTime<Utc>,
-) -> Result<(Balance, super::invoices::Issued), CreditsError> {
+) -> Result<ToppedUp, CreditsError> {
     let mut tx = db.write().await?;
     // Before the Company's row is locked: see `invoices::lock_numbering`.
     super::invoices::lock_numbering(&mut tx, chrono::Datelike::year(&issue_date)).await?;
+    // One top-up of a Company at a time (PostgreSQL; SQLite's write transactions are one at a
+    // time already): a concurrent request with the same key waits here, then finds this one's.
+    super::lock_company(&mut tx, company_id).await?;
+    let request = idempotency::Request::TopUp { amount_cents };
+    if let Some(used) = idempotency::find_in(&mut tx, company_id, key, request).await?? {
+        let invoice = super::invoices::issued_in(&mut tx, used.invoice_id).await?;
+        return Ok(ToppedUp {
+            invoice,
+            created: false,
+        });
+    }
     let vat = super::catalogue::vat_basis_in(&mut tx, company_id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    let balance = top_up_in(&mut tx, company_id, actor_user_id, amount_cents, at).await?;
+    top_up_in(&mut tx, company_id, actor_user_id, amount_cents, at).await?;
     let invoice = super::invoices::issue_for_credits_topup(
         &mut tx,
         company_id,
@@ -240,8 +265,19 @@ pub async fn top_up_with_invoice(
         at,
     )
     .await?;
+    let new_key = idempotency::NewKey {
+        company_id,
+        key,
+        request,
+        created_invoice_id: Some(invoice.id),
+        charge: None,
+    };
+    idempotency::insert_in(&mut tx, new_key, at).await?;
     tx.commit().await?;
-    Ok((balance, invoice))
+    Ok(ToppedUp {
+        invoice,
+        created: true,
+    })
 }
 
 /// A top-up in a transaction of its own, without an invoice (for tests and the WebApp's

@@ -2,16 +2,23 @@
 //! deduction from the Company's next invoice, and restitution claims (DISPUTE-3). A dispute does
 //! not suspend payment: nothing here changes an invoice's status or amount due.
 //!
-//! A credit note gives back an amount already invoiced VAT included, so it is deducted from the
-//! total (VAT included) of the next invoice, as a line of its own, never below zero; what is
-//! left carries over to the invoice after.
+//! A credit note is a document of its own (DISPUTE-2, house reading), numbered in its own
+//! yearly series, with net lines, VAT at the disputed invoice's rate and a total
+//! (`domain::dispute::credit_note_amounts`). It is deducted from the Company's next invoice as a
+//! line carrying its net and its VAT, both negative, so that the invoice's subtotal, VAT and
+//! total still add up; never below a total of zero: what is left carries over to the invoice
+//! after, net and VAT in proportion (`domain::dispute::deduction`).
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::Money;
+use domain::dispute::{CreditAmounts, credit_note_amounts, deduction};
+use domain::money::Percent;
+use domain::order::cents;
 use protocol::disputes::{
-    CreditNoteUse, CreditNoteView, DisputeStatus, DisputeView, InvoiceDisputes,
+    CreditNoteDocument, CreditNoteUse, CreditNoteView, DisputeStatus, DisputeView, InvoiceDisputes,
     RestitutionClaimView,
 };
+use protocol::invoices::InvoiceLineView;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -25,6 +32,8 @@ pub struct InvoiceFacts {
     pub number: String,
     pub issue_date: NaiveDate,
     pub paid_on: Option<NaiveDate>,
+    pub vat_rate: Percent,
+    pub subtotal_cents: i64,
     pub total_cents: i64,
 }
 
@@ -34,7 +43,7 @@ async fn invoice_facts(
     invoice_id: i64,
 ) -> Result<Option<InvoiceFacts>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT number, issue_date, paid_on, total_cents FROM invoices
+        "SELECT number, issue_date, paid_on, vat_rate, subtotal_cents, total_cents FROM invoices
          WHERE id = $1 AND company_id = $2",
     )
     .bind(invoice_id)
@@ -43,8 +52,11 @@ async fn invoice_facts(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let paid_on: Option<String> = row.try_get("paid_on")?;
+    let vat_rate: String = row.try_get("vat_rate")?;
     Ok(Some(InvoiceFacts {
         number: row.try_get("number")?,
+        vat_rate: codec::parsed("vat_rate", &vat_rate)?,
+        subtotal_cents: row.try_get("subtotal_cents")?,
         issue_date: row.date("issue_date")?,
         paid_on: paid_on
             .as_deref()
@@ -202,18 +214,29 @@ pub async fn decide(
         Decision::Refuse { reason } => ("refused", Some(reason.clone()), None),
         Decision::Accept { amount_cents, note } => {
             let amount = amount_cents.unwrap_or(facts.total_cents);
+            let out_of_range = DecideError::AmountOutOfRange {
+                total_cents: facts.total_cents,
+            };
             if amount <= 0 || amount > facts.total_cents {
-                return Err(DecideError::AmountOutOfRange {
-                    total_cents: facts.total_cents,
-                });
+                return Err(out_of_range);
             }
+            let amounts = credit_note_amounts(Money::from_cents(amount), facts.vat_rate)
+                .ok_or(out_of_range)?;
+            let lines = credit_note_lines(&mut tx, invoice_id, &facts, amounts).await?;
             let year = today.year();
             let seq = next_credit_note_number(&mut tx, year).await?;
             let number = format_credit_note_number(year, seq);
-            sqlx::query(
+            let (net, vat, total) = (
+                whole_cents(amounts.net)?,
+                whole_cents(amounts.vat)?,
+                whole_cents(amounts.total)?,
+            );
+            let note_id: i64 = sqlx::query_scalar(
                 "INSERT INTO credit_notes (company_id, dispute_id, invoice_id, year, seq, number,
-                                           amount_cents, remaining_cents, issued_on, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)",
+                                           amount_cents, remaining_cents, issued_on, created_at,
+                                           vat_rate, net_cents, vat_cents, remaining_net_cents)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $11)
+                 RETURNING id",
             )
             .bind(company_id)
             .bind(dispute_id)
@@ -221,12 +244,31 @@ pub async fn decide(
             .bind(i64::from(year))
             .bind(seq)
             .bind(&number)
-            .bind(amount)
+            .bind(total)
             .bind(today.to_string())
             .bind(stamp(now))
-            .execute(&mut *tx)
+            .bind(facts.vat_rate.to_string())
+            .bind(net)
+            .bind(vat)
+            .fetch_one(&mut *tx)
             .await?;
-            ("accepted", note.clone(), Some((number, amount)))
+            for (line_no, line) in lines.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO credit_note_lines (credit_note_id, line_no, description, quantity,
+                                                    unit_price_cents, discount_pct, net_cents)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(note_id)
+                .bind(line_no as i64 + 1)
+                .bind(&line.description)
+                .bind(i64::from(line.quantity))
+                .bind(whole_cents(line.unit_price)?)
+                .bind(line.discount_pct.to_string())
+                .bind(whole_cents(line.net)?)
+                .execute(&mut *tx)
+                .await?;
+            }
+            ("accepted", note.clone(), Some((number, amounts)))
         }
     };
     let updated = sqlx::query(
@@ -255,9 +297,12 @@ pub async fn decide(
         "dispute_id": dispute_id,
         "status": new_status,
         "reason": reason,
-        "credit_note": credit_note.as_ref().map(|(number, amount)| serde_json::json!({
+        "credit_note": credit_note.as_ref().map(|(number, amounts)| serde_json::json!({
             "number": number,
-            "amount": Money::from_cents(*amount),
+            "vat_rate": facts.vat_rate,
+            "net": amounts.net,
+            "vat": amounts.vat,
+            "amount": amounts.total,
         })),
         "decided_on": today,
     }));
@@ -266,19 +311,51 @@ pub async fn decide(
     Ok((company_id, invoice_id))
 }
 
+fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
+    cents(amount)
+        .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
+}
+
+/// DISPUTE-2 (house reading): the net lines of a credit note of `amounts` on the invoice
+/// `invoice_id`. A credit note of the whole invoice repeats its lines (they add up to its net:
+/// the invoice's subtotal); any other gives back one line, a reduction of the invoice.
+async fn credit_note_lines(
+    connection: &mut AnyConnection,
+    invoice_id: i64,
+    facts: &InvoiceFacts,
+    amounts: CreditAmounts,
+) -> Result<Vec<InvoiceLineView>, sqlx::Error> {
+    let lines = super::invoices::lines_in(connection, invoice_id).await?;
+    let whole = whole_cents(amounts.total)? == facts.total_cents
+        && whole_cents(amounts.net)? == facts.subtotal_cents
+        && lines.iter().all(|line| line.vat.is_none());
+    if whole {
+        return Ok(lines);
+    }
+    Ok(vec![InvoiceLineView {
+        description: format!("Reduction of invoice {}", facts.number),
+        quantity: 1,
+        unit_price: amounts.net,
+        discount_pct: Percent::ZERO,
+        net: amounts.net,
+        vat: None,
+    }])
+}
+
 /// Deducts the Company's credit notes with something left, oldest first, from the invoice just
-/// written (`invoice_id`, inside the transaction that writes it): one negative line each
-/// ("Credit note CN-… for invoice …"), never taking the total below zero; the rest carries over.
-/// An invoice brought to zero has nothing left to pay: it is paid on its date. Returns the
-/// cents deducted.
+/// written (`invoice_id`, inside the transaction that writes it): one line each ("Credit note
+/// CN-… for invoice …") carrying the part's net and VAT, both negative, taken off the invoice's
+/// subtotal, VAT and total, so that they still add up (DISPUTE-2, house reading). Never takes the
+/// total below zero; the rest carries over. An invoice brought to zero has nothing left to pay:
+/// it is paid on its date. Returns the cents deducted, VAT included.
 pub async fn deduct_credit_notes(
     connection: &mut AnyConnection,
     company_id: i64,
     invoice_id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let notes: Vec<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT c.id, c.number, i.number, c.remaining_cents
+    let notes: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.number, i.number, c.remaining_cents, c.remaining_net_cents
          FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
          WHERE c.company_id = $1 AND c.remaining_cents > 0 AND c.invoice_id <> $2
          ORDER BY c.id",
@@ -290,39 +367,52 @@ pub async fn deduct_credit_notes(
     if notes.is_empty() {
         return Ok(0);
     }
-    let (total, issue_date, mut line_no): (i64, String, i64) = sqlx::query_as(
-        "SELECT total_cents, issue_date,
-                (SELECT COALESCE(MAX(line_no), 0) FROM invoice_lines WHERE invoice_id = $1)
-         FROM invoices WHERE id = $1",
-    )
-    .bind(invoice_id)
-    .fetch_one(&mut *connection)
-    .await?;
+    let (subtotal, vat, total, issue_date, mut line_no): (i64, i64, i64, String, i64) =
+        sqlx::query_as(
+            "SELECT subtotal_cents, vat_cents, total_cents, issue_date,
+                    (SELECT COALESCE(MAX(line_no), 0) FROM invoice_lines WHERE invoice_id = $1)
+             FROM invoices WHERE id = $1",
+        )
+        .bind(invoice_id)
+        .fetch_one(&mut *connection)
+        .await?;
     let mut left = total;
-    let mut deducted = 0;
+    let (mut net_deducted, mut vat_deducted) = (0, 0);
     let mut used = Vec::new();
-    for (note_id, number, disputed, remaining) in notes {
+    for (note_id, number, disputed, remaining, remaining_net) in notes {
         let amount = remaining.min(left);
         if amount <= 0 {
             break;
         }
+        let what_remains = CreditAmounts {
+            net: Money::from_cents(remaining_net),
+            vat: Money::from_cents(remaining - remaining_net),
+            total: Money::from_cents(remaining),
+        };
+        let part = deduction(what_remains, Money::from_cents(amount)).ok_or_else(|| {
+            sqlx::Error::Protocol(format!("credit note {number}: {amount} of {remaining}"))
+        })?;
+        let (net, part_vat) = (whole_cents(part.net)?, whole_cents(part.vat)?);
         line_no += 1;
         sqlx::query(
             "INSERT INTO invoice_lines (invoice_id, line_no, description, plan_id, quantity,
-                                        unit_price_cents, discount_pct, net_cents)
-             VALUES ($1, $2, $3, NULL, 1, $4, '0', $4)",
+                                        unit_price_cents, discount_pct, net_cents, vat_cents)
+             VALUES ($1, $2, $3, NULL, 1, $4, '0', $4, $5)",
         )
         .bind(invoice_id)
         .bind(line_no)
         .bind(format!("Credit note {number} for invoice {disputed}"))
-        .bind(-amount)
+        .bind(-net)
+        .bind(-part_vat)
         .execute(&mut *connection)
         .await?;
         sqlx::query(
-            "UPDATE credit_notes SET remaining_cents = remaining_cents - $1
-             WHERE id = $2 AND remaining_cents >= $1",
+            "UPDATE credit_notes SET remaining_cents = remaining_cents - $1,
+                    remaining_net_cents = remaining_net_cents - $2
+             WHERE id = $3 AND remaining_cents >= $1",
         )
         .bind(amount)
+        .bind(net)
         .bind(note_id)
         .execute(&mut *connection)
         .await?;
@@ -335,19 +425,27 @@ pub async fn deduct_credit_notes(
         .bind(amount)
         .execute(&mut *connection)
         .await?;
-        used.push(serde_json::json!({"credit_note": number, "amount": Money::from_cents(amount)}));
+        used.push(serde_json::json!({
+            "credit_note": number,
+            "net": part.net,
+            "vat": part.vat,
+            "amount": part.total,
+        }));
         left -= amount;
-        deducted += amount;
+        net_deducted += net;
+        vat_deducted += part_vat;
     }
-    if deducted == 0 {
+    if left == total {
         return Ok(0);
     }
     sqlx::query(
-        "UPDATE invoices SET total_cents = $1,
-                status = CASE WHEN $1 = 0 THEN 'paid' ELSE status END,
-                paid_on = CASE WHEN $1 = 0 THEN issue_date ELSE paid_on END
-         WHERE id = $2",
+        "UPDATE invoices SET subtotal_cents = $1, vat_cents = $2, total_cents = $3,
+                status = CASE WHEN $3 = 0 THEN 'paid' ELSE status END,
+                paid_on = CASE WHEN $3 = 0 THEN issue_date ELSE paid_on END
+         WHERE id = $4",
     )
+    .bind(subtotal - net_deducted)
+    .bind(vat - vat_deducted)
     .bind(left)
     .bind(invoice_id)
     .execute(&mut *connection)
@@ -358,14 +456,109 @@ pub async fn deduct_credit_notes(
         "invoice.credit_notes_deducted",
         format!("invoice:{invoice_id}"),
     )
-    .before(&serde_json::json!({"total": Money::from_cents(total)}))
+    .before(&serde_json::json!({
+        "subtotal": Money::from_cents(subtotal),
+        "vat": Money::from_cents(vat),
+        "total": Money::from_cents(total),
+    }))
     .after(&serde_json::json!({
+        "subtotal": Money::from_cents(subtotal - net_deducted),
+        "vat": Money::from_cents(vat - vat_deducted),
         "total": Money::from_cents(left),
         "credit_notes": used,
         "issue_date": issue_date,
     }));
     audit::record(connection, change, now).await?;
-    Ok(deducted)
+    Ok(total - left)
+}
+
+/// The columns [`note_from_row`] reads, from `credit_notes c` joined with its invoice `i`.
+const NOTE_COLUMNS: &str =
+    "c.id AS note_id, c.number AS note_number, c.invoice_id AS note_invoice_id,
+     i.number AS invoice_number, c.net_cents AS note_net_cents, c.vat_cents AS note_vat_cents,
+     c.amount_cents, c.remaining_cents, c.issued_on";
+
+fn note_from_row(row: &AnyRow, number: String) -> Result<CreditNoteView, sqlx::Error> {
+    Ok(CreditNoteView {
+        id: row.try_get("note_id")?,
+        number,
+        invoice_id: row.try_get("note_invoice_id")?,
+        invoice_number: row.try_get("invoice_number")?,
+        net: Money::from_cents(row.try_get("note_net_cents")?),
+        vat: Money::from_cents(row.try_get("note_vat_cents")?),
+        amount: Money::from_cents(row.try_get("amount_cents")?),
+        remaining: Money::from_cents(row.try_get("remaining_cents")?),
+        issued_on: row.date("issued_on")?,
+    })
+}
+
+/// DISPUTE-2: the Company's credit notes, newest first.
+pub async fn credit_notes(
+    db: &Database,
+    company_id: i64,
+) -> Result<Vec<CreditNoteView>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {NOTE_COLUMNS} FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+         WHERE c.company_id = $1 ORDER BY c.year DESC, c.seq DESC"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(company_id)
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| note_from_row(row, row.try_get("note_number")?))
+        .collect()
+}
+
+/// DISPUTE-2 (house reading): one of the Company's credit notes as a document, with its lines;
+/// `None` when it does not exist or belongs to another Company.
+pub async fn credit_note(
+    db: &Database,
+    company_id: i64,
+    credit_note_id: i64,
+) -> Result<Option<CreditNoteDocument>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    let sql = format!(
+        "SELECT {NOTE_COLUMNS}, c.vat_rate, d.decision_reason
+         FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+         JOIN invoice_disputes d ON d.id = c.dispute_id
+         WHERE c.id = $1 AND c.company_id = $2"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(credit_note_id)
+        .bind(company_id)
+        .fetch_optional(&mut *connection)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let note = note_from_row(&row, row.try_get("note_number")?)?;
+    let vat_rate: String = row.try_get("vat_rate")?;
+    let lines = sqlx::query(
+        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents
+         FROM credit_note_lines WHERE credit_note_id = $1 ORDER BY line_no",
+    )
+    .bind(credit_note_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|line| {
+        let quantity: i64 = line.try_get("quantity")?;
+        let discount: String = line.try_get("discount_pct")?;
+        Ok(InvoiceLineView {
+            description: line.try_get("description")?,
+            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
+            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
+            discount_pct: codec::parsed("discount_pct", &discount)?,
+            net: Money::from_cents(line.try_get("net_cents")?),
+            vat: None,
+        })
+    })
+    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(Some(CreditNoteDocument {
+        note,
+        lines,
+        vat_rate: codec::parsed("vat_rate", &vat_rate)?,
+        reason: row.try_get("decision_reason")?,
+    }))
 }
 
 fn dispute_from_row(row: &AnyRow) -> Result<DisputeView, sqlx::Error> {
@@ -374,13 +567,7 @@ fn dispute_from_row(row: &AnyRow) -> Result<DisputeView, sqlx::Error> {
     let note_number: Option<String> = row.try_get("note_number")?;
     let credit_note = match note_number {
         None => None,
-        Some(number) => Some(CreditNoteView {
-            number,
-            invoice_number: row.try_get("invoice_number")?,
-            amount: Money::from_cents(row.try_get("amount_cents")?),
-            remaining: Money::from_cents(row.try_get("remaining_cents")?),
-            issued_on: row.date("issued_on")?,
-        }),
+        Some(number) => Some(note_from_row(row, number)?),
     };
     Ok(DisputeView {
         id: row.try_get("id")?,
@@ -407,23 +594,23 @@ pub async fn for_invoice(
     let Some(facts) = invoice_facts(&mut connection, company_id, invoice_id).await? else {
         return Ok(None);
     };
-    let disputes = sqlx::query(
+    let sql = format!(
         "SELECT d.id, d.invoice_id, d.justification, d.opened_on, d.status, d.decided_on,
-                d.decision_reason, c.number AS note_number, i.number AS invoice_number,
-                c.amount_cents, c.remaining_cents, c.issued_on
+                d.decision_reason, {NOTE_COLUMNS}
          FROM invoice_disputes d
          JOIN invoices i ON i.id = d.invoice_id
          LEFT JOIN credit_notes c ON c.dispute_id = d.id
          WHERE d.invoice_id = $1 AND d.company_id = $2
-         ORDER BY d.id DESC",
-    )
-    .bind(invoice_id)
-    .bind(company_id)
-    .fetch_all(&mut *connection)
-    .await?
-    .iter()
-    .map(dispute_from_row)
-    .collect::<Result<Vec<_>, _>>()?;
+         ORDER BY d.id DESC"
+    );
+    let disputes = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(invoice_id)
+        .bind(company_id)
+        .fetch_all(&mut *connection)
+        .await?
+        .iter()
+        .map(dispute_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let credit_notes_used = sqlx::query(
         "SELECT c.number, i.number AS invoice_number, u.amount_cents
          FROM credit_note_uses u

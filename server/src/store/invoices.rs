@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::codec::{self, Columns, corrupt};
-use super::{audit, stamp};
+use super::{audit, idempotency, stamp};
 use crate::db::Database;
 
 /// One priced line of an invoice.
@@ -286,28 +286,7 @@ async fn one_in(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let summary = summary_from_row(&row)?;
-    let lines = sqlx::query(
-        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents
-         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
-    )
-    .bind(invoice_id)
-    .fetch_all(&mut *connection)
-    .await?
-    .iter()
-    .map(|line| {
-        let quantity: i64 = line.try_get("quantity")?;
-        let discount: String = line.try_get("discount_pct")?;
-        Ok(InvoiceLineView {
-            description: line.try_get("description")?,
-            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
-            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
-            discount_pct: discount
-                .parse()
-                .map_err(|_| corrupt("discount", &discount))?,
-            net: Money::from_cents(line.try_get("net_cents")?),
-        })
-    })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let lines = lines_in(connection, invoice_id).await?;
     let payments = sqlx::query(
         "SELECT p.id, p.attempted_at, p.amount_cents, p.outcome, p.reason, m.kind, m.label, m.last4
          FROM payments p JOIN payment_methods m ON m.id = p.payment_method_id
@@ -398,6 +377,37 @@ async fn one_in(
     }))
 }
 
+/// The lines of invoice `invoice_id`, in order.
+pub async fn lines_in(
+    connection: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<InvoiceLineView>, sqlx::Error> {
+    sqlx::query(
+        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents, vat_cents
+         FROM invoice_lines WHERE invoice_id = $1 ORDER BY line_no",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *connection)
+    .await?
+    .iter()
+    .map(|line| {
+        let quantity: i64 = line.try_get("quantity")?;
+        let discount: String = line.try_get("discount_pct")?;
+        let vat: Option<i64> = line.try_get("vat_cents")?;
+        Ok(InvoiceLineView {
+            description: line.try_get("description")?,
+            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
+            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
+            discount_pct: discount
+                .parse()
+                .map_err(|_| corrupt("discount", &discount))?,
+            net: Money::from_cents(line.try_get("net_cents")?),
+            vat: vat.map(Money::from_cents),
+        })
+    })
+    .collect()
+}
+
 /// A payment method the provider can charge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChargeableMethod {
@@ -424,43 +434,185 @@ pub enum PayError {
     NotFound,
     #[error("the invoice is already paid")]
     AlreadyPaid,
+    /// PAY-2: no payment method valid today to charge.
+    #[error("no valid payment method to charge")]
+    NoMethod,
+    /// Another payment of the invoice (another idempotency key) is waiting for the provider.
+    #[error("a payment of the invoice is under way")]
+    InProgress,
+    /// Issue 13: the payment's idempotency key was used for another request.
+    #[error(transparent)]
+    KeyReused(#[from] idempotency::KeyReused),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-/// The invoice's amount due, if it is the Company's and unpaid.
-pub async fn amount_due(
-    db: &Database,
-    company_id: i64,
-    invoice_id: i64,
-) -> Result<Money, PayError> {
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "SELECT status, total_cents FROM invoices WHERE id = $1 AND company_id = $2",
-    )
-    .bind(invoice_id)
-    .bind(company_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    match row {
-        None => Err(PayError::NotFound),
-        Some((status, _)) if status == "paid" => Err(PayError::AlreadyPaid),
-        Some((_, total)) => Ok(Money::from_cents(total)),
+/// How long a payment claimed under one key keeps another key of the same invoice waiting: the
+/// provider answers within seconds, so a claim older than this lost its request (a crash), and a
+/// new key may pay (its retry, if it comes, asks the provider with its own provider key).
+const PAYMENT_IN_FLIGHT: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
+
+/// A payment to ask the provider for, claimed under its idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentClaim {
+    /// The key's row: [`record_attempt`] completes it.
+    pub key_id: i64,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub amount: Money,
+    pub method: ChargeableMethod,
+}
+
+impl PaymentClaim {
+    /// The key the provider dedupes charges by: the same for every retry of the claim.
+    pub fn provider_key(&self) -> String {
+        format!("payment-{}", self.key_id)
     }
 }
 
-/// Records a charge attempt on the Company's invoice and, when it succeeded, marks the invoice
-/// paid on `today`; with the proof-log entry, all or nothing. A second successful payment of the
-/// same invoice (two clicks at once) is refused: the invoice is paid once.
+/// A payment's recorded outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub succeeded: bool,
+    /// The provider's reason for a refusal.
+    pub reason: Option<String>,
+}
+
+/// What a payment request with its key is to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claimed {
+    /// Ask the provider: a new key, or one whose request ended before the outcome was recorded.
+    Charge(PaymentClaim),
+    /// The key's payment was already recorded (a retry): its outcome, nothing asked again.
+    Recorded(Recorded),
+}
+
+async fn recorded_in(
+    connection: &mut AnyConnection,
+    payment_id: i64,
+) -> Result<Recorded, sqlx::Error> {
+    let (outcome, reason): (String, Option<String>) =
+        sqlx::query_as("SELECT outcome, reason FROM payments WHERE id = $1")
+            .bind(payment_id)
+            .fetch_one(&mut *connection)
+            .await?;
+    Ok(Recorded {
+        succeeded: outcome == "succeeded",
+        reason,
+    })
+}
+
+async fn method_in(
+    connection: &mut AnyConnection,
+    method_id: i64,
+) -> Result<ChargeableMethod, sqlx::Error> {
+    let row = sqlx::query("SELECT id, kind, label, last4 FROM payment_methods WHERE id = $1")
+        .bind(method_id)
+        .fetch_one(&mut *connection)
+        .await?;
+    Ok(ChargeableMethod {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        label: row.try_get("label")?,
+        last4: row.try_get("last4")?,
+    })
+}
+
+/// PAY-1, PAY-2, issue 13: claims the payment of the Company's invoice under the idempotency
+/// `key`, before the provider is asked. A new key claims the invoice's total on the Company's
+/// first payment method valid `today`, unless the invoice is paid or another key's payment of
+/// it is under way; the same key again answers its recorded outcome, or, when its request ended
+/// before the outcome was recorded, the same charge to ask again; the same key used for another
+/// request is refused.
+pub async fn claim_payment(
+    db: &Database,
+    company_id: i64,
+    invoice_id: i64,
+    key: &str,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Claimed, PayError> {
+    let mut tx = db.write().await?;
+    // A concurrent request of the Company waits here, then sees this one's claim.
+    super::lock_company(&mut tx, company_id).await?;
+    let request = idempotency::Request::Payment { invoice_id };
+    let found = idempotency::find_in(&mut tx, company_id, key, request).await??;
+    let invoice: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT number, status, total_cents FROM invoices WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (invoice_number, status, total_cents) = invoice.ok_or(PayError::NotFound)?;
+    if let Some(used) = found {
+        return Ok(match (used.done, used.payment_id, used.payment_method_id) {
+            (true, Some(payment_id), _) => {
+                Claimed::Recorded(recorded_in(&mut tx, payment_id).await?)
+            }
+            (false, _, Some(method_id)) => Claimed::Charge(PaymentClaim {
+                key_id: used.id,
+                invoice_id,
+                invoice_number,
+                amount: Money::from_cents(used.amount_cents),
+                method: method_in(&mut tx, method_id).await?,
+            }),
+            _ => return Err(corrupt("idempotency key", used.id).into()),
+        });
+    }
+    if status == "paid" {
+        return Err(PayError::AlreadyPaid);
+    }
+    if let Some(since) = idempotency::payment_pending_since_in(&mut tx, invoice_id, key).await? {
+        let since: DateTime<Utc> = codec::parsed("instant", &since)?;
+        if now - since < PAYMENT_IN_FLIGHT {
+            return Err(PayError::InProgress);
+        }
+    }
+    let method = chargeable_methods_in(&mut tx, company_id, today)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(PayError::NoMethod)?;
+    let new_key = idempotency::NewKey {
+        company_id,
+        key,
+        request,
+        created_invoice_id: None,
+        charge: Some((method.id, total_cents)),
+    };
+    let key_id = idempotency::insert_in(&mut tx, new_key, now).await?;
+    tx.commit().await?;
+    Ok(Claimed::Charge(PaymentClaim {
+        key_id,
+        invoice_id,
+        invoice_number,
+        amount: Money::from_cents(total_cents),
+        method,
+    }))
+}
+
+/// Records the provider's answer to the claimed payment `claim` and, when it succeeded, marks
+/// the invoice paid on `today`; with the proof-log entry and the key completed, all or nothing.
+/// When another request with the same key recorded the outcome first, nothing is written and
+/// that outcome is answered; the flag says whether this call recorded it. A second successful payment of the invoice under another key is
+/// refused: the invoice is paid once.
 pub async fn record_attempt(
     db: &Database,
     company_id: i64,
     actor_user_id: i64,
-    invoice_id: i64,
+    claim: &PaymentClaim,
     attempt: &Attempt,
     today: NaiveDate,
     now: DateTime<Utc>,
-) -> Result<(), PayError> {
+) -> Result<(Recorded, bool), PayError> {
+    let invoice_id = claim.invoice_id;
     let mut tx = db.write().await?;
+    super::lock_company(&mut tx, company_id).await?;
+    let used = idempotency::get_in(&mut tx, claim.key_id).await?;
+    if let (true, Some(payment_id)) = (used.done, used.payment_id) {
+        return Ok((recorded_in(&mut tx, payment_id).await?, false));
+    }
     let status: Option<String> =
         sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1 AND company_id = $2")
             .bind(invoice_id)
@@ -493,6 +645,9 @@ pub async fn record_attempt(
     .bind(&attempt.reason)
     .fetch_one(&mut *tx)
     .await?;
+    if !idempotency::complete_in(&mut tx, claim.key_id, payment_id, now).await? {
+        return Err(sqlx::Error::Protocol("the payment's key was completed twice".into()).into());
+    }
     if attempt.succeeded {
         let updated = sqlx::query(
             "UPDATE invoices SET status = 'paid', paid_on = $1
@@ -532,12 +687,31 @@ pub async fn record_attempt(
     .after(&record);
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
-    Ok(())
+    let recorded = Recorded {
+        succeeded: attempt.succeeded,
+        reason: attempt.reason.clone(),
+    };
+    Ok((recorded, true))
+}
+
+/// The number of invoice `invoice_id`, as [`Issued`] (a retried top-up answers its invoice).
+pub async fn issued_in(
+    connection: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Issued, sqlx::Error> {
+    let number: String = sqlx::query_scalar("SELECT number FROM invoices WHERE id = $1")
+        .bind(invoice_id)
+        .fetch_one(&mut *connection)
+        .await?;
+    Ok(Issued {
+        id: invoice_id,
+        number,
+    })
 }
 
 /// The Company's payment methods valid on `today` (PAY-2), oldest first: the one to charge.
-pub async fn chargeable_methods(
-    db: &Database,
+async fn chargeable_methods_in(
+    connection: &mut AnyConnection,
     company_id: i64,
     today: NaiveDate,
 ) -> Result<Vec<ChargeableMethod>, sqlx::Error> {
@@ -546,7 +720,7 @@ pub async fn chargeable_methods(
          WHERE company_id = $1 AND removed_at IS NULL ORDER BY id",
     )
     .bind(company_id)
-    .fetch_all(&db.pool)
+    .fetch_all(&mut *connection)
     .await?;
     let mut methods = Vec::new();
     for row in &rows {

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod demo_clock;
 pub mod disputes;
 pub mod export;
+pub mod idempotency;
 pub mod invoices;
 pub mod late_payment;
 pub mod late_rates;

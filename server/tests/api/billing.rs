@@ -5,8 +5,8 @@
 
 use crate::support::{
     Backend, TestApp, an_order, app_on, assert_api_error, available_numbers, catch_up, company,
-    count_where, date, invoice, invoices, log_in, money, place_order, price_list, ready_company,
-    ready_company_with,
+    count_where, date, invoice, invoices, log_in, money, payment, place_order, price_list,
+    ready_company, ready_company_with,
 };
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeDelta};
@@ -29,6 +29,8 @@ on_both_databases!(
     the_statement_is_available_for_twelve_months_then_refused,
     orders_and_a_renewal_run_at_once_share_one_sequence,
     a_payment_default_cancels_discounts_until_paid,
+    a_payment_retried_with_its_key_charges_once,
+    concurrent_payments_with_one_key_charge_once,
 );
 
 async fn an_order_gets_its_invoice_in_the_same_transaction(backend: Backend) {
@@ -105,7 +107,7 @@ async fn paying_an_invoice_or_being_refused(backend: Backend) {
         .await;
     let id = invoices(&mut refused).await[0]["id"].as_i64().unwrap();
     let reply = refused
-        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
         .await;
     assert_api_error(
         &reply,
@@ -134,7 +136,7 @@ async fn paying_an_invoice_or_being_refused(backend: Backend) {
         .await;
     let id = invoices(&mut paying).await[0]["id"].as_i64().unwrap();
     let reply = paying
-        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let view = reply.json();
@@ -144,7 +146,7 @@ async fn paying_an_invoice_or_being_refused(backend: Backend) {
     assert_eq!(view["payments"][0]["amount"], view["total"]);
     // Paid once: a second payment is refused and charges nothing.
     let reply = paying
-        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
         .await;
     assert_api_error(&reply, StatusCode::CONFLICT, "invoice_already_paid", None);
     assert_eq!(
@@ -156,7 +158,7 @@ async fn paying_an_invoice_or_being_refused(backend: Backend) {
     );
     // Another Company cannot pay it: not found.
     let reply = refused
-        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
         .await;
     assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
 }
@@ -393,7 +395,7 @@ async fn an_unpaid_invoice_is_overdue_the_day_after_it_is_due(backend: Backend) 
     let reply = paid
         .post_json(
             &format!("/api/console/invoices/{paid_id}/payments"),
-            &json!({}),
+            &payment(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -412,7 +414,7 @@ async fn an_unpaid_invoice_is_overdue_the_day_after_it_is_due(backend: Backend) 
     // An overdue invoice can still be paid.
     let id = invoices(&mut unpaid).await[0]["id"].as_i64().unwrap();
     let reply = unpaid
-        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     assert_eq!(reply.json()["status"], "paid");
@@ -766,7 +768,7 @@ async fn a_payment_default_cancels_discounts_until_paid(backend: Backend) {
     let reply = client
         .post_json(
             &format!("/api/console/invoices/{unpaid_id}/payments"),
-            &json!({}),
+            &payment(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -783,4 +785,153 @@ async fn a_payment_default_cancels_discounts_until_paid(backend: Backend) {
     assert_eq!(form.expected_total, discounted.expected_total);
     let order = place_order(&mut client, &form).await;
     assert_eq!(order["lines"][0]["discount_pct"], "5");
+}
+
+/// The payment attempts recorded on the invoice (each one a charge asked of the provider).
+async fn attempts(app: &TestApp, invoice_id: i64) -> i64 {
+    count_where(
+        app,
+        &format!("SELECT COUNT(*) FROM payments WHERE invoice_id = {invoice_id}"),
+    )
+    .await
+}
+
+/// Issue 13: a manual payment retried after a lost answer never charges twice. The same key
+/// answers the same outcome (paid, or the same refusal); the same key for another invoice, or
+/// one of a top-up, is refused; no key is a 400.
+async fn a_payment_retried_with_its_key_charges_once(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut client = ready_company(&app, &company(1)).await;
+    an_order("ESSENTIAL")
+        .key("order-1")
+        .place(&mut client)
+        .await;
+    an_order("ESSENTIAL")
+        .key("order-2")
+        .place(&mut client)
+        .await;
+    let listed = invoices(&mut client).await;
+    let (second, first) = (
+        listed[0]["id"].as_i64().unwrap(),
+        listed[1]["id"].as_i64().unwrap(),
+    );
+    let path = format!("/api/console/invoices/{first}/payments");
+
+    for body in [json!({}), json!({"idempotency_key": ""})] {
+        let reply = client.post_json(&path, &body).await;
+        assert_api_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_missing",
+            None,
+        );
+    }
+    assert_eq!(attempts(&app, first).await, 0);
+
+    let body = json!({"idempotency_key": "pay-first"});
+    let paid = client.post_json(&path, &body).await;
+    assert_eq!(paid.status, StatusCode::CREATED, "{}", paid.text());
+    // The answer was lost: the same request again answers the paid invoice, charging nothing.
+    let again = client.post_json(&path, &body).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    let again = again.json();
+    assert_eq!(again["status"], "paid");
+    assert_eq!(again["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(again["payments"], paid.json()["payments"]);
+    assert_eq!(attempts(&app, first).await, 1);
+
+    // The key of the first invoice's payment, used for the second invoice: refused.
+    let reply = client
+        .post_json(&format!("/api/console/invoices/{second}/payments"), &body)
+        .await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "idempotency_key_reused", None);
+    assert!(
+        reply.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another invoice")
+    );
+    // So is a top-up's key.
+    let topped = client
+        .post_json(
+            "/api/console/credits/top-ups",
+            &json!({"amount": "10", "idempotency_key": "top-up-key"}),
+        )
+        .await;
+    assert_eq!(topped.status, StatusCode::CREATED, "{}", topped.text());
+    let reply = client
+        .post_json(
+            &format!("/api/console/invoices/{second}/payments"),
+            &json!({"idempotency_key": "top-up-key"}),
+        )
+        .await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "idempotency_key_reused", None);
+    assert_eq!(attempts(&app, second).await, 0);
+    assert_eq!(invoice(&mut client, second).await["status"], "issued");
+
+    // A refusal is an outcome too: the same key answers it again without asking the bank.
+    let mut refused = ready_company_with(&app, &company(2), "Account to decline").await;
+    an_order("ESSENTIAL")
+        .key("order-1")
+        .place(&mut refused)
+        .await;
+    let id = invoices(&mut refused).await[0]["id"].as_i64().unwrap();
+    let path = format!("/api/console/invoices/{id}/payments");
+    let body = json!({"idempotency_key": "pay-first"});
+    for _ in 0..2 {
+        let reply = refused.post_json(&path, &body).await;
+        assert_api_error(
+            &reply,
+            StatusCode::PAYMENT_REQUIRED,
+            "payment_declined",
+            None,
+        );
+    }
+    assert_eq!(attempts(&app, id).await, 1);
+    // Paying again is a new intent, with a new key: a new attempt.
+    let reply = refused.post_json(&path, &payment()).await;
+    assert_api_error(
+        &reply,
+        StatusCode::PAYMENT_REQUIRED,
+        "payment_declined",
+        None,
+    );
+    assert_eq!(attempts(&app, id).await, 2);
+}
+
+/// Ten identical payments at once: one charge, one recorded payment, every answer the paid
+/// invoice.
+async fn concurrent_payments_with_one_key_charge_once(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut client = ready_company(&app, &company(1)).await;
+    an_order("ESSENTIAL")
+        .key("order-1")
+        .place(&mut client)
+        .await;
+    let id = invoices(&mut client).await[0]["id"].as_i64().unwrap();
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let mut client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .post_json(
+                        &format!("/api/console/invoices/{id}/payments"),
+                        &json!({"idempotency_key": "one-click"}),
+                    )
+                    .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        let reply = task.await.unwrap();
+        match reply.status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::OK => {}
+            other => panic!("{other}: {}", reply.text()),
+        }
+        assert_eq!(reply.json()["status"], "paid");
+    }
+    assert_eq!(created, 1);
+    assert_eq!(attempts(&app, id).await, 1);
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::support;
 use crate::support::live::{Socket, events, listen};
-use crate::support::{Backend, Client, Employees, TestApp, assert_api_error};
+use crate::support::{Backend, Client, Employees, TestApp, assert_api_error, top_up};
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use chrono::TimeDelta;
@@ -529,7 +529,7 @@ async fn num_5_credits_are_debited_per_started_minute_and_never_below_zero(backe
 
     let reply = team
         .manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "5"}))
+        .post_json("/api/console/credits/top-ups", &top_up("5"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     // Connected at once (simulated carrier), its first minute reserved.

@@ -16,7 +16,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::{Backend, ScratchDatabase, priced_order, signup_form};
+use crate::support::{Backend, ScratchDatabase, payment, priced_order, signup_form, top_up};
 use chrono::NaiveDate;
 use domain::catalogue::Billing;
 use domain::order::OrderForm;
@@ -74,6 +74,14 @@ struct Acknowledged {
     order_keys: BTreeMap<String, i64>,
     /// Every Order form the last burst sent, answered or not: a client retries them.
     sent_orders: Vec<OrderForm>,
+    /// Issue 13: a top-up's idempotency key → the invoice acknowledged for it.
+    top_up_keys: BTreeMap<String, i64>,
+    /// A payment's idempotency key → the invoice acknowledged paid with it.
+    payment_keys: BTreeMap<String, i64>,
+    /// Every top-up body and every payment (invoice, body) the last burst sent, answered or not:
+    /// a client retries them with their keys.
+    sent_top_ups: Vec<Value>,
+    sent_payments: Vec<(i64, Value)>,
 }
 
 type Shared = Arc<Mutex<Acknowledged>>;
@@ -249,6 +257,7 @@ async fn sigkill_during_bursts_loses_no_acknowledged_write(backend: Backend) {
         cookie = api.cookie.clone();
         check_through_the_api(&mut api, &acknowledged).await;
         retry_sent_orders(&mut api, &acknowledged).await;
+        retry_sent_money(&mut api, &acknowledged).await;
         if round == rounds {
             // A last renewal run, answered, then the same checks once more.
             let done = api
@@ -401,18 +410,17 @@ async fn burst(
     }
     for _ in 0..TOP_UPS_PER_BURST {
         let amount = format!("{}.{:02}", random.between(5, 80), random.between(0, 99));
+        let body = top_up(&amount);
+        acknowledged.lock().unwrap().sent_top_ups.push(body.clone());
         let mut api = api.clone();
         let acknowledged = acknowledged.clone();
         jobs.push(tokio::spawn(async move {
-            let topped = api
-                .post("/api/console/credits/top-ups", &json!({"amount": amount}))
-                .await;
+            let topped = api.post("/api/console/credits/top-ups", &body).await;
             if let Ok((201, done)) = topped {
-                acknowledged
-                    .lock()
-                    .unwrap()
-                    .top_up_invoices
-                    .insert(done["invoice_id"].as_i64().unwrap());
+                let id = done["invoice_id"].as_i64().unwrap();
+                let mut seen = acknowledged.lock().unwrap();
+                seen.top_up_invoices.insert(id);
+                seen.top_up_keys.insert(key_of(&body), id);
             }
         }));
     }
@@ -476,18 +484,87 @@ async fn retry_sent_orders(api: &mut Api, acknowledged: &Shared) {
 }
 
 async fn pay(api: &mut Api, invoice_id: i64, acknowledged: &Shared) {
+    let body = payment();
+    acknowledged
+        .lock()
+        .unwrap()
+        .sent_payments
+        .push((invoice_id, body.clone()));
     let paid = api
         .post(
             &format!("/api/console/invoices/{invoice_id}/payments"),
-            &json!({}),
+            &body,
         )
         .await;
     if let Ok((201, _)) = paid {
-        acknowledged
-            .lock()
-            .unwrap()
-            .paid_invoices
-            .insert(invoice_id);
+        let mut seen = acknowledged.lock().unwrap();
+        seen.paid_invoices.insert(invoice_id);
+        seen.payment_keys.insert(key_of(&body), invoice_id);
+    }
+}
+
+fn key_of(body: &Value) -> String {
+    body["idempotency_key"].as_str().unwrap().to_owned()
+}
+
+/// Issue 13: after the restart the client retries every top-up and payment of the last burst
+/// with its idempotency key. An acknowledged one answers 200 with the same invoice, crediting
+/// or charging nothing more; one that was not may be done now (201), found done before the kill
+/// (200), or refused (4xx: the invoice paid under another key, or its payment under way).
+async fn retry_sent_money(api: &mut Api, acknowledged: &Shared) {
+    let (top_ups, payments, top_up_keys, payment_keys) = {
+        let mut seen = acknowledged.lock().unwrap();
+        (
+            std::mem::take(&mut seen.sent_top_ups),
+            std::mem::take(&mut seen.sent_payments),
+            seen.top_up_keys.clone(),
+            seen.payment_keys.clone(),
+        )
+    };
+    for body in top_ups {
+        let key = key_of(&body);
+        let (status, done) = api
+            .post("/api/console/credits/top-ups", &body)
+            .await
+            .unwrap();
+        if let Some(id) = top_up_keys.get(&key) {
+            assert_eq!(status, 200, "retry of acknowledged top-up {key}: {done}");
+            assert_eq!(done["invoice_id"].as_i64(), Some(*id), "retry of {key}");
+        } else if status == 200 || status == 201 {
+            let id = done["invoice_id"].as_i64().unwrap();
+            let mut seen = acknowledged.lock().unwrap();
+            seen.top_up_invoices.insert(id);
+            seen.top_up_keys.insert(key, id);
+        } else {
+            panic!("retry of top-up {key}: {status} {done}");
+        }
+    }
+    for (invoice_id, body) in payments {
+        let key = key_of(&body);
+        let (status, invoice) = api
+            .post(
+                &format!("/api/console/invoices/{invoice_id}/payments"),
+                &body,
+            )
+            .await
+            .unwrap();
+        if payment_keys.contains_key(&key) {
+            assert_eq!(
+                status, 200,
+                "retry of acknowledged payment {key}: {invoice}"
+            );
+            assert_eq!(invoice["status"], "paid", "retry of {key}");
+        } else if status == 200 || status == 201 {
+            assert_eq!(invoice["status"], "paid", "retry of {key}: {invoice}");
+            let mut seen = acknowledged.lock().unwrap();
+            seen.paid_invoices.insert(invoice_id);
+            seen.payment_keys.insert(key, invoice_id);
+        } else {
+            assert!(
+                status == 409,
+                "retry of payment {key} of invoice {invoice_id}: {status} {invoice}"
+            );
+        }
     }
 }
 
@@ -543,8 +620,8 @@ async fn all_i64(db: &Database, sql: &'static str) -> Vec<i64> {
 }
 
 /// An invoice as checked: id, number, year, seq, kind, subtotal, VAT, total (cents), how many
-/// lines, the sum of its positive lines and of its negative (credit note) lines.
-type InvoiceRow = (i64, String, i64, i64, String, i64, i64, i64, i64, i64, i64);
+/// lines, the sum of their nets.
+type InvoiceRow = (i64, String, i64, i64, String, i64, i64, i64, i64, i64);
 
 /// The database after a SIGKILL, read directly while no server runs.
 /// The servers' data folder is `dist`: their proof signing key is there.
@@ -635,37 +712,33 @@ async fn check_in_the_database(db: &Database, dist: &TempDir, acknowledged: &Sha
         "{context}: money taken for unpaid invoices: payments {succeeded_elsewhere:?}"
     );
 
-    // Every invoice whole: its lines add up to its totals (a credit note deducted is a negative
-    // line that lowers the total, VAT included; see store::disputes).
+    // Every invoice whole: its lines add up to its subtotal, and subtotal + VAT to its total (a
+    // credit note deducted is a line carrying its net and VAT, both negative; store::disputes).
     let invoices: Vec<InvoiceRow> = sqlx::query_as(
         "SELECT i.id, i.number, i.year, i.seq, i.kind, i.subtotal_cents, i.vat_cents,
                     i.total_cents,
                     (SELECT COUNT(*) FROM invoice_lines l WHERE l.invoice_id = i.id),
                     (SELECT CAST(COALESCE(SUM(l.net_cents), 0) AS BIGINT) FROM invoice_lines l
-                     WHERE l.invoice_id = i.id AND l.net_cents >= 0),
-                    (SELECT CAST(COALESCE(SUM(l.net_cents), 0) AS BIGINT) FROM invoice_lines l
-                     WHERE l.invoice_id = i.id AND l.net_cents < 0)
+                     WHERE l.invoice_id = i.id)
              FROM invoices i ORDER BY i.year, i.seq",
     )
     .fetch_all(&db.pool)
     .await
     .unwrap();
     let mut per_year: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for (id, number, year, seq, kind, subtotal, vat, total, lines, positive, deducted) in &invoices
-    {
+    for (id, number, year, seq, kind, subtotal, vat, total, lines, nets) in &invoices {
         assert!(
             *lines > 0,
             "{context}: invoice {number} ({kind}) has no lines"
         );
         assert_eq!(
-            positive, subtotal,
-            "{context}: invoice {number} (id {id}): lines add up to {positive}, subtotal {subtotal}"
+            nets, subtotal,
+            "{context}: invoice {number} (id {id}): lines add up to {nets}, subtotal {subtotal}"
         );
         assert_eq!(
-            subtotal + vat + deducted,
+            subtotal + vat,
             *total,
-            "{context}: invoice {number}: {subtotal} + VAT {vat} - credit notes {} is not {total}",
-            -deducted
+            "{context}: invoice {number}: {subtotal} + VAT {vat} is not {total}"
         );
         assert_eq!(
             *number,
@@ -703,6 +776,29 @@ async fn check_in_the_database(db: &Database, dist: &TempDir, acknowledged: &Sha
         missing.is_empty(),
         "{context}: acknowledged top-ups missing: {missing:?}"
     );
+    // One top-up per idempotency key, whatever the retries: each top-up invoice has its key,
+    // and each acknowledged key still names its invoice.
+    let top_up_keys: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM idempotency_keys WHERE purpose = 'credits_top_up'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        top_up_keys,
+        top_up_invoices.len() as i64,
+        "{context}: top-up keys and top-up invoices"
+    );
+    for (key, id) in &seen.top_up_keys {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT invoice_id FROM idempotency_keys WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(found, Some(*id), "{context}: the top-up of key {key}");
+    }
     let top_up_movements: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM credit_movements WHERE kind = 'top_up'")
             .fetch_one(&db.pool)

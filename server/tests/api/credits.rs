@@ -2,7 +2,7 @@
 //! reserve → commit / release debits, which never overdraw the balance, even when 20 requests
 //! arrive at once.
 
-use crate::support::{Backend, TestApp, assert_api_error, rows, signup_form, zebra};
+use crate::support::{Backend, TestApp, assert_api_error, rows, signup_form, top_up, zebra};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::json;
@@ -14,6 +14,8 @@ on_both_databases!(
     concurrent_reservations_never_overdraw,
     concurrent_debits_end_exactly_at_what_was_left,
     credits_belong_to_one_company,
+    a_top_up_retried_with_its_key_credits_and_invoices_once,
+    concurrent_top_ups_with_one_key_credit_once,
 );
 
 async fn top_ups_are_validated_recorded_and_shown(backend: Backend) {
@@ -27,7 +29,7 @@ async fn top_ups_are_validated_recorded_and_shown(backend: Backend) {
 
     for amount in ["", "4.99", "12.345", "-20", "lots", "5000.01"] {
         let reply = manager
-            .post_json("/api/console/credits/top-ups", &json!({"amount": amount}))
+            .post_json("/api/console/credits/top-ups", &top_up(amount))
             .await;
         assert_eq!(
             reply.status,
@@ -41,7 +43,7 @@ async fn top_ups_are_validated_recorded_and_shown(backend: Backend) {
     assert_eq!(app.count("invoices").await, 0);
 
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "20,50"}))
+        .post_json("/api/console/credits/top-ups", &top_up("20,50"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let done = reply.json();
@@ -210,7 +212,7 @@ async fn credits_belong_to_one_company(backend: Backend) {
     let (mut anne, _) = app.signed_up(&signup_form()).await;
     let (mut zoe, _) = app.signed_up(&zebra()).await;
     let reply = anne
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "50"}))
+        .post_json("/api/console/credits/top-ups", &top_up("50"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     assert_eq!(
@@ -241,5 +243,137 @@ async fn credits_belong_to_one_company(backend: Backend) {
         StatusCode::UNAUTHORIZED,
         "unauthenticated",
         None,
+    );
+}
+
+/// Issue 13: two identical top-ups sent after a timeout used to make two invoices. The key
+/// makes the retry answer the first top-up's invoice, with nothing more credited or invoiced.
+async fn a_top_up_retried_with_its_key_credits_and_invoices_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (mut manager, _) = app.signed_up(&signup_form()).await;
+    let path = "/api/console/credits/top-ups";
+
+    // No key, or a blank one: refused with a sentence, nothing written.
+    for body in [
+        json!({"amount": "20"}),
+        json!({"amount": "20", "idempotency_key": "  "}),
+    ] {
+        let reply = manager.post_json(path, &body).await;
+        assert_api_error(
+            &reply,
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_missing",
+            None,
+        );
+        assert!(
+            reply.json()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("idempotency key")
+        );
+    }
+    let reply = manager
+        .post_json(
+            path,
+            &json!({"amount": "20", "idempotency_key": "k".repeat(101)}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "idempotency_key_too_long",
+        None,
+    );
+    assert_eq!(app.count("invoices").await, 0);
+
+    let body = json!({"amount": "20", "idempotency_key": "top-up-of-monday"});
+    let first = manager.post_json(path, &body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    let first = first.json();
+    // The answer was lost: the same request again.
+    let again = manager.post_json(path, &body).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.text());
+    let again = again.json();
+    assert_eq!(again["invoice_id"], first["invoice_id"]);
+    assert_eq!(again["invoice_number"], first["invoice_number"]);
+    assert_eq!(again["credits"]["balance"], "20.00");
+    // The same amount typed another way is the same top-up.
+    let typed = manager
+        .post_json(
+            path,
+            &json!({"amount": "20,00", "idempotency_key": "top-up-of-monday"}),
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::OK, "{}", typed.text());
+    assert_eq!(typed.json()["invoice_id"], first["invoice_id"]);
+
+    // The same key with another amount: refused, saying so.
+    let other = manager
+        .post_json(
+            path,
+            &json!({"amount": "30", "idempotency_key": "top-up-of-monday"}),
+        )
+        .await;
+    assert_api_error(&other, StatusCode::CONFLICT, "idempotency_key_reused", None);
+    assert!(
+        other.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("EUR 20.00")
+    );
+    assert_eq!(app.count("invoices").await, 1);
+    assert_eq!(app.count("credit_movements").await, 1);
+    let balance = manager.get("/api/console/credits").await.json()["balance"].clone();
+    assert_eq!(balance, "20.00");
+
+    // Another Company may use the same key for its own top-up.
+    let (mut zoe, _) = app.signed_up(&zebra()).await;
+    let reply = zoe.post_json(path, &body).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_ne!(reply.json()["invoice_id"], first["invoice_id"]);
+    // A new key is a new top-up.
+    let reply = manager.post_json(path, &top_up("20")).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(reply.json()["credits"]["balance"], "40.00");
+    assert_eq!(app.count("invoices").await, 3);
+}
+
+/// Ten identical top-ups at once (a client retrying while the first is still running): one is
+/// credited and invoiced, every answer names its invoice.
+async fn concurrent_top_ups_with_one_key_credit_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let (manager, _) = app.signed_up(&signup_form()).await;
+    let body = json!({"amount": "12.50", "idempotency_key": "one-top-up"});
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let mut manager = manager.clone();
+            let body = body.clone();
+            tokio::spawn(async move {
+                manager
+                    .post_json("/api/console/credits/top-ups", &body)
+                    .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    let mut invoice_ids = std::collections::BTreeSet::new();
+    for task in tasks {
+        let reply = task.await.unwrap();
+        match reply.status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::OK => {}
+            other => panic!("{other}: {}", reply.text()),
+        }
+        invoice_ids.insert(reply.json()["invoice_id"].as_i64().unwrap());
+    }
+    assert_eq!(created, 1);
+    assert_eq!(invoice_ids.len(), 1);
+    assert_eq!(app.count("invoices").await, 1);
+    assert_eq!(app.count("idempotency_keys").await, 1);
+    let db = &app.state.db;
+    let company = rows::company_of(db, "anne@martin.fr").await.0;
+    assert_eq!(
+        credits::balance(db, company).await.unwrap().balance_cents,
+        1250
     );
 }

@@ -6,16 +6,17 @@
 
 use crate::support::{
     Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, assert_api_error, date,
-    log_in, ready_company, signup_form, zebra,
+    log_in, pass_days, payment, ready_company, signup_form, top_up, zebra,
 };
 use axum::http::StatusCode;
-use chrono::TimeDelta;
+use chrono::{Datelike, TimeDelta};
 use serde_json::{Value, json};
 
 on_both_databases!(
     a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_stays_due,
     the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the_next_invoices,
     a_restitution_claim_is_refused_one_year_after_the_payment,
+    every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent,
 );
 
 /// Places an Order of one French Number; returns its invoice (id, number, total).
@@ -117,7 +118,7 @@ async fn a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_st
     let reply = manager
         .post_json(
             &format!("/api/console/invoices/{first}/payments"),
-            &json!({}),
+            &payment(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -258,12 +259,15 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
     let note = &reply.json()["disputes"][0]["credit_note"];
     assert_eq!(note["number"], "CN-2026-000001");
     assert_eq!(note["invoice_number"], disputed_number.as_str());
+    // DISPUTE-2 (house reading): net and VAT at the disputed invoice's rate (20 %).
+    assert_eq!(note["net"], "12.50");
+    assert_eq!(note["vat"], "2.50");
     assert_eq!(note["amount"], "15.00");
     assert_eq!(note["remaining"], "15.00");
 
     // The next invoice: the credit note is deducted down to zero, and it is paid.
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "10"}))
+        .post_json("/api/console/credits/top-ups", &top_up("10"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let next = reply.json()["invoice_id"].as_i64().unwrap();
@@ -276,7 +280,11 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
         line["description"],
         format!("Credit note CN-2026-000001 for invoice {disputed_number}")
     );
-    assert_eq!(line["net"], "-12.00");
+    // The line carries the part's net and VAT, so the invoice still adds up.
+    assert_eq!(line["net"], "-10.00");
+    assert_eq!(line["vat"], "-2.00");
+    assert_eq!(invoice["subtotal"], "0.00");
+    assert_eq!(invoice["vat"], "0.00");
     assert_eq!(invoice["total"], "0.00");
     assert_eq!(invoice["status"], "paid");
     let used = disputes_of(&mut manager, next).await["credit_notes_used"].clone();
@@ -291,7 +299,7 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
 
     // The rest carries over to the invoice after, which stays due for what is left.
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "50"}))
+        .post_json("/api/console/credits/top-ups", &top_up("50"))
         .await;
     let after = reply.json()["invoice_id"].as_i64().unwrap();
     let invoice = manager
@@ -299,7 +307,10 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
         .await
         .json();
     assert_eq!(invoice["lines"].as_array().unwrap().len(), 2);
-    assert_eq!(invoice["lines"][1]["net"], "-3.00");
+    assert_eq!(invoice["lines"][1]["net"], "-2.50");
+    assert_eq!(invoice["lines"][1]["vat"], "-0.50");
+    assert_eq!(invoice["subtotal"], "47.50");
+    assert_eq!(invoice["vat"], "9.50");
     assert_eq!(invoice["total"], "57.00");
     assert_eq!(invoice["status"], "issued");
     assert_eq!(
@@ -308,7 +319,7 @@ async fn the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the
     );
     // Nothing is left for the one after.
     let reply = manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "10"}))
+        .post_json("/api/console/credits/top-ups", &top_up("10"))
         .await;
     let last = reply.json()["invoice_id"].as_i64().unwrap();
     let invoice = manager
@@ -356,7 +367,7 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
     let reply = manager
         .post_json(
             &format!("/api/console/invoices/{invoice}/payments"),
-            &json!({}),
+            &payment(),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -396,4 +407,303 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
         .to_owned();
     assert!(message.contains("2027-02-03"), "{message}");
     assert_eq!(app.count("restitution_claims").await, 1);
+}
+
+fn money(value: &Value) -> domain::Money {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not an amount: {value}"))
+        .parse()
+        .unwrap()
+}
+
+fn sum(values: impl IntoIterator<Item = domain::Money>) -> domain::Money {
+    domain::Money::checked_sum(values).unwrap()
+}
+
+/// Checks that the invoice `id` adds up to the cent: its lines' nets are its subtotal; its VAT is
+/// its rate on the nets of its own lines (rounded once, as `pricing.quote`) plus the VAT the
+/// credit notes' lines carry; subtotal + VAT is its total. Returns what it deducted of credit
+/// notes, VAT included (positive).
+async fn check_invoice(manager: &mut Client, id: i64) -> domain::Money {
+    let invoice = manager
+        .get(&format!("/api/console/invoices/{id}"))
+        .await
+        .json();
+    let number = &invoice["number"];
+    let lines = invoice["lines"].as_array().unwrap();
+    assert!(!lines.is_empty(), "invoice {number} has no lines");
+    let rate: domain::money::Percent = serde_json::from_value(invoice["vat_rate"].clone()).unwrap();
+    let (subtotal, vat, total) = (
+        money(&invoice["subtotal"]),
+        money(&invoice["vat"]),
+        money(&invoice["total"]),
+    );
+    assert_eq!(
+        sum(lines.iter().map(|line| money(&line["net"]))),
+        subtotal,
+        "invoice {number}: lines and subtotal: {invoice}"
+    );
+    let own = sum(lines
+        .iter()
+        .filter(|line| line["vat"].is_null())
+        .map(|line| money(&line["net"])));
+    let credited = sum(lines
+        .iter()
+        .filter(|line| !line["vat"].is_null())
+        .map(|line| money(&line["vat"])));
+    assert_eq!(
+        domain::dispute::vat_on(own, rate)
+            .unwrap()
+            .checked_add(credited),
+        Some(vat),
+        "invoice {number}: VAT: {invoice}"
+    );
+    assert_eq!(
+        subtotal.checked_add(vat),
+        Some(total),
+        "invoice {number}: subtotal + VAT and total: {invoice}"
+    );
+    assert!(!total.is_negative(), "invoice {number}: {invoice}");
+    // The PDF shows the same totals.
+    let reply = manager
+        .get(&format!("/api/console/invoices/{id}/pdf"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    for amount in [subtotal, vat, total] {
+        assert!(
+            text.contains(&format!("EUR {amount}")),
+            "invoice {number}: PDF lacks {amount}"
+        );
+    }
+    // What the credit notes' lines took off, VAT included (their net and VAT are negative).
+    let taken = sum(lines
+        .iter()
+        .filter(|line| !line["vat"].is_null())
+        .map(|line| {
+            money(&line["net"])
+                .checked_add(money(&line["vat"]))
+                .unwrap()
+        }));
+    domain::Money::ZERO.checked_sub(taken).unwrap()
+}
+
+/// Checks that the credit note `id` adds up to the cent: its lines' nets are its net; its VAT
+/// is the disputed invoice's rate on that net; net + VAT is its amount. Returns it.
+async fn check_credit_note(manager: &mut Client, id: i64) -> Value {
+    let reply = manager
+        .get(&format!("/api/console/credit-notes/{id}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let document = reply.json();
+    let note = &document["note"];
+    let number = note["number"].as_str().unwrap().to_owned();
+    let invoice = manager
+        .get(&format!("/api/console/invoices/{}", note["invoice_id"]))
+        .await
+        .json();
+    assert_eq!(document["vat_rate"], invoice["vat_rate"], "{number}");
+    let rate: domain::money::Percent =
+        serde_json::from_value(document["vat_rate"].clone()).unwrap();
+    let (net, vat, amount) = (
+        money(&note["net"]),
+        money(&note["vat"]),
+        money(&note["amount"]),
+    );
+    let lines = document["lines"].as_array().unwrap();
+    assert!(!lines.is_empty(), "{number} has no lines");
+    assert_eq!(
+        sum(lines.iter().map(|line| money(&line["net"]))),
+        net,
+        "{number}: lines and net: {document}"
+    );
+    assert_eq!(
+        domain::dispute::vat_on(net, rate),
+        Some(vat),
+        "{number}: VAT: {document}"
+    );
+    assert_eq!(
+        net.checked_add(vat),
+        Some(amount),
+        "{number}: net + VAT: {document}"
+    );
+    let reply = manager
+        .get(&format!("/api/console/credit-notes/{id}/pdf"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        reply.header("content-disposition"),
+        Some(format!("attachment; filename=\"credit-note-{number}.pdf\"").as_str())
+    );
+    let text = String::from_utf8_lossy(&reply.body).into_owned();
+    for expected in [
+        format!("Credit note {number}"),
+        format!("EUR {net}"),
+        format!("EUR {vat}"),
+        format!("EUR {amount}"),
+    ] {
+        assert!(
+            text.contains(&expected),
+            "{number}: the PDF lacks {expected}"
+        );
+    }
+    note.clone()
+}
+
+/// Issue 13, DISPUTE-2 (house reading): a year of a Company with monthly renewals, an annual
+/// Order, top-ups and three accepted disputes (a whole invoice, a part of one, an amount no net
+/// gives exactly), their credit notes deducted over the next invoices, in part and in full. On
+/// every invoice and every credit note, lines, subtotal (net), VAT and total add up to the cent,
+/// and what the invoices deducted is what the credit notes gave back.
+async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Backend) {
+    let app = admin_app_on(backend, "2026-01-05").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    an_order("BUSINESS")
+        .numbers(3, "FR")
+        .key("monthly")
+        .place(&mut manager)
+        .await;
+    an_order("ESSENTIAL")
+        .annual()
+        .numbers(2, "FR")
+        .key("annual")
+        .place(&mut manager)
+        .await;
+    let listed = manager.get("/api/console/invoices").await.json();
+    let (annual, monthly) = (
+        listed[0]["id"].as_i64().unwrap(),
+        listed[1]["id"].as_i64().unwrap(),
+    );
+    let reply = manager
+        .post_json("/api/console/credits/top-ups", &top_up("33.33"))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+
+    async fn accepted(app: &TestApp, manager: &mut Client, invoice: i64, decision: Value) -> Value {
+        let reply = dispute(manager, invoice, "Billed for Numbers never delivered.").await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        let id = reply.json()["disputes"][0]["id"].as_i64().unwrap();
+        let reply = decide(app, id, &decision).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.json()["disputes"][0]["credit_note"].clone()
+    }
+    // A part of the first month, an amount with odd cents.
+    let part = accepted(
+        &app,
+        &mut manager,
+        monthly,
+        json!({"accept": true, "amount": "7.33", "reason": "One Number was late."}),
+    )
+    .await;
+    assert_eq!(part["amount"], "7.33");
+    // The whole annual invoice: more than the next invoices, deducted over several of them.
+    let whole = accepted(&app, &mut manager, annual, json!({"accept": true})).await;
+    assert_eq!(whole["amount"], listed[0]["total"]);
+
+    let mut day = date("2026-01-05");
+    let mut skipped = None;
+    while day < date("2027-01-04") {
+        pass_days(&app, 7).await;
+        day = app.state.clock.today();
+        if day.month() == 6 && skipped.is_none() {
+            // In June, an invoice left to pay disputed for EUR 0.03: at 20 % no net gives it
+            // (0.02 + 0.00, 0.03 + 0.01), so the credit note gives back EUR 0.02.
+            let mut manager = log_in(&app, &signup_form()).await;
+            let listed = manager.get("/api/console/invoices").await.json();
+            let newest = listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|invoice| money(&invoice["total"]) >= domain::Money::from_cents(3))
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap();
+            let note = accepted(
+                &app,
+                &mut manager,
+                newest,
+                json!({"accept": true, "amount": "0.03"}),
+            )
+            .await;
+            assert_eq!(note["amount"], "0.02");
+            assert_eq!(
+                (&note["net"], &note["vat"]),
+                (&json!("0.02"), &json!("0.00"))
+            );
+            skipped = Some(note);
+        }
+        if day.day() <= 7 {
+            let mut manager = log_in(&app, &signup_form()).await;
+            let reply = manager
+                .post_json("/api/console/credits/top-ups", &top_up("5.55"))
+                .await;
+            assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        }
+    }
+    assert!(skipped.is_some(), "the year passed June");
+
+    let mut manager = log_in(&app, &signup_form()).await;
+    let invoices = manager.get("/api/console/invoices").await.json();
+    let invoices = invoices.as_array().unwrap();
+    let renewals = invoices
+        .iter()
+        .filter(|invoice| invoice["kind"] == "renewal")
+        .count();
+    assert!(renewals >= 11, "a year of monthly renewals: {renewals}");
+    let mut deducted = domain::Money::ZERO;
+    let mut partly = 0;
+    for invoice in invoices {
+        let id = invoice["id"].as_i64().unwrap();
+        let part = check_invoice(&mut manager, id).await;
+        if part > domain::Money::ZERO && invoice["total"] != "0.00" {
+            partly += 1;
+        }
+        deducted = deducted.checked_add(part).unwrap();
+    }
+    assert!(
+        partly >= 1,
+        "a credit note's rest was deducted from an invoice left to pay"
+    );
+
+    let notes = manager.get("/api/console/credit-notes").await.json();
+    let notes = notes.as_array().unwrap();
+    assert_eq!(notes.len(), 3);
+    assert_eq!(
+        notes
+            .iter()
+            .map(|note| note["number"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["CN-2026-000003", "CN-2026-000002", "CN-2026-000001"]
+    );
+    let mut given_back = domain::Money::ZERO;
+    for listed in notes {
+        let note = check_credit_note(&mut manager, listed["id"].as_i64().unwrap()).await;
+        assert_eq!(&note, listed);
+        // A year of invoices deducts them all.
+        assert_eq!(note["remaining"], "0.00", "{note}");
+        given_back = given_back.checked_add(money(&note["amount"])).unwrap();
+    }
+    assert_eq!(deducted, given_back);
+    // The whole annual invoice's credit note repeats its lines.
+    let whole = manager
+        .get(&format!("/api/console/credit-notes/{}", whole["id"]))
+        .await
+        .json();
+    let disputed = manager
+        .get(&format!("/api/console/invoices/{annual}"))
+        .await
+        .json();
+    assert_eq!(whole["lines"], disputed["lines"]);
+    // Another Company sees none of them.
+    let mut other = ready_company(&app, &zebra()).await;
+    assert_eq!(
+        other.get("/api/console/credit-notes").await.json(),
+        json!([])
+    );
+    let reply = other
+        .get(&format!("/api/console/credit-notes/{}/pdf", notes[0]["id"]))
+        .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
 }

@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::support::{
     Backend, Employees, TestApp, an_order, count_where, postgres_reachable, ready_company,
-    signup_form,
+    signup_form, top_up,
 };
 
 /// A second instance of `app`'s server: the same database, its own hub and listener.
@@ -209,7 +209,7 @@ async fn a_credits_call_is_taken_over_when_its_instance_dies() {
     let mut team = app.employees("UNLIMITED").await;
     let reply = team
         .manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "5"}))
+        .post_json("/api/console/credits/top-ups", &top_up("5"))
         .await;
     assert_eq!(
         reply.status,

@@ -9,7 +9,7 @@ use std::io::Write;
 
 use crate::support::{
     Backend, Client, Reply, TestApp, accept_terms, add_payment_method, an_order, company_form,
-    place_order, signup_form,
+    place_order, rows, signup_form,
 };
 use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
@@ -391,6 +391,8 @@ struct World {
     b_licence: i64,
     b_number: i64,
     b_invoice: i64,
+    /// A credit note of B's invoice (DISPUTE-2).
+    b_credit_note: i64,
     /// A data-rights request of B's Manager (DATA-1).
     b_data_request: i64,
     /// A's Order, under the very idempotency key B already used.
@@ -807,7 +809,7 @@ fn table(world: &World) -> Vec<Case> {
             M::POST,
             "/console/invoices/{id}/payments",
             world.b_invoice,
-            None,
+            Some(json!({"idempotency_key": "isolation-payment"})),
         ),
         foreign(M::GET, "/console/invoices/{id}/pdf", world.b_invoice, None),
         foreign(
@@ -816,8 +818,21 @@ fn table(world: &World) -> Vec<Case> {
             world.b_invoice,
             None,
         ),
-        // Disputes and restitution claims (DISPUTE-1..3); the provider's decision route does
-        // not exist without the admin token.
+        // Disputes, credit notes and restitution claims (DISPUTE-1..3); the provider's decision
+        // route does not exist without the admin token.
+        own(M::GET, "/console/credit-notes", "", None, StatusCode::OK),
+        foreign(
+            M::GET,
+            "/console/credit-notes/{id}",
+            world.b_credit_note,
+            None,
+        ),
+        foreign(
+            M::GET,
+            "/console/credit-notes/{id}/pdf",
+            world.b_credit_note,
+            None,
+        ),
         foreign(
             M::GET,
             "/console/invoices/{id}/disputes",
@@ -928,7 +943,7 @@ fn table(world: &World) -> Vec<Case> {
             M::POST,
             "/console/credits/top-ups",
             "",
-            Some(json!({"amount": "10"})),
+            Some(json!({"amount": "10", "idempotency_key": "isolation-top-up"})),
             StatusCode::CREATED,
         ),
         // The WebApp (issue 6): each User sees only their own Numbers.
@@ -1298,6 +1313,33 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     let b_invoice = ok_json(&reply, StatusCode::OK, "B's invoices")[0]["id"]
         .as_i64()
         .unwrap();
+    // B's credit note: this server has no admin token, so the provider decides in the store.
+    let b_credit_note = {
+        use server::store::disputes;
+        let db = &app.state.db;
+        let (b_company, _) = rows::company_of(db, &company_b_signup().email).await;
+        let (today, now) = (app.state.clock.today(), app.state.clock.now());
+        let justification = "Billed twice this month.";
+        let dispute = disputes::open(
+            db,
+            b_company,
+            b_manager,
+            b_invoice,
+            justification,
+            today,
+            now,
+        )
+        .await
+        .unwrap();
+        let accept = disputes::Decision::Accept {
+            amount_cents: Some(100),
+            note: None,
+        };
+        disputes::decide(db, dispute, &accept, today, now)
+            .await
+            .unwrap();
+        disputes::credit_notes(db, b_company).await.unwrap()[0].id
+    };
     let reply = b_manager_client
         .post_json(
             "/api/me/data-requests",
@@ -1395,6 +1437,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
         b_licence,
         b_number,
         b_invoice,
+        b_credit_note,
         b_data_request,
         a_order_with_bs_key: serde_json::to_value(a_order_with_bs_key).unwrap(),
         a_order_of_bs_numbers: serde_json::to_value(a_order_of_bs_numbers).unwrap(),

@@ -5,7 +5,8 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, TestApp, add_payment_method, admin, admin_app_on, an_order,
-    assert_api_error, count_where, date, invoice, invoices, log_in, money, pass_days, signup_form,
+    assert_api_error, count_where, date, invoice, invoices, log_in, money, pass_days, payment,
+    signup_form,
 };
 use axum::http::{Method, StatusCode};
 use domain::Money;
@@ -91,7 +92,7 @@ async fn an_overdue_invoice_shows_days_late_rate_penalty_and_indemnity(backend: 
 
     // Paid: no longer overdue, nothing shown as running.
     let reply = manager
-        .post_json(&format!("/api/console/invoices/{id}/payments"), &json!({}))
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     assert!(invoice(&mut manager, id).await["late"].is_null());

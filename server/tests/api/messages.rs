@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::support::live::{events, listen};
-use crate::support::{Backend, Client, Employees, TestApp, assert_api_error};
+use crate::support::{Backend, Client, Employees, TestApp, assert_api_error, top_up};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use futures_util::StreamExt;
@@ -354,7 +354,7 @@ async fn messages_abroad_are_paid_with_credits_per_part(backend: Backend) {
 
     let reply = team
         .manager
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "10"}))
+        .post_json("/api/console/credits/top-ups", &top_up("10"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     // Two parts at EUR 0.15 each.

@@ -4,7 +4,7 @@
 //! invoice a reverse charge and the VIES consultation number; VIES unavailable keeps the number
 //! pending and bills with French VAT, and the Company page says so.
 
-use crate::support::{Backend, Client, Reply, TestApp, assert_api_error, signup_form};
+use crate::support::{Backend, Client, Reply, TestApp, assert_api_error, signup_form, top_up};
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use chrono::{NaiveDate, TimeDelta};
@@ -89,7 +89,7 @@ async fn saved(client: &mut Client, vat_number: &str) -> Value {
 /// Tops the Credits up by EUR 10 and returns the invoice written for it.
 async fn top_up_invoice(client: &mut Client) -> Value {
     let reply = client
-        .post_json("/api/console/credits/top-ups", &json!({"amount": "10.00"}))
+        .post_json("/api/console/credits/top-ups", &top_up("10.00"))
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let id = reply.json()["invoice_id"].as_i64().unwrap();

@@ -82,7 +82,7 @@ async fn a_text_crosses_instances_behind_nginx() {
         &team.manager,
         "POST",
         "/api/console/credits/top-ups",
-        serde_json::json!({"amount": "5"}),
+        serde_json::json!({"amount": "5", "idempotency_key": "cluster-top-up"}),
     )
     .await;
     assert_eq!(status, 201, "{reply}");

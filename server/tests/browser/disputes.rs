@@ -88,7 +88,7 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
             POST,
             vec![
                 "/api/console/credits/top-ups".into(),
-                json!({"amount": "10"}),
+                json!({"amount": "10", "idempotency_key": "disputes-top-up"}),
             ],
         )
         .await;

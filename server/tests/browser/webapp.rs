@@ -121,7 +121,7 @@ async fn two_employees_text_and_call_each_other_live() {
         &team.manager,
         "POST",
         "/api/console/credits/top-ups",
-        json!({"amount": "10"}),
+        json!({"amount": "10", "idempotency_key": "webapp-top-up"}),
     )
     .await;
     assert_eq!(status, 201, "{reply}");

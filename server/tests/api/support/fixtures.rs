@@ -350,3 +350,20 @@ pub async fn admin(
 pub async fn admin_post(app: &TestApp, path: &str, body: Value) -> Reply {
     admin(app, Method::POST, path, Some(body), ADMIN_TOKEN).await
 }
+
+/// A key no other request of the test run uses (issue 13: one per intent).
+pub fn fresh_key(what: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{what}-{n}")
+}
+
+/// The body of a new payment of an invoice, with its own idempotency key.
+pub fn payment() -> Value {
+    json!({"idempotency_key": fresh_key("payment")})
+}
+
+/// The body of a new Credits top-up of `amount` (euros, as typed), with its own idempotency key.
+pub fn top_up(amount: &str) -> Value {
+    json!({"amount": amount, "idempotency_key": fresh_key("top-up")})
+}
