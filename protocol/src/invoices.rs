@@ -27,6 +27,11 @@ pub enum InvoiceKind {
     Renewal,
     /// A Credits top-up.
     CreditsTopup,
+    /// Late-payment penalties and the recovery indemnity of a late invoice, without VAT
+    /// (LATE-1, LATE-2): issued when the late invoice is paid or formally noticed.
+    Penalty,
+    /// What falls due on a termination for fault (TERM-1), issued on the termination day.
+    Termination,
 }
 
 impl InvoiceKind {
@@ -35,6 +40,8 @@ impl InvoiceKind {
             InvoiceKind::Order => "order",
             InvoiceKind::Renewal => "renewal",
             InvoiceKind::CreditsTopup => "credits_topup",
+            InvoiceKind::Penalty => "penalty",
+            InvoiceKind::Termination => "termination",
         }
     }
 
@@ -43,17 +50,29 @@ impl InvoiceKind {
             "order" => Some(InvoiceKind::Order),
             "renewal" => Some(InvoiceKind::Renewal),
             "credits_topup" => Some(InvoiceKind::CreditsTopup),
+            "penalty" => Some(InvoiceKind::Penalty),
+            "termination" => Some(InvoiceKind::Termination),
             _ => None,
         }
     }
 
-    /// How a person reads it: "Order", "Renewal", "Credits top-up".
+    /// How a person reads it: "Order", "Renewal", "Credits top-up", "Late-payment penalty",
+    /// "Termination for fault".
     pub fn label(self) -> &'static str {
         match self {
             InvoiceKind::Order => "Order",
             InvoiceKind::Renewal => "Renewal",
             InvoiceKind::CreditsTopup => "Credits top-up",
+            InvoiceKind::Penalty => "Late-payment penalty",
+            InvoiceKind::Termination => "Termination for fault",
         }
+    }
+
+    /// LATE-1, LATE-2 (house reading): a penalty invoice bills damages, not a supply: no VAT,
+    /// so no reverse charge to justify and no credit note deducted from it, and no penalty of
+    /// its own when paid late (penalties are owed on the late invoices that bill a supply).
+    pub fn bills_damages(self) -> bool {
+        self == InvoiceKind::Penalty
     }
 }
 

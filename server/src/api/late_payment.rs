@@ -33,14 +33,18 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// LATE-1, LATE-2: each overdue invoice of the list with its penalty for the server's today.
+/// LATE-1, LATE-2: each overdue invoice of the list with its penalty for the server's today (a
+/// penalty invoice bears none).
 pub async fn annotate_summaries(
     state: &AppState,
     listed: &mut [InvoiceSummary],
 ) -> Result<(), ApiError> {
     let today = state.clock.today();
     let table = late_payment::rate_table(&state.db).await?;
-    for invoice in listed {
+    for invoice in listed
+        .iter_mut()
+        .filter(|invoice| !invoice.kind.bills_damages())
+    {
         invoice.late = late_payment::late_view(
             &table,
             invoice.status,
@@ -59,6 +63,12 @@ pub async fn annotate_view(
     invoice: &mut InvoiceView,
 ) -> Result<(), ApiError> {
     let table = late_payment::rate_table(&state.db).await?;
+    if invoice.kind.bills_damages() {
+        // A penalty invoice bears no penalty of its own.
+        invoice.formal_notice =
+            late_payment::formal_notice(&state.db, company_id, invoice.id).await?;
+        return Ok(());
+    }
     invoice.late = late_payment::late_view(
         &table,
         invoice.status,

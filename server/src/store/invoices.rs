@@ -71,6 +71,47 @@ impl From<&OrderQuote> for Priced {
     }
 }
 
+impl Priced {
+    /// An invoice of one-off amounts (a top-up, penalties, what a termination makes due): one
+    /// line of quantity 1 per `(description, amount)`, priced by `pricing.quote` at `vat_rate`,
+    /// so its subtotal, VAT and total add up as every invoice's do.
+    pub fn amounts(
+        vat_rate: Percent,
+        vat_reason: String,
+        amounts: &[(String, Money)],
+    ) -> Result<Priced, domain::RuleError> {
+        let to_price: Vec<QuoteLine> = amounts
+            .iter()
+            .map(|(_, amount)| QuoteLine {
+                unit_price: *amount,
+                quantity: 1,
+                discount: Discount::NONE,
+            })
+            .collect();
+        let priced = quote(vat_rate, &to_price)?;
+        Ok(Priced {
+            billing: None,
+            vat_rate,
+            vat_reason,
+            lines: amounts
+                .iter()
+                .zip(&priced.lines)
+                .map(|((description, amount), line)| PricedLine {
+                    description: description.clone(),
+                    plan_id: None,
+                    quantity: 1,
+                    unit_price: *amount,
+                    discount: Discount::NONE,
+                    net: line.net,
+                })
+                .collect(),
+            subtotal: priced.subtotal,
+            vat: priced.vat,
+            total: priced.total,
+        })
+    }
+}
+
 /// An invoice to write: what it bills, and how it was priced.
 #[derive(Debug, Clone, Copy)]
 pub struct NewInvoice<'a> {
@@ -147,7 +188,8 @@ pub async fn issue(
     let quote = invoice.priced;
     // Issue 19: no VAT for a Company of another member state means a reverse charge, which its
     // VIES confirmation (read in this transaction, as the rate was) justifies.
-    let confirmation = if quote.vat_rate == Percent::ZERO {
+    // A penalty invoice has no VAT because it bills damages, not a supply: no reverse charge.
+    let confirmation = if quote.vat_rate == Percent::ZERO && !invoice.kind.bills_damages() {
         super::vies::confirmation_in(connection, invoice.company_id).await?
     } else {
         None
@@ -227,8 +269,11 @@ pub async fn issue(
     )
     .after(&record);
     audit::record(connection, change, now).await?;
-    // DISPUTE-2: the Company's credit notes are deducted from its next invoice.
-    super::disputes::deduct_credit_notes(connection, invoice.company_id, id, now).await?;
+    // DISPUTE-2: the Company's credit notes are deducted from its next invoice (one that bills
+    // a supply: a credit note reduces a supply's price, not damages).
+    if !invoice.kind.bills_damages() {
+        super::disputes::deduct_credit_notes(connection, invoice.company_id, id, now).await?;
+    }
     Ok(Issued { id, number })
 }
 
@@ -608,6 +653,9 @@ pub async fn record_attempt(
 ) -> Result<(Recorded, bool), PayError> {
     let invoice_id = claim.invoice_id;
     let mut tx = db.write().await?;
+    // A late invoice paid gets its penalty invoice, which takes a number: the numbering is
+    // locked before the Company's row (see `lock_numbering`).
+    lock_numbering(&mut tx, today.year()).await?;
     super::lock_company(&mut tx, company_id).await?;
     let used = idempotency::get_in(&mut tx, claim.key_id).await?;
     if let (true, Some(payment_id)) = (used.done, used.payment_id) {
@@ -662,6 +710,17 @@ pub async fn record_attempt(
             return Err(PayError::AlreadyPaid);
         }
         restore_discounts(&mut tx, company_id, today, now).await?;
+        // LATE-1, LATE-2 (house reading): an invoice paid late still owes its penalties.
+        if status.as_deref() == Some(InvoiceStatus::Overdue.as_str()) {
+            super::late_payment::invoice_penalties_in(
+                &mut tx,
+                invoice_id,
+                Some(actor_user_id),
+                today,
+                now,
+            )
+            .await?;
+        }
     }
     let record = serde_json::json!({
         "payment_id": payment_id,
@@ -890,29 +949,12 @@ pub async fn issue_for_credits_topup(
     issue_date: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Issued, sqlx::Error> {
-    let line = QuoteLine {
-        unit_price: amount,
-        quantity: 1,
-        discount: Discount::NONE,
-    };
-    let priced =
-        quote(vat.rate(), &[line]).map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
-    let priced = Priced {
-        billing: None,
-        vat_rate: vat.rate(),
-        vat_reason: vat.reason(),
-        lines: vec![PricedLine {
-            description: "Credits top-up".into(),
-            plan_id: None,
-            quantity: 1,
-            unit_price: amount,
-            discount: Discount::NONE,
-            net: priced.lines[0].net,
-        }],
-        subtotal: priced.subtotal,
-        vat: priced.vat,
-        total: priced.total,
-    };
+    let priced = Priced::amounts(
+        vat.rate(),
+        vat.reason(),
+        &[("Credits top-up".into(), amount)],
+    )
+    .map_err(|error| sqlx::Error::Protocol(error.to_string()))?;
     issue(
         connection,
         NewInvoice {

@@ -1,18 +1,21 @@
 //! Late payment (LATE-1, LATE-2, LATE-4): the semester rates as data, the penalty of an overdue
 //! invoice computed on each read for the server's today, and the provider's formal notice to
-//! pay, written to the Company's outbox and the proof log in one transaction.
+//! pay, written to the Company's outbox and the proof log in one transaction. When a late invoice
+//! is paid or formally noticed, its penalties are invoiced (house reading "Late penalties are
+//! invoiced"): [`invoice_penalties_in`].
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::formal_notice::formal_notice_deadline;
 use domain::late::{
     ECB_MARGIN_POINTS, Half, LEGAL_RATE_MULTIPLE, PenaltyRates, RateTable, Semester, late_penalty,
 };
 use domain::money::{Money, Percent};
-use protocol::invoices::InvoiceStatus;
+use protocol::invoices::{InvoiceKind, InvoiceStatus};
 use protocol::late_payment::{FormalNoticeView, LatePaymentView, PenaltyRateView, RateBasis};
 use sqlx::{AnyConnection, Row};
 
 use super::codec::corrupt;
+use super::invoices::{self, Issued, NewInvoice, Priced};
 use super::{audit, stamp};
 use crate::db::Database;
 
@@ -22,8 +25,14 @@ fn percent(raw: &str) -> Result<Percent, sqlx::Error> {
 
 /// LATE-1: the rates of every semester, from `late_payment_rates`.
 pub async fn rate_table(db: &Database) -> Result<RateTable, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    rate_table_in(&mut connection).await
+}
+
+/// [`rate_table`], inside the caller's transaction.
+pub async fn rate_table_in(connection: &mut AnyConnection) -> Result<RateTable, sqlx::Error> {
     let rows = sqlx::query("SELECT year, half, ecb_rate, legal_rate FROM late_payment_rates")
-        .fetch_all(&db.pool)
+        .fetch_all(&mut *connection)
         .await?;
     let mut table = RateTable::default();
     for row in rows {
@@ -127,9 +136,7 @@ pub fn late_view(
             rate: None,
             penalty: None,
             indemnity,
-            rates_missing: Some(format!(
-                "The penalty rates of {semester} are not published yet: the penalty will show once they are."
-            )),
+            rates_missing: Some(rates_missing_note(semester)),
         }),
     }
 }
@@ -212,6 +219,8 @@ pub async fn send_formal_notice(
     let deadline = formal_notice_deadline(today)
         .map_err(|error| FormalNoticeError::Calendar(error.to_string()))?;
     let mut tx = db.write().await?;
+    // The penalty invoice takes a number: see `invoices::lock_numbering`.
+    invoices::lock_numbering(&mut tx, today.year()).await?;
     let row = sqlx::query(
         "SELECT company_id, number, status, due_date, total_cents FROM invoices WHERE id = $1",
     )
@@ -248,10 +257,21 @@ pub async fn send_formal_notice(
     .bind(stamp(now))
     .execute(&mut *tx)
     .await?;
+    // House reading "Late penalties are invoiced": the penalties so far, on their own invoice.
+    let penalties = invoice_penalties_in(&mut tx, invoice_id, None, today, now).await?;
     let recipients = manager_emails(&mut tx, company_id).await?;
     let subject = format!("Formal notice to pay invoice {number}");
+    let penalties = match &penalties {
+        Some(issued) => format!(
+            "Late-payment penalties and the EUR 40 recovery indemnity are due in addition: they are billed on invoice {}, and the days late from today on will be billed when invoice {number} is paid.",
+            issued.number
+        ),
+        None => {
+            "Late-payment penalties and the EUR 40 recovery indemnity are due in addition.".into()
+        }
+    };
     let body = format!(
-        "Invoice {number} of {total}, due on {due_date}, is unpaid. This is a formal notice to pay it by {deadline} at the latest (8 days, GTCS 5.3). Late-payment penalties and the EUR 40 recovery indemnity are due in addition."
+        "Invoice {number} of {total}, due on {due_date}, is unpaid. This is a formal notice to pay it by {deadline} at the latest (8 days, GTCS 5.3). {penalties}"
     );
     send_to(&mut tx, company_id, &recipients, &subject, &body, now).await?;
     let view = FormalNoticeView {
@@ -273,4 +293,167 @@ pub async fn send_formal_notice(
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok((company_id, view))
+}
+
+/// Why no penalty is billed for the days late (the indemnity still is).
+fn rates_missing_note(semester: Semester) -> String {
+    format!(
+        "The penalty rates of {semester} are not published yet: the penalty will show once they are."
+    )
+}
+
+/// LATE-1, LATE-2 (GTCS 5.3; house reading "Late penalties are invoiced"): when the late invoice
+/// `late_invoice_id` is paid, or formally noticed, on `as_of`, the penalty for its days late so
+/// far and the EUR 40 recovery indemnity are invoiced on a separate penalty invoice, without VAT,
+/// in the same yearly numbering; inside the caller's transaction, which has locked the
+/// numbering of `as_of`'s year first ([`invoices::lock_numbering`]).
+///
+/// `late.penalty` computes the penalty of every day late up to `as_of`; what earlier penalty
+/// invoices of the same late invoice billed is deducted, so a later one (a payment after a formal
+/// notice) bills only the days not billed yet, and the indemnity is billed once per late invoice,
+/// ever (a unique index backs this). When the semester's rates are not recorded, only the
+/// indemnity is billed and the days stay unbilled. Nothing is written when nothing is owed (the
+/// invoice was not late, or everything was billed already); a penalty invoice bears no penalty
+/// itself. Returns the penalty invoice written, if any.
+pub async fn invoice_penalties_in(
+    connection: &mut AnyConnection,
+    late_invoice_id: i64,
+    actor_user_id: Option<i64>,
+    as_of: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Issued>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT company_id, number, kind, due_date, total_cents FROM invoices WHERE id = $1",
+    )
+    .bind(late_invoice_id)
+    .fetch_one(&mut *connection)
+    .await?;
+    let company_id: i64 = row.try_get("company_id")?;
+    let number: String = row.try_get("number")?;
+    let kind: String = row.try_get("kind")?;
+    let kind = InvoiceKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?;
+    let due_date: String = row.try_get("due_date")?;
+    let due_date: NaiveDate = super::codec::parsed("date", &due_date)?;
+    let total = Money::from_cents(row.try_get("total_cents")?);
+    if kind.bills_damages() || as_of <= due_date {
+        return Ok(None);
+    }
+    // PostgreSQL sums BIGINTs as NUMERIC: cast back.
+    let (days_billed, penalty_billed, indemnity_billed): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(MAX(days_late), 0) AS BIGINT),
+                CAST(COALESCE(SUM(penalty_cents), 0) AS BIGINT),
+                CAST(COALESCE(SUM(indemnity_cents), 0) AS BIGINT)
+         FROM late_penalties WHERE late_invoice_id = $1",
+    )
+    .bind(late_invoice_id)
+    .fetch_one(&mut *connection)
+    .await?;
+    let table = rate_table_in(connection).await?;
+    let rule_failed = |error: domain::RuleError| sqlx::Error::Protocol(error.to_string());
+    let semester = Semester::containing(due_date.succ_opt().unwrap_or(due_date));
+    // The penalty of every day late up to `as_of`, less what was billed; or none while the
+    // semester's rates are missing.
+    let (days_late, penalty, indemnity, rate) = match table.for_due_date(due_date) {
+        Ok(rates) => {
+            let owed = late_penalty(total, due_date, as_of, &rates).map_err(rule_failed)?;
+            let penalty = owed
+                .penalty
+                .checked_sub(Money::from_cents(penalty_billed))
+                .unwrap_or(Money::ZERO);
+            (
+                i64::from(owed.days_late),
+                penalty,
+                owed.indemnity,
+                Some(owed.rate),
+            )
+        }
+        Err(_) => {
+            tracing::warn!(late_invoice_id, %semester, "{}", rates_missing_note(semester));
+            (
+                days_billed,
+                Money::ZERO,
+                domain::late::RECOVERY_INDEMNITY,
+                None,
+            )
+        }
+    };
+    let indemnity = if indemnity_billed > 0 {
+        Money::ZERO
+    } else {
+        indemnity
+    };
+    let mut lines = Vec::new();
+    if let Some(rate) = rate
+        && days_late > days_billed
+        && penalty > Money::ZERO
+    {
+        let first = due_date + chrono::Days::new(u64::try_from(days_billed + 1).unwrap_or(1));
+        lines.push((
+            format!(
+                "Late-payment penalty on invoice {number} ({total} due on {due_date}): {} days late, {first} to {as_of}, at {rate} % a year (GTCS 5.3)",
+                days_late - days_billed
+            ),
+            penalty,
+        ));
+    }
+    if indemnity > Money::ZERO {
+        lines.push((
+            format!("Fixed recovery indemnity for invoice {number} (GTCS 5.3)"),
+            indemnity,
+        ));
+    }
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    let priced = Priced::amounts(
+        Percent::ZERO,
+        "No VAT: late-payment penalties and the recovery indemnity are damages, not a supply (GTCS 5.3).".into(),
+        &lines,
+    )
+    .map_err(rule_failed)?;
+    let issued = invoices::issue(
+        connection,
+        NewInvoice {
+            company_id,
+            actor_user_id,
+            kind: InvoiceKind::Penalty,
+            order_id: None,
+            licence_id: None,
+            period: None,
+            issue_date: as_of,
+            priced: &priced,
+        },
+        now,
+    )
+    .await?;
+    let billed_penalty = if rate.is_some() && days_late > days_billed {
+        penalty
+    } else {
+        Money::ZERO
+    };
+    sqlx::query(
+        "INSERT INTO late_penalties (penalty_invoice_id, late_invoice_id, company_id, as_of,
+                                     days_late, penalty_cents, indemnity_cents, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(issued.id)
+    .bind(late_invoice_id)
+    .bind(company_id)
+    .bind(as_of.to_string())
+    .bind(if billed_penalty > Money::ZERO {
+        days_late
+    } else {
+        days_billed
+    })
+    .bind(whole_cents(billed_penalty)?)
+    .bind(whole_cents(indemnity)?)
+    .bind(stamp(now))
+    .execute(&mut *connection)
+    .await?;
+    Ok(Some(issued))
+}
+
+fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
+    domain::order::cents(amount)
+        .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
 }

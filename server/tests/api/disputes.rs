@@ -425,7 +425,7 @@ fn sum(values: impl IntoIterator<Item = domain::Money>) -> domain::Money {
 /// its rate on the nets of its own lines (rounded once, as `pricing.quote`) plus the VAT the
 /// credit notes' lines carry; subtotal + VAT is its total. Returns what it deducted of credit
 /// notes, VAT included (positive).
-async fn check_invoice(manager: &mut Client, id: i64) -> domain::Money {
+pub(crate) async fn check_invoice(manager: &mut Client, id: i64) -> domain::Money {
     let invoice = manager
         .get(&format!("/api/console/invoices/{id}"))
         .await

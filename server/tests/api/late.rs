@@ -1,12 +1,14 @@
 //! Late payment and suspension through the API, on SQLite and PostgreSQL (LATE-1, LATE-2,
 //! LATE-4, SUSP-1): the penalty of an overdue invoice for the server's today with the rate and
 //! why, the formal notice to pay with its 8-day deadline, and suspensions shown to the Manager
-//! while billing continues.
+//! while billing continues. The penalties invoiced (house reading "Late penalties are invoiced"):
+//! on a separate invoice without VAT, when the late invoice is paid or formally noticed, the
+//! indemnity once, each day late billed once.
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, TestApp, add_payment_method, admin, admin_app_on, an_order,
-    assert_api_error, count_where, date, invoice, invoices, log_in, money, pass_days, payment,
-    signup_form,
+    assert_api_error, count_where, date, invoice, invoices, log_in, logged, money, pass_days,
+    payment, signup_form,
 };
 use axum::http::{Method, StatusCode};
 use domain::Money;
@@ -21,6 +23,8 @@ on_both_databases!(
     a_suspension_is_shown_with_its_reason_while_billing_continues,
     the_provider_records_a_semester_and_its_penalties_show,
     recorded_rates_are_validated_once_and_kept_behind_the_token,
+    an_invoice_paid_late_gets_a_penalty_invoice_without_vat_that_can_be_paid,
+    a_formal_notice_invoices_the_penalties_so_far_and_the_payment_only_the_days_after,
 );
 
 /// A signed-up Company with a payment method and one monthly ESSENTIAL Order: its Manager,
@@ -499,4 +503,209 @@ async fn recorded_rates_are_validated_once_and_kept_behind_the_token(backend: Ba
         assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
     }
     assert_eq!(stored().await, after);
+}
+
+/// The penalty invoices of the Company, oldest first.
+async fn penalty_invoices(manager: &mut Client) -> Vec<Value> {
+    let mut listed: Vec<Value> = invoices(manager)
+        .await
+        .into_iter()
+        .filter(|listed| listed["kind"] == "penalty")
+        .collect();
+    listed.reverse();
+    listed
+}
+
+/// What `late.penalty` makes due on the invoice `view` (due on its due date) by `as_of`.
+async fn owed(app: &TestApp, view: &Value, as_of: &str) -> domain::late::LatePenalty {
+    let due_date = date(view["due_date"].as_str().unwrap());
+    let rates = server::store::late_payment::rate_table(&app.state.db)
+        .await
+        .unwrap()
+        .for_due_date(due_date)
+        .unwrap();
+    late_penalty(money(&view["total"]), due_date, date(as_of), &rates).unwrap()
+}
+
+/// Ordered and due on 10 March 2026, paid 31 days late on 10 April: the payment is recorded, and
+/// a penalty invoice follows in the same numbering, billing 31 days at 12.15 % and the EUR 40
+/// indemnity, without VAT; it adds up, has its PDF, bears no penalty itself and can be paid.
+async fn an_invoice_paid_late_gets_a_penalty_invoice_without_vat_that_can_be_paid(
+    backend: Backend,
+) {
+    let app = admin_app_on(backend, "2026-03-10").await;
+    let (_, _, id) = company_with_order(&app).await;
+    pass_days(&app, 31).await;
+    let mut manager = log_in(&app, &signup_form()).await;
+    let late = invoice(&mut manager, id).await;
+    assert_eq!(late["status"], "overdue");
+    assert!(
+        penalty_invoices(&mut manager).await.is_empty(),
+        "nothing billed while unpaid"
+    );
+
+    let reply = manager
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let penalties = penalty_invoices(&mut manager).await;
+    assert_eq!(penalties.len(), 1, "{penalties:?}");
+    let listed = &penalties[0];
+    // The Order's invoice is 000001, the Licence's renewal of 10 April 000002.
+    assert_eq!(listed["number"], "2026-000003");
+    assert_eq!(listed["issue_date"], "2026-04-10");
+    assert_eq!(listed["status"], "issued");
+    assert!(listed["late"].is_null());
+    let penalty_id = listed["id"].as_i64().unwrap();
+    let view = invoice(&mut manager, penalty_id).await;
+    let expected = owed(&app, &late, "2026-04-10").await;
+    assert_eq!(expected.days_late, 31);
+    assert!(expected.penalty > Money::ZERO);
+    let lines = view["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{view}");
+    let number = late["number"].as_str().unwrap();
+    let described = lines[0]["description"].as_str().unwrap();
+    assert!(described.contains(number), "{described}");
+    assert!(described.contains("31 days late"), "{described}");
+    assert!(described.contains("12.15 %"), "{described}");
+    assert_eq!(money(&lines[0]["net"]), expected.penalty);
+    assert_eq!(lines[1]["net"], "40.00");
+    assert_eq!(view["vat_rate"], "0");
+    assert_eq!(view["vat"], "0.00");
+    assert!(
+        view["vat_reason"].as_str().unwrap().contains("damages"),
+        "{view}"
+    );
+    assert!(view["vies"].is_null());
+    assert_eq!(
+        money(&view["total"]),
+        expected.penalty.checked_add(expected.indemnity).unwrap()
+    );
+    crate::disputes::check_invoice(&mut manager, penalty_id).await;
+    assert_eq!(
+        logged(&app, "invoice.issue", &format!("invoice:{penalty_id}")).await,
+        1
+    );
+
+    // Left unpaid, it goes overdue like any invoice but bears no penalty of its own; paid, it
+    // is paid, and nothing more is billed.
+    pass_days(&app, 3).await;
+    let mut manager = log_in(&app, &signup_form()).await;
+    let unpaid = invoice(&mut manager, penalty_id).await;
+    assert_eq!(unpaid["status"], "overdue");
+    assert!(unpaid["late"].is_null(), "{unpaid}");
+    let reply = manager
+        .post_json(
+            &format!("/api/console/invoices/{penalty_id}/payments"),
+            &payment(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(reply.json()["status"], "paid");
+    assert_eq!(penalty_invoices(&mut manager).await.len(), 1);
+    assert_eq!(app.count("late_penalties").await, 1);
+}
+
+/// Due 10 March 2026; the formal notice on 18 March invoices 8 days and the indemnity; paid on
+/// 28 March, the second penalty invoice bills the 10 days after, without the indemnity again. The
+/// two penalties add up to `late.penalty` over the 18 days. An invoice paid on its due date
+/// owes nothing.
+async fn a_formal_notice_invoices_the_penalties_so_far_and_the_payment_only_the_days_after(
+    backend: Backend,
+) {
+    let app = admin_app_on(backend, "2026-03-10").await;
+    let (mut manager, _, id) = company_with_order(&app).await;
+    // Another invoice paid on time: no penalty invoice.
+    let reply = manager
+        .post_json(
+            "/api/console/credits/top-ups",
+            &crate::support::top_up("10"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let topup = invoices(&mut manager)
+        .await
+        .into_iter()
+        .find(|listed| listed["kind"] == "credits_topup")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let reply = manager
+        .post_json(
+            &format!("/api/console/invoices/{topup}/payments"),
+            &payment(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert!(penalty_invoices(&mut manager).await.is_empty());
+
+    pass_days(&app, 8).await;
+    let path = format!("/api/admin/invoices/{id}/formal-notice");
+    let reply = admin(&app, Method::POST, &path, None, ADMIN_TOKEN).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let mut manager = log_in(&app, &signup_form()).await;
+    let late = invoice(&mut manager, id).await;
+    let penalties = penalty_invoices(&mut manager).await;
+    assert_eq!(penalties.len(), 1, "{penalties:?}");
+    let first = invoice(&mut manager, penalties[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(first["issue_date"], "2026-03-18");
+    let after_notice = owed(&app, &late, "2026-03-18").await;
+    let lines = first["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{first}");
+    assert!(
+        lines[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("8 days late")
+    );
+    assert_eq!(money(&lines[0]["net"]), after_notice.penalty);
+    assert_eq!(lines[1]["net"], "40.00");
+    // The formal notice's email names it.
+    let number = first["number"].as_str().unwrap();
+    assert_eq!(
+        count_where(
+            &app,
+            &format!("SELECT COUNT(*) FROM outbox WHERE subject LIKE 'Formal notice%' AND body LIKE '%{number}%'")
+        )
+        .await,
+        1
+    );
+
+    pass_days(&app, 10).await;
+    let mut manager = log_in(&app, &signup_form()).await;
+    let reply = manager
+        .post_json(&format!("/api/console/invoices/{id}/payments"), &payment())
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let penalties = penalty_invoices(&mut manager).await;
+    assert_eq!(penalties.len(), 2, "{penalties:?}");
+    let second = invoice(&mut manager, penalties[1]["id"].as_i64().unwrap()).await;
+    assert_eq!(second["issue_date"], "2026-03-28");
+    let lines = second["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1, "the indemnity once: {second}");
+    let described = lines[0]["description"].as_str().unwrap();
+    assert!(described.contains("10 days late"), "{described}");
+    assert!(
+        described.contains("2026-03-19 to 2026-03-28"),
+        "{described}"
+    );
+    let at_payment = owed(&app, &late, "2026-03-28").await;
+    assert_eq!(
+        after_notice.penalty.checked_add(money(&lines[0]["net"])),
+        Some(at_payment.penalty)
+    );
+    for penalty in &penalties {
+        crate::disputes::check_invoice(&mut manager, penalty["id"].as_i64().unwrap()).await;
+    }
+    // Numbers follow one another: the Order, the top-up, then the two penalty invoices.
+    let mut numbers: Vec<String> = invoices(&mut manager)
+        .await
+        .iter()
+        .map(|listed| listed["number"].as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    assert_eq!(
+        numbers,
+        ["2026-000001", "2026-000002", "2026-000003", "2026-000004"]
+    );
 }
