@@ -51,8 +51,10 @@ pub fn fault_amount(
     })
 }
 
-/// TERM-1: the monthly instalment of a Licence whose every period costs `period_price`: the
-/// price spread over the term's months (not rounded; [`fault_amount`] rounds once).
+/// TERM-1: the monthly instalment of a Licence whose period costs `period_price`: the price
+/// spread over the term's months, an annual price counting 1/12 (not rounded; [`fault_amount`]
+/// rounds once). The house reading prices the period in force on the termination day after
+/// increases and without discounts: the caller passes that price.
 pub fn monthly_instalment(period_price: Money, term: crate::term::Term) -> Option<Money> {
     period_price
         .amount()
@@ -60,9 +62,11 @@ pub fn monthly_instalment(period_price: Money, term: crate::term::Term) -> Optio
         .map(Money::new)
 }
 
-/// TERM-1 (GTCS 6.2.2): the monthly instalments of the current commitment period not yet due on
-/// `terminated_on`: the months of the period that begin after that day (a month is counted from
-/// the anchor, day clamped, as every boundary is). A one-month Licence has none left.
+/// TERM-1 (GTCS 6.2.2; house reading "Termination for fault amount"): `remaining_instalments`,
+/// the months from the termination day `terminated_on` to the end of the period in force that
+/// day. A month is counted from the anchor (day clamped, as every boundary is) and remains when
+/// it begins on or after the termination day: on the period's first day every month of it
+/// remains; a one-month Licence has one on its first day, none after.
 pub fn remaining_monthly_instalments(
     licence: &crate::licence::Licence,
     terminated_on: chrono::NaiveDate,
@@ -80,8 +84,8 @@ pub fn remaining_monthly_instalments(
         rule: RuleId::Term1,
     })?;
     let mut remaining = 0;
-    for month in first_month + 1..first_month + months {
-        if monthly.boundary(month)? > on {
+    for month in first_month..first_month + months {
+        if monthly.boundary(month)? >= on {
             remaining += 1;
         }
     }
@@ -93,35 +97,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn term_1_remaining_instalments_are_the_months_of_the_period_not_begun() {
+    fn term_1_remaining_instalments_are_the_months_from_the_termination_day() {
         use crate::licence::Licence;
         use crate::term::Term;
         let date = |raw: &str| raw.parse::<chrono::NaiveDate>().unwrap();
         let yearly = Licence::new(date("2026-01-31"), Term::months(12).unwrap());
-        // Months begin 28 Feb, 31 Mar, 30 Apr, …, 31 Dec: on 15 Mar, the ten from 31 Mar remain;
-        // on 31 Mar, that month has begun.
-        assert_eq!(
-            remaining_monthly_instalments(&yearly, date("2026-03-15")).unwrap(),
-            10
-        );
-        assert_eq!(
-            remaining_monthly_instalments(&yearly, date("2026-03-31")).unwrap(),
-            9
-        );
-        assert_eq!(
-            remaining_monthly_instalments(&yearly, date("2026-12-31")).unwrap(),
-            0
-        );
+        let remaining = |on: &str| remaining_monthly_instalments(&yearly, date(on)).unwrap();
+        // Months begin 31 Jan, 28 Feb, 31 Mar, 30 Apr, …, 31 Dec: on 15 Mar, the ten from 31 Mar
+        // remain; on 31 Mar too (that month is ahead, from the termination day).
+        assert_eq!(remaining("2026-03-15"), 10);
+        assert_eq!(remaining("2026-03-31"), 10);
+        assert_eq!(remaining("2026-04-01"), 9);
+        assert_eq!(remaining("2026-01-31"), 12);
+        assert_eq!(remaining("2026-12-31"), 1);
+        assert_eq!(remaining("2027-01-30"), 0);
         // The second year: counted within its own period.
-        assert_eq!(
-            remaining_monthly_instalments(&yearly, date("2027-02-01")).unwrap(),
-            11
-        );
+        assert_eq!(remaining("2027-01-31"), 12);
+        assert_eq!(remaining("2027-02-01"), 11);
         let monthly = Licence::new(date("2026-01-31"), Term::months(1).unwrap());
-        assert_eq!(
-            remaining_monthly_instalments(&monthly, date("2026-03-15")).unwrap(),
-            0
-        );
+        let remaining = |on: &str| remaining_monthly_instalments(&monthly, date(on)).unwrap();
+        assert_eq!(remaining("2026-03-15"), 0);
+        assert_eq!(remaining("2026-03-31"), 1);
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub enum ErrorCode {
     TerminationTooLate,
     NoTerminationRight,
     AlreadyTerminated,
+    TerminationNotPriced,
     // Invoices, payments, late payment, disputes.
     InvoiceNotOverdue,
     FormalNoticeAlreadySent,

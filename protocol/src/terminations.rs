@@ -34,4 +34,9 @@ pub struct TerminationView {
     pub service_last_day: NaiveDate,
     /// For a termination for fault.
     pub amount_due: Option<FaultAmountView>,
+    /// TERM-1: the invoice of the amount due, issued on the termination day.
+    #[serde(default)]
+    pub invoice_id: Option<i64>,
+    #[serde(default)]
+    pub invoice_number: Option<String>,
 }

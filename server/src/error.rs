@@ -145,6 +145,12 @@ pub enum ApiError {
     /// PRICE-4: an indexation gives no termination right.
     #[error("no termination right")]
     NoTerminationRight,
+    /// TERM-1: the Licence cannot be priced on the termination day.
+    #[error("the licence cannot be priced on {day}: {reason}")]
+    TerminationNotPriced {
+        day: chrono::NaiveDate,
+        reason: String,
+    },
     /// The Licences concerned were already terminated.
     #[error("already terminated")]
     AlreadyTerminated,
@@ -398,7 +404,11 @@ from_store_errors! {
         store::suspensions::SuspensionError::Database(error) => error.into(),
     };
     store::terminations::FaultError => |error| match error {
+        store::terminations::FaultError::NotFound => ApiError::NotFound,
         store::terminations::FaultError::AlreadyTerminated => ApiError::AlreadyTerminated,
+        store::terminations::FaultError::NotPriced { day, reason } => {
+            ApiError::TerminationNotPriced { day, reason }
+        }
         store::terminations::FaultError::Database(error) => error.into(),
     };
     store::trials::TrialError => |error| match error {
@@ -723,6 +733,12 @@ impl ApiError {
                 StatusCode::CONFLICT,
                 ErrorCode::AlreadyTerminated,
                 "The Licences this price change concerns are already terminated.".into(),
+                None,
+            ),
+            ApiError::TerminationNotPriced { day, reason } => (
+                StatusCode::CONFLICT,
+                ErrorCode::TerminationNotPriced,
+                format!("What a termination for fault makes due is the Licence's price on {day}, which cannot be computed ({reason}): nothing was terminated (GTCS 6.2.2)."),
                 None,
             ),
             ApiError::InvoiceNotOverdue => (

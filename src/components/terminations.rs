@@ -1,6 +1,6 @@
 //! The terminations section of `/console/licences`: Licences terminated after a price increase
 //! (PRICE-5) or by the provider for fault (TERM-1, TERM-2), with the amount due for a fault as
-//! `termination.fault_amount` computed it.
+//! `termination.fault_amount` computed it and the invoice that bills it.
 
 use super::eur;
 
@@ -51,9 +51,15 @@ fn TerminationCard(termination: TerminationView) -> impl IntoView {
                 <dd>{eur(due.accelerated_instalments)}</dd>
                 <dt>"Discounts to reimburse"</dt>
                 <dd>{eur(due.discounts_reimbursed)}</dd>
-                <dt>"Total due"</dt>
+                <dt>"Total due (excluding VAT)"</dt>
                 <dd><strong>{eur(due.total)}</strong></dd>
             </dl>
+        }
+    });
+    // TERM-1 (house reading): the amount is invoiced on the termination day.
+    let invoice = termination.invoice_id.zip(termination.invoice_number).map(|(id, number)| {
+        view! {
+            <p>"Invoiced on invoice " <a href=format!("/console/invoices/{id}")>{number}</a> "."</p>
         }
     });
     view! {
@@ -67,6 +73,7 @@ fn TerminationCard(termination: TerminationView) -> impl IntoView {
                 {termination.reason.map(|reason| view! { <dt>"Reason"</dt><dd>{reason}</dd> })}
             </dl>
             {due}
+            {invoice}
         </div>
     }
 }

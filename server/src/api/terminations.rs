@@ -4,10 +4,8 @@
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::fault::{fault_amount, monthly_instalment, remaining_monthly_instalments};
 use domain::field::{FieldError, required_text};
 use domain::money::Money;
-use domain::order::cents;
 use protocol::terminations::{FaultAmountView, FaultTerminationForm, TerminationView};
 
 use super::extract::{Admin, Body, PathId};
@@ -16,7 +14,7 @@ use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::stamp;
-use crate::store::terminations::{self, FaultAmounts, FaultTermination, TerminationRecord};
+use crate::store::terminations::{self, FaultAmounts, TerminationRecord};
 
 /// The longest reason the provider may give.
 const REASON_MAX: usize = 1000;
@@ -50,6 +48,8 @@ fn view(record: &TerminationRecord) -> Result<TerminationView, ApiError> {
         received_at: stamp(record.received_at),
         service_last_day: record.service_last_day,
         amount_due: record.amounts.as_ref().map(amount_view).transpose()?,
+        invoice_id: record.invoice.as_ref().map(|(id, _)| *id),
+        invoice_number: record.invoice.as_ref().map(|(_, number)| number.clone()),
     })
 }
 
@@ -63,15 +63,10 @@ async fn list(
     records.iter().map(view).collect::<Result<_, _>>().map(Json)
 }
 
-fn whole_cents(amount: Money) -> Result<i64, ApiError> {
-    cents(amount).ok_or_else(|| ApiError::Internal(format!("{amount} is not whole cents")))
-}
-
 /// `POST /api/admin/licences/{id}/fault-termination`: TERM-1, TERM-2. The provider ends the
 /// Licence today, for the reason given; what falls due is computed by
-/// `termination.fault_amount`: the monthly instalments of the current period not yet begun
-/// (the period's net price spread over its months), increased by 20 %, plus the discounts the
-/// Order granted.
+/// `termination.fault_amount` from the house reading's inputs and invoiced today
+/// (`store::terminations::terminate_for_fault`).
 async fn terminate_for_fault(
     State(state): State<AppState>,
     _admin: Admin,
@@ -84,37 +79,11 @@ async fn terminate_for_fault(
             problem,
         })
     })?;
-    let basis = terminations::fault_basis(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    if !basis.active {
-        return Err(ApiError::AlreadyTerminated);
-    }
-    let licence = basis.licence;
     let now = state.clock.now();
-    let today = paris_day(now);
-    let rule_failed = |error: domain::RuleError| ApiError::Internal(error.to_string());
-    let remaining = remaining_monthly_instalments(&licence, today).map_err(rule_failed)?;
-    let instalment = monthly_instalment(Money::from_cents(basis.period_net_cents), licence.term)
-        .ok_or_else(|| ApiError::Internal("monthly instalment out of range".into()))?;
-    let discounts = Money::from_cents(basis.period_gross_cents - basis.period_net_cents);
-    let due = fault_amount(instalment, remaining, discounts).map_err(rule_failed)?;
-    let termination = FaultTermination {
-        licence_id: id,
-        company_id: basis.company_id,
-        reason,
-        service_last_day: today,
-        amounts: FaultAmounts {
-            monthly_instalment_cents: whole_cents(instalment.round_to_cent())?,
-            remaining_instalments: i64::from(remaining),
-            accelerated_instalments_cents: whole_cents(due.accelerated_instalments)?,
-            discounts_reimbursed_cents: whole_cents(due.discounts_reimbursed)?,
-            total_due_cents: whole_cents(due.total)?,
-        },
-    };
-    terminations::terminate_for_fault(&state.db, &termination, now).await?;
-    tracing::info!(licence_id = id, total = %due.total, "licence terminated for fault");
-    let record = terminations::list(&state.db, basis.company_id)
+    let company_id =
+        terminations::terminate_for_fault(&state.db, id, &reason, paris_day(now), now).await?;
+    tracing::info!(licence_id = id, company_id, "licence terminated for fault");
+    let record = terminations::list(&state.db, company_id)
         .await?
         .into_iter()
         .find(|record| record.licence_id == id)

@@ -212,6 +212,31 @@ pub fn renewal_quote(
     Ok(quote)
 }
 
+/// What the Licence `licence_id` holds, as lines to price: each Call Plan and how many of its
+/// Numbers (RENEW-1: a renewal bills every Number the Licence holds; TERM-1 prices the same).
+pub async fn licence_lines_in(
+    connection: &mut AnyConnection,
+    licence_id: i64,
+    company_id: i64,
+) -> Result<Vec<LineRequest>, sqlx::Error> {
+    let plan_rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT plan_id, CAST(COUNT(*) AS BIGINT) FROM numbers
+         WHERE licence_id = $1 AND company_id = $2 AND plan_id IS NOT NULL
+         GROUP BY plan_id ORDER BY plan_id",
+    )
+    .bind(licence_id)
+    .bind(company_id)
+    .fetch_all(&mut *connection)
+    .await?;
+    Ok(plan_rows
+        .iter()
+        .map(|(plan_id, count)| LineRequest {
+            plan_id: *plan_id,
+            quantity: u32::try_from(*count).unwrap_or(u32::MAX),
+        })
+        .collect())
+}
+
 /// RENEW-1 (GTCS 5.1, 6.1): every active Licence whose new period starts on `day` renews with
 /// all its Numbers and Call Plans, and gets its renewal invoice (RENEW-2, PAY-1) — once: a
 /// period already invoiced is skipped.
@@ -274,25 +299,10 @@ async fn renew_licences(
         if invoiced.is_some() {
             continue;
         }
-        let plan_rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT plan_id, CAST(COUNT(*) AS BIGINT) FROM numbers
-             WHERE licence_id = $1 AND company_id = $2 AND plan_id IS NOT NULL
-             GROUP BY plan_id ORDER BY plan_id",
-        )
-        .bind(licence_id)
-        .bind(company_id)
-        .fetch_all(&mut *connection)
-        .await?;
-        if plan_rows.is_empty() {
+        let lines = licence_lines_in(connection, licence_id, company_id).await?;
+        if lines.is_empty() {
             continue;
         }
-        let lines: Vec<LineRequest> = plan_rows
-            .iter()
-            .map(|(plan_id, count)| LineRequest {
-                plan_id: *plan_id,
-                quantity: u32::try_from(*count).unwrap_or(u32::MAX),
-            })
-            .collect();
         let billing: String = row.try_get("billing")?;
         let billing: Billing = billing
             .parse()

@@ -1,58 +1,22 @@
 //! Licence terminations before tacit renewal: listing them for the Company, and the provider's
-//! termination for fault (TERM-1, TERM-2), which ends the Licence at once and records what falls
-//! due as the caller computed it with `domain::fault`.
+//! termination for fault (TERM-1, TERM-2), which ends the Licence at once, records what falls due
+//! as `domain::fault` computes it from the inputs the house reading "Termination for fault
+//! amount" defines, and invoices it that day, all in one transaction.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use domain::catalogue::Billing;
+use domain::fault::{fault_amount, monthly_instalment, remaining_monthly_instalments};
+use domain::money::Money;
+use domain::order::cents;
+use protocol::invoices::InvoiceKind;
 use serde::Serialize;
 
-use domain::licence::Licence;
 use sqlx::Row as _;
 
-use super::codec::{self, Columns};
-use super::{audit, stamp};
+use super::codec::{self, Columns, corrupt};
+use super::invoices::{self, NewInvoice, Priced};
+use super::{audit, catalogue, scheduler, stamp};
 use crate::db::{Database, is_unique_violation};
-
-/// What the amount due for fault is computed from: the Licence and the Order that created it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FaultBasis {
-    pub company_id: i64,
-    pub licence: Licence,
-    /// The Licence is still in service (not ended or terminated already).
-    pub active: bool,
-    /// The price of one period, net of discounts, excluding VAT.
-    pub period_net_cents: i64,
-    /// The price of one period before discounts.
-    pub period_gross_cents: i64,
-}
-
-/// The Licence `licence_id` of any Company (the provider's view), with its Order's amounts.
-pub async fn fault_basis(
-    db: &Database,
-    licence_id: i64,
-) -> Result<Option<FaultBasis>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT l.company_id, l.anchor, l.term_months, l.status,
-             -- PostgreSQL sums BIGINTs as NUMERIC: cast back.
-             CAST((SELECT COALESCE(SUM(ol.net_cents), 0) FROM order_lines ol
-                   WHERE ol.order_id = l.order_id) AS BIGINT) AS period_net_cents,
-             CAST((SELECT COALESCE(SUM(ol.unit_price_cents * ol.quantity), 0) FROM order_lines ol
-                   WHERE ol.order_id = l.order_id) AS BIGINT) AS period_gross_cents
-         FROM licences l WHERE l.id = $1",
-    )
-    .bind(licence_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| {
-        Ok(FaultBasis {
-            company_id: row.try_get("company_id")?,
-            licence: row.licence()?,
-            active: row.try_get::<String, _>("status")? == "active",
-            period_net_cents: row.try_get("period_net_cents")?,
-            period_gross_cents: row.try_get("period_gross_cents")?,
-        })
-    })
-    .transpose()
-}
 
 /// TERM-1: the amounts recorded with a termination for fault, in cents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,53 +28,119 @@ pub struct FaultAmounts {
     pub total_due_cents: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FaultTermination {
-    pub licence_id: i64,
-    pub company_id: i64,
-    pub reason: String,
-    pub service_last_day: NaiveDate,
-    pub amounts: FaultAmounts,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum FaultError {
+    #[error("no such licence")]
+    NotFound,
     #[error("the licence is already terminated or ended")]
     AlreadyTerminated,
+    /// The Licence's Call Plans have no price in force on the termination day (or a rule failed
+    /// on them): nothing is terminated.
+    #[error("the licence cannot be priced on {day}: {reason}")]
+    NotPriced { day: NaiveDate, reason: String },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-/// TERM-1, TERM-2: ends the active Licence now and records the termination with what falls due
-/// and its proof-log entry (PROOF-1, by the provider), all or nothing.
+fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
+    cents(amount)
+        .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
+}
+
+/// TERM-1, TERM-2 (GTCS 6.2.2): the provider ends the active Licence `licence_id` on `today`
+/// for `reason`, and what falls due is computed by `termination.fault_amount` from the house
+/// reading's inputs:
+/// - `monthly_instalment`: the Licence's price per month in the period in force on the
+///   termination day: its Call Plans and Numbers priced at the prices in force that day (after
+///   increases), without discounts (as a renewal is, RENEW-2), an annual price counting 1/12;
+/// - `remaining_instalments`: the months from the termination day to the end of that period;
+/// - `discounts_granted`: every discount actually deducted on the Licence's invoices since the
+///   Contract began (each line's gross less its net; credit notes' lines are not discounts).
+///
+/// The termination, its proof-log entry and its invoice (issued on the termination day, in the
+/// yearly numbering, VAT at the Company's rate as on the Licence's invoices: the instalments and
+/// the discounts given back are the price of the service) are written all or nothing. Returns
+/// the Company.
 pub async fn terminate_for_fault(
     db: &Database,
-    termination: &FaultTermination,
+    licence_id: i64,
+    reason: &str,
+    today: NaiveDate,
     at: DateTime<Utc>,
-) -> Result<(), FaultError> {
+) -> Result<i64, FaultError> {
     let mut tx = db.write().await?;
-    let ended = sqlx::query(
-        "UPDATE licences SET status = 'ended' WHERE id = $1 AND company_id = $2 AND status = 'active'",
+    // The invoice takes a number: the numbering is locked before the Company's row.
+    invoices::lock_numbering(&mut tx, today.year()).await?;
+    let row = sqlx::query(
+        "SELECT l.company_id, l.anchor, l.term_months, l.status, o.billing
+         FROM licences l JOIN orders o ON o.id = l.order_id WHERE l.id = $1",
     )
-    .bind(termination.licence_id)
-    .bind(termination.company_id)
-    .execute(&mut *tx)
-    .await?;
-    if ended.rows_affected() != 1 {
+    .bind(licence_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(FaultError::NotFound)?;
+    let company_id: i64 = row.try_get("company_id")?;
+    super::lock_company(&mut tx, company_id).await?;
+    if row.try_get::<String, _>("status")? != "active" {
         return Err(FaultError::AlreadyTerminated);
     }
-    let amounts = &termination.amounts;
+    let licence = row.licence()?;
+    let billing: String = row.try_get("billing")?;
+    let billing: Billing = billing.parse().map_err(|_| corrupt("billing", &billing))?;
+    let not_priced = |reason: String| FaultError::NotPriced { day: today, reason };
+
+    let lines = scheduler::licence_lines_in(&mut tx, licence_id, company_id).await?;
+    let vat = catalogue::vat_basis_in(&mut tx, company_id)
+        .await?
+        .ok_or(FaultError::NotFound)?;
+    let period_price = if lines.is_empty() {
+        Money::ZERO
+    } else {
+        let list = catalogue::price_list_in(&mut tx).await?;
+        scheduler::renewal_quote(&list, billing, &lines, today, vat)
+            .map_err(not_priced)?
+            .subtotal
+    };
+    let instalment = monthly_instalment(period_price, licence.term)
+        .ok_or_else(|| not_priced("the monthly instalment is out of range".into()))?;
+    let remaining = remaining_monthly_instalments(&licence, today)
+        .map_err(|error| not_priced(error.to_string()))?;
+    // PostgreSQL sums BIGINTs as NUMERIC: cast back.
+    let discounts: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(l.unit_price_cents * l.quantity - l.net_cents), 0) AS BIGINT)
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         WHERE i.licence_id = $1 AND i.company_id = $2 AND l.plan_id IS NOT NULL
+           AND l.vat_cents IS NULL",
+    )
+    .bind(licence_id)
+    .bind(company_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let due = fault_amount(instalment, remaining, Money::from_cents(discounts))
+        .map_err(|error| not_priced(error.to_string()))?;
+    let amounts = FaultAmounts {
+        monthly_instalment_cents: whole_cents(instalment.round_to_cent())?,
+        remaining_instalments: i64::from(remaining),
+        accelerated_instalments_cents: whole_cents(due.accelerated_instalments)?,
+        discounts_reimbursed_cents: whole_cents(due.discounts_reimbursed)?,
+        total_due_cents: whole_cents(due.total)?,
+    };
+
+    sqlx::query("UPDATE licences SET status = 'ended' WHERE id = $1 AND status = 'active'")
+        .bind(licence_id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "INSERT INTO licence_terminations (licence_id, company_id, cause, reason, received_at,
              service_last_day, monthly_instalment_cents, remaining_instalments,
              accelerated_instalments_cents, discounts_reimbursed_cents, total_due_cents)
          VALUES ($1, $2, 'fault', $3, $4, $5, $6, $7, $8, $9, $10)",
     )
-    .bind(termination.licence_id)
-    .bind(termination.company_id)
-    .bind(&termination.reason)
+    .bind(licence_id)
+    .bind(company_id)
+    .bind(reason)
     .bind(stamp(at))
-    .bind(termination.service_last_day.to_string())
+    .bind(today.to_string())
     .bind(amounts.monthly_instalment_cents)
     .bind(amounts.remaining_instalments)
     .bind(amounts.accelerated_instalments_cents)
@@ -122,17 +152,70 @@ pub async fn terminate_for_fault(
         true => FaultError::AlreadyTerminated,
         false => error.into(),
     })?;
+
+    // The house reading: the amount is invoiced on the termination day.
+    let mut to_bill = Vec::new();
+    if due.accelerated_instalments > Money::ZERO {
+        to_bill.push((
+            format!(
+                "Licence {licence_id} terminated for fault on {today}: {remaining} remaining monthly instalments of {} (its price per month on that day, without discounts), increased by 20 % (GTCS 6.2.2)",
+                instalment.round_to_cent()
+            ),
+            due.accelerated_instalments,
+        ));
+    }
+    if due.discounts_reimbursed > Money::ZERO {
+        to_bill.push((
+            format!(
+                "Licence {licence_id}: discounts granted on its invoices since the Contract began, reimbursed (GTCS 6.2.2)"
+            ),
+            due.discounts_reimbursed,
+        ));
+    }
+    let issued = if to_bill.is_empty() {
+        None
+    } else {
+        let priced = Priced::amounts(vat.rate(), vat.reason(), &to_bill)
+            .map_err(|error| not_priced(error.to_string()))?;
+        let issued = invoices::issue(
+            &mut tx,
+            NewInvoice {
+                company_id,
+                actor_user_id: None,
+                kind: InvoiceKind::Termination,
+                order_id: None,
+                licence_id: Some(licence_id),
+                period: None,
+                issue_date: today,
+                priced: &priced,
+            },
+            at,
+        )
+        .await?;
+        sqlx::query("UPDATE licence_terminations SET invoice_id = $1 WHERE licence_id = $2")
+            .bind(issued.id)
+            .bind(licence_id)
+            .execute(&mut *tx)
+            .await?;
+        Some(issued)
+    };
     let change = audit::Change::new(
-        termination.company_id,
+        company_id,
         None,
         "licence.terminate_for_fault",
-        format!("licence:{}", termination.licence_id),
+        format!("licence:{licence_id}"),
     )
     .before(&serde_json::json!({"status": "active"}))
-    .after(&serde_json::json!({"status": "ended", "termination": termination}));
+    .after(&serde_json::json!({
+        "status": "ended",
+        "reason": reason,
+        "service_last_day": today,
+        "amounts": amounts,
+        "invoice": issued.as_ref().map(|issued| &issued.number),
+    }));
     audit::record(&mut tx, change, at).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(company_id)
 }
 
 /// A termination as stored.
@@ -145,6 +228,8 @@ pub struct TerminationRecord {
     pub received_at: DateTime<Utc>,
     pub service_last_day: NaiveDate,
     pub amounts: Option<FaultAmounts>,
+    /// TERM-1: the invoice of a termination for fault (its id and number).
+    pub invoice: Option<(i64, String)>,
 }
 
 type Row = (
@@ -159,15 +244,18 @@ type Row = (
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<String>,
 );
 
 /// The Company's terminated Licences, latest first.
 pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecord>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT licence_id, cause, reason, notice_id, received_at, service_last_day,
-             monthly_instalment_cents, remaining_instalments, accelerated_instalments_cents,
-             discounts_reimbursed_cents, total_due_cents
-         FROM licence_terminations WHERE company_id = $1 ORDER BY received_at DESC, licence_id",
+        "SELECT t.licence_id, t.cause, t.reason, t.notice_id, t.received_at, t.service_last_day,
+             t.monthly_instalment_cents, t.remaining_instalments, t.accelerated_instalments_cents,
+             t.discounts_reimbursed_cents, t.total_due_cents, t.invoice_id, i.number
+         FROM licence_terminations t LEFT JOIN invoices i ON i.id = t.invoice_id
+         WHERE t.company_id = $1 ORDER BY t.received_at DESC, t.licence_id",
     )
     .bind(company_id)
     .fetch_all(&db.pool)
@@ -186,6 +274,8 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
                 accelerated,
                 discounts,
                 total,
+                invoice_id,
+                invoice_number,
             )| {
                 let amounts = match (monthly, remaining, accelerated, discounts, total) {
                     (
@@ -211,6 +301,7 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
                     received_at: codec::instant("received_at", &received_at)?,
                     service_last_day: codec::parsed("service_last_day", &service_last_day)?,
                     amounts,
+                    invoice: invoice_id.zip(invoice_number),
                 })
             },
         )

@@ -4,7 +4,8 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, an_order, app_on,
-    assert_api_error, date, logged, ready_company, signup_form, zebra,
+    assert_api_error, date, invoice, invoices, log_in, logged, pass_days, payment, ready_company,
+    signup_form, zebra,
 };
 use axum::http::{Method, StatusCode};
 use chrono::TimeDelta;
@@ -13,6 +14,7 @@ use serde_json::{Value, json};
 on_both_databases!(
     fault_termination_ends_the_licence_and_shows_the_amount_due,
     fault_termination_is_refused_without_a_reason_twice_or_without_the_token,
+    fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_every_discount,
 );
 
 async fn company_with_annual_licence(app: &TestApp) -> (Client, i64) {
@@ -32,8 +34,9 @@ async fn terminate(app: &TestApp, licence: i64, body: &Value, token: &str) -> Re
 }
 
 /// Ordered on 15 Nov 2026 for a year; terminated on 20 Feb 2027: the months beginning 15 Mar to
-/// 15 Oct remain (8). Instalment 189.05 / 12; 8 × 15.7541… × 1.20 = 151.24; the annual discount
-/// of 9.95 is reimbursed; 161.19 in all.
+/// 15 Oct remain (8). The instalment is the price per month without discounts (house reading):
+/// 199.00 / 12; 8 × 16.5833… × 1.20 = 159.20; the annual discount of 9.95 deducted on the Order's
+/// invoice is reimbursed; 169.15 in all, invoiced that day with VAT (20 %), in the numbering.
 async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Backend) {
     let app = admin_app_on(backend, "2026-11-15").await;
     let (mut manager, licence) = company_with_annual_licence(&app).await;
@@ -54,10 +57,13 @@ async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Ba
     assert_eq!(recorded["service_last_day"], "2027-02-20");
     let due = &recorded["amount_due"];
     assert_eq!(due["remaining_instalments"], 8);
-    assert_eq!(due["monthly_instalment"], "15.75");
-    assert_eq!(due["accelerated_instalments"], "151.24");
+    assert_eq!(due["monthly_instalment"], "16.58");
+    assert_eq!(due["accelerated_instalments"], "159.20");
     assert_eq!(due["discounts_reimbursed"], "9.95");
-    assert_eq!(due["total"], "161.19");
+    assert_eq!(due["total"], "169.15");
+    // The Order's invoice is 2026-000001; the termination's is the first of 2027.
+    assert_eq!(recorded["invoice_number"], "2027-000001");
+    let invoice_id = recorded["invoice_id"].as_i64().unwrap();
 
     // The Manager (signed in again: sessions last 14 days) sees it, and the Licence has ended.
     let form = signup_form();
@@ -71,6 +77,33 @@ async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Ba
     let listed = manager.get("/api/console/terminations").await;
     assert_eq!(listed.status, StatusCode::OK, "{}", listed.text());
     assert_eq!(listed.json(), json!([recorded]));
+    // The invoice: listed with the others, two lines, VAT at the Company's rate, adding up,
+    // with its PDF; payable like any invoice.
+    let listed = invoices(&mut manager).await;
+    assert_eq!(listed[0]["id"], invoice_id);
+    assert_eq!(listed[0]["kind"], "termination");
+    let invoice = invoice(&mut manager, invoice_id).await;
+    assert_eq!(invoice["issue_date"], "2027-02-20");
+    assert_eq!(invoice["licence_id"], licence);
+    let nets: Vec<&Value> = invoice["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| &line["net"])
+        .collect();
+    assert_eq!(nets, [&json!("159.20"), &json!("9.95")]);
+    assert_eq!(invoice["subtotal"], "169.15");
+    assert_eq!(invoice["vat_rate"], "20");
+    assert_eq!(invoice["vat"], "33.83");
+    assert_eq!(invoice["total"], "202.98");
+    crate::disputes::check_invoice(&mut manager, invoice_id).await;
+    let reply = manager
+        .post_json(
+            &format!("/api/console/invoices/{invoice_id}/payments"),
+            &payment(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     let licences = manager.get("/api/console/licences").await.json();
     assert_eq!(licences[0]["status"], "ended");
     let subject = format!("licence:{licence}");
@@ -122,4 +155,45 @@ async fn fault_termination_is_refused_without_a_reason_twice_or_without_the_toke
     let off = app_on(backend, "2026-11-15").await;
     let reply = terminate(&off, licence, &reason, ADMIN_TOKEN).await;
     assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+}
+
+/// Ordered on 15 Nov 2026 for a year (199.00 less the 5 % annual discount), renewed on 15 Nov
+/// 2027 at 199.00 (RENEW-2: no discount), terminated that day: the period in force is the new
+/// one, all 12 of its months remain (from the termination day), and the discount reimbursed is
+/// the one deducted on the Order's invoice, since the Contract began: 238.80 + 9.95.
+async fn fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_every_discount(
+    backend: Backend,
+) {
+    let app = admin_app_on(backend, "2026-11-15").await;
+    let (_, licence) = company_with_annual_licence(&app).await;
+    pass_days(&app, 365).await;
+    assert_eq!(app.state.clock.today(), date("2027-11-15"));
+    let reply = terminate(
+        &app,
+        licence,
+        &json!({"reason": "Breach of confidentiality."}),
+        ADMIN_TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let recorded = reply.json();
+    let due = &recorded["amount_due"];
+    assert_eq!(due["remaining_instalments"], 12);
+    assert_eq!(due["monthly_instalment"], "16.58");
+    assert_eq!(due["accelerated_instalments"], "238.80");
+    assert_eq!(due["discounts_reimbursed"], "9.95");
+    assert_eq!(due["total"], "248.75");
+    let mut manager = log_in(&app, &signup_form()).await;
+    let kinds: Vec<Value> = invoices(&mut manager)
+        .await
+        .iter()
+        .map(|listed| listed["kind"].clone())
+        .collect();
+    assert_eq!(
+        kinds,
+        [json!("termination"), json!("renewal"), json!("order")]
+    );
+    let id = recorded["invoice_id"].as_i64().unwrap();
+    assert_eq!(invoice(&mut manager, id).await["subtotal"], "248.75");
+    crate::disputes::check_invoice(&mut manager, id).await;
 }

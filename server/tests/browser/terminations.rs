@@ -1,6 +1,6 @@
 //! End to end, in headless Chromium: the provider terminates a Licence for fault (TERM-1,
 //! TERM-2) through its admin route, and the Manager reads on the Licences page that it ended,
-//! why, and what falls due as `termination.fault_amount` computed it.
+//! why, what falls due as `termination.fault_amount` computed it, and the invoice that bills it.
 
 use crate::harness::{Browser, Console};
 use axum::http::StatusCode;
@@ -33,12 +33,15 @@ async fn a_manager_sees_the_amount_due_after_a_termination_for_fault() {
         .sees(&format!("Licence #{licence} terminated for fault"))
         .await;
     browser.sees("Suspected fraud on the account.").await;
-    // Terminated the day it began: the 11 months not begun, at 94.05 / 12 = 7.8375 each,
-    // + 20 % = 103.455 → 103.46; the discount of 4.95 is reimbursed; 108.41 in all.
+    // Terminated the day it began (house reading "Termination for fault amount"): the 12 months
+    // from that day, at the price per month without discounts, 99.00 / 12 = 8.25 each, + 20 % =
+    // 118.80; the discount of 4.95 deducted on the Order's invoice is reimbursed; 123.75 in all,
+    // invoiced that day.
     browser.sees("Amount due (GTCS 6.2.2)").await;
-    browser.sees("11 × EUR 7.84").await;
-    browser.sees("EUR 103.46").await;
+    browser.sees("12 × EUR 8.25").await;
+    browser.sees("EUR 118.80").await;
     browser.sees("EUR 4.95").await;
-    browser.sees("EUR 108.41").await;
+    browser.sees("EUR 123.75").await;
+    browser.sees("Invoiced on invoice").await;
     browser.close().await;
 }
