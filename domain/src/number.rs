@@ -79,16 +79,22 @@ pub enum Release {
     },
 }
 
-/// NUM-4 (GTCS 6.1): a Number added within a Licence follows the Licence's term and renews with it
-/// (RENEW-1), so it can only be released once the Licence's service has ended: the day after
-/// `service_last_day` of the notice of non-renewal, if one was recorded. Without a notice, the
-/// answer is the day after the last day of service a notice given on `today` would bring
-/// (NOTICE-1).
+/// NUM-4 (GTCS 6.1; house reading "Releasing Numbers"): a Number added within a Licence follows
+/// the Licence's term and renews with it (RENEW-1), so it can only be released once the Licence
+/// has ended, however it ended (`ended`: a notice of non-renewal, a price-change termination, a
+/// termination for fault, the provider's termination, a trial not converted). Before that, from
+/// the day after `service_last_day`, the earliest last day of service already set (by a notice of
+/// non-renewal or a termination); without one, the day after the last day of service a notice
+/// given on `today` would bring (NOTICE-1).
 pub fn release_on(
     licence: &Licence,
+    ended: bool,
     service_last_day: Option<NaiveDate>,
     today: NaiveDate,
 ) -> Result<Release, RuleError> {
+    if ended {
+        return Ok(Release::Allowed);
+    }
     let out_of_calendar = RuleError::OutOfCalendar {
         rule: crate::error::RuleId::Num4,
     };
@@ -153,7 +159,7 @@ mod tests {
         let licence = Licence::new(date("2026-03-05"), crate::term::Term::YEARLY);
         // No notice yet, on time for the first period: possible the day after it ends.
         assert_eq!(
-            release_on(&licence, None, date("2026-06-01")),
+            release_on(&licence, false, None, date("2026-06-01")),
             Ok(Release::NotBefore {
                 from: date("2027-03-05"),
                 notice_needed: true
@@ -161,7 +167,7 @@ mod tests {
         );
         // No notice and too late for this period: the next one must run to its end too.
         assert_eq!(
-            release_on(&licence, None, date("2026-12-05")),
+            release_on(&licence, false, None, date("2026-12-05")),
             Ok(Release::NotBefore {
                 from: date("2028-03-05"),
                 notice_needed: true
@@ -169,14 +175,24 @@ mod tests {
         );
         let notice = Some(date("2027-03-04"));
         assert_eq!(
-            release_on(&licence, notice, date("2027-03-04")),
+            release_on(&licence, false, notice, date("2027-03-04")),
             Ok(Release::NotBefore {
                 from: date("2027-03-05"),
                 notice_needed: false
             })
         );
         assert_eq!(
-            release_on(&licence, notice, date("2027-03-05")),
+            release_on(&licence, false, notice, date("2027-03-05")),
+            Ok(Release::Allowed)
+        );
+        // Ended however it ended (a termination, a trial not converted): released at once,
+        // whatever a notice would have said.
+        assert_eq!(
+            release_on(&licence, true, None, date("2026-06-01")),
+            Ok(Release::Allowed)
+        );
+        assert_eq!(
+            release_on(&licence, true, notice, date("2026-06-01")),
             Ok(Release::Allowed)
         );
     }

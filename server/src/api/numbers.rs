@@ -12,8 +12,8 @@ use super::extract::{Body, PathId};
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::licences;
 use crate::store::numbers::{self, Candidate, NumberRecord};
+use crate::store::{licences, terminations};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -121,8 +121,8 @@ async fn unassign(
     view(&number_of(&state, manager.company_id, id).await?).map(Json)
 }
 
-/// `DELETE /api/console/numbers/{id}`: gives the Number back to the pool, refused while its
-/// Licence runs (NUM-4), with the day it becomes possible.
+/// `DELETE /api/console/numbers/{id}`: gives the Number back to the pool once its Licence has
+/// ended, however it ended (NUM-4); refused while it runs, with the day it becomes possible.
 async fn release(
     State(state): State<AppState>,
     Manager(manager): Manager,
@@ -135,9 +135,17 @@ async fn release(
             .ok_or_else(|| {
                 ApiError::Internal(format!("number {id} has no licence {licence_id}"))
             })?;
-        let service_last_day = record.notice.map(|notice| notice.service_last_day);
+        // The earliest last day of service set so far: a notice's or a termination's.
+        let terminated =
+            terminations::service_last_day(&state.db, manager.company_id, licence_id).await?;
+        let service_last_day = record
+            .notice
+            .map(|notice| notice.service_last_day)
+            .into_iter()
+            .chain(terminated)
+            .min();
         let today = state.clock.today();
-        match release_on(&record.licence, service_last_day, today)
+        match release_on(&record.licence, record.ended, service_last_day, today)
             .map_err(|error| ApiError::Internal(error.to_string()))?
         {
             Release::Allowed => {}

@@ -307,3 +307,21 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
         )
         .collect()
 }
+
+/// The last day of service a termination of the Company's Licence `licence_id` set, if any
+/// (after a price increase, PRICE-5, or for fault, TERM-1).
+pub async fn service_last_day(
+    db: &Database,
+    company_id: i64,
+    licence_id: i64,
+) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let day: Option<String> = sqlx::query_scalar(
+        "SELECT service_last_day FROM licence_terminations WHERE licence_id = $1 AND company_id = $2",
+    )
+    .bind(licence_id)
+    .bind(company_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    day.map(|day| codec::parsed("service_last_day", &day))
+        .transpose()
+}

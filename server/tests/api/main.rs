@@ -29,6 +29,7 @@ mod late;
 mod licences;
 mod mail;
 mod messages;
+mod numbers;
 mod orders;
 mod price_changes;
 mod privacy;
