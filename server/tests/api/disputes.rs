@@ -5,10 +5,10 @@
 //! one year after the payment. The clock is moved to the windows' edges.
 
 use crate::support::{
-    Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, assert_api_error, date,
-    log_in, pass_days, payment, ready_company, signup_form, top_up, zebra,
+    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, admin_post, an_order,
+    assert_api_error, date, log_in, pass_days, payment, ready_company, signup_form, top_up, zebra,
 };
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use chrono::{Datelike, TimeDelta};
 use serde_json::{Value, json};
 
@@ -554,7 +554,9 @@ async fn check_credit_note(manager: &mut Client, id: i64) -> Value {
 
 /// Issue 13, DISPUTE-2 (house reading): a year of a Company with monthly renewals, an annual
 /// Order, top-ups and three accepted disputes (a whole invoice, a part of one, an amount no net
-/// gives exactly), their credit notes deducted over the next invoices, in part and in full. On
+/// gives exactly), their credit notes deducted over the next invoices, in part and in full, two
+/// invoices paid late (one formally noticed first) and the annual Licence terminated for fault,
+/// which bring penalty invoices and a termination invoice (issue 13). On
 /// every invoice and every credit note, lines, subtotal (net), VAT and total add up to the cent,
 /// and what the invoices deducted is what the credit notes gave back.
 async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Backend) {
@@ -565,12 +567,14 @@ async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Ba
         .key("monthly")
         .place(&mut manager)
         .await;
-    an_order("ESSENTIAL")
+    let annual_licence = an_order("ESSENTIAL")
         .annual()
         .numbers(2, "FR")
         .key("annual")
         .place(&mut manager)
-        .await;
+        .await["licence"]["id"]
+        .as_i64()
+        .unwrap();
     let listed = manager.get("/api/console/invoices").await.json();
     let (annual, monthly) = (
         listed[0]["id"].as_i64().unwrap(),
@@ -604,6 +608,7 @@ async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Ba
 
     let mut day = date("2026-01-05");
     let mut skipped = None;
+    let mut late_events = Vec::new();
     while day < date("2027-01-04") {
         pass_days(&app, 7).await;
         day = app.state.clock.today();
@@ -634,6 +639,43 @@ async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Ba
             );
             skipped = Some(note);
         }
+        // Issue 13, LATE-1, LATE-2: in September the first month's invoice is paid late and the
+        // annual invoice formally noticed, in November the annual invoice is paid: three
+        // penalty invoices. TERM-1: in December the annual Licence is terminated for fault.
+        let month = day.month();
+        if [9, 11, 12].contains(&month) && !late_events.contains(&month) {
+            late_events.push(month);
+            let mut manager = log_in(&app, &signup_form()).await;
+            let reply = match month {
+                9 => {
+                    let reply = manager
+                        .post_json(
+                            &format!("/api/console/invoices/{monthly}/payments"),
+                            &payment(),
+                        )
+                        .await;
+                    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+                    let path = format!("/api/admin/invoices/{annual}/formal-notice");
+                    admin(&app, Method::POST, &path, None, ADMIN_TOKEN).await
+                }
+                11 => {
+                    manager
+                        .post_json(
+                            &format!("/api/console/invoices/{annual}/payments"),
+                            &payment(),
+                        )
+                        .await
+                }
+                _ => {
+                    let path = format!("/api/admin/licences/{annual_licence}/fault-termination");
+                    let reason = json!({"reason": "Breach of the licence."});
+                    let reply = admin(&app, Method::POST, &path, Some(reason), ADMIN_TOKEN).await;
+                    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+                    reply
+                }
+            };
+            assert!(reply.status.is_success(), "{}", reply.text());
+        }
         if day.day() <= 7 {
             let mut manager = log_in(&app, &signup_form()).await;
             let reply = manager
@@ -652,6 +694,18 @@ async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Ba
         .filter(|invoice| invoice["kind"] == "renewal")
         .count();
     assert!(renewals >= 11, "a year of monthly renewals: {renewals}");
+    let kinds = |kind: &str| {
+        invoices
+            .iter()
+            .filter(|invoice| invoice["kind"] == kind)
+            .count()
+    };
+    assert_eq!(
+        kinds("penalty"),
+        3,
+        "two late invoices, one noticed then paid"
+    );
+    assert_eq!(kinds("termination"), 1);
     let mut deducted = domain::Money::ZERO;
     let mut partly = 0;
     for invoice in invoices {
