@@ -382,11 +382,13 @@ pub async fn invoice_penalties_in(
     } else {
         indemnity
     };
+    // The days late not billed yet, when they add a penalty.
+    let billed = match rate {
+        Some(rate) if days_late > days_billed && penalty > Money::ZERO => Some((rate, penalty)),
+        _ => None,
+    };
     let mut lines = Vec::new();
-    if let Some(rate) = rate
-        && days_late > days_billed
-        && penalty > Money::ZERO
-    {
+    if let Some((rate, penalty)) = billed {
         let first = due_date + chrono::Days::new(u64::try_from(days_billed + 1).unwrap_or(1));
         lines.push((
             format!(
@@ -426,11 +428,6 @@ pub async fn invoice_penalties_in(
         now,
     )
     .await?;
-    let billed_penalty = if rate.is_some() && days_late > days_billed {
-        penalty
-    } else {
-        Money::ZERO
-    };
     sqlx::query(
         "INSERT INTO late_penalties (penalty_invoice_id, late_invoice_id, company_id, as_of,
                                      days_late, penalty_cents, indemnity_cents, created_at)
@@ -440,12 +437,14 @@ pub async fn invoice_penalties_in(
     .bind(late_invoice_id)
     .bind(company_id)
     .bind(as_of.to_string())
-    .bind(if billed_penalty > Money::ZERO {
+    .bind(if billed.is_some() {
         days_late
     } else {
         days_billed
     })
-    .bind(whole_cents(billed_penalty)?)
+    .bind(whole_cents(
+        billed.map_or(Money::ZERO, |(_, penalty)| penalty),
+    )?)
     .bind(whole_cents(indemnity)?)
     .bind(stamp(now))
     .execute(&mut *connection)
