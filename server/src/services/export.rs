@@ -470,7 +470,10 @@ licences.json      the Licences as the console shows them today: id, order_id, t
 orders.json        every Order (ACCEPT-2: irrevocable) with its lines, prices, VAT, total, who
                    placed it and the GTCS version accepted.
 
-invoices.json      every invoice with its lines, VAT, totals, status, payments and refusals.
+invoices.json      every invoice with its lines, VAT, totals, status, payments and refusals;
+                   kind: order, renewal, credits_topup, penalty (the late-payment penalties
+                   and recovery indemnity of a late invoice, LATE-1, LATE-2) or termination
+                   (what a termination for fault makes due, TERM-1).
 invoices/          each invoice as the PDF the console serves: invoice-{number}.pdf.
 
 credit-notes.json  the credit notes (DISPUTE-2): id, number, invoice_number (the invoice
