@@ -256,11 +256,25 @@ async fn a_year_in_the_life_of_a_company() {
     open_invoice(&browser, "2027-000002").await;
     browser.sees("credit note CN-2027-000001 of EUR 5.00").await;
 
+    // Paid late, it still owes its penalties (LATE-1, LATE-2): they are billed that day on a
+    // penalty invoice of their own, without VAT, the next in the numbering; the Manager pays it.
+    open_invoice(&browser, "2027-000003").await;
+    browser.sees("Late-payment penalty").await;
+    browser
+        .sees("Fixed recovery indemnity for invoice 2027-000002 (GTCS 5.3)")
+        .await;
+    browser.sees("EUR 40.00").await;
+    browser
+        .sees("No VAT: late-payment penalties and the recovery indemnity are damages, not a supply (GTCS 5.3).")
+        .await;
+    pay(&browser, "20 February 2027").await;
+
     // 5 March, the second renewal: at the increased price, no discount (RENEW-2), and the
-    // credit note deducted from it (DISPUTE-2).
+    // credit note deducted from it (DISPUTE-2; not from the penalty invoice, which bills
+    // damages).
     move_date_to(&console, "2027-03-05").await;
     log_in(&browser).await;
-    open_invoice(&browser, "2027-000003").await;
+    open_invoice(&browser, "2027-000004").await;
     browser.sees("Renewal").await;
     assert_eq!(invoice_line(&browser).await, essential_line(february_price));
     browser
@@ -307,7 +321,8 @@ async fn a_year_in_the_life_of_a_company() {
         [
             "Invoice 2027-000001",
             "Invoice 2027-000002",
-            "Invoice 2027-000003"
+            "Invoice 2027-000003",
+            "Invoice 2027-000004"
         ]
     );
 
@@ -321,7 +336,7 @@ async fn a_year_in_the_life_of_a_company() {
             .await,
         1
     );
-    assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 3);
+    assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 4);
     assert_eq!(
         console
             .count("SELECT COUNT(*) FROM users WHERE blocked_at IS NOT NULL")
@@ -335,7 +350,7 @@ async fn a_year_in_the_life_of_a_company() {
     // To the end of the year: nothing more is invoiced, and three months after the blocking
     // (5 July) the accounts' personal data was erased.
     move_date_to(&console, "2027-12-31").await;
-    assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 3);
+    assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 4);
     assert_eq!(
         console
             .count("SELECT COUNT(*) FROM users WHERE erased_at IS NOT NULL")
