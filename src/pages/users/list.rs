@@ -11,6 +11,7 @@ use super::fields::{UserFields, UserFormState};
 use super::import::ImportUsers;
 use crate::api;
 use crate::components::{FormAlert, FormErrors};
+use crate::marks::mark;
 
 /// Rows per page.
 const PAGE_SIZE: usize = 50;
@@ -60,12 +61,6 @@ fn status(user: &UserRow) -> &'static str {
         (false, _) => "Deactivated",
         (true, false) => "Invited",
         (true, true) => "Active",
-    }
-}
-
-fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
-        let _ = performance.mark(name);
     }
 }
 
