@@ -49,7 +49,13 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
     browser.fill("Last name", "Dupont").await;
     browser.fill("Email", "louis.dupont@martin.fr").await;
     browser.fill("Mobile number", "06 12 34 56 78").await;
-    browser.choose("Country of residence", "France").await;
+    // The form starts on the Company's billing country.
+    browser
+        .until(
+            "document.getElementById('residence_country')?.value === 'FR'",
+            "the Company's billing country as residence",
+        )
+        .await;
     browser.fill("Countries of stable links", "FR").await;
     browser.click("Add the user").await;
     assert!(
