@@ -49,6 +49,8 @@ pub enum ConnectError {
 pub struct Database {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// SQLite: the one connection [`Database::write`] uses (see there); `None` on PostgreSQL.
+    writer: Option<AnyPool>,
     /// The URL it was opened with (the live-event listener opens its own connection).
     url: Arc<str>,
     /// SQLite: this process's writers take turns here, in arrival order (see [`Database::write`]).
@@ -65,9 +67,16 @@ pub struct WriteTransaction {
     // Fields drop in order: the transaction rolls back before the turn passes on.
     transaction: Transaction<'static, Any>,
     _turn: Option<OwnedMutexGuard<()>>,
+    backend: Backend,
 }
 
 impl WriteTransaction {
+    /// The database it writes to: row locks are taken on PostgreSQL only, as a SQLite write
+    /// transaction already excludes every other writer.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         self.transaction.commit().await
     }
@@ -108,20 +117,9 @@ impl Database {
         let options = AnyConnectOptions::from_str(url)
             .map_err(ConnectError::Connect)?
             .log_statements(tracing::log::LevelFilter::Debug);
-        let pool = AnyPoolOptions::new()
+        let pool = pool_options(backend)
             .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work during a write; foreign keys are off by default.
-                        sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
-                            .execute(connection)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(ConnectError::Connect)?;
         let migrator = match backend {
@@ -129,9 +127,28 @@ impl Database {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await?;
+        // SQLite writes one transaction at a time, so one connection does all of
+        // `Database::write`'s: its page cache and prepared statements stay warm, where writes
+        // spread over the readers' connections found their caches stale (another connection
+        // had written) and read their pages again, inside the write lock.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let writer = match backend {
+            // An in-memory database is its connection's own: writes share the pool.
+            Backend::Sqlite if in_memory => None,
+            Backend::Sqlite => Some(
+                pool_options(backend)
+                    .max_connections(1)
+                    .acquire_timeout(WRITE_TURN_TIMEOUT)
+                    .connect_with(options)
+                    .await
+                    .map_err(ConnectError::Connect)?,
+            ),
+            Backend::Postgres => None,
+        };
         Ok(Database {
             pool,
             backend,
+            writer,
             url: url.into(),
             writers: Arc::new(Mutex::new(())),
         })
@@ -157,14 +174,17 @@ impl Database {
                 )
                 .await
                 .map_err(|_| sqlx::Error::PoolTimedOut)?;
+                let writer = self.writer.as_ref().unwrap_or(&self.pool);
                 Ok(WriteTransaction {
-                    transaction: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    transaction: writer.begin_with("BEGIN IMMEDIATE").await?,
                     _turn: Some(turn),
+                    backend: Backend::Sqlite,
                 })
             }
             Backend::Postgres => Ok(WriteTransaction {
                 transaction: self.pool.begin().await?,
                 _turn: None,
+                backend: Backend::Postgres,
             }),
         }
     }
@@ -176,6 +196,30 @@ impl Database {
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(drop)
     }
+}
+
+/// A pool's options: on SQLite, every connection in WAL mode with full synchronisation (each
+/// commit is on disk before it returns) and foreign keys on.
+///
+/// A SQLite connection is a file opened by this process: it is not tested before each use
+/// (sqlx's default pings it, a second trip to its worker thread for every query).
+fn pool_options(backend: Backend) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .test_before_acquire(backend == Backend::Postgres)
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers work during a write; foreign keys are off by default.
+                    sqlx::raw_sql(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    )
+                    .execute(connection)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
 }
 
 fn create_sqlite_folder(url: &str) -> Result<(), ConnectError> {
