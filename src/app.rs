@@ -18,6 +18,7 @@ use crate::session::{Session, use_session};
 
 /// Asks the server who is signed in and shares the answer with every page.
 fn provide_session(bundle: Bundle) {
+    crate::marks::mark("app-start");
     provide_context(bundle);
     let session = RwSignal::new(Session::Loading);
     provide_context(session);

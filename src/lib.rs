@@ -8,6 +8,7 @@ pub mod api;
 mod app;
 pub mod bundle;
 pub mod components;
+pub mod marks;
 pub mod pages;
 pub mod params;
 pub mod session;

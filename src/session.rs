@@ -22,6 +22,15 @@ impl Session {
             Session::Loading | Session::SignedOut => None,
         }
     }
+
+    /// The country the signed-in person's Company is billed in: where the forms that ask for a
+    /// country start (issue 16).
+    pub fn billing_country(&self) -> Option<String> {
+        match self {
+            Session::SignedIn(me) => Some(me.company.billing_country.clone()),
+            Session::Loading | Session::SignedOut => None,
+        }
+    }
 }
 
 /// The session signal, provided by the root component of each bundle.

@@ -61,11 +61,7 @@ fn deadline_text(deadline: Option<&Deadline>, none: &'static str) -> String {
 fn Figures(figures: Dashboard) -> impl IntoView {
     // Marks the moment the dashboard shows its data: the measuring script reads it. An effect
     // runs after this component is mounted, that is once the figures are on the page.
-    Effect::new(|| {
-        if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
-            let _ = performance.mark("dashboard-interactive");
-        }
-    });
+    Effect::new(|| crate::marks::mark("dashboard-interactive"));
     let attention = if figures.attention.is_empty() {
         view! { <p class="all-clear">"Nothing needs your attention."</p> }.into_any()
     } else {

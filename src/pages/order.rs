@@ -25,6 +25,7 @@ use protocol::{ErrorCode, Gtcs};
 
 use crate::api;
 use crate::components::{Checkbox, FormAlert, FormErrors};
+use crate::session::{Session, use_session};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -111,7 +112,12 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
     let asked_country = query
         .with_untracked(|query| query.get("country"))
         .filter(|code| countries.iter().any(|country| country.as_str() == code));
+    // The Company's billing country first, where Numbers are sold there.
+    let billing_country = use_session().with_untracked(Session::billing_country);
     let first_country = asked_country
+        .or_else(|| {
+            billing_country.filter(|code| countries.iter().any(|country| country.as_str() == code))
+        })
         .or_else(|| countries.first().map(|country| country.to_string()))
         .unwrap_or_default();
     let list = RwSignal::new(list);

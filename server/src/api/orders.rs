@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::services;
 use crate::state::AppState;
 use crate::store::company;
-use crate::store::orders::{self, Placing};
+use crate::store::orders::{self, Placed, Placing};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,23 +55,20 @@ async fn place(
         )
         .await?,
     };
-    let placed = orders::place(&state.db, placing, &form).await?;
-    if placed.created {
-        tracing::info!(
-            order_id = placed.order_id,
-            company_id = manager.company_id,
-            "order placed"
-        );
+    match orders::place(&state.db, placing, &form).await? {
+        Placed::Created(order) => {
+            tracing::info!(
+                order_id = order.id,
+                company_id = manager.company_id,
+                "order placed"
+            );
+            Ok((StatusCode::CREATED, Json(order)))
+        }
+        Placed::Existing(order_id) => orders::one(&state.db, manager.company_id, order_id)
+            .await?
+            .map(|order| (StatusCode::OK, Json(order)))
+            .ok_or(ApiError::NotFound),
     }
-    let order = orders::one(&state.db, manager.company_id, placed.order_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let status = if placed.created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(order)))
 }
 
 /// `GET /api/console/orders`: the Company's Orders, newest first.

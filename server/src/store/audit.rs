@@ -214,20 +214,19 @@ pub async fn record(
     change: Change,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let seq: i64 = sqlx::query_scalar(
-        "UPDATE companies SET audit_seq = audit_seq + 1 WHERE id = $1 RETURNING audit_seq",
+    // One statement: the entry's number, and the hash of the entry before it.
+    let (seq, prev_hash): (i64, Option<String>) = sqlx::query_as(
+        "UPDATE companies SET audit_seq = audit_seq + 1 WHERE id = $1
+         RETURNING audit_seq, (SELECT a.hash FROM audit_log a
+                               WHERE a.company_id = companies.id AND a.seq = companies.audit_seq - 1)",
     )
     .bind(change.company_id)
     .fetch_one(&mut *connection)
     .await?;
-    let prev_hash: String = if seq == 1 {
-        GENESIS.to_owned()
-    } else {
-        sqlx::query_scalar("SELECT hash FROM audit_log WHERE company_id = $1 AND seq = $2")
-            .bind(change.company_id)
-            .bind(seq - 1)
-            .fetch_one(&mut *connection)
-            .await?
+    let prev_hash = match prev_hash {
+        _ if seq == 1 => GENESIS.to_owned(),
+        Some(hash) => hash,
+        None => return Err(sqlx::Error::RowNotFound),
     };
     let before_json = change.before.map(|value| value.to_string());
     let after_json = change.after.map(|value| value.to_string());

@@ -182,7 +182,39 @@ pub async fn vat_basis_in(
         .bind(company_id)
         .fetch_optional(&mut *connection)
         .await?;
+    match row {
+        Some(row) => vat_basis_of(connection, company_id, &row).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+/// What an Order of the Company is priced with besides the price list: its [`VatBasis`], and
+/// whether its billing discounts were cancelled after a payment default (LATE-3). One read of
+/// the Company's row; `None` for an unknown Company.
+pub async fn order_terms_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+) -> Result<Option<(VatBasis, bool)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT billing_country, vat_number, discounts_cancelled_at FROM companies WHERE id = $1",
+    )
+    .bind(company_id)
+    .fetch_optional(&mut *connection)
+    .await?;
     let Some(row) = row else { return Ok(None) };
+    let discounts_cancelled = row
+        .try_get::<Option<String>, _>("discounts_cancelled_at")?
+        .is_some();
+    let vat = vat_basis_of(connection, company_id, &row).await?;
+    Ok(Some((vat, discounts_cancelled)))
+}
+
+/// The [`VatBasis`] of a Company's row read with its `billing_country` and `vat_number`.
+async fn vat_basis_of(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    row: &sqlx::any::AnyRow,
+) -> Result<VatBasis, sqlx::Error> {
     let billing_country = country(&row.try_get::<String, _>("billing_country")?)?;
     let vat_number: Option<String> = row.try_get("vat_number")?;
     let well_formed = vat_number
@@ -197,11 +229,11 @@ pub async fn vat_basis_in(
     } else {
         well_formed
     };
-    Ok(Some(VatBasis {
+    Ok(VatBasis {
         billing_country,
         has_valid_vat_number,
         unconfirmed_vat_number: well_formed && foreign && !has_valid_vat_number,
-    }))
+    })
 }
 
 pub async fn vat_basis(db: &Database, company_id: i64) -> Result<Option<VatBasis>, sqlx::Error> {

@@ -20,7 +20,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::codec::{self, Columns, corrupt};
 use super::{audit, idempotency, stamp};
-use crate::db::Database;
+use crate::db::{Backend, Database, WriteTransaction};
 
 /// One priced line of an invoice.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,15 +162,18 @@ async fn next_number(connection: &mut AnyConnection, year: i32) -> Result<i64, s
 /// Every transaction that may write an invoice calls it FIRST, before it locks any Company's row
 /// (as the proof log does): the locks are then always taken in the same order, so an Order and a
 /// renewal run never wait for each other in a circle (PostgreSQL; SQLite's write transactions
-/// are one at a time already).
-pub async fn lock_numbering(connection: &mut AnyConnection, year: i32) -> Result<(), sqlx::Error> {
+/// are one at a time already, so there it sends nothing: [`next_number`] creates the year's row).
+pub async fn lock_numbering(tx: &mut WriteTransaction, year: i32) -> Result<(), sqlx::Error> {
+    if tx.backend() == Backend::Sqlite {
+        return Ok(());
+    }
     // One statement: creates the year's row or, when it exists, locks it by a no-op update.
     sqlx::query(
         "INSERT INTO invoice_counters (year, last_number) VALUES ($1, 0)
          ON CONFLICT (year) DO UPDATE SET last_number = invoice_counters.last_number",
     )
     .bind(i64::from(year))
-    .execute(&mut *connection)
+    .execute(&mut **tx)
     .await
     .map(drop)
 }
@@ -223,22 +226,27 @@ pub async fn issue(
     .bind(confirmation.as_ref().map(|consultation| consultation.id))
     .fetch_one(&mut *connection)
     .await?;
-    for (line_no, line) in quote.lines.iter().enumerate() {
-        sqlx::query(
+    // The lines in one statement (an invoice has a line per plan, a handful).
+    if !quote.lines.is_empty() {
+        let sql = format!(
             "INSERT INTO invoice_lines (invoice_id, line_no, description, plan_id, quantity,
                                         unit_price_cents, discount_pct, net_cents)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(line_no as i64 + 1)
-        .bind(&line.description)
-        .bind(line.plan_id)
-        .bind(i64::from(line.quantity))
-        .bind(whole_cents(line.unit_price)?)
-        .bind(line.discount.to_string())
-        .bind(whole_cents(line.net)?)
-        .execute(&mut *connection)
-        .await?;
+             VALUES {}",
+            super::values_rows(quote.lines.len(), 8)
+        );
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (line_no, line) in quote.lines.iter().enumerate() {
+            insert = insert
+                .bind(id)
+                .bind(line_no as i64 + 1)
+                .bind(&line.description)
+                .bind(line.plan_id)
+                .bind(i64::from(line.quantity))
+                .bind(whole_cents(line.unit_price)?)
+                .bind(line.discount.to_string())
+                .bind(whole_cents(line.net)?);
+        }
+        insert.execute(&mut *connection).await?;
     }
     let record = serde_json::json!({
         "number": number,

@@ -38,16 +38,49 @@ pub mod webapp;
 
 pub use codec::stamp;
 
+use crate::db::{Backend, WriteTransaction};
+
+/// The `VALUES` rows of a multi-row `INSERT` of `rows` rows of `columns` values each, numbered
+/// from `$1`: `($1, $2), ($3, $4)` for 2 rows of 2.
+pub(crate) fn values_rows(rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 5);
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(row * columns + column + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Locks a Company's row for the rest of the transaction (on PostgreSQL; SQLite's write
-/// transactions already exclude other writers), so that writes that must see each other for one
-/// Company (roles, Orders with one idempotency key) queue up instead of racing.
-pub async fn lock_company(
-    connection: &mut sqlx::AnyConnection,
-    company_id: i64,
-) -> Result<(), sqlx::Error> {
+/// transactions already exclude other writers, so there it sends nothing), so that writes that
+/// must see each other for one Company (roles, Orders with one idempotency key) queue up
+/// instead of racing.
+pub async fn lock_company(tx: &mut WriteTransaction, company_id: i64) -> Result<(), sqlx::Error> {
+    if tx.backend() == Backend::Sqlite {
+        return Ok(());
+    }
     sqlx::query("UPDATE companies SET audit_seq = audit_seq WHERE id = $1")
         .bind(company_id)
-        .execute(connection)
+        .execute(&mut **tx)
         .await
         .map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn values_rows_number_every_value_once() {
+        assert_eq!(super::values_rows(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(super::values_rows(1, 3), "($1, $2, $3)");
+    }
 }

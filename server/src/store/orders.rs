@@ -17,7 +17,7 @@ use domain::order::{
 use protocol::orders::{OrderLicence, OrderLineView, OrderSummary, OrderView};
 use sqlx::{AnyConnection, Row};
 
-use super::codec::corrupt;
+use super::codec::{corrupt, parsed};
 use super::{audit, catalogue, invoices, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -40,12 +40,12 @@ pub enum PlaceError {
     Database(#[from] sqlx::Error),
 }
 
-/// A placed Order: its id, and whether this request created it (false: the same idempotency
-/// key had already placed it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Placed {
-    pub order_id: i64,
-    pub created: bool,
+/// A placed Order: the one this request created, as the Company reads it (built from what was
+/// written, not read again), or the id of the one its idempotency key had already placed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placed {
+    Created(OrderView),
+    Existing(i64),
 }
 
 /// Who places the Order, when, and what they know.
@@ -81,6 +81,25 @@ async fn existing(
         .bind(key)
         .fetch_optional(&mut *connection)
         .await
+}
+
+/// In one statement: the Order the Company already placed with this idempotency key, if any,
+/// and the name of who places this one (first and last name, as [`one`] shows it).
+async fn existing_and_placer(
+    connection: &mut AnyConnection,
+    placing: &Placing<'_>,
+    key: &str,
+) -> Result<(Option<i64>, String), sqlx::Error> {
+    let (existing, placer): (Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT id FROM orders WHERE company_id = $1 AND idempotency_key = $2),
+                (SELECT first_name || ' ' || last_name FROM users WHERE id = $3)",
+    )
+    .bind(placing.company_id)
+    .bind(key)
+    .bind(placing.user_id)
+    .fetch_one(&mut *connection)
+    .await?;
+    Ok((existing, placer.ok_or(sqlx::Error::RowNotFound)?))
 }
 
 /// The Numbers with these ids: (id → e164, country, holding company).
@@ -126,23 +145,21 @@ pub async fn place(
     // write transaction already excludes other writers), so a concurrent request with the same
     // key waits here, then finds the Order the first one placed.
     super::lock_company(&mut tx, placing.company_id).await?;
-    if let Some(order_id) = existing(&mut tx, placing.company_id, key).await? {
-        return Ok(Placed {
-            order_id,
-            created: false,
-        });
+    let (existing_order, placed_by) = existing_and_placer(&mut tx, &placing, key).await?;
+    if let Some(order_id) = existing_order {
+        return Ok(Placed::Existing(order_id));
     }
     if !placing.has_valid_payment_method {
         return Err(PlaceError::NoPaymentMethod);
     }
     let mut list = catalogue::price_list_in(&mut tx).await?;
-    // LATE-3: after a payment default, new Orders get no billing discount.
-    if catalogue::discounts_cancelled_in(&mut tx, placing.company_id).await? {
-        list.discounts.clear();
-    }
-    let vat = catalogue::vat_basis_in(&mut tx, placing.company_id)
+    let (vat, discounts_cancelled) = catalogue::order_terms_in(&mut tx, placing.company_id)
         .await?
         .ok_or_else(|| PlaceError::Impossible("The Company Account no longer exists.".into()))?;
+    // LATE-3: after a payment default, new Orders get no billing discount.
+    if discounts_cancelled {
+        list.discounts.clear();
+    }
 
     // The Numbers: they exist, no Company holds them, and their plan is sold in their country.
     let ids: Vec<i64> = form
@@ -213,10 +230,7 @@ pub async fn place(
             drop(tx);
             let mut connection = db.pool.acquire().await?;
             return match existing(&mut connection, placing.company_id, key).await? {
-                Some(order_id) => Ok(Placed {
-                    order_id,
-                    created: false,
-                }),
+                Some(order_id) => Ok(Placed::Existing(order_id)),
                 None => Err(error.into()),
             };
         }
@@ -232,9 +246,21 @@ pub async fn place(
     .bind(placing.today.to_string())
     .fetch_one(&mut *tx)
     .await?;
+    let mut lines = Vec::with_capacity(chosen.len());
     for ((plan_id, numbers), line) in chosen.iter().zip(&quote.lines) {
         let line_id = insert_line(&mut tx, order_id, form.billing, line).await?;
         claim_numbers(&mut tx, &placing, licence_id, *plan_id, line_id, numbers).await?;
+        let mut e164s: Vec<String> = numbers.iter().map(|number| number.e164.clone()).collect();
+        e164s.sort();
+        lines.push(OrderLineView {
+            plan_id: line.plan_id,
+            description: line.description(form.billing),
+            quantity: line.quantity,
+            unit_price: stored_money(line.unit_price)?,
+            discount_pct: parsed("discount", &line.discount.to_string())?,
+            net: stored_money(line.net)?,
+            numbers: e164s,
+        });
     }
     sqlx::query(
         "INSERT INTO gtcs_acceptances (company_id, user_id, gtcs_version, accepted_at, occasion)
@@ -273,10 +299,29 @@ pub async fn place(
     audit::record(&mut tx, change, placing.now).await?;
     invoices::issue_for_order(&mut tx, &placing, order_id, licence_id, &quote).await?;
     tx.commit().await?;
-    Ok(Placed {
-        order_id,
-        created: true,
-    })
+    // What `one` would read back: every value as stored.
+    Ok(Placed::Created(OrderView {
+        id: order_id,
+        placed_at: stamp(placing.now),
+        placed_by,
+        billing: form.billing,
+        vat_rate: parsed("VAT rate", &quote.vat_rate.to_string())?,
+        subtotal: stored_money(quote.subtotal)?,
+        vat: stored_money(quote.vat)?,
+        total: stored_money(quote.total)?,
+        gtcs_version: placing.gtcs_version.to_owned(),
+        licence: OrderLicence {
+            id: licence_id,
+            term_months: form.billing.term_months(),
+            anchor: placing.today,
+        },
+        lines,
+    }))
+}
+
+/// An amount as stored (whole cents) and read back.
+fn stored_money(amount: Money) -> Result<Money, sqlx::Error> {
+    whole_cents(amount).map(Money::from_cents)
 }
 
 fn impossible(error: OrderError) -> PlaceError {
@@ -379,14 +424,15 @@ async fn claim_numbers(
             taken.sort();
             return Err(PlaceError::NumbersTaken(taken));
         }
+        let sql = format!(
+            "INSERT INTO order_line_numbers (order_line_id, number_id, e164) VALUES {}",
+            super::values_rows(chunk.len(), 3)
+        );
+        let mut insert = sqlx::query(sqlx::AssertSqlSafe(sql));
         for number in chunk {
-            sqlx::query("INSERT INTO order_line_numbers (order_line_id, number_id, e164) VALUES ($1, $2, $3)")
-                .bind(line_id)
-                .bind(number.id)
-                .bind(&number.e164)
-                .execute(&mut *connection)
-                .await?;
+            insert = insert.bind(line_id).bind(number.id).bind(&number.e164);
         }
+        insert.execute(&mut *connection).await?;
     }
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! edits, role and status changes, deletion, the outbox and CSV imports. Every change is
 //! recorded in the proof log in its own transaction (PROOF-1).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::user::{ImportCheck, ImportRow, RejectedRow, ValidUser};
 use protocol::terms::TermsInForce;
@@ -58,7 +60,7 @@ macro_rules! user_columns {
 }
 
 /// The columns a packed list of users holds, in order (see [`list`]).
-const LISTED: [&str; 10] = [
+const LISTED: [&str; 9] = [
     "id",
     "first_name",
     "last_name",
@@ -68,8 +70,10 @@ const LISTED: [&str; 10] = [
     "role",
     "status",
     "has_password",
-    "stable_links",
 ];
+
+/// The columns of a packed list of stable links (see [`list`]).
+const LINKS: [&str; 2] = ["user_id", "country"];
 
 fn row_from(row: &impl Columns) -> Result<UserRow, sqlx::Error> {
     Ok(UserRow {
@@ -80,17 +84,18 @@ fn row_from(row: &impl Columns) -> Result<UserRow, sqlx::Error> {
         mobile: row.text_opt("mobile")?,
         residence_country: row.text_opt("residence_country")?,
         stable_links: Vec::new(),
-        is_manager: row.text("role")? == "manager",
-        active: row.text("status")? == "active",
+        is_manager: row.decoded("role", |role| Some(role == "manager"))?,
+        active: row.decoded("status", |status| Some(status == "active"))?,
         has_password: row.integer("has_password")? == 1,
     })
 }
 
 /// Every user of the Company, by last then first name, with their stable links: one query
-/// answering one packed value (see `codec`), whatever their number.
+/// answering two packed values (see `codec`), the users and the links of all of them, whatever
+/// their number.
 pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::Error> {
-    let packed: Option<String> = sqlx::query_scalar(concat!(
-        "SELECT string_agg(",
+    let (users, links): (Option<String>, Option<String>) = sqlx::query_as(concat!(
+        "SELECT (SELECT string_agg(",
         packed!(
             "CAST(u.id AS TEXT)",
             "u.first_name",
@@ -100,23 +105,31 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::
             "u.residence_country",
             "u.role",
             "u.status",
-            "CASE WHEN u.password_hash IS NULL THEN '0' ELSE '1' END",
-            "(SELECT string_agg(l.country, ',' ORDER BY l.country) FROM user_stable_links l
-              WHERE l.user_id = u.id)"
+            "CASE WHEN u.password_hash IS NULL THEN '0' ELSE '1' END"
         ),
         ", '' ORDER BY u.last_name, u.first_name, u.id)
-         FROM users u WHERE u.company_id = $1 AND u.deleted_at IS NULL"
+                 FROM users u WHERE u.company_id = $1 AND u.deleted_at IS NULL),
+                (SELECT string_agg(",
+        packed!("CAST(l.user_id AS TEXT)", "l.country"),
+        ", '' ORDER BY l.user_id, l.country)
+                 FROM user_stable_links l JOIN users u ON u.id = l.user_id
+                 WHERE u.company_id = $1 AND u.deleted_at IS NULL)"
     ))
     .bind(company_id)
     .fetch_one(&db.pool)
     .await?;
-    Packed::new(packed.as_deref(), &LISTED)
+    let mut stable_links: HashMap<i64, Vec<String>> = HashMap::new();
+    for link in Packed::new(links.as_deref(), &LINKS) {
+        let link = link?;
+        stable_links
+            .entry(link.integer("user_id")?)
+            .or_default()
+            .push(link.text("country")?);
+    }
+    Packed::new(users.as_deref(), &LISTED)
         .map(|record| {
-            let record = record?;
-            let mut user = row_from(&record)?;
-            if let Some(links) = record.text_opt("stable_links")? {
-                user.stable_links = links.split(',').map(str::to_owned).collect();
-            }
+            let mut user = row_from(&record?)?;
+            user.stable_links = stable_links.remove(&user.id).unwrap_or_default();
             Ok(user)
         })
         .collect()

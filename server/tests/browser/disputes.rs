@@ -98,7 +98,8 @@ async fn a_manager_disputes_an_invoice_and_finds_the_credit_note_on_the_next_one
     browser
         .sees(&format!("Credit note {note} for invoice {invoice_number}"))
         .await;
-    browser.sees("EUR -5.00").await;
+    // Deducted with its VAT (DISPUTE-2): EUR 5.00 is a net EUR 4.17 and EUR 0.83 of VAT.
+    browser.sees("EUR -4.17 (VAT EUR -0.83)").await;
     browser
         .sees("Credit notes deducted from this invoice")
         .await;

@@ -83,7 +83,13 @@ async fn a_manager_orders_numbers_and_sees_the_final_order() {
     browser.goto("/console").await;
     browser.click("Order").await;
     browser.sees("Order Numbers").await;
-    browser.choose("Country", "France").await;
+    // The page opens on the Company's billing country.
+    browser
+        .until(
+            "document.getElementById('order-country')?.value === 'FR'",
+            "the Company's billing country chosen",
+        )
+        .await;
     browser
         .choose("Call Plan for added Numbers", "Business")
         .await;

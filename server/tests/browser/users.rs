@@ -49,7 +49,13 @@ async fn a_manager_adds_finds_imports_and_invites_users() {
     browser.fill("Last name", "Dupont").await;
     browser.fill("Email", "louis.dupont@martin.fr").await;
     browser.fill("Mobile number", "06 12 34 56 78").await;
-    browser.choose("Country of residence", "France").await;
+    // The form starts on the Company's billing country.
+    browser
+        .until(
+            "document.getElementById('residence_country')?.value === 'FR'",
+            "the Company's billing country as residence",
+        )
+        .await;
     browser.fill("Countries of stable links", "FR").await;
     browser.click("Add the user").await;
     assert!(
@@ -225,6 +231,25 @@ async fn a_long_list_is_shown_fifty_users_a_page() {
     browser.goto("/console/users").await;
     browser.sees("Page 1 of 3").await;
     assert_eq!(table_rows(&browser).await.len(), 50);
+    // The page's first requests were started by its inline script before the app started, and
+    // the app took their answers instead of asking again: each was sent once.
+    let sent = browser
+        .client
+        .execute(
+            "const start = performance.getEntriesByName('app-start')[0].startTime;
+            return ['/api/me', '/api/console/suspensions', '/api/console/users'].map(path => {
+                const sent = performance.getEntriesByName(location.origin + path);
+                return [sent.length, sent.every(entry => entry.startTime < start)];
+            });",
+            vec![],
+        )
+        .await
+        .expect("reading the requests sent");
+    assert_eq!(
+        sent,
+        serde_json::json!([[1, true], [1, true], [1, true]]),
+        "each request sent once, before the app started"
+    );
     browser.click("Next page").await;
     browser.sees("Page 2 of 3").await;
     browser.click("Next page").await;

@@ -280,7 +280,8 @@ async fn a_year_in_the_life_of_a_company() {
     browser
         .sees("Credit note CN-2027-000001 for invoice 2027-000002")
         .await;
-    browser.sees("EUR -5.00").await;
+    // Deducted with its VAT (DISPUTE-2): EUR 5.00 is a net EUR 4.17 and EUR 0.83 of VAT.
+    browser.sees("EUR -4.17 (VAT EUR -0.83)").await;
     browser
         .sees("Credit notes deducted from this invoice")
         .await;

@@ -11,6 +11,8 @@ use super::fields::{UserFields, UserFormState};
 use super::import::ImportUsers;
 use crate::api;
 use crate::components::{FormAlert, FormErrors};
+use crate::marks::mark;
+use crate::session::{Session, use_session};
 
 /// Rows per page.
 const PAGE_SIZE: usize = 50;
@@ -60,12 +62,6 @@ fn status(user: &UserRow) -> &'static str {
         (false, _) => "Deactivated",
         (true, false) => "Invited",
         (true, true) => "Active",
-    }
-}
-
-fn mark(name: &str) {
-    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
-        let _ = performance.mark(name);
     }
 }
 
@@ -319,6 +315,15 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn AddUser(on_added: Callback<UserRow>) -> impl IntoView {
     let state = UserFormState::new();
+    // New Users most often live where the Company is billed: the form starts there.
+    let home = use_session()
+        .with_untracked(Session::billing_country)
+        .unwrap_or_default();
+    let reset = move || {
+        state.clear();
+        state.residence_country.set(home.clone());
+    };
+    reset();
     let errors = FormErrors::new();
     let attempted = RwSignal::new(false);
     let added = RwSignal::new(None::<String>);
@@ -341,7 +346,7 @@ fn AddUser(on_added: Callback<UserRow>) -> impl IntoView {
                 user.first_name, user.last_name
             )));
             attempted.set(false);
-            state.clear();
+            reset();
             errors.clear();
             on_added.run(user);
         }
