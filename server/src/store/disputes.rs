@@ -533,25 +533,15 @@ pub async fn credit_note(
     let note = note_from_row(&row, row.try_get("note_number")?)?;
     let vat_rate: String = row.try_get("vat_rate")?;
     let lines = sqlx::query(
-        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents
+        "SELECT description, quantity, unit_price_cents, discount_pct, net_cents,
+                CAST(NULL AS BIGINT) AS vat_cents
          FROM credit_note_lines WHERE credit_note_id = $1 ORDER BY line_no",
     )
     .bind(credit_note_id)
     .fetch_all(&mut *connection)
     .await?
     .iter()
-    .map(|line| {
-        let quantity: i64 = line.try_get("quantity")?;
-        let discount: String = line.try_get("discount_pct")?;
-        Ok(InvoiceLineView {
-            description: line.try_get("description")?,
-            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
-            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
-            discount_pct: codec::parsed("discount_pct", &discount)?,
-            net: Money::from_cents(line.try_get("net_cents")?),
-            vat: None,
-        })
-    })
+    .map(super::invoices::line_from_row)
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Some(CreditNoteDocument {
         note,

@@ -443,22 +443,24 @@ pub async fn lines_in(
     .fetch_all(&mut *connection)
     .await?
     .iter()
-    .map(|line| {
-        let quantity: i64 = line.try_get("quantity")?;
-        let discount: String = line.try_get("discount_pct")?;
-        let vat: Option<i64> = line.try_get("vat_cents")?;
-        Ok(InvoiceLineView {
-            description: line.try_get("description")?,
-            quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
-            unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
-            discount_pct: discount
-                .parse()
-                .map_err(|_| corrupt("discount", &discount))?,
-            net: Money::from_cents(line.try_get("net_cents")?),
-            vat: vat.map(Money::from_cents),
-        })
-    })
+    .map(line_from_row)
     .collect()
+}
+
+/// A line of an invoice or a credit note: `description`, `quantity`, `unit_price_cents`,
+/// `discount_pct`, `net_cents` and `vat_cents` (a credit note deducted; NULL otherwise).
+pub(super) fn line_from_row(line: &AnyRow) -> Result<InvoiceLineView, sqlx::Error> {
+    let quantity: i64 = line.try_get("quantity")?;
+    let discount: String = line.try_get("discount_pct")?;
+    let vat: Option<i64> = line.try_get("vat_cents")?;
+    Ok(InvoiceLineView {
+        description: line.try_get("description")?,
+        quantity: u32::try_from(quantity).map_err(|_| corrupt("quantity", quantity))?,
+        unit_price: Money::from_cents(line.try_get("unit_price_cents")?),
+        discount_pct: codec::parsed("discount_pct", &discount)?,
+        net: Money::from_cents(line.try_get("net_cents")?),
+        vat: vat.map(Money::from_cents),
+    })
 }
 
 /// A payment method the provider can charge.

@@ -132,10 +132,11 @@ fn essential_line(price: Money) -> String {
 async fn listed_invoices(browser: &Browser) -> Vec<String> {
     browser.goto("/console/invoices").await;
     browser.sees("Invoice 2027-000001").await;
+    // The list of invoices, not the credit notes' links to the invoices they credit.
     let links = browser
         .client
         .find_all(fantoccini::Locator::XPath(
-            "//a[starts-with(normalize-space(.), 'Invoice ')]",
+            "//table[contains(@class, 'invoice-list')]//a[starts-with(normalize-space(.), 'Invoice ')]",
         ))
         .await
         .unwrap();
