@@ -296,14 +296,10 @@ async fn a_dropped_connection_comes_back_live() {
     let alice_e164 = &team.alice_number.1;
     let bob_id = team.bob_number.0;
 
-    // Leave the WebApp's pages for the account page of its bundle (its socket closes), watch
-    // the sockets the app opens, come back.
-    alice.goto("/app/account").await;
-    alice.sees("Change my password").await;
+    // Watch the sockets the app opens, from the first moment of each page, and open the WebApp.
     alice
-        .in_page(
-            r#"const done = arguments[0];
-            const Original = window.WebSocket;
+        .before_each_page(
+            r#"const Original = window.WebSocket;
             window.sockets = [];
             window.WebSocket = function (url, protocols) {
                 const socket = protocols ? new Original(url, protocols) : new Original(url);
@@ -311,12 +307,10 @@ async fn a_dropped_connection_comes_back_live() {
                 return socket;
             };
             window.WebSocket.prototype = Original.prototype;
-            Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
-            done(true);"#,
-            vec![],
+            Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});"#,
         )
         .await;
-    alice.click("Numbers").await;
+    alice.goto("/app").await;
     alice.sees("Your Numbers").await;
     alice
         .until(

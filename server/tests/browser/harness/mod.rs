@@ -235,7 +235,44 @@ pub const FAKE_MEDIA: &[&str] = &[
     "--allow-loopback-in-peer-connection",
 ];
 
+/// A command of Chromium's DevTools protocol, sent through ChromeDriver's own endpoint.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({"cmd": self.command, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 impl Browser {
+    /// Runs `script` in every page this browser loads from now on, before the page's own
+    /// scripts (to watch what the app does from its first moment).
+    pub async fn before_each_page(&self, script: &str) {
+        self.client
+            .issue_cmd(DevTools {
+                command: "Page.addScriptToEvaluateOnNewDocument",
+                params: serde_json::json!({ "source": script }),
+            })
+            .await
+            .expect("adding a script to every page");
+    }
+
     pub async fn launch(base: &str) -> Browser {
         Browser::launch_with(base, &[]).await
     }
