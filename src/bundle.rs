@@ -29,14 +29,6 @@ impl Part {
             _ => Part::Console,
         }
     }
-
-    /// Its home page.
-    pub fn home(self) -> &'static str {
-        match self {
-            Part::Console => "/console",
-            Part::WebApp => "/app",
-        }
-    }
 }
 
 /// The part of the product the current page belongs to.

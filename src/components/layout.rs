@@ -8,9 +8,9 @@ use crate::bundle::{Bundle, GoTo, Part, account, link_rel, use_bundle, use_part}
 use crate::session::{Session, use_log_out, use_session};
 
 /// The top bar: the product's name and, when signed in, the way to the other part of the
-/// product, the account and a log-out button (not on the sign-in pages). The WebApp has a bar of
-/// its own; on the account pages the WebApp's paths lead (in the sign-in bundle), this bar's
-/// links follow the part of the product the page belongs to.
+/// product, the account and a log-out button (not on the sign-in pages). The WebApp's pages have a
+/// bar of their own: this one shows on the console's pages and on the sign-in bundle's, where its
+/// links follow the part of the product (console or WebApp) the page belongs to.
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
