@@ -37,7 +37,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest(
             "/api",
-            api::router().layer(middleware::from_fn(security::same_site_writes)),
+            api::router()
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    auth::recent::forget_after_writes,
+                ))
+                .layer(middleware::from_fn(security::same_site_writes)),
         )
         .fallback(assets::serve)
         .layer(middleware::from_fn_with_state(
@@ -98,6 +103,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     let proof_key = proof_key::ProofKey::load_or_create(&config.proof_key_path())?;
     Ok(AppState {
         telephony,
+        recent_sessions: Arc::new(auth::recent::RecentSessions::new(db.backend)),
         db,
         clock,
         assets: Arc::new(assets),

@@ -34,6 +34,8 @@ pub struct AppState {
     /// The versions of the GCU and the privacy notice in force (ACCEPT-1), which the WebApp's
     /// users must have accepted: `crate::api::terms_in_force()`, others in tests.
     pub terms: Arc<protocol::terms::TermsInForce>,
+    /// The sessions checked a moment ago, which reads take instead of asking again (SQLite).
+    pub recent_sessions: Arc<crate::auth::recent::RecentSessions>,
 }
 
 /// The WebApp's live events and carriers.

@@ -2,6 +2,7 @@
 
 pub mod cookie;
 pub mod password;
+pub mod recent;
 pub mod two_factor;
 
 use axum::extract::FromRequestParts;
@@ -22,10 +23,21 @@ impl FromRequestParts<AppState> for OwnAccount {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = cookie::session_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        sessions::find(&state.db, &token, state.clock.now())
+        let now = state.clock.now();
+        let reads = recent::is_read(&parts.method);
+        if reads && let Some(user) = state.recent_sessions.get(&token, now) {
+            return Ok(OwnAccount(user));
+        }
+        let generation = state.recent_sessions.generation();
+        let user = sessions::find(&state.db, &token, now)
             .await?
-            .map(OwnAccount)
-            .ok_or(ApiError::Unauthenticated)
+            .ok_or(ApiError::Unauthenticated)?;
+        if reads {
+            state
+                .recent_sessions
+                .remember(&token, &user, now, generation);
+        }
+        Ok(OwnAccount(user))
     }
 }
 

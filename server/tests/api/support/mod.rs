@@ -168,6 +168,7 @@ impl Options {
             telephony: server::state::Telephony::simulated(&db, self.ring_timeout)
                 .await
                 .expect("the live events start"),
+            recent_sessions: Arc::new(server::auth::recent::RecentSessions::new(db.backend)),
             db,
             clock,
             assets: Arc::new(assets),
