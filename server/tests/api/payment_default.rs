@@ -4,8 +4,8 @@
 //! has ended; paying the arrears does not bring them back.
 
 use crate::support::{
-    Backend, Client, an_order, app_on, catch_up, company, count_where, invoice, invoices, payment,
-    price_list, ready_company, top_up,
+    Backend, Client, an_order, app_on, catch_up, company, count_where, invoice, invoices, log_in,
+    payment, price_list, ready_company, top_up,
 };
 use axum::http::StatusCode;
 use chrono::TimeDelta;

@@ -74,7 +74,7 @@ async fn company_id(app: &TestApp) -> i64 {
 async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end(backend: Backend) {
     let app = admin_app_on(backend, "2026-09-01").await;
     let mut client = ready_company(&app, &company(1)).await;
-    let company = company_id(&app).await;
+    let company_row = company_id(&app).await;
 
     // No offer: no trial.
     let reply = place(&mut client, "order-0", true).await;
@@ -92,7 +92,7 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
     assert!(price_list(&mut client).await.trial_offer.is_none());
     let reply = admin_post(
         &app,
-        &format!("/api/admin/companies/{company}/trial-offer"),
+        &format!("/api/admin/companies/{company_row}/trial-offer"),
         json!({"trial_end": "2026-08-31", "auto_commit": true}),
     )
     .await;
@@ -104,7 +104,7 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
     );
 
     // Three trial Orders, each taking the offer made just before it.
-    offer_trial(&app, company, "2026-09-05", true).await;
+    offer_trial(&app, company_row, "2026-09-05", true).await;
     let offered = price_list(&mut client).await.trial_offer.unwrap();
     assert_eq!(offered.trial_end, date("2026-09-05"));
     assert!(offered.auto_commit);
@@ -120,11 +120,11 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
         "{}",
         reply.text()
     );
-    offer_trial(&app, company, "2026-09-05", false).await;
+    offer_trial(&app, company_row, "2026-09-05", false).await;
     let not_committing = trial_order(&mut client, "order-2").await["id"]
         .as_i64()
         .unwrap();
-    offer_trial(&app, company, "2026-09-05", true).await;
+    offer_trial(&app, company_row, "2026-09-05", true).await;
     let cancelled = trial_order(&mut client, "order-3").await["id"]
         .as_i64()
         .unwrap();
@@ -205,12 +205,12 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
 async fn a_cancellation_is_accepted_on_the_last_day_and_refused_the_day_after(backend: Backend) {
     let app = admin_app_on(backend, "2026-09-01").await;
     let mut client = ready_company(&app, &company(1)).await;
-    let company = company_id(&app).await;
-    offer_trial(&app, company, "2026-09-05", true).await;
+    let company_row = company_id(&app).await;
+    offer_trial(&app, company_row, "2026-09-05", true).await;
     let on_time = trial_order(&mut client, "order-1").await["id"]
         .as_i64()
         .unwrap();
-    offer_trial(&app, company, "2026-09-05", true).await;
+    offer_trial(&app, company_row, "2026-09-05", true).await;
     let late = trial_order(&mut client, "order-2").await["id"]
         .as_i64()
         .unwrap();
