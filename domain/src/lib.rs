@@ -17,12 +17,13 @@
 //! | PAY-3, DISPUTE-1, DISPUTE-3 | `invoice.windows` | [`invoice`] (windows: [`calendar`]) |
 //! | LATE-1, LATE-2 | `late.penalty` (and the semester rate table) | [`late`] |
 //! | LATE-4 | `formal_notice.deadline` | [`formal_notice`] |
+//! | LATE-3 (discounts withheld after a payment default) | | [`payment_default`] |
 //! | TERM-1 | `termination.fault_amount` | [`fault`] |
 //! | DISPUTE-4 | `complaint.answer_due` | [`working_days`] |
 //! | LIAB-1 | `liability.cap` | [`liability`] |
 //! | PRICE-1, RENEW-2 | `pricing.quote`, `renewal.invoice` | [`pricing`] |
 //! | PRICE-1, PRICE-2, ACCEPT-1 (price list, order quote and form) | | [`catalogue`], [`order`] |
-//! | NUM-2 | `number.assignable` | [`number`] |
+//! | NUM-2, NUM-3 | `number.assignable` | [`number`] |
 //! | NUM-5 | `dial.classify` | [`dial`], [`call`] (charging, billed minutes, rates; PRICE-6) |
 //! | MSG-1 | `sms.segments` | [`sms`] |
 //! | MSG-1, NUM-5 (an outgoing message: recipient, parts, MMS image, charge) | | [`message`] |
@@ -59,6 +60,7 @@ pub mod notice;
 pub mod number;
 pub mod order;
 pub mod payment;
+pub mod payment_default;
 pub mod period;
 pub mod phone;
 pub mod price_change;

@@ -65,6 +65,38 @@ pub fn territory_hint(number_country: CountryCode) -> String {
     )
 }
 
+/// A Number a User holds, as NUM-3 looks at it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldNumber {
+    pub number_id: i64,
+    pub e164: String,
+    pub country: CountryCode,
+}
+
+/// NUM-3 (GTCS 6; house reading "Territory"): after a change of the User's residence or stable
+/// links, the Numbers the User holds that no longer meet NUM-2, in the order given. The change
+/// is saved all the same; these are what the Manager is told about, and what lets the provider
+/// suspend the User (reason: territory no longer met).
+pub fn no_longer_qualifying(
+    held: &[HeldNumber],
+    residence: Option<CountryCode>,
+    stable_links: &[CountryCode],
+) -> Vec<HeldNumber> {
+    held.iter()
+        .filter(|number| check_assignable_to(number.country, residence, stable_links).is_err())
+        .cloned()
+        .collect()
+}
+
+/// NUM-3: what the Manager reads about one Number that no longer qualifies.
+pub fn no_longer_qualifying_reason(number: &HeldNumber, user_name: &str) -> String {
+    let country = number.country.name();
+    format!(
+        "{} is in {country}: {user_name} no longer resides in {country} nor has stable links there (NUM-3). The provider may suspend {user_name}.",
+        number.e164
+    )
+}
+
 /// Whether a Number may leave the Company now (NUM-4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -152,6 +184,37 @@ mod tests {
             "This Number is in Spain: Luc Petit neither resides in Spain nor has stable links there."
         );
         assert!(territory_hint(spain).ends_with("without links to Spain."));
+    }
+
+    #[test]
+    fn num_3_numbers_that_no_longer_qualify_after_a_move() {
+        let country = |raw: &str| raw.parse::<CountryCode>().unwrap();
+        let held = |id: i64, e164: &str, raw: &str| HeldNumber {
+            number_id: id,
+            e164: e164.into(),
+            country: country(raw),
+        };
+        let numbers = [
+            held(1, "+33612345678", "FR"),
+            held(2, "+32470123456", "BE"),
+            held(3, "+34612345678", "ES"),
+        ];
+        // Moved to Belgium, stable links with Spain kept: only the French Number fails.
+        let failing = no_longer_qualifying(&numbers, Some(country("BE")), &[country("ES")]);
+        assert_eq!(failing, vec![numbers[0].clone()]);
+        // Everything still qualifies.
+        assert!(
+            no_longer_qualifying(
+                &numbers,
+                Some(country("FR")),
+                &[country("BE"), country("ES")]
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            no_longer_qualifying_reason(&failing[0], "Luc Petit"),
+            "+33612345678 is in France: Luc Petit no longer resides in France nor has stable links there (NUM-3). The provider may suspend Luc Petit."
+        );
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct OrderForm {
     /// The day of the price list the Manager's quote was computed with.
     #[serde(default)]
     pub priced_on: Option<NaiveDate>,
+    /// TRIAL-1: placed as the trial the provider offered the Company (no invoice; the Licence
+    /// starts the day after the trial's end if it converts).
+    #[serde(default)]
+    pub trial: bool,
 }
 
 /// One Call Plan and the Numbers ordered with it.
@@ -660,6 +664,7 @@ mod tests {
             accepted_gtcs_version: Some("2026-11".into()),
             expected_total: money("10.00"),
             priced_on: None,
+            trial: false,
         }
     }
 

@@ -16,10 +16,18 @@ pub struct PriceListView {
     pub on: NaiveDate,
     pub price_list: PriceList,
     pub vat: VatBasis,
-    /// LATE-3 (GTCS 8): the Company's billing discounts are cancelled after a payment default,
-    /// until no invoice of it is overdue; `price_list` then carries no discount.
+    /// LATE-3 (GTCS 5.3): a payment default withholds the Company's discounts (until every
+    /// Licence in force on its day has ended); `price_list` then carries no discount.
     #[serde(default)]
     pub discounts_cancelled: bool,
+    /// LATE-3: where the Company stands, with the sentence the quote shows
+    /// (`domain::payment_default::Standing::sentence`).
+    #[serde(default)]
+    pub payment_default: domain::payment_default::Standing,
+    /// TRIAL-1: the trial the provider offers the Company, open for its next Order placed with
+    /// `trial` (until the trial's last day).
+    #[serde(default)]
+    pub trial_offer: Option<crate::trials::TrialForm>,
 }
 
 /// A Number of the pool that no Company holds yet.

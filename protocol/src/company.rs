@@ -27,6 +27,9 @@ pub struct CompanyAccount {
     /// for a Company without one (billed in France, outside the EU, or no number).
     #[serde(default)]
     pub vat_check: Option<VatCheckView>,
+    /// LATE-3: whether a payment default withholds the Company's discounts, and until when.
+    #[serde(default)]
+    pub payment_default: domain::payment_default::Standing,
 }
 
 /// Issue 19: the Company's foreign EU VAT number and VIES's latest answer about it.

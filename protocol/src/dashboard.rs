@@ -28,7 +28,8 @@ pub struct Deadline {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attention {
-    /// `unassigned_numbers`, `notice_deadline` or `no_payment_method`.
+    /// `payment_default` (LATE-3), `unassigned_numbers`, `notice_deadline` or
+    /// `no_payment_method`.
     pub kind: String,
     /// A sentence for the Manager.
     pub message: String,

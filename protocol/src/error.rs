@@ -48,6 +48,8 @@ pub enum ErrorCode {
     Suspended,
     AlreadySuspended,
     NotSuspended,
+    /// NUM-3: "territory no longer met" while every Number the User holds meets NUM-2.
+    TerritoryStillMet,
     // Users and invitations.
     LastManager,
     UserHasNumbers,

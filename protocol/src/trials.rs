@@ -1,10 +1,11 @@
-//! Trials (TRIAL-1): `POST /api/admin/licences/{id}/trial` (the provider grants one) and
+//! Trials (TRIAL-1): `POST /api/admin/companies/{id}/trial-offer` (the provider offers one; the
+//! Company's next Order placed with `trial` takes it) and
 //! `POST /api/console/licences/{id}/trial/cancellation` (the Company cancels it).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// The provider's grant of a trial on an active Licence.
+/// The provider's offer of a trial to a Company (and the offer as the order page shows it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrialForm {
     /// The trial's last day.

@@ -31,6 +31,30 @@ pub struct UserDetail {
     pub numbers: i64,
     /// The GCU and privacy notice versions they accepted, and when (ACCEPT-1).
     pub terms: crate::terms::UserTerms,
+    /// NUM-3: the Numbers they hold that no longer meet NUM-2 (residence or stable links).
+    #[serde(default)]
+    pub numbers_out_of_territory: Vec<NumberOutOfTerritory>,
+}
+
+/// NUM-3 (house reading "Territory"): a Number a User holds that no longer meets NUM-2 after a
+/// change of their residence or stable links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberOutOfTerritory {
+    pub number_id: i64,
+    pub e164: String,
+    pub country: String,
+    /// What the Manager reads (`domain::number::no_longer_qualifying_reason`).
+    pub message: String,
+}
+
+/// `PUT /api/console/users/{id}`: the User as saved and, NUM-3, the Numbers they hold that no
+/// longer meet NUM-2 after the change (the change is saved all the same).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserUpdated {
+    #[serde(flatten)]
+    pub user: UserRow,
+    #[serde(default)]
+    pub numbers_out_of_territory: Vec<NumberOutOfTerritory>,
 }
 
 /// `PUT /api/console/users/{id}/role`.

@@ -172,6 +172,9 @@ pub enum ApiError {
     /// SUSP-1: there is no suspension in force to lift.
     #[error("not suspended")]
     NotSuspended,
+    /// NUM-3: the User's Numbers all still meet NUM-2.
+    #[error("territory still met")]
+    TerritoryStillMet,
     /// Credits: the available balance (after open reservations) is short; both in cents.
     #[error("credits short: {available_cents} available, {asked_cents} asked")]
     CreditsInsufficient {
@@ -401,6 +404,7 @@ from_store_errors! {
         store::suspensions::SuspensionError::NotFound => ApiError::NotFound,
         store::suspensions::SuspensionError::AlreadySuspended => ApiError::AlreadySuspended,
         store::suspensions::SuspensionError::NotSuspended => ApiError::NotSuspended,
+        store::suspensions::SuspensionError::TerritoryStillMet => ApiError::TerritoryStillMet,
         store::suspensions::SuspensionError::Database(error) => error.into(),
     };
     store::terminations::FaultError => |error| match error {
@@ -770,6 +774,12 @@ impl ApiError {
                 ErrorCode::NotSuspended,
                 "There is no suspension in force to lift.".into(),
                 None,
+            ),
+            ApiError::TerritoryStillMet => (
+                StatusCode::CONFLICT,
+                ErrorCode::TerritoryStillMet,
+                "Every Number this User holds still meets the territorial condition (NUM-2): the reason \"territory no longer met\" does not apply.".into(),
+                Some("reason"),
             ),
             ApiError::CreditsInsufficient { available_cents, asked_cents } => (
                 StatusCode::CONFLICT,

@@ -19,7 +19,7 @@ pub async fn create_user(
 pub async fn update_user(
     id: i64,
     form: &protocol::users::UserForm,
-) -> Result<protocol::users::UserRow, ApiError> {
+) -> Result<protocol::users::UserUpdated, ApiError> {
     put(&format!("/api/console/users/{id}"), form).await
 }
 

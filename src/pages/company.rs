@@ -40,6 +40,12 @@ pub fn CompanyPage() -> impl IntoView {
         <section class="company">
             <h1>"Company Account"</h1>
             {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            // LATE-3: a payment default withholds every discount, and until when.
+            {move || {
+                account
+                    .with(|a| a.as_ref().and_then(|a| a.payment_default.sentence()))
+                    .map(|sentence| view! { <p class="alert payment-default" role="status">{sentence}</p> })
+            }}
             {move || {
                 // Built once the account has loaded; later changes flow through `account`.
                 match (loaded.get(), me.clone()) {

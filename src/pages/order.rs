@@ -17,6 +17,7 @@ use domain::order::{
     ChosenNumber, LineRequest, OrderError, OrderForm, OrderFormLine, OrderQuote, check_sold_in,
     quote_order, validate_order_form,
 };
+use domain::payment_default::price_list_for;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -87,7 +88,23 @@ fn quote_of(
             quantity: numbers.len() as u32,
         })
         .collect();
-    quote_order(&view.price_list, billing, &requests, view.on, view.vat)
+    // LATE-3: priced as the server prices it, without discounts while a default withholds them.
+    let list = price_list_for(&view.price_list, &view.payment_default);
+    quote_order(&list, billing, &requests, view.on, view.vat)
+}
+
+/// TRIAL-1: what the trial offered means, as the Manager ticks it.
+fn trial_label(offer: &protocol::trials::TrialForm) -> String {
+    let end = domain::order::long_date(offer.trial_end);
+    if offer.auto_commit {
+        format!(
+            "Place this Order as a trial until {end}: nothing is invoiced now; without a cancellation by {end}, the Licence starts the next day and its first invoice is issued then."
+        )
+    } else {
+        format!(
+            "Place this Order as a trial until {end}: nothing is invoiced; the Licence ends after {end}."
+        )
+    }
 }
 
 /// Runs `compute` between two performance marks, measured as "quote-update" (read by the
@@ -130,6 +147,9 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
     let search_error = RwSignal::new(None::<String>);
     let basket = RwSignal::new(Vec::<BasketItem>::new());
     let accepted = RwSignal::new(false);
+    // TRIAL-1: placed as the trial the provider offered, when there is one.
+    let trial = RwSignal::new(false);
+    let trial_offer = list.with_untracked(|view| view.trial_offer.clone());
     let errors = FormErrors::new();
     // One key per page: made when the page opens and kept for every retry of this Order.
     let key = StoredValue::new(api::new_idempotency_key("order"));
@@ -261,6 +281,7 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
         expected_total: quote
             .with_untracked(|quote| quote.as_ref().map(|quote| quote.total).unwrap_or_default()),
         priced_on: Some(list.with_untracked(|view| view.on)),
+        trial: trial.get_untracked(),
     };
 
     let send = Action::new_local(|form: &OrderForm| {
@@ -424,13 +445,22 @@ fn OrderBuilder(list: PriceListView, gtcs: Gtcs) -> impl IntoView {
             <section class="card quote" aria-live="polite">
                 <h2>"Quote"</h2>
                 {move || quote.with(|quote| match quote {
-                    Ok(quote) => view! { <QuoteTable quote=quote.clone() /> }.into_any(),
+                    Ok(quote) => view! {
+                        <QuoteTable
+                            quote=quote.clone()
+                            no_discount=list.with(|view| view.payment_default.sentence())
+                        />
+                    }.into_any(),
                     Err(OrderError::Empty) => view! { <p class="empty">"Add Numbers to see the quote."</p> }.into_any(),
                     Err(problem) => view! { <p class="alert" role="alert">{problem.to_string()}</p> }.into_any(),
                 })}
                 <p class="error" id="lines-error" role="alert">{move || errors.of("lines")}</p>
             </section>
 
+            {trial_offer.map(|offer| {
+                let label = trial_label(&offer);
+                view! { <Checkbox name="trial" checked=trial errors>{label}</Checkbox> }
+            })}
             <Checkbox name="accepted_gtcs_version" checked=accepted errors>
                 "I accept the "
                 <a href=gtcs.url.clone() target="_blank" rel="noopener">"General Terms and Conditions of Sale"</a>
@@ -496,7 +526,11 @@ fn BasketRow(
 }
 
 #[component]
-fn QuoteTable(quote: OrderQuote) -> impl IntoView {
+fn QuoteTable(
+    quote: OrderQuote,
+    /// LATE-3: why no discount applies, when a payment default withholds them.
+    no_discount: Option<String>,
+) -> impl IntoView {
     let per = quote.billing.period_noun();
     view! {
         <table class="quote-lines">
@@ -549,6 +583,7 @@ fn QuoteTable(quote: OrderQuote) -> impl IntoView {
             <dt>"Total"</dt>
             <dd class="quote-total">{eur(quote.total)}</dd>
         </dl>
+        {no_discount.map(|sentence| view! { <p class="alert payment-default" role="note">{sentence}</p> })}
         <p class="hint">
             {format!(
                 "Prices of the price list in force on {}, excluding VAT, paid in advance each {per}.",
@@ -623,11 +658,7 @@ fn PriceTable(current: PriceListView) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(" ");
     // LATE-3: the server sends no discount while they are cancelled; say why.
-    let discounts = if current.discounts_cancelled {
-        "Your billing discounts are cancelled because an invoice is overdue; they apply again to new orders once every overdue invoice is paid.".to_string()
-    } else {
-        discounts
-    };
+    let discounts = current.payment_default.sentence().unwrap_or(discounts);
     view! {
         <table>
             <thead>

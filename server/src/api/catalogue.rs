@@ -9,12 +9,14 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use domain::country::CountryCode;
 use domain::field::{FieldError, Problem};
+use domain::payment_default::price_list_for;
 use protocol::catalogue::{AvailableNumber, PriceListView};
+use protocol::trials::TrialForm;
 
 use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::catalogue;
+use crate::store::{catalogue, payment_defaults, trials};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -46,19 +48,25 @@ async fn price_list(
             .map_err(|_| invalid("on", "Give the date as YYYY-MM-DD, e.g. 2027-01-01."))?,
         None => state.clock.today(),
     };
-    let mut list = catalogue::price_list(&state.db).await?;
+    let list = catalogue::price_list(&state.db).await?;
     let vat = catalogue::vat_basis(&state.db, manager.company_id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    let discounts_cancelled = catalogue::discounts_cancelled(&state.db, manager.company_id).await?;
-    if discounts_cancelled {
-        list.discounts.clear();
-    }
+    // LATE-3: the list as the Company's Orders are priced (no discount while a payment default
+    // withholds them), and why, for the app's quote.
+    let standing = payment_defaults::standing_of(&state.db, manager.company_id).await?;
     Ok(Json(PriceListView {
         on,
-        price_list: list.in_force(on),
+        price_list: price_list_for(&list, &standing).in_force(on),
         vat,
-        discounts_cancelled,
+        discounts_cancelled: standing.withheld(),
+        payment_default: standing,
+        trial_offer: trials::open_offer(&state.db, manager.company_id, state.clock.today())
+            .await?
+            .map(|offer| TrialForm {
+                trial_end: offer.trial_end,
+                auto_commit: offer.auto_commit,
+            }),
     }))
 }
 

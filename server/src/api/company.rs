@@ -63,6 +63,7 @@ async fn account(state: &AppState, company_id: i64) -> Result<CompanyAccount, Ap
         managers_need_two_factor: record.managers_need_two_factor,
         users_correct_profile: record.users_correct_profile,
         vat_check: vat_check(state, company_id).await?,
+        payment_default: crate::store::payment_defaults::standing_of(&state.db, company_id).await?,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::services::licences::view;
 use crate::state::AppState;
-use crate::store::{company, dashboard, licences};
+use crate::store::{company, dashboard, licences, payment_defaults};
 
 /// A notice deadline this close (in days) needs the Manager's attention.
 pub const NOTICE_ATTENTION_DAYS: i64 = 30;
@@ -53,6 +53,17 @@ async fn show(
         .min_by_key(|deadline| (deadline.date, deadline.licence_id));
 
     let mut attention = Vec::new();
+    // LATE-3: a payment default withholds every discount, whatever is paid since.
+    if let Some(sentence) = payment_defaults::standing_of(&state.db, company_id)
+        .await?
+        .sentence()
+    {
+        attention.push(Attention {
+            kind: "payment_default".into(),
+            message: sentence,
+            link: "/console/invoices".into(),
+        });
+    }
     if let Some(deadline) = next_notice_deadline
         .as_ref()
         .filter(|deadline| deadline.days_left <= NOTICE_ATTENTION_DAYS)

@@ -1,7 +1,9 @@
-//! Trials (TRIAL-1, GTCS 10): the provider grants a trial on an active Licence
-//! (`POST /api/admin/licences/{id}/trial`, with the admin token), and a Manager cancels it
+//! Trials (TRIAL-1, GTCS 10; house reading "Trials"): the provider offers a Company a trial
+//! (`POST /api/admin/companies/{id}/trial-offer`, with the admin token), the Company's next Order
+//! placed with `trial` takes it (no invoice), and a Manager cancels it
 //! (`POST /api/console/licences/{id}/trial/cancellation`) until its last day included, judged on
-//! the day of receipt in Europe/Paris. The scheduler converts or ends it the day after.
+//! the day of receipt in Europe/Paris. The scheduler converts it (first invoice the day after
+//! its end) or ends it.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,13 +19,13 @@ use crate::store::trials;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/admin/licences/{id}/trial", post(grant))
+        .route("/admin/companies/{id}/trial-offer", post(offer))
         .route("/console/licences/{id}/trial/cancellation", post(cancel))
 }
 
-/// `POST /api/admin/licences/{id}/trial`: the provider puts an active Licence on trial until
-/// `trial_end` (today or later).
-async fn grant(
+/// `POST /api/admin/companies/{id}/trial-offer`: the provider offers the Company a trial until
+/// `trial_end` (today or later), replacing an offer not taken yet.
+async fn offer(
     State(state): State<AppState>,
     _admin: Admin,
     PathId(id): PathId,
@@ -36,7 +38,7 @@ async fn grant(
         }]
         .into());
     }
-    trials::start(
+    trials::offer(
         &state.db,
         id,
         form.trial_end,

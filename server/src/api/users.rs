@@ -10,7 +10,7 @@ use domain::signup::new_password;
 use domain::user::validate_user;
 use protocol::users::{
     AcceptInvitation, ImportReport, ImportRequest, Invitation, OutboxEmail, RoleChange,
-    StatusChange, UserDetail, UserForm, UserRow,
+    StatusChange, UserDetail, UserForm, UserRow, UserUpdated,
 };
 
 use super::extract::{Body, ClientAddress, PathId, PathParams};
@@ -78,7 +78,7 @@ async fn update(
     Manager(manager): Manager,
     PathId(id): PathId,
     Body(form): Body<UserForm>,
-) -> Result<Json<UserRow>, ApiError> {
+) -> Result<Json<UserUpdated>, ApiError> {
     // A foreign or missing id answers 404 before the form is judged.
     users::get(&state.db, manager.company_id, id, &state.terms)
         .await?

@@ -4,6 +4,7 @@
 use domain::catalogue::{Billing, BillingDiscount, CallPlan, PlanPrice, PriceList};
 use domain::country::CountryCode;
 use domain::order::VatBasis;
+use domain::payment_default::Standing;
 use domain::pricing::Discount;
 use domain::vat::VatNumber;
 use protocol::catalogue::AvailableNumber;
@@ -147,25 +148,6 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
     })
 }
 
-/// LATE-3 (GTCS 8): whether the Company's billing discounts are cancelled for new Orders, since
-/// one of its invoices became overdue and until none is any more.
-pub async fn discounts_cancelled_in(
-    connection: &mut AnyConnection,
-    company_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let cancelled: Option<Option<String>> =
-        sqlx::query_scalar("SELECT discounts_cancelled_at FROM companies WHERE id = $1")
-            .bind(company_id)
-            .fetch_optional(&mut *connection)
-            .await?;
-    Ok(matches!(cancelled, Some(Some(_))))
-}
-
-pub async fn discounts_cancelled(db: &Database, company_id: i64) -> Result<bool, sqlx::Error> {
-    let mut connection = db.pool.acquire().await?;
-    discounts_cancelled_in(&mut connection, company_id).await
-}
-
 pub async fn price_list(db: &Database) -> Result<PriceList, sqlx::Error> {
     let mut connection = db.pool.acquire().await?;
     price_list_in(&mut connection).await
@@ -189,24 +171,16 @@ pub async fn vat_basis_in(
 }
 
 /// What an Order of the Company is priced with besides the price list: its [`VatBasis`], and
-/// whether its billing discounts were cancelled after a payment default (LATE-3). One read of
-/// the Company's row; `None` for an unknown Company.
+/// whether a payment default withholds its discounts (LATE-3). `None` for an unknown Company.
 pub async fn order_terms_in(
     connection: &mut AnyConnection,
     company_id: i64,
-) -> Result<Option<(VatBasis, bool)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT billing_country, vat_number, discounts_cancelled_at FROM companies WHERE id = $1",
-    )
-    .bind(company_id)
-    .fetch_optional(&mut *connection)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let discounts_cancelled = row
-        .try_get::<Option<String>, _>("discounts_cancelled_at")?
-        .is_some();
-    let vat = vat_basis_of(connection, company_id, &row).await?;
-    Ok(Some((vat, discounts_cancelled)))
+) -> Result<Option<(VatBasis, Standing)>, sqlx::Error> {
+    let Some(vat) = vat_basis_in(connection, company_id).await? else {
+        return Ok(None);
+    };
+    let standing = super::payment_defaults::standing_in(connection, company_id).await?;
+    Ok(Some((vat, standing)))
 }
 
 /// The [`VatBasis`] of a Company's row read with its `billing_country` and `vat_number`.

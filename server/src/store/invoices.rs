@@ -719,7 +719,6 @@ pub async fn record_attempt(
         if updated.rows_affected() != 1 {
             return Err(PayError::AlreadyPaid);
         }
-        restore_discounts(&mut tx, company_id, today, now).await?;
         // LATE-1, LATE-2 (house reading): an invoice paid late still owes its penalties.
         if status.as_deref() == Some(InvoiceStatus::Overdue.as_str()) {
             super::late_payment::invoice_penalties_in(
@@ -838,82 +837,10 @@ pub async fn mark_overdue(
         .before(&serde_json::json!({"status": "issued", "due_date": due_date}))
         .after(&serde_json::json!({"status": "overdue", "on": day}));
         audit::record(connection, change, now).await?;
-        cancel_discounts(connection, *company_id, *id, day, now).await?;
+        // LATE-3: the day an invoice becomes overdue is the day of a payment default.
+        super::payment_defaults::record_in(connection, *company_id, *id, day, now).await?;
     }
     Ok(due.len())
-}
-
-/// LATE-3 (GTCS 8): a payment default cancels the Company's billing discounts for new Orders,
-/// unless they already are.
-async fn cancel_discounts(
-    connection: &mut AnyConnection,
-    company_id: i64,
-    invoice_id: i64,
-    day: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let cancelled = sqlx::query(
-        "UPDATE companies SET discounts_cancelled_at = $1
-         WHERE id = $2 AND discounts_cancelled_at IS NULL",
-    )
-    .bind(stamp(now))
-    .bind(company_id)
-    .execute(&mut *connection)
-    .await?;
-    if cancelled.rows_affected() == 1 {
-        let change = audit::Change::new(
-            company_id,
-            None,
-            "company.discounts_cancel",
-            format!("company:{company_id}"),
-        )
-        .before(&serde_json::json!({"discounts_cancelled": false}))
-        .after(&serde_json::json!({
-            "discounts_cancelled": true,
-            "on": day,
-            "overdue_invoice": invoice_id,
-        }));
-        audit::record(connection, change, now).await?;
-    }
-    Ok(())
-}
-
-/// LATE-3: once none of the Company's invoices is overdue any more, its billing discounts apply
-/// again to new Orders.
-async fn restore_discounts(
-    connection: &mut AnyConnection,
-    company_id: i64,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let overdue: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoices WHERE company_id = $1 AND status = 'overdue'",
-    )
-    .bind(company_id)
-    .fetch_one(&mut *connection)
-    .await?;
-    if overdue > 0 {
-        return Ok(());
-    }
-    let restored = sqlx::query(
-        "UPDATE companies SET discounts_cancelled_at = NULL
-         WHERE id = $1 AND discounts_cancelled_at IS NOT NULL",
-    )
-    .bind(company_id)
-    .execute(&mut *connection)
-    .await?;
-    if restored.rows_affected() == 1 {
-        let change = audit::Change::new(
-            company_id,
-            None,
-            "company.discounts_restore",
-            format!("company:{company_id}"),
-        )
-        .before(&serde_json::json!({"discounts_cancelled": true}))
-        .after(&serde_json::json!({"discounts_cancelled": false, "on": today}));
-        audit::record(connection, change, now).await?;
-    }
-    Ok(())
 }
 
 /// PAY-1: the invoice of a new Order, written in the Order's transaction from the quote the

@@ -22,6 +22,7 @@ pub mod numbers;
 pub mod orders;
 pub mod outbox;
 pub mod passwords;
+pub mod payment_defaults;
 pub mod price_changes;
 pub mod privacy;
 pub mod scheduler;

@@ -14,11 +14,12 @@ use domain::order::{
     ChosenNumber, LineRequest, OrderError, OrderForm, OrderQuote, cents, check_sold_in,
     explain_change, quote_order,
 };
+use domain::payment_default::price_list_for;
 use protocol::orders::{OrderLicence, OrderLineView, OrderSummary, OrderView};
 use sqlx::{AnyConnection, Row};
 
 use super::codec::{corrupt, parsed};
-use super::{audit, catalogue, invoices, stamp};
+use super::{audit, catalogue, invoices, stamp, trials};
 use crate::db::{Database, is_unique_violation};
 
 /// Why an Order was not placed. Nothing was written.
@@ -152,14 +153,33 @@ pub async fn place(
     if !placing.has_valid_payment_method {
         return Err(PlaceError::NoPaymentMethod);
     }
-    let mut list = catalogue::price_list_in(&mut tx).await?;
-    let (vat, discounts_cancelled) = catalogue::order_terms_in(&mut tx, placing.company_id)
+    // TRIAL-1: a trial Order takes the trial the provider offered the Company.
+    let trial = if form.trial {
+        Some(
+            trials::open_offer_in(&mut tx, placing.company_id, placing.today)
+                .await?
+                .ok_or_else(|| {
+                    PlaceError::Impossible(
+                        "No trial is offered to the Company today: place the Order without a trial."
+                            .into(),
+                    )
+                })?,
+        )
+    } else {
+        None
+    };
+    // TRIAL-1: a trial's Licence starts (its anchor) the day after the trial's end.
+    let anchor = match trial {
+        Some(offer) => offer.trial_end.succ_opt().ok_or_else(|| {
+            PlaceError::Impossible("The trial ends too late in the calendar.".into())
+        })?,
+        None => placing.today,
+    };
+    let (vat, standing) = catalogue::order_terms_in(&mut tx, placing.company_id)
         .await?
         .ok_or_else(|| PlaceError::Impossible("The Company Account no longer exists.".into()))?;
-    // LATE-3: after a payment default, new Orders get no billing discount.
-    if discounts_cancelled {
-        list.discounts.clear();
-    }
+    // LATE-3: while a payment default withholds them, Orders get no discount.
+    let list = price_list_for(&catalogue::price_list_in(&mut tx).await?, &standing);
 
     // The Numbers: they exist, no Company holds them, and their plan is sold in their country.
     let ids: Vec<i64> = form
@@ -237,13 +257,16 @@ pub async fn place(
         Err(error) => return Err(error.into()),
     };
     let licence_id: i64 = sqlx::query_scalar(
-        "INSERT INTO licences (company_id, order_id, term_months, anchor, status)
-         VALUES ($1, $2, $3, $4, 'active') RETURNING id",
+        "INSERT INTO licences (company_id, order_id, term_months, anchor, status, trial_end,
+                               trial_auto_commit)
+         VALUES ($1, $2, $3, $4, 'active', $5, $6) RETURNING id",
     )
     .bind(placing.company_id)
     .bind(order_id)
     .bind(i64::from(form.billing.term_months()))
-    .bind(placing.today.to_string())
+    .bind(anchor.to_string())
+    .bind(trial.map(|offer| offer.trial_end.to_string()))
+    .bind(i64::from(trial.is_none_or(|offer| offer.auto_commit)))
     .fetch_one(&mut *tx)
     .await?;
     let mut lines = Vec::with_capacity(chosen.len());
@@ -287,7 +310,11 @@ pub async fn place(
         "vat": quote.vat,
         "total": quote.total,
         "accepted_gtcs_version": placing.gtcs_version,
-        "licence": {"id": licence_id, "term_months": form.billing.term_months(), "anchor": placing.today},
+        "licence": {"id": licence_id, "term_months": form.billing.term_months(), "anchor": anchor},
+        "trial": trial.map(|offer| serde_json::json!({
+            "trial_end": offer.trial_end,
+            "auto_commit": offer.auto_commit,
+        })),
     });
     let change = audit::Change::new(
         placing.company_id,
@@ -297,7 +324,13 @@ pub async fn place(
     )
     .after(&record);
     audit::record(&mut tx, change, placing.now).await?;
-    invoices::issue_for_order(&mut tx, &placing, order_id, licence_id, &quote).await?;
+    match trial {
+        // TRIAL-1: no invoice now; the scheduler issues the first one if the trial converts.
+        Some(offer) => trials::take_offer_in(&mut tx, offer.id, order_id).await?,
+        None => {
+            invoices::issue_for_order(&mut tx, &placing, order_id, licence_id, &quote).await?;
+        }
+    }
     tx.commit().await?;
     // What `one` would read back: every value as stored.
     Ok(Placed::Created(OrderView {
@@ -313,7 +346,7 @@ pub async fn place(
         licence: OrderLicence {
             id: licence_id,
             term_months: form.billing.term_months(),
-            anchor: placing.today,
+            anchor,
         },
         lines,
     }))

@@ -38,6 +38,10 @@ pub enum SuspensionError {
     AlreadySuspended,
     #[error("not suspended")]
     NotSuspended,
+    /// NUM-3: "territory no longer met" needs a Number the User holds that no longer meets
+    /// NUM-2.
+    #[error("every Number the User holds still meets NUM-2")]
+    TerritoryStillMet,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -111,6 +115,9 @@ pub async fn suspend(
             .fetch_optional(&mut *tx)
             .await?;
             let (company_id, email, first, last) = row.ok_or(SuspensionError::NotFound)?;
+            if reason == SuspensionReason::TerritoryNoLongerMet {
+                territory_no_longer_met(&mut tx, company_id, id).await?;
+            }
             (company_id, Some((id, email, format!("{first} {last}"))))
         }
     };
@@ -229,4 +236,23 @@ pub async fn lift(
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(company_id)
+}
+
+/// NUM-3 (house reading "Territory"): the provider may suspend a User for "territory no longer
+/// met" only while a Number they hold no longer meets NUM-2.
+async fn territory_no_longer_met(
+    connection: &mut sqlx::AnyConnection,
+    company_id: i64,
+    user_id: i64,
+) -> Result<(), SuspensionError> {
+    let user = super::users::fetch(connection, company_id, user_id)
+        .await?
+        .ok_or(SuspensionError::NotFound)?;
+    if super::users::out_of_territory_in(connection, &user)
+        .await?
+        .is_empty()
+    {
+        return Err(SuspensionError::TerritoryStillMet);
+    }
+    Ok(())
 }

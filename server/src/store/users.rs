@@ -5,15 +5,20 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use domain::country::CountryCode;
+use domain::number::{HeldNumber, no_longer_qualifying, no_longer_qualifying_reason};
 use domain::user::{ImportCheck, ImportRow, RejectedRow, ValidUser};
 use protocol::terms::TermsInForce;
-use protocol::users::{ImportMode, ImportReport, Invitation, OutboxEmail, UserDetail, UserRow};
+use protocol::users::{
+    ImportMode, ImportReport, Invitation, NumberOutOfTerritory, OutboxEmail, UserDetail, UserRow,
+    UserUpdated,
+};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
-use super::codec::{Columns, Packed, packed};
+use super::codec::{Columns, Packed, packed, parsed};
 use super::{audit, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -136,7 +141,7 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<UserRow>, sqlx::
 }
 
 /// One user of the Company, with its stable links; `None` for a user of another Company.
-async fn fetch(
+pub(crate) async fn fetch(
     connection: &mut AnyConnection,
     company_id: i64,
     user_id: i64,
@@ -182,11 +187,56 @@ pub async fn get(
     };
     let numbers = numbers_of(&mut connection, user_id).await?;
     let terms = super::terms::of_user(&mut connection, user_id, in_force).await?;
+    let numbers_out_of_territory = out_of_territory_in(&mut connection, &user).await?;
     Ok(Some(UserDetail {
         user,
         numbers,
         terms,
+        numbers_out_of_territory,
     }))
+}
+
+/// NUM-3 (house reading "Territory"): the Numbers `user` holds that no longer meet NUM-2 given
+/// their residence and stable links as stored, judged by `domain::number`.
+pub async fn out_of_territory_in(
+    connection: &mut AnyConnection,
+    user: &UserRow,
+) -> Result<Vec<NumberOutOfTerritory>, sqlx::Error> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, e164, country FROM numbers WHERE user_id = $1 ORDER BY e164")
+            .bind(user.id)
+            .fetch_all(&mut *connection)
+            .await?;
+    let held = rows
+        .into_iter()
+        .map(|(number_id, e164, country)| {
+            Ok(HeldNumber {
+                number_id,
+                country: parsed("country", &country)?,
+                e164,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let residence = user
+        .residence_country
+        .as_deref()
+        .map(|raw| parsed::<CountryCode>("residence_country", raw))
+        .transpose()?;
+    let links = user
+        .stable_links
+        .iter()
+        .map(|raw| parsed::<CountryCode>("country", raw))
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let name = format!("{} {}", user.first_name, user.last_name);
+    Ok(no_longer_qualifying(&held, residence, &links)
+        .iter()
+        .map(|number| NumberOutOfTerritory {
+            number_id: number.number_id,
+            e164: number.e164.clone(),
+            country: number.country.to_string(),
+            message: no_longer_qualifying_reason(number, &name),
+        })
+        .collect())
 }
 
 /// ACCESS-1: refuses a change that would leave the Company without an active Manager, when
@@ -404,7 +454,8 @@ pub async fn reinvite(
     Ok(token)
 }
 
-/// ACCESS-2: changes a user's names, email, mobile and countries.
+/// ACCESS-2: changes a user's names, email, mobile and countries; NUM-3: with the Numbers they
+/// hold that no longer meet NUM-2 after the change.
 pub async fn update(
     db: &Database,
     company_id: i64,
@@ -412,7 +463,7 @@ pub async fn update(
     user_id: i64,
     user: &ValidUser,
     now: DateTime<Utc>,
-) -> Result<UserRow, UserError> {
+) -> Result<UserUpdated, UserError> {
     let mut tx = db.write().await?;
     let before = fetch(&mut tx, company_id, user_id)
         .await?
@@ -439,6 +490,22 @@ pub async fn update(
     let after = fetch(&mut tx, company_id, user_id)
         .await?
         .ok_or(UserError::NotFound)?;
+    // NUM-3: the change is saved; the Numbers it leaves outside NUM-2 are said and recorded.
+    let numbers_out_of_territory = out_of_territory_in(&mut tx, &after).await?;
+    let newly_out: Vec<&str> = if numbers_out_of_territory.is_empty() {
+        Vec::new()
+    } else {
+        let before_out = out_of_territory_in(&mut tx, &before).await?;
+        numbers_out_of_territory
+            .iter()
+            .filter(|number| {
+                !before_out
+                    .iter()
+                    .any(|old| old.number_id == number.number_id)
+            })
+            .map(|number| number.e164.as_str())
+            .collect()
+    };
     let change = audit::Change::new(
         company_id,
         Some(actor),
@@ -448,8 +515,21 @@ pub async fn update(
     .before(&before)
     .after(&after);
     audit::record(&mut tx, change, now).await?;
+    if !newly_out.is_empty() {
+        let change = audit::Change::new(
+            company_id,
+            Some(actor),
+            "user.territory_no_longer_met",
+            format!("user:{user_id}"),
+        )
+        .after(&serde_json::json!({"numbers": newly_out}));
+        audit::record(&mut tx, change, now).await?;
+    }
     tx.commit().await?;
-    Ok(after)
+    Ok(UserUpdated {
+        user: after,
+        numbers_out_of_territory,
+    })
 }
 
 /// ACCESS-1: grants or revokes the Manager role; the last active Manager keeps it.

@@ -5,8 +5,8 @@
 
 use crate::support::{
     Backend, TestApp, an_order, app_on, assert_api_error, available_numbers, catch_up, company,
-    count_where, date, invoice, invoices, log_in, money, payment, place_order, price_list,
-    ready_company, ready_company_with,
+    count_where, date, invoice, invoices, log_in, money, payment, ready_company,
+    ready_company_with,
 };
 use axum::http::StatusCode;
 use chrono::{NaiveDate, TimeDelta};
@@ -28,7 +28,6 @@ on_both_databases!(
     an_invoice_downloads_as_pdf,
     the_statement_is_available_for_twelve_months_then_refused,
     orders_and_a_renewal_run_at_once_share_one_sequence,
-    a_payment_default_cancels_discounts_until_paid,
     a_payment_retried_with_its_key_charges_once,
     concurrent_payments_with_one_key_charge_once,
 );
@@ -702,89 +701,6 @@ async fn orders_and_a_renewal_run_at_once_share_one_sequence(backend: Backend) {
             "2026-000005"
         ]
     );
-}
-
-/// LATE-3 (GTCS 8): an overdue invoice cancels the Company's billing discounts for new Orders,
-/// in the price list the app quotes from and on the server; paying it restores them.
-async fn a_payment_default_cancels_discounts_until_paid(backend: Backend) {
-    let app = app_on(backend, "2026-09-01").await;
-    let mut client = ready_company(&app, &company(1)).await;
-    let mut other = ready_company(&app, &company(2)).await;
-    an_order("BUSINESS")
-        .annual()
-        .key("order-1")
-        .place(&mut client)
-        .await;
-    let unpaid_id = invoices(&mut client).await[0]["id"].as_i64().unwrap();
-    let listed = price_list(&mut client).await;
-    assert!(!listed.discounts_cancelled);
-    assert!(!listed.price_list.discounts.is_empty());
-    catch_up(&app).await;
-
-    // The day after the due date: overdue, and the discounts are gone for new Orders.
-    app.state.clock.shift_by(TimeDelta::days(1));
-    catch_up(&app).await;
-    assert_eq!(invoice(&mut client, unpaid_id).await["status"], "overdue");
-    let listed = price_list(&mut client).await;
-    assert!(listed.discounts_cancelled);
-    assert!(listed.price_list.discounts.is_empty());
-    assert!(
-        !price_list(&mut other).await.discounts_cancelled,
-        "only the Company in default loses its discounts"
-    );
-    assert_eq!(
-        count_where(
-            &app,
-            "SELECT COUNT(*) FROM audit_log WHERE action = 'company.discounts_cancel'"
-        )
-        .await,
-        1
-    );
-    let ids = available_numbers(&mut client, "FR", 1).await;
-    let mut discounted = an_order("BUSINESS")
-        .annual()
-        .number_ids(ids.clone())
-        .key("k")
-        .form(&mut other)
-        .await;
-    discounted.idempotency_key = "order-2".into();
-    let reply = client.post_json("/api/console/orders", &discounted).await;
-    assert!(
-        reply.status.is_client_error(),
-        "a quote with the cancelled discount is refused: {}",
-        reply.text()
-    );
-    let form = an_order("BUSINESS")
-        .annual()
-        .number_ids(ids)
-        .key("order-3")
-        .form(&mut client)
-        .await;
-    assert!(form.expected_total > discounted.expected_total);
-    let order = place_order(&mut client, &form).await;
-    assert_eq!(order["lines"][0]["discount_pct"], "0");
-
-    // Paying the overdue invoice restores them.
-    let reply = client
-        .post_json(
-            &format!("/api/console/invoices/{unpaid_id}/payments"),
-            &payment(),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-    let listed = price_list(&mut client).await;
-    assert!(!listed.discounts_cancelled);
-    assert!(!listed.price_list.discounts.is_empty());
-    let ids = available_numbers(&mut client, "FR", 1).await;
-    let form = an_order("BUSINESS")
-        .annual()
-        .number_ids(ids)
-        .key("order-4")
-        .form(&mut client)
-        .await;
-    assert_eq!(form.expected_total, discounted.expected_total);
-    let order = place_order(&mut client, &form).await;
-    assert_eq!(order["lines"][0]["discount_pct"], "5");
 }
 
 /// The payment attempts recorded on the invoice (each one a charge asked of the provider).

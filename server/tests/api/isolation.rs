@@ -776,8 +776,8 @@ fn table(world: &World) -> Vec<Case> {
         ),
         public(
             M::POST,
-            "/admin/licences/{id}/trial",
-            &format!("/admin/licences/{}/trial", world.b_licence),
+            "/admin/companies/{id}/trial-offer",
+            &format!("/admin/companies/{}/trial-offer", world.b_manager),
             Some(json!({"trial_end": "2030-01-01", "auto_commit": true})),
             StatusCode::NOT_FOUND,
             Some("not_found"),

@@ -153,16 +153,18 @@ async fn numbers_are_released_after_a_trial_not_converted_or_cancelled(backend: 
         ("cancelled", true),
         ("converts", true),
     ] {
-        let placed = an_order("ESSENTIAL").key(key).place(&mut manager).await;
-        let licence = placed["licence"]["id"].as_i64().unwrap();
+        let company: i64 = crate::support::count_where(&app, "SELECT MAX(id) FROM companies").await;
         let reply = admin_post(
             &app,
-            &format!("/api/admin/licences/{licence}/trial"),
+            &format!("/api/admin/companies/{company}/trial-offer"),
             json!({"trial_end": "2026-09-05", "auto_commit": auto_commit}),
         )
         .await;
         assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
-        licences.push(licence);
+        let mut form = an_order("ESSENTIAL").key(key).form(&mut manager).await;
+        form.trial = true;
+        let placed = crate::support::place_order(&mut manager, &form).await;
+        licences.push(placed["licence"]["id"].as_i64().unwrap());
     }
     let reply = manager
         .post_json(

@@ -360,6 +360,7 @@ async fn order_one_number(client: &mut Client) {
         accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
         expected_total: quote.total,
         priced_on: Some(list.on),
+        trial: false,
     };
     let reply = client.post_json("/api/console/orders", &form).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());

@@ -78,9 +78,12 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
         async move { api::update_user(id, &form).await }
     });
     let saving = save.pending();
+    // NUM-3: the Numbers the User holds that no longer meet NUM-2, as of the last answer.
+    let out_of_territory = RwSignal::new(detail.numbers_out_of_territory.clone());
     Effect::new(move || match save.value().get() {
-        Some(Ok(row)) => {
-            user.set(row);
+        Some(Ok(updated)) => {
+            user.set(updated.user);
+            out_of_territory.set(updated.numbers_out_of_territory);
             errors.clear();
         }
         Some(Err(error)) => errors.show_api_error(&error),
@@ -163,6 +166,22 @@ fn UserEditor(detail: UserDetail) -> impl IntoView {
         <p class="eyebrow">{facts}</p>
         <p class="hint">{format!("Numbers assigned: {}", detail.numbers)}</p>
         <p class="hint terms-acceptance">{terms_sentence(&detail.terms)}</p>
+        {move || {
+            out_of_territory.with(|numbers| {
+                (!numbers.is_empty()).then(|| {
+                    let items = numbers
+                        .iter()
+                        .map(|number| view! { <li>{number.message.clone()}</li> })
+                        .collect_view();
+                    view! {
+                        <div class="alert out-of-territory" role="alert">
+                            <p>"These Numbers no longer meet the territorial condition (NUM-3):"</p>
+                            <ul>{items}</ul>
+                        </div>
+                    }
+                })
+            })
+        }}
         <div class="user-actions">
             <button type="button" class="secondary" on:click=toggle_role>
                 {move || if user.get().is_manager { "Remove the Manager role" } else { "Make Manager" }}

@@ -187,7 +187,9 @@ pub fn priced_order(
         plan_id,
         quantity: number_ids.len() as u32,
     }];
-    let quote = quote_order(&list.price_list, billing, &lines, list.on, list.vat).unwrap();
+    let priced_with =
+        domain::payment_default::price_list_for(&list.price_list, &list.payment_default);
+    let quote = quote_order(&priced_with, billing, &lines, list.on, list.vat).unwrap();
     OrderForm {
         idempotency_key: key.into(),
         billing,
@@ -198,6 +200,7 @@ pub fn priced_order(
         accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
         expected_total: quote.total,
         priced_on: Some(list.on),
+        trial: false,
     }
 }
 

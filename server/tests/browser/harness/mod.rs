@@ -534,6 +534,7 @@ impl Browser {
             accepted_gtcs_version: Some(server::api::GTCS_VERSION.into()),
             expected_total: quote.total,
             priced_on: Some(list.on),
+            trial: false,
         };
         let post = r#"
             const [form, done] = arguments;
