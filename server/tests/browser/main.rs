@@ -18,6 +18,7 @@ mod price_changes;
 mod privacy;
 mod signup;
 mod terminations;
+mod trials;
 mod two_factor;
 mod users;
 mod vat;

@@ -21,19 +21,6 @@ const JUSTIFICATION: &str =
 
 // ---- The provider and the calendar ----
 
-/// Moves the server's date forward to `target` with the demo clock, which runs the scheduler
-/// over every day passed (renewals, overdue invoices, ended Licences).
-async fn move_date_to(console: &Console, target: &str) {
-    let days = date(target)
-        .signed_duration_since(console.state.clock.today())
-        .num_days();
-    let (status, body) = console
-        .as_provider("/api/admin/clock/advance", json!({ "days": days }))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["today"], json!(target));
-}
-
 /// The ESSENTIAL monthly price in force on `on`, as the price list holds it.
 async fn essential_monthly_cents(console: &Console, on: &str) -> i64 {
     let plan = price_changes::plan_by_code(&console.state.db, "ESSENTIAL")
@@ -192,7 +179,7 @@ async fn a_year_in_the_life_of_a_company() {
 
     // 5 February, the first renewal (RENEW-1): a renewal invoice at the price in force on the
     // period's first day, the increase not yet (RENEW-2).
-    move_date_to(&console, "2027-02-05").await;
+    console.move_date_to("2027-02-05").await;
     log_in(&browser).await;
     open_invoice(&browser, "2027-000002").await;
     browser.sees("Renewal").await;
@@ -203,7 +190,7 @@ async fn a_year_in_the_life_of_a_company() {
     // 20 February: the Manager left it unpaid. Overdue since the 6th, it shows the penalty,
     // the rate and why (LATE-1) and the EUR 40 indemnity (LATE-2).
     publish_rates_of_2027_s1(&console).await;
-    move_date_to(&console, "2027-02-20").await;
+    console.move_date_to("2027-02-20").await;
     log_in(&browser).await;
     open_invoice(&browser, "2027-000002").await;
     browser.sees("Overdue: it was due on 5 February 2027").await;
@@ -273,7 +260,7 @@ async fn a_year_in_the_life_of_a_company() {
     // 5 March, the second renewal: at the increased price, no discount (RENEW-2), and the
     // credit note deducted from it (DISPUTE-2; not from the penalty invoice, which bills
     // damages).
-    move_date_to(&console, "2027-03-05").await;
+    console.move_date_to("2027-03-05").await;
     log_in(&browser).await;
     open_invoice(&browser, "2027-000004").await;
     browser.sees("Renewal").await;
@@ -290,7 +277,7 @@ async fn a_year_in_the_life_of_a_company() {
 
     // 10 March: notice of non-renewal, on time (10 days before the period ends for a 1-month
     // term, NOTICE-1); the page says so and gives the last day of service before confirming.
-    move_date_to(&console, "2027-03-10").await;
+    console.move_date_to("2027-03-10").await;
     log_in(&browser).await;
     browser.click("Licences").await;
     browser.sees("Last day to give notice").await;
@@ -306,7 +293,7 @@ async fn a_year_in_the_life_of_a_company() {
         .await;
 
     // 4 April, its last day of service: still in force, the notice shown.
-    move_date_to(&console, "2027-04-04").await;
+    console.move_date_to("2027-04-04").await;
     log_in(&browser).await;
     browser.click("Licences").await;
     browser
@@ -331,7 +318,7 @@ async fn a_year_in_the_life_of_a_company() {
     // 5 April, past the last day of service: the Licence has ended, no renewal invoice was
     // issued for April, and with its only Licence the Contract ended, so its accounts are
     // blocked (TERM-3): Anne's session is over and her password no longer opens one.
-    move_date_to(&console, "2027-04-05").await;
+    console.move_date_to("2027-04-05").await;
     assert_eq!(
         console
             .count("SELECT COUNT(*) FROM licences WHERE status = 'ended'")
@@ -351,7 +338,7 @@ async fn a_year_in_the_life_of_a_company() {
 
     // To the end of the year: nothing more is invoiced, and three months after the blocking
     // (5 July) the accounts' personal data was erased.
-    move_date_to(&console, "2027-12-31").await;
+    console.move_date_to("2027-12-31").await;
     assert_eq!(console.count("SELECT COUNT(*) FROM invoices").await, 4);
     assert_eq!(
         console

@@ -128,6 +128,19 @@ impl Console {
         clock.shift_by(date.signed_duration_since(clock.today()));
     }
 
+    /// Moves the server's date forward to `target` (`YYYY-MM-DD`) with the demo clock, which
+    /// runs the scheduler over every day passed (needs `--demo-clock` and the admin token).
+    pub async fn move_date_to(&self, target: &str) {
+        let days = date(target)
+            .signed_duration_since(self.state.clock.today())
+            .num_days();
+        let (status, body) = self
+            .as_provider("/api/admin/clock/advance", serde_json::json!({ "days": days }))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["today"], serde_json::json!(target));
+    }
+
     /// How many Company Accounts the database holds.
     pub async fn companies(&self) -> i64 {
         self.count("SELECT COUNT(*) FROM companies").await
