@@ -96,6 +96,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         telephony.instance = name.into();
     }
     let proof_key = proof_key::ProofKey::load_or_create(&config.proof_key_path())?;
+    let payments = payments::Payments::built_in(&db, &config.payment_webhook_secret);
     Ok(AppState {
         telephony,
         db,
@@ -106,7 +107,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .admin_token
             .clone()
             .filter(|token| !token.trim().is_empty()),
-        payments: Arc::new(payments::TestProvider),
+        payments,
         demo_clock: config.demo_clock,
         vies,
         trusted_proxies: config.trusted_proxies.clone().into(),
@@ -174,7 +175,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     if state.demo_clock {
         follow_demo_clock(&state).await?;
     }
-    scheduler::spawn(state.db.clone(), state.clock.clone(), state.vies.clone());
+    scheduler::spawn(
+        state.db.clone(),
+        state.clock.clone(),
+        state.vies.clone(),
+        state.payments.clone(),
+    );
     let public = state.proof_key.public();
     tracing::info!(
         public_key = %public,

@@ -24,6 +24,7 @@ pub mod outbox;
 pub mod passwords;
 pub mod price_changes;
 pub mod privacy;
+pub mod provider_charges;
 pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;
