@@ -18,7 +18,7 @@ ALTER TABLE invoices ADD COLUMN collection_next_on TEXT;
 
 -- The provider's webhook events applied, by their id: the same event again is ignored.
 CREATE TABLE payment_events (
-    event_id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL PRIMARY KEY,
     idempotency_key_id INTEGER NOT NULL REFERENCES idempotency_keys (id),
     kind TEXT NOT NULL,
     received_at TEXT NOT NULL
@@ -27,7 +27,7 @@ CREATE TABLE payment_events (
 -- The built-in provider's own ledger (what a real provider keeps on its side): one charge per
 -- idempotency key, whatever the retries; its outcome decided once.
 CREATE TABLE provider_charges (
-    idempotency_key TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL PRIMARY KEY,
     charge_id TEXT NOT NULL UNIQUE,
     invoice_number TEXT NOT NULL,
     token TEXT NOT NULL,

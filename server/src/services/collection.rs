@@ -94,7 +94,8 @@ pub async fn receive_webhook(
 
 /// Asks the provider to charge the claimed payment (its provider key, its method's token); the
 /// built-in provider's event is handed to [`receive_webhook`] at once. A provider that cannot
-/// be reached leaves the claim pending, asked again later.
+/// be reached leaves the claim pending, asked again later. True when this call recorded the
+/// outcome (false: another request with the same key did first, or it has not come yet).
 pub async fn charge_claim(
     db: &Database,
     clock: &Clock,
@@ -102,7 +103,7 @@ pub async fn charge_claim(
     company_id: i64,
     claim: &PaymentClaim,
     attempted_on: NaiveDate,
-) -> Result<(), WebhookError> {
+) -> Result<bool, WebhookError> {
     let charge = Charge {
         company_id,
         idempotency_key: claim.provider_key(),
@@ -114,8 +115,8 @@ pub async fn charge_claim(
         attempted_on,
     };
     match payments.provider.charge(&charge).await {
-        Ok(accepted) => {
-            if let Some(delivery) = accepted.delivery {
+        Ok(accepted) => match accepted.delivery {
+            Some(delivery) => {
                 receive_webhook(
                     db,
                     clock,
@@ -123,14 +124,15 @@ pub async fn charge_claim(
                     Some(&delivery.signature),
                     &delivery.body,
                 )
-                .await?;
+                .await
             }
-        }
+            None => Ok(false),
+        },
         Err(error) => {
             tracing::warn!(%error, key = %charge.idempotency_key, "charge left pending");
+            Ok(false)
         }
     }
-    Ok(())
 }
 
 /// Collects the Company's invoice `invoice_id` on `day` when an attempt is due (a top-up's

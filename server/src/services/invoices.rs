@@ -97,7 +97,7 @@ pub async fn pay(
         Claimed::Recorded(recorded) => return Ok(paid(recorded, false)),
         Claimed::Charge(claim) => claim,
     };
-    collection::charge_claim(
+    let recorded_here = collection::charge_claim(
         &state.db,
         &state.clock,
         &state.payments,
@@ -108,7 +108,7 @@ pub async fn pay(
     .await?;
     Ok(
         match invoices::outcome_of_key(&state.db, claim.key_id).await? {
-            Some(recorded) => paid(recorded, true),
+            Some(recorded) => paid(recorded, recorded_here),
             None => Paid::Pending,
         },
     )

@@ -229,6 +229,7 @@ async fn an_invoice_is_collected_on_its_issue_date_and_a_renewal_on_its_own(back
 
     // A month later the renewal is issued and collected the same day, by nobody's hand.
     collect_days(&app, 30).await;
+    let mut client = log_in(&app, &company(1)).await;
     let listed = invoices(&mut client).await;
     assert_eq!(listed.len(), 2, "{listed:?}");
     assert_eq!(listed[0]["kind"], "renewal");
@@ -271,18 +272,21 @@ async fn a_declined_collection_is_retried_3_and_7_days_later_then_overdue(backen
         while app.state.clock.today() < date(day) {
             collect_days(&app, 1).await;
         }
+        client = log_in(&app, &company(1)).await;
         let seen = only_invoice(&mut client).await;
         assert_eq!(seen["status"], "issued", "on {day}: {seen}");
         assert_eq!(attempts_on(&seen), expected, "on {day}");
     }
     // After the last failed attempt, the next morning: overdue, late from the due date.
     collect_days(&app, 1).await;
+    client = log_in(&app, &company(1)).await;
     let overdue = only_invoice(&mut client).await;
     assert_eq!(overdue["status"], "overdue", "{overdue}");
     assert_eq!(overdue["late"]["days_late"], 8);
     assert_eq!(attempts_on(&overdue).len(), 3);
     // No more automatic attempts on an overdue invoice.
     collect_days(&app, 10).await;
+    client = log_in(&app, &company(1)).await;
     assert_eq!(attempts_on(&only_invoice(&mut client).await).len(), 3);
     let number = overdue["number"].as_str().unwrap().to_owned();
     assert_eq!(provider_charges(&app, &number).await, (0, 3));
@@ -323,6 +327,7 @@ async fn switching_the_default_method_makes_the_next_attempt_use_it(backend: Bac
     an_order("ESSENTIAL").place(&mut client).await;
     collect(&app).await;
     collect_days(&app, 1).await;
+    let mut client = log_in(&app, &company(1)).await;
     assert_eq!(only_invoice(&mut client).await["status"], "issued");
 
     // The Manager names another default method: the next attempt uses it.
@@ -342,6 +347,7 @@ async fn switching_the_default_method_makes_the_next_attempt_use_it(backend: Bac
     );
     // Nothing more is attempted, and no penalty: it was never overdue.
     collect_days(&app, 10).await;
+    let mut client = log_in(&app, &company(1)).await;
     let listed = invoices(&mut client).await;
     assert_eq!(listed.len(), 1, "{listed:?}");
     let number = paid["number"].as_str().unwrap().to_owned();
@@ -362,6 +368,7 @@ async fn a_late_invoice_collected_later_gets_its_penalty_invoice(backend: Backen
     an_order("ESSENTIAL").place(&mut client).await;
     collect(&app).await;
     collect_days(&app, 10).await;
+    let mut client = log_in(&app, &company(1)).await;
     let late = only_invoice(&mut client).await;
     assert_eq!(late["status"], "overdue");
 
@@ -409,6 +416,7 @@ async fn a_company_without_a_valid_method_is_overdue_the_day_after(backend: Back
         1
     );
     collect_days(&app, 1).await;
+    let mut client = log_in(&app, &company(1)).await;
     assert_eq!(only_invoice(&mut client).await["status"], "overdue");
 }
 
@@ -467,6 +475,7 @@ async fn a_top_up_credits_its_credits_once_its_invoice_is_paid(backend: Backend)
         domain::Money::from_cents(3000)
     );
     collect_days(&app, 8).await;
+    let mut refused = log_in(&app, &company(2)).await;
     let again = refused
         .post_json("/api/console/credits/top-ups", &body)
         .await;
