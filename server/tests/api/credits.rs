@@ -377,11 +377,10 @@ async fn concurrent_top_ups_with_one_key_credit_once(backend: Backend) {
     assert_eq!(app.count("invoices").await, 1);
     let db = &app.state.db;
     // The top-up's key, and the one collection attempt that paid its invoice.
-    let keys: Vec<String> =
-        sqlx::query_scalar("SELECT purpose FROM idempotency_keys ORDER BY id")
-            .fetch_all(&db.pool)
-            .await
-            .unwrap();
+    let keys: Vec<String> = sqlx::query_scalar("SELECT purpose FROM idempotency_keys ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
     assert_eq!(keys, ["credits_top_up", "invoice_payment"]);
     let company = rows::company_of(db, "anne@martin.fr").await.0;
     assert_eq!(
