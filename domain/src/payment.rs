@@ -75,6 +75,19 @@ pub fn has_valid_payment_method<'a>(
     methods.into_iter().any(|method| method.is_valid_on(today))
 }
 
+/// PAY-1 (GTCS 5.2, house reading "Due date and collection"): the days after the issue date on
+/// which an invoice is collected from the Company's default payment method: the issue date,
+/// then two retries 3 and 7 days later.
+pub const COLLECTION_DAYS_AFTER_ISSUE: [u64; 3] = [0, 3, 7];
+
+/// PAY-1 (house reading "Due date and collection"): the day of the automatic collection attempt
+/// `attempt` (1 for the first) of an invoice issued on `issue_date`; `None` after the last one,
+/// when an unpaid invoice becomes overdue.
+pub fn collection_attempt_day(issue_date: NaiveDate, attempt: usize) -> Option<NaiveDate> {
+    let days = *COLLECTION_DAYS_AFTER_ISSUE.get(attempt.checked_sub(1)?)?;
+    issue_date.checked_add_days(chrono::Days::new(days))
+}
+
 /// How far ahead an expiry may lie: a typo guard, not a rule of the contract.
 const MAX_YEARS_AHEAD: i32 = 30;
 
@@ -244,6 +257,16 @@ mod tests {
             fields(validate_payment_method(&five, today()).unwrap_err()),
             ["last4"]
         );
+    }
+
+    #[test]
+    fn pay_1_collects_on_the_issue_date_then_3_and_7_days_later() {
+        let issued = date(2026, 3, 30);
+        assert_eq!(collection_attempt_day(issued, 0), None);
+        assert_eq!(collection_attempt_day(issued, 1), Some(issued));
+        assert_eq!(collection_attempt_day(issued, 2), Some(date(2026, 4, 2)));
+        assert_eq!(collection_attempt_day(issued, 3), Some(date(2026, 4, 6)));
+        assert_eq!(collection_attempt_day(issued, 4), None);
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub struct PaymentMethodView {
     pub valid_until: Option<NaiveDate>,
     /// Whether it is valid on the server's today (PAY-2).
     pub valid: bool,
+    /// Issue 13: the method invoices are collected from (the one the Company named, while it
+    /// is valid; else its oldest valid one).
+    #[serde(default)]
+    pub default: bool,
 }
 
 /// `PUT /api/console/company/promotion`.

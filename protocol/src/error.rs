@@ -99,6 +99,11 @@ pub enum ErrorCode {
     InvoiceAlreadyPaid,
     PaymentDeclined,
     PaymentInProgress,
+    /// Issue 13: a payment provider's webhook delivery whose signature does not hold (wrong,
+    /// missing, or its timestamp outside the tolerance window).
+    WebhookSignatureInvalid,
+    /// Issue 13: a signed webhook event this server cannot apply.
+    WebhookEventInvalid,
     StatementExpired,
     DisputeWindowClosed,
     DisputeAlreadyOpen,

@@ -110,6 +110,15 @@ pub struct Config {
     #[arg(long, env = "CONSOLE_PROOF_KEY")]
     pub proof_key: Option<PathBuf>,
 
+    /// The secret the payment provider signs its webhook events with (HMAC-SHA256, issue 13).
+    /// The default suits development and tests only: set the provider's on a real server.
+    #[arg(
+        long,
+        env = "CONSOLE_PAYMENT_WEBHOOK_SECRET",
+        default_value = "whsec_console_development"
+    )]
+    pub payment_webhook_secret: String,
+
     /// How often the proof log's chain heads that moved are signed.
     #[arg(long, env = "CONSOLE_PROOF_CHECKPOINT_SECONDS", default_value_t = 60)]
     pub proof_checkpoint_seconds: u64,

@@ -193,6 +193,12 @@ pub enum ApiError {
     /// Another payment of the invoice is waiting for the provider's answer.
     #[error("a payment of the invoice is under way")]
     PaymentInProgress,
+    /// Issue 13: a webhook delivery whose signature does not hold.
+    #[error("webhook signature: {0}")]
+    WebhookSignature(crate::payments::SignatureError),
+    /// Issue 13: a signed webhook event that cannot be applied.
+    #[error("webhook event: {0}")]
+    WebhookEvent(String),
     /// Issue 13: a request that creates money came without a usable idempotency key.
     #[error("idempotency key: {0}")]
     IdempotencyKey(domain::idempotency::KeyProblem),
@@ -308,6 +314,10 @@ from_store_errors! {
     store::company::RemoveError => |error| match error {
         store::company::RemoveError::NotFound => ApiError::NotFound,
         store::company::RemoveError::LastValidMethod => ApiError::LastValidPaymentMethod,
+        store::company::RemoveError::NotValid => ApiError::Invalid(FieldError {
+            field: "payment_method",
+            problem: domain::field::Problem::Invalid("This payment method has expired: choose a valid one."),
+        }),
         store::company::RemoveError::Database(error) => error.into(),
     };
     store::credits::CreditsError => |error| match error {
@@ -453,6 +463,17 @@ from_store_errors! {
         store::users::InvitationError::Used => ApiError::InvitationUsed,
         store::users::InvitationError::Database(error) => error.into(),
     };
+}
+
+impl From<crate::services::collection::WebhookError> for ApiError {
+    fn from(error: crate::services::collection::WebhookError) -> Self {
+        use crate::services::collection::WebhookError;
+        match error {
+            WebhookError::Signature(problem) => ApiError::WebhookSignature(problem),
+            WebhookError::Event(problem) => ApiError::WebhookEvent(problem),
+            WebhookError::Pay(error) => error.into(),
+        }
+    }
 }
 
 impl From<domain::price_change::IncreaseProblem> for ApiError {
@@ -803,6 +824,18 @@ impl ApiError {
             ApiError::PaymentDeclined(reason) => {
                 (StatusCode::PAYMENT_REQUIRED, ErrorCode::PaymentDeclined, format!("The payment was refused and the invoice is still due. {reason}"), None)
             }
+            ApiError::WebhookSignature(problem) => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::WebhookSignatureInvalid,
+                format!("The webhook delivery was refused: {problem}."),
+                None,
+            ),
+            ApiError::WebhookEvent(problem) => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::WebhookEventInvalid,
+                format!("The webhook event was refused: {problem}."),
+                None,
+            ),
             ApiError::PaymentInProgress => (
                 StatusCode::CONFLICT,
                 ErrorCode::PaymentInProgress,

@@ -101,6 +101,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         telephony.instance = name.into();
     }
     let proof_key = proof_key::ProofKey::load_or_create(&config.proof_key_path())?;
+    let payments = payments::Payments::built_in(&db, &config.payment_webhook_secret);
     Ok(AppState {
         telephony,
         recent_sessions: Arc::new(auth::recent::RecentSessions::new(db.backend)),
@@ -112,7 +113,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             .admin_token
             .clone()
             .filter(|token| !token.trim().is_empty()),
-        payments: Arc::new(payments::TestProvider),
+        payments,
         demo_clock: config.demo_clock,
         vies,
         trusted_proxies: config.trusted_proxies.clone().into(),
@@ -180,7 +181,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     if state.demo_clock {
         follow_demo_clock(&state).await?;
     }
-    scheduler::spawn(state.db.clone(), state.clock.clone(), state.vies.clone());
+    scheduler::spawn(
+        state.db.clone(),
+        state.clock.clone(),
+        state.vies.clone(),
+        state.payments.clone(),
+    );
     let public = state.proof_key.public();
     tracing::info!(
         public_key = %public,

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use crate::clock::Clock;
 use crate::db::Database;
+use crate::payments::Payments;
 use crate::services;
 use crate::store::scheduler::{self, DayReport, ScheduleError};
 use crate::store::vies as store_vies;
@@ -22,14 +23,17 @@ pub const WAKE_EVERY: Duration = Duration::from_secs(60);
 /// that day and the later ones are tried again on the next call.
 /// VIES is not asked (see [`catch_up_asking_vies`]): foreign EU VAT numbers keep VIES's latest
 /// answer.
+/// Nothing is collected either (see [`catch_up_collecting`]): an unpaid invoice is then overdue
+/// the day after its due date, as one whose collection was never possible.
 pub async fn catch_up(db: &Database, clock: &Clock) -> Result<Vec<DayReport>, ScheduleError> {
-    catch_up_with(db, clock, None).await
+    catch_up_with(db, clock, None, None).await
 }
 
 async fn catch_up_with(
     db: &Database,
     clock: &Clock,
     vies: Option<&Vies>,
+    payments: Option<&Payments>,
 ) -> Result<Vec<DayReport>, ScheduleError> {
     let today = clock.today();
     let first = match scheduler::last_processed(db).await? {
@@ -48,7 +52,15 @@ async fn catch_up_with(
                 services::vies::before_invoice(db, clock, vies, company_id, None).await?;
             }
         }
+        if let (Some(payments), Some(before)) = (payments, day.pred_opt()) {
+            // What the day before left to collect (the server stopped in between), before the
+            // day marks unpaid invoices overdue.
+            collect(db, clock, payments, before).await?;
+        }
         let report = scheduler::process_day(db, day, clock.now()).await?;
+        if let Some(payments) = payments {
+            collect(db, clock, payments, day).await?;
+        }
         if report.processed {
             tracing::info!(
                 %day,
@@ -63,7 +75,30 @@ async fn catch_up_with(
         }
         reports.push(report);
     }
+    if let Some(payments) = payments {
+        // Today's invoices written since (Orders, top-ups), and charges left unanswered.
+        collect(db, clock, payments, today).await?;
+        services::collection::resume_pending(db, clock, payments)
+            .await
+            .map_err(|error| ScheduleError::Collection(error.to_string()))?;
+    }
     Ok(reports)
+}
+
+/// PAY-1 (house reading "Due date and collection"): the collection attempts due on `day`.
+async fn collect(
+    db: &Database,
+    clock: &Clock,
+    payments: &Payments,
+    day: NaiveDate,
+) -> Result<(), ScheduleError> {
+    let asked = services::collection::collect_day(db, clock, payments, day)
+        .await
+        .map_err(|error| ScheduleError::Collection(error.to_string()))?;
+    if asked > 0 {
+        tracing::info!(%day, charges = asked, "collection attempts");
+    }
+    Ok(())
 }
 
 /// `first`, the day after, … up to `last` included (nothing when `first` is after `last`).
@@ -79,15 +114,34 @@ pub async fn catch_up_asking_vies(
     clock: &Clock,
     vies: &Vies,
 ) -> Result<Vec<DayReport>, ScheduleError> {
-    catch_up_with(db, clock, Some(vies)).await
+    catch_up_with(db, clock, Some(vies), None).await
+}
+
+/// The server's scheduler: as [`catch_up_asking_vies`], collecting invoices too (issue 13,
+/// house reading "Due date and collection"): after each day, the collection attempts due that
+/// day (an invoice issued that day, the retries 3 and 7 days after the issue date), and, at
+/// the end, today's (invoices written since the day was processed) and the charges whose
+/// outcome never came. An unpaid invoice is overdue only once its collection failed.
+pub async fn catch_up_collecting(
+    db: &Database,
+    clock: &Clock,
+    vies: Option<&Vies>,
+    payments: &Payments,
+) -> Result<Vec<DayReport>, ScheduleError> {
+    catch_up_with(db, clock, vies, Some(payments)).await
 }
 
 /// Starts the background task: it catches up at once, then every [`WAKE_EVERY`], asking VIES
-/// before invoicing.
-pub fn spawn(db: Database, clock: Clock, vies: Vies) -> tokio::task::JoinHandle<()> {
+/// before invoicing and collecting invoices.
+pub fn spawn(
+    db: Database,
+    clock: Clock,
+    vies: Vies,
+    payments: Payments,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            if let Err(error) = catch_up_asking_vies(&db, &clock, &vies).await {
+            if let Err(error) = catch_up_collecting(&db, &clock, Some(&vies), &payments).await {
                 tracing::error!(%error, "the scheduler stopped on a day; it will try again");
             }
             tokio::time::sleep(WAKE_EVERY).await;

@@ -19,8 +19,9 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The provider's admin token; `None` turns the admin routes off (they answer 404).
     pub admin_token: Option<String>,
-    /// Charges invoices (`payments::TestProvider` until a real provider is connected).
-    pub payments: Arc<dyn crate::payments::PaymentProvider>,
+    /// Charges invoices and checks the provider's webhook events (issue 13): the built-in
+    /// `payments::TestProvider` until a real provider is connected.
+    pub payments: crate::payments::Payments,
     /// A demo or test server: `POST /api/admin/clock/advance` moves the date forward.
     pub demo_clock: bool,
     /// What the WebApp's messages and calls go through.

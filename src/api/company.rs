@@ -22,6 +22,17 @@ pub async fn remove_payment_method(id: i64) -> Result<protocol::company::Company
     delete(&format!("/api/console/company/payment-methods/{id}")).await
 }
 
+/// Issue 13: invoices are collected from method `id` from now on.
+pub async fn set_default_payment_method(
+    id: i64,
+) -> Result<protocol::company::CompanyAccount, ApiError> {
+    put(
+        &format!("/api/console/company/payment-methods/{id}/default"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
 pub async fn set_promotion_opt_out(
     opt_out: bool,
 ) -> Result<protocol::company::CompanyAccount, ApiError> {

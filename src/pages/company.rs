@@ -321,6 +321,19 @@ fn PaymentMethods(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl Int
         Some(Err(error)) => list_errors.show_api_error(&error),
         None => {}
     });
+    // Issue 13: invoices are collected from the default method; the next attempt uses a new one.
+    let make_default = Action::new_local(|id: &i64| {
+        let id = *id;
+        async move { api::set_default_payment_method(id).await }
+    });
+    Effect::new(move || match make_default.value().get() {
+        Some(Ok(updated)) => {
+            list_errors.clear();
+            account.set(Some(updated));
+        }
+        Some(Err(error)) => list_errors.show_api_error(&error),
+        None => {}
+    });
 
     view! {
         <section class="card payment-methods">
@@ -336,6 +349,9 @@ fn PaymentMethods(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl Int
                     })
             }}
             <FormAlert errors=list_errors />
+            <p class="hint">
+                "Invoices are collected from the default method on their issue date, then 3 and 7 days later if the bank refuses."
+            </p>
             {move || {
                 let methods = methods();
                 if methods.is_empty() {
@@ -356,7 +372,7 @@ fn PaymentMethods(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl Int
                             <tbody>
                                 {methods
                                     .into_iter()
-                                    .map(|method| view! { <MethodRow method remove /> })
+                                    .map(|method| view! { <MethodRow method remove make_default /> })
                                     .collect_view()}
                             </tbody>
                         </table>
@@ -373,16 +389,38 @@ fn PaymentMethods(account: RwSignal<Option<CompanyAccount>>, me: Me) -> impl Int
 fn MethodRow(
     method: PaymentMethodView,
     remove: Action<i64, Result<CompanyAccount, api::ApiError>>,
+    make_default: Action<i64, Result<CompanyAccount, api::ApiError>>,
 ) -> impl IntoView {
     let id = method.id;
+    let can_become_default = method.valid && !method.default;
     view! {
         <tr>
             <td>{kind_name(method.kind)}</td>
             <td>{method.label.clone()}</td>
             <td>"•••• " {method.last4.clone()}</td>
             <td>{method.valid_until.map_or_else(|| "No end".to_owned(), |day| format!("{:02}/{}", day.month(), day.year()))}</td>
-            <td>{if method.valid { "Valid" } else { "Expired" }}</td>
             <td>
+                {if method.valid { "Valid" } else { "Expired" }}
+                {method.default.then_some(" · Default")}
+            </td>
+            <td>
+                {can_become_default
+                    .then(|| {
+                        let label = method.label.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary"
+                                disabled=move || make_default.pending().get()
+                                on:click=move |_| {
+                                    make_default.dispatch(id);
+                                }
+                            >
+                                "Make default "
+                                <span class="visually-hidden">{label}</span>
+                            </button>
+                        }
+                    })}
                 <button
                     type="button"
                     class="secondary"

@@ -269,6 +269,9 @@ fn InvoiceDetail(
         {move || refusal().map(|reason| view! { <p class="alert" role="alert">{reason}</p> })}
         {(!invoice.payments.is_empty()).then(|| view! {
             <h2>"Payments"</h2>
+            <p class="hint">
+                "Each attempt to collect this invoice: on its issue date from the default payment method, then 3 and 7 days later, and every payment made by hand."
+            </p>
             <ul class="payments">
                 {invoice
                     .payments

@@ -36,9 +36,10 @@ async fn advance(
         .shift_by(TimeDelta::days(i64::from(request.days)));
     // Shared through the database: every instance of the demo follows it within a second.
     demo_clock::record(&state.db, state.clock.shift_seconds()).await?;
-    let reports = scheduler::catch_up_asking_vies(&state.db, &state.clock, &state.vies)
-        .await
-        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let reports =
+        scheduler::catch_up_collecting(&state.db, &state.clock, Some(&state.vies), &state.payments)
+            .await
+            .map_err(|error| ApiError::Internal(error.to_string()))?;
     Ok(Json(ClockAdvanced {
         today: state.clock.today(),
         days_processed: reports

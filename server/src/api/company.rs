@@ -29,6 +29,10 @@ pub fn routes() -> Router<AppState> {
             "/console/company/payment-methods/{id}",
             delete(remove_payment_method),
         )
+        .route(
+            "/console/company/payment-methods/{id}/default",
+            put(set_default_payment_method),
+        )
         .route("/console/company/promotion", put(set_promotion))
         .route("/console/company/two-factor", put(set_two_factor_policy))
         .route(
@@ -44,9 +48,11 @@ async fn account(state: &AppState, company_id: i64) -> Result<CompanyAccount, Ap
         .ok_or(ApiError::NotFound)?;
     let today = state.clock.today();
     let methods = company::payment_methods(&state.db, company_id).await?;
+    let default = company::default_payment_method(&state.db, company_id, today).await?;
     let payment_methods: Vec<PaymentMethodView> = methods
         .into_iter()
         .map(|record| PaymentMethodView {
+            default: default == Some(record.id),
             id: record.id,
             kind: record.method.kind,
             valid: record.method.is_valid_on(today),
@@ -153,11 +159,18 @@ async fn add_payment_method(
     Body(form): Body<PaymentMethodForm>,
 ) -> Result<(StatusCode, Json<CompanyAccount>), ApiError> {
     let method = validate_payment_method(&form, state.clock.today())?;
+    // Issue 13: the provider's token stands for the method (never a card number).
+    let token =
+        state
+            .payments
+            .provider
+            .tokenise(method.kind.as_str(), &method.label, &method.last4);
     company::add_payment_method(
         &state.db,
         manager.company_id,
         manager.user_id,
         &method,
+        &token,
         state.clock.now(),
     )
     .await?;
@@ -175,6 +188,26 @@ async fn remove_payment_method(
     PathId(id): PathId,
 ) -> Result<Json<CompanyAccount>, ApiError> {
     company::remove_payment_method(
+        &state.db,
+        manager.company_id,
+        manager.user_id,
+        id,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(account(&state, manager.company_id).await?))
+}
+
+/// `PUT /api/console/company/payment-methods/{id}/default`: the Company's invoices are collected
+/// from this method from now on (issue 13): the next attempt of each unpaid invoice uses it. An
+/// expired method is refused; a foreign or unknown id is not found.
+async fn set_default_payment_method(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    PathId(id): PathId,
+) -> Result<Json<CompanyAccount>, ApiError> {
+    company::set_default_payment_method(
         &state.db,
         manager.company_id,
         manager.user_id,

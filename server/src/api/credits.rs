@@ -56,9 +56,10 @@ async fn show(
     view(&state, manager.company_id).await.map(Json)
 }
 
-/// `POST /api/console/credits/top-ups`: adds Credits, checked by `validate_top_up` as in the
-/// browser, and writes the top-up's invoice (PAY-1) in the same transaction, with the top-up's
-/// idempotency key (issue 13). 201 with the invoice and the Credits; the same key again answers
+/// `POST /api/console/credits/top-ups`: buys Credits, checked by `validate_top_up` as in the
+/// browser: writes the top-up's invoice (PAY-1) with the top-up's idempotency key (issue 13)
+/// and collects it at once; the Credits are credited once it is paid (a declined collection
+/// leaves them as they were, the invoice due). 201 with the invoice and the Credits; the same key again answers
 /// 200 with the same invoice, crediting and invoicing nothing more; the same key with another
 /// amount is refused (409); no key is a 400.
 async fn top_up(
@@ -88,6 +89,17 @@ async fn top_up(
     )
     .await?;
     let invoice = topped_up.invoice;
+    // House reading "Due date and collection": the invoice is collected on its issue date, at
+    // once, and the Credits are credited when it is paid (a retry collects what a crash left).
+    services::collection::collect_invoice(
+        &state.db,
+        &state.clock,
+        &state.payments,
+        manager.company_id,
+        invoice.id,
+        state.clock.today(),
+    )
+    .await?;
     let credits = view(&state, manager.company_id).await?;
     if !topped_up.created {
         return Ok((

@@ -52,8 +52,9 @@ async fn one(
 }
 
 /// `POST /api/console/invoices/{id}/payments` (body `PaymentForm`: its idempotency key, issue
-/// 13): charges the invoice's total on the Company's first payment method valid today and
-/// records the outcome. 201 with the paid invoice; when the provider declines, the refusal is
+/// 13): charges the invoice's total on the Company's default payment method and records the
+/// outcome the provider's webhook event brings. 201 with the paid invoice (202 with the invoice
+/// still due while the provider has not sent the outcome yet); when the provider declines, the refusal is
 /// recorded and the answer says why (402). The same key again answers the same outcome (200
 /// with the paid invoice, or the same 402) without charging again; the same key for another
 /// invoice is refused (409); no key is a 400.
@@ -77,6 +78,7 @@ async fn pay(
             StatusCode::CREATED
         }
         Paid::Succeeded { created: false } => StatusCode::OK,
+        Paid::Pending => StatusCode::ACCEPTED,
     };
     let mut invoice = invoices::one(&state.db, manager.company_id, id)
         .await?

@@ -22,6 +22,7 @@ mod licences;
 mod messages;
 mod numbers;
 mod orders;
+mod payments;
 mod price_changes;
 mod privacy;
 mod system;
@@ -69,6 +70,7 @@ pub fn terms_in_force() -> TermsInForce {
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(system::routes())
+        .merge(payments::routes())
         .merge(accounts::routes())
         .merge(two_factor::routes())
         .merge(export::routes())

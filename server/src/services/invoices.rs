@@ -5,9 +5,9 @@
 
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::payments::{Charge, ChargeOutcome};
+use crate::services::collection;
 use crate::state::AppState;
-use crate::store::invoices::{Attempt, Claimed, Recorded};
+use crate::store::invoices::{Claimed, Recorded};
 use crate::store::{company, disputes, invoices};
 
 /// An invoice's or a credit note's PDF and its number (which names the file).
@@ -63,14 +63,18 @@ pub enum Paid {
     Succeeded { created: bool },
     /// The provider refused (now or, for a retry, the first time); its reason.
     Declined { reason: String },
+    /// The provider accepted the charge and its outcome has not come yet (a provider posting
+    /// its webhook later): the invoice page shows it once it comes.
+    Pending,
 }
 
 /// PAY-1, PAY-2, issue 13: pays the Company's invoice under the idempotency `key`: the payment
-/// is claimed first (`store::invoices::claim_payment`), the provider is asked with the claim's
-/// provider key, and its answer is recorded. A retry with the same key after a lost answer
-/// answers the recorded outcome without asking the provider again, or, when the first request
-/// ended before recording it, asks the provider again with the same provider key, which charges
-/// once.
+/// is claimed first (`store::invoices::claim_payment`) on the Company's default method, the
+/// provider is asked with the claim's provider key, and its outcome, which comes on the
+/// webhook (at once from the built-in provider), is answered. A retry with the same key after a
+/// lost answer answers the recorded outcome without asking the provider again, or, when the
+/// first request ended before the outcome was recorded, asks the provider again with the same
+/// provider key, which charges once.
 pub async fn pay(
     state: &AppState,
     company_id: i64,
@@ -82,6 +86,7 @@ pub async fn pay(
     let claim = match invoices::claim_payment(
         &state.db,
         company_id,
+        user_id,
         invoice_id,
         key,
         today,
@@ -92,38 +97,21 @@ pub async fn pay(
         Claimed::Recorded(recorded) => return Ok(paid(recorded, false)),
         Claimed::Charge(claim) => claim,
     };
-    let charge = Charge {
-        company_id,
-        idempotency_key: claim.provider_key(),
-        invoice_number: claim.invoice_number.clone(),
-        amount: claim.amount,
-        method_kind: claim.method.kind.clone(),
-        method_label: claim.method.label.clone(),
-        method_last4: claim.method.last4.clone(),
-    };
-    let (succeeded, provider_reference, reason) = match state.payments.charge(&charge).await {
-        ChargeOutcome::Succeeded { reference } => (true, Some(reference), None),
-        ChargeOutcome::Declined { reason } => (false, None, Some(reason)),
-    };
-    let attempt = Attempt {
-        method_id: claim.method.id,
-        amount: claim.amount,
-        provider: state.payments.name(),
-        succeeded,
-        provider_reference,
-        reason,
-    };
-    let (recorded, created) = invoices::record_attempt(
+    let recorded_here = collection::charge_claim(
         &state.db,
+        &state.clock,
+        &state.payments,
         company_id,
-        user_id,
         &claim,
-        &attempt,
         today,
-        state.clock.now(),
     )
     .await?;
-    Ok(paid(recorded, created))
+    Ok(
+        match invoices::outcome_of_key(&state.db, claim.key_id).await? {
+            Some(recorded) => paid(recorded, recorded_here),
+            None => Paid::Pending,
+        },
+    )
 }
 
 fn paid(recorded: Recorded, created: bool) -> Paid {

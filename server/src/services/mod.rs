@@ -3,6 +3,7 @@
 //! in `api/` call these; nothing here knows of HTTP beyond the error it answers with.
 
 pub mod calls;
+pub mod collection;
 pub mod export;
 pub mod invoices;
 pub mod licences;

@@ -33,6 +33,9 @@ pub struct PaymentMethodRecord {
 pub enum RemoveError {
     #[error("no such payment method")]
     NotFound,
+    /// Issue 13: only a method valid today can become the default one.
+    #[error("the payment method is not valid today")]
+    NotValid,
     /// PAY-2: it is the last valid method of a Company that has placed an Order.
     #[error("the last valid payment method of a company with orders")]
     LastValidMethod,
@@ -346,18 +349,21 @@ pub async fn has_valid_payment_method(
     ))
 }
 
-/// Adds `method` (already validated) to the Company's methods and records it; returns its id.
+/// Adds `method` (already validated) to the Company's methods, with the payment provider's
+/// `token` for it (issue 13), and records it; returns its id.
 pub async fn add_payment_method(
     db: &Database,
     company_id: i64,
     actor_user_id: i64,
     method: &PaymentMethod,
+    token: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = db.write().await?;
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO payment_methods (company_id, kind, label, last4, valid_until, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO payment_methods (company_id, kind, label, last4, valid_until, created_at,
+                                      provider_token)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(company_id)
     .bind(method.kind.as_str())
@@ -365,6 +371,7 @@ pub async fn add_payment_method(
     .bind(&method.last4)
     .bind(method.valid_until.map(|day| day.to_string()))
     .bind(stamp(now))
+    .bind(token)
     .fetch_one(&mut *tx)
     .await?;
     let change = audit::Change::new(
@@ -414,6 +421,14 @@ pub async fn remove_payment_method(
         .bind(company_id)
         .execute(&mut *tx)
         .await?;
+    sqlx::query(
+        "UPDATE companies SET default_payment_method_id = NULL
+         WHERE id = $1 AND default_payment_method_id = $2",
+    )
+    .bind(company_id)
+    .bind(method_id)
+    .execute(&mut *tx)
+    .await?;
     let change = audit::Change::new(
         company_id,
         Some(actor_user_id),
@@ -421,6 +436,65 @@ pub async fn remove_payment_method(
         format!("payment_method:{method_id}"),
     )
     .before(&removed.method);
+    audit::record(&mut tx, change, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The id of the method the Company's invoices are collected from on `today` (issue 13).
+pub async fn default_payment_method(
+    db: &Database,
+    company_id: i64,
+    today: NaiveDate,
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    Ok(
+        super::invoices::default_method_in(&mut connection, company_id, today)
+            .await?
+            .map(|method| method.id),
+    )
+}
+
+/// Issue 13 (house reading "Due date and collection"): the Company's invoices are collected
+/// from its method `method_id` (on file, valid `today`) from now on: each unpaid invoice that
+/// collection tried already is tried again with it on the next run.
+pub async fn set_default_payment_method(
+    db: &Database,
+    company_id: i64,
+    actor_user_id: i64,
+    method_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), RemoveError> {
+    let mut tx = db.write().await?;
+    super::lock_company(&mut tx, company_id).await?;
+    let methods = methods_in(&mut tx, company_id).await?;
+    let chosen = methods
+        .iter()
+        .find(|record| record.id == method_id)
+        .ok_or(RemoveError::NotFound)?;
+    if !chosen.method.is_valid_on(today) {
+        return Err(RemoveError::NotValid);
+    }
+    let before: Option<i64> =
+        sqlx::query_scalar("SELECT default_payment_method_id FROM companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE companies SET default_payment_method_id = $1 WHERE id = $2")
+        .bind(method_id)
+        .bind(company_id)
+        .execute(&mut *tx)
+        .await?;
+    let again = super::invoices::collect_again_in(&mut tx, company_id, today).await?;
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        "payment_method.default",
+        format!("payment_method:{method_id}"),
+    )
+    .before(&serde_json::json!({"default_payment_method_id": before}))
+    .after(&serde_json::json!({"default_payment_method_id": method_id, "invoices_to_collect_again": again}));
     audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(())

@@ -170,8 +170,8 @@ async fn record_movement(
 }
 
 /// Adds `amount_cents` to the Company's Credits inside the caller's transaction, with its
-/// movement and proof-log entry (PROOF-1). The seam for the top-up's invoice (PAY-1): the
-/// caller writes it in the same transaction.
+/// movement and proof-log entry (PROOF-1): the payment of a top-up's invoice (PAY-1) credits
+/// it in its own transaction.
 pub async fn top_up_in(
     connection: &mut AnyConnection,
     company_id: i64,
@@ -224,8 +224,10 @@ pub struct ToppedUp {
     pub created: bool,
 }
 
-/// PAY-1: a top-up and its invoice (VAT at the Company's rate on top of the Credits bought),
-/// written in one transaction with the top-up's idempotency key (issue 13): all or nothing. The
+/// PAY-1: a top-up's invoice (VAT at the Company's rate on top of the Credits bought), written
+/// in one transaction with the top-up's idempotency key (issue 13): all or nothing. The Credits
+/// are credited once the invoice is paid (house reading "Due date and collection":
+/// `store::invoices::record_attempt`), not here. The
 /// same key again answers the invoice the first request wrote and credits nothing more; the same
 /// key with another amount is refused ([`CreditsError::KeyReused`]).
 pub async fn top_up_with_invoice(
@@ -254,7 +256,9 @@ pub async fn top_up_with_invoice(
     let vat = super::catalogue::vat_basis_in(&mut tx, company_id)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    top_up_in(&mut tx, company_id, actor_user_id, amount_cents, at).await?;
+    if amount_cents <= 0 {
+        return Err(CreditsError::NotPositive);
+    }
     let invoice = super::invoices::issue_for_credits_topup(
         &mut tx,
         company_id,

@@ -470,6 +470,8 @@ pub struct ChargeableMethod {
     pub kind: String,
     pub label: String,
     pub last4: String,
+    /// The provider's token for it (issue 13): what a charge names.
+    pub token: String,
 }
 
 /// What the provider answered, to record.
@@ -501,11 +503,6 @@ pub enum PayError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
-
-/// How long a payment claimed under one key keeps another key of the same invoice waiting: the
-/// provider answers within seconds, so a claim older than this lost its request (a crash), and a
-/// new key may pay (its retry, if it comes, asks the provider with its own provider key).
-const PAYMENT_IN_FLIGHT: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
 
 /// A payment to ask the provider for, claimed under its idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -561,16 +558,13 @@ async fn method_in(
     connection: &mut AnyConnection,
     method_id: i64,
 ) -> Result<ChargeableMethod, sqlx::Error> {
-    let row = sqlx::query("SELECT id, kind, label, last4 FROM payment_methods WHERE id = $1")
-        .bind(method_id)
-        .fetch_one(&mut *connection)
-        .await?;
-    Ok(ChargeableMethod {
-        id: row.try_get("id")?,
-        kind: row.try_get("kind")?,
-        label: row.try_get("label")?,
-        last4: row.try_get("last4")?,
-    })
+    let row = sqlx::query(
+        "SELECT id, kind, label, last4, provider_token FROM payment_methods WHERE id = $1",
+    )
+    .bind(method_id)
+    .fetch_one(&mut *connection)
+    .await?;
+    chargeable_from_row(&row)
 }
 
 /// PAY-1, PAY-2, issue 13: claims the payment of the Company's invoice under the idempotency
@@ -582,6 +576,7 @@ async fn method_in(
 pub async fn claim_payment(
     db: &Database,
     company_id: i64,
+    actor_user_id: i64,
     invoice_id: i64,
     key: &str,
     today: NaiveDate,
@@ -618,16 +613,17 @@ pub async fn claim_payment(
     if status == "paid" {
         return Err(PayError::AlreadyPaid);
     }
-    if let Some(since) = idempotency::payment_pending_since_in(&mut tx, invoice_id, key).await? {
-        let since: DateTime<Utc> = codec::parsed("instant", &since)?;
-        if now - since < PAYMENT_IN_FLIGHT {
-            return Err(PayError::InProgress);
-        }
-    }
-    let method = chargeable_methods_in(&mut tx, company_id, today)
+    // Another key's payment (a collection attempt, another Manager's) waits for the provider's
+    // event: its outcome first (a claim lost in a crash is asked again within a minute,
+    // `services::collection::resume_pending`), so the invoice is never charged twice.
+    if idempotency::payment_pending_since_in(&mut tx, invoice_id, key)
         .await?
-        .into_iter()
-        .next()
+        .is_some()
+    {
+        return Err(PayError::InProgress);
+    }
+    let method = default_method_in(&mut tx, company_id, today)
+        .await?
         .ok_or(PayError::NoMethod)?;
     let new_key = idempotency::NewKey {
         company_id,
@@ -637,6 +633,15 @@ pub async fn claim_payment(
         charge: Some((method.id, total_cents)),
     };
     let key_id = idempotency::insert_in(&mut tx, new_key, now).await?;
+    // PROOF-1: the Manager asked for it; the outcome comes from the provider's event.
+    let change = audit::Change::new(
+        company_id,
+        Some(actor_user_id),
+        "invoice.payment_request",
+        format!("invoice:{invoice_id}"),
+    )
+    .after(&serde_json::json!({"amount": Money::from_cents(total_cents), "payment_method_id": method.id}));
+    audit::record(&mut tx, change, now).await?;
     tx.commit().await?;
     Ok(Claimed::Charge(PaymentClaim {
         key_id,
@@ -652,12 +657,18 @@ pub async fn claim_payment(
 /// When another request with the same key recorded the outcome first, nothing is written and
 /// that outcome is answered; the flag says whether this call recorded it. A second successful payment of the invoice under another key is
 /// refused: the invoice is paid once.
+///
+/// Issue 13: the outcome comes from the provider's webhook event `event_id` (recorded with it,
+/// so that the event is applied once); a paid Credits top-up credits its Credits in the same
+/// transaction. `actor_user_id`: `None` for the system (the provider's event).
+#[allow(clippy::too_many_arguments)]
 pub async fn record_attempt(
     db: &Database,
     company_id: i64,
-    actor_user_id: i64,
+    actor_user_id: Option<i64>,
     claim: &PaymentClaim,
     attempt: &Attempt,
+    event_id: Option<&str>,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(Recorded, bool), PayError> {
@@ -671,16 +682,34 @@ pub async fn record_attempt(
     if let (true, Some(payment_id)) = (used.done, used.payment_id) {
         return Ok((recorded_in(&mut tx, payment_id).await?, false));
     }
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1 AND company_id = $2")
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT status, kind FROM invoices WHERE id = $1 AND company_id = $2")
             .bind(invoice_id)
             .bind(company_id)
             .fetch_optional(&mut *tx)
             .await?;
-    match status.as_deref() {
+    let (status, kind) = match found {
         None => return Err(PayError::NotFound),
-        Some("paid") if attempt.succeeded => return Err(PayError::AlreadyPaid),
-        _ => {}
+        Some((status, _)) if status == "paid" && attempt.succeeded => {
+            return Err(PayError::AlreadyPaid);
+        }
+        Some((status, kind)) => (Some(status), kind),
+    };
+    if let Some(event_id) = event_id {
+        sqlx::query(
+            "INSERT INTO payment_events (event_id, idempotency_key_id, kind, received_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(event_id)
+        .bind(claim.key_id)
+        .bind(if attempt.succeeded {
+            "charge.succeeded"
+        } else {
+            "charge.failed"
+        })
+        .bind(stamp(now))
+        .execute(&mut *tx)
+        .await?;
     }
     let payment_id: i64 = sqlx::query_scalar(
         "INSERT INTO payments (invoice_id, company_id, payment_method_id, amount_cents,
@@ -724,11 +753,15 @@ pub async fn record_attempt(
             super::late_payment::invoice_penalties_in(
                 &mut tx,
                 invoice_id,
-                Some(actor_user_id),
+                actor_user_id,
                 today,
                 now,
             )
             .await?;
+        }
+        // House reading: Credits bought by top-up are usable once their invoice is paid.
+        if kind == InvoiceKind::CreditsTopup.as_str() {
+            credit_top_up_in(&mut tx, company_id, actor_user_id, invoice_id, now).await?;
         }
     }
     let record = serde_json::json!({
@@ -747,7 +780,7 @@ pub async fn record_attempt(
     };
     let change = audit::Change::new(
         company_id,
-        Some(actor_user_id),
+        actor_user_id,
         action,
         format!("invoice:{invoice_id}"),
     )
@@ -777,20 +810,34 @@ pub async fn issued_in(
     })
 }
 
-/// The Company's payment methods valid on `today` (PAY-2), oldest first: the one to charge.
-async fn chargeable_methods_in(
+fn chargeable_from_row(row: &AnyRow) -> Result<ChargeableMethod, sqlx::Error> {
+    let id: i64 = row.try_get("id")?;
+    let token: Option<String> = row.try_get("provider_token")?;
+    Ok(ChargeableMethod {
+        id,
+        kind: row.try_get("kind")?,
+        label: row.try_get("label")?,
+        last4: row.try_get("last4")?,
+        token: token.ok_or_else(|| corrupt("provider_token", id))?,
+    })
+}
+
+/// The method the Company is charged from on `today` (PAY-2, issue 13): its default one when
+/// it is on file and valid that day, else its oldest method valid that day; `None` without one.
+pub async fn default_method_in(
     connection: &mut AnyConnection,
     company_id: i64,
     today: NaiveDate,
-) -> Result<Vec<ChargeableMethod>, sqlx::Error> {
+) -> Result<Option<ChargeableMethod>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, kind, label, last4, valid_until FROM payment_methods
-         WHERE company_id = $1 AND removed_at IS NULL ORDER BY id",
+        "SELECT m.id, m.kind, m.label, m.last4, m.valid_until, m.provider_token,
+                CASE WHEN c.default_payment_method_id = m.id THEN 0 ELSE 1 END AS preference
+         FROM payment_methods m JOIN companies c ON c.id = m.company_id
+         WHERE m.company_id = $1 AND m.removed_at IS NULL ORDER BY preference, m.id",
     )
     .bind(company_id)
     .fetch_all(&mut *connection)
     .await?;
-    let mut methods = Vec::new();
     for row in &rows {
         let valid_until: Option<String> = row.try_get("valid_until")?;
         let valid_until = valid_until
@@ -798,27 +845,29 @@ async fn chargeable_methods_in(
             .map(|raw| codec::parsed::<NaiveDate>("date", raw))
             .transpose()?;
         if domain::payment::is_valid_on(valid_until, today) {
-            methods.push(ChargeableMethod {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                label: row.try_get("label")?,
-                last4: row.try_get("last4")?,
-            });
+            return chargeable_from_row(row).map(Some);
         }
     }
-    Ok(methods)
+    Ok(None)
 }
 
-/// Marks every unpaid invoice whose due date is before `day` overdue, with a proof-log entry
+/// Marks every unpaid invoice whose due date is before `day` overdue, once its collection has
+/// failed or was never possible (none ran: a server without a payment provider), with a proof-log entry
 /// each; returns how many. Inside the scheduler's transaction for `day`.
 pub async fn mark_overdue(
     connection: &mut AnyConnection,
     day: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
+    // Issue 13 (house reading "Due date and collection"): not while its collection still has
+    // an attempt to come or waits for the provider's answer.
     let due: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT id, company_id, due_date FROM invoices
-         WHERE status = 'issued' AND due_date < $1 ORDER BY id",
+        "SELECT id, company_id, due_date FROM invoices i
+         WHERE status = 'issued' AND due_date < $1 AND collection_next_on IS NULL
+           AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
+                           WHERE k.invoice_id = i.id AND k.state = 'pending'
+                             AND k.purpose = 'invoice_payment')
+         ORDER BY id",
     )
     .bind(day.to_string())
     .fetch_all(&mut *connection)
@@ -940,4 +989,224 @@ pub async fn billed_numbers(
     rows.iter()
         .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
         .collect()
+}
+
+/// House reading "Due date and collection": the paid top-up invoice `invoice_id` credits the
+/// Credits it bought (the amount its idempotency key names), once: inside the transaction that
+/// marks it paid.
+async fn credit_top_up_in(
+    tx: &mut WriteTransaction,
+    company_id: i64,
+    actor_user_id: Option<i64>,
+    invoice_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), PayError> {
+    let amount: Option<i64> = sqlx::query_scalar(
+        "SELECT amount_cents FROM idempotency_keys
+         WHERE invoice_id = $1 AND company_id = $2 AND purpose = 'credits_top_up'",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(amount_cents) = amount else {
+        return Err(corrupt("top-up invoice without its key", invoice_id).into());
+    };
+    super::credits::top_up_in(tx, company_id, actor_user_id, amount_cents, now)
+        .await
+        .map_err(|error| match error {
+            super::credits::CreditsError::Database(error) => PayError::Database(error),
+            other => PayError::Database(sqlx::Error::Protocol(other.to_string())),
+        })?;
+    Ok(())
+}
+
+/// PAY-1 (house reading "Due date and collection"): the unpaid invoices whose automatic
+/// collection attempt is due on or before `day` (the first one on the issue date, the retries
+/// on the days `collection_next_on` says), as (Company, invoice), oldest first.
+pub async fn collection_due(db: &Database, day: NaiveDate) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT company_id, id FROM invoices
+         WHERE status <> 'paid' AND total_cents > 0 AND issue_date <= $1
+           AND ((status = 'issued' AND collection_attempts = 0)
+                OR collection_next_on <= $1)
+         ORDER BY id",
+    )
+    .bind(day.to_string())
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The idempotency key of the automatic collection attempt `attempt` of an invoice: not one the
+/// app makes (a UUID).
+pub fn collection_key(invoice_id: i64, attempt: i64) -> String {
+    format!("collection:{invoice_id}:{attempt}")
+}
+
+/// PAY-1, PAY-2 (house reading "Due date and collection"): claims the next automatic
+/// collection attempt of the Company's invoice on `day`, from its default payment method,
+/// under the attempt's own key (as a manual payment is claimed), and schedules the one after
+/// (3 and 7 days after the issue date). `None` when there is nothing to charge: the invoice is
+/// paid, its attempt is not due, or another payment of it waits for the provider; or when the
+/// Company has no valid method, and the collection ends (recorded in the proof log): the invoice
+/// is overdue after its due date.
+pub async fn claim_collection(
+    db: &Database,
+    company_id: i64,
+    invoice_id: i64,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<PaymentClaim>, PayError> {
+    let mut tx = db.write().await?;
+    super::lock_company(&mut tx, company_id).await?;
+    let found: Option<(String, String, i64, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT number, status, total_cents, issue_date, collection_attempts, collection_next_on
+         FROM invoices WHERE id = $1 AND company_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(company_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (number, status, total_cents, issue_date, attempts, next_on) =
+        found.ok_or(PayError::NotFound)?;
+    let issue_date: NaiveDate = codec::parsed("date", &issue_date)?;
+    let due = match next_on.as_deref() {
+        Some(next) => codec::parsed::<NaiveDate>("date", next)? <= day,
+        None => status == "issued" && attempts == 0,
+    };
+    if status == "paid" || total_cents <= 0 || issue_date > day || !due {
+        return Ok(None);
+    }
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM idempotency_keys
+         WHERE invoice_id = $1 AND state = 'pending' AND purpose = 'invoice_payment'",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if pending > 0 {
+        return Ok(None);
+    }
+    let attempt = attempts + 1;
+    // The retries run while the invoice is not overdue yet; an overdue one is tried once more
+    // when the Manager names another default method.
+    let next = if status == "issued" {
+        usize::try_from(attempt + 1)
+            .ok()
+            .and_then(|after| domain::payment::collection_attempt_day(issue_date, after))
+    } else {
+        None
+    };
+    let method = default_method_in(&mut tx, company_id, day).await?;
+    sqlx::query(
+        "UPDATE invoices SET collection_attempts = $1, collection_next_on = $2 WHERE id = $3",
+    )
+    .bind(attempt)
+    .bind(method.as_ref().and(next).map(|next| next.to_string()))
+    .bind(invoice_id)
+    .execute(&mut *tx)
+    .await?;
+    let Some(method) = method else {
+        let change = audit::Change::new(
+            company_id,
+            None,
+            "invoice.collection_impossible",
+            format!("invoice:{invoice_id}"),
+        )
+        .after(&serde_json::json!({"attempt": attempt, "on": day, "reason": "no valid payment method"}));
+        audit::record(&mut tx, change, now).await?;
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let key = collection_key(invoice_id, attempt);
+    let request = idempotency::Request::Payment { invoice_id };
+    let new_key = idempotency::NewKey {
+        company_id,
+        key: &key,
+        request,
+        created_invoice_id: None,
+        charge: Some((method.id, total_cents)),
+    };
+    let key_id = idempotency::insert_in(&mut tx, new_key, now).await?;
+    tx.commit().await?;
+    Ok(Some(PaymentClaim {
+        key_id,
+        invoice_id,
+        invoice_number: number,
+        amount: Money::from_cents(total_cents),
+        method,
+    }))
+}
+
+/// The claimed payment whose provider key is `key_id` ([`PaymentClaim::provider_key`]) and its
+/// Company; `None` for no such payment key.
+pub async fn claim_of_key(
+    db: &Database,
+    key_id: i64,
+) -> Result<Option<(i64, PaymentClaim)>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    let row: Option<(i64, i64, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT k.company_id, k.invoice_id, k.amount_cents, k.payment_method_id, i.number
+         FROM idempotency_keys k JOIN invoices i ON i.id = k.invoice_id
+         WHERE k.id = $1 AND k.purpose = 'invoice_payment'",
+    )
+    .bind(key_id)
+    .fetch_optional(&mut *connection)
+    .await?;
+    let Some((company_id, invoice_id, amount_cents, method_id, number)) = row else {
+        return Ok(None);
+    };
+    let method_id = method_id.ok_or_else(|| corrupt("payment key without its method", key_id))?;
+    let method = method_in(&mut connection, method_id).await?;
+    Ok(Some((
+        company_id,
+        PaymentClaim {
+            key_id,
+            invoice_id,
+            invoice_number: number,
+            amount: Money::from_cents(amount_cents),
+            method,
+        },
+    )))
+}
+
+/// The ids of the payment keys still waiting for the provider's outcome, oldest first: asked
+/// again with the same provider key after a crash (the provider charges once per key).
+pub async fn pending_payment_keys(db: &Database) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM idempotency_keys
+         WHERE state = 'pending' AND purpose = 'invoice_payment' ORDER BY id",
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// The recorded outcome of the payment key `key_id`, once its webhook event came.
+pub async fn outcome_of_key(db: &Database, key_id: i64) -> Result<Option<Recorded>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    let used = idempotency::get_in(&mut connection, key_id).await?;
+    match (used.done, used.payment_id) {
+        (true, Some(payment_id)) => recorded_in(&mut connection, payment_id).await.map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Issue 13: the Manager named another default payment method: each unpaid invoice of the
+/// Company that collection tried already is tried again from `day` with it (the next attempt
+/// uses it), inside the caller's transaction.
+pub async fn collect_again_in(
+    connection: &mut AnyConnection,
+    company_id: i64,
+    day: NaiveDate,
+) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "UPDATE invoices SET collection_next_on = $1
+         WHERE company_id = $2 AND status <> 'paid' AND collection_attempts > 0
+           AND (collection_next_on IS NULL OR collection_next_on > $1)",
+    )
+    .bind(day.to_string())
+    .bind(company_id)
+    .execute(&mut *connection)
+    .await
+    .map(|done| done.rows_affected())
 }

@@ -25,6 +25,7 @@ pub mod passwords;
 pub mod payment_defaults;
 pub mod price_changes;
 pub mod privacy;
+pub mod provider_charges;
 pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;

@@ -37,6 +37,10 @@ pub enum ScheduleError {
         day: NaiveDate,
         reason: String,
     },
+    /// Issue 13: collecting an invoice failed (the day itself is processed; the attempt is
+    /// made again on the next run).
+    #[error("collection failed: {0}")]
+    Collection(String),
     /// Retention could not erase someone as stored.
     #[error("retention failed: {0}")]
     Retention(String),

@@ -1,9 +1,13 @@
 //! No data lost (issue 5 point 9), on SQLite and PostgreSQL: the real server binary is killed
 //! with SIGKILL at a random moment during a burst of Orders, payments, Credits top-ups and a
-//! renewal run (the demo clock moved forward), restarted, and checked, round after round:
-//! every acknowledged Order, payment, top-up and processed day is still there, every invoice is
-//! whole (lines, totals), invoice numbers run 1..n per year without gap or duplicate, no invoice
-//! is paid twice, the Credits balance is never below zero and equals its movements, and the
+//! renewal run (the demo clock moved forward), which collect invoices through the built-in
+//! payment provider and its signed webhook events (issue 13: a kill may fall during a
+//! collection, a webhook, a top-up), restarted, and checked, round after round: every
+//! acknowledged Order, payment, top-up and processed day is still there, every invoice is whole
+//! (lines, totals), invoice numbers run 1..n per year without gap or duplicate, no invoice is
+//! paid twice nor charged twice by the provider, money the provider took is an invoice paid (or
+//! a charge whose event the restarted server asks for again), a top-up is credited once and
+//! only once paid, the Credits balance is never below zero and equals its movements, and the
 //! proof log verifies.
 //!
 //! `CRASH_ROUNDS` (default 8) sets the number of kills per database, `CRASH_SEED` the seed of
@@ -271,6 +275,23 @@ async fn sigkill_during_bursts_loses_no_acknowledged_write(backend: Backend) {
             server.kill();
             let db = Database::connect(&database.url).await.unwrap();
             check_in_the_database(&db, &dist, &acknowledged, round).await;
+            // The run asked again for every charge left unanswered by the kills: none is left,
+            // and every charge the provider took is a paid invoice.
+            let pending = all_i64(
+                &db,
+                "SELECT id FROM idempotency_keys WHERE state = 'pending'",
+            )
+            .await;
+            assert!(pending.is_empty(), "charges left unanswered: {pending:?}");
+            let collected: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM payments p JOIN idempotency_keys k ON k.payment_id = p.id
+                 WHERE k.idempotency_key LIKE 'collection:%' AND p.outcome = 'succeeded'",
+            )
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+            assert!(collected > 0, "nothing was collected automatically");
+            eprintln!("invoices collected automatically: {collected}");
             let renewals: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM invoices WHERE kind = 'renewal'")
                     .fetch_one(&db.pool)
@@ -560,6 +581,7 @@ async fn retry_sent_money(api: &mut Api, acknowledged: &Shared) {
             seen.paid_invoices.insert(invoice_id);
             seen.payment_keys.insert(key, invoice_id);
         } else {
+            // 409: paid under another key (a collection, say), or a payment under way.
             assert!(
                 status == 409,
                 "retry of payment {key} of invoice {invoice_id}: {status} {invoice}"
@@ -799,15 +821,52 @@ async fn check_in_the_database(db: &Database, dist: &TempDir, acknowledged: &Sha
         .unwrap();
         assert_eq!(found, Some(*id), "{context}: the top-up of key {key}");
     }
+    // House reading "Due date and collection": a top-up is credited once its invoice is paid,
+    // and once.
     let top_up_movements: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM credit_movements WHERE kind = 'top_up'")
             .fetch_one(&db.pool)
             .await
             .unwrap();
+    let paid_top_ups: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invoices WHERE kind = 'credits_topup' AND status = 'paid'",
+    )
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
     assert_eq!(
-        top_up_movements,
-        top_up_invoices.len() as i64,
-        "{context}: top-up movements and top-up invoices"
+        top_up_movements, paid_top_ups,
+        "{context}: top-up movements and paid top-up invoices"
+    );
+
+    // Issue 13: the provider charged each invoice once at most, whatever the retries, and the
+    // money it took is an invoice paid, or a charge still waiting for its event (asked again
+    // by the restarted server, with the same key).
+    let charged_twice: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT invoice_number, COUNT(*) FROM provider_charges WHERE outcome = 'succeeded'
+         GROUP BY invoice_number HAVING COUNT(*) > 1",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert!(
+        charged_twice.is_empty(),
+        "{context}: invoices charged twice: {charged_twice:?}"
+    );
+    let taken_unpaid: Vec<(String, String)> = sqlx::query_as(
+        "SELECT c.invoice_number, c.idempotency_key FROM provider_charges c
+         JOIN invoices i ON i.number = c.invoice_number
+         WHERE c.outcome = 'succeeded' AND i.status <> 'paid'
+           AND NOT EXISTS (SELECT 1 FROM idempotency_keys k
+                           WHERE 'payment-' || CAST(k.id AS TEXT) = c.idempotency_key
+                             AND k.state = 'pending')",
+    )
+    .fetch_all(&db.pool)
+    .await
+    .unwrap();
+    assert!(
+        taken_unpaid.is_empty(),
+        "{context}: money taken for invoices left unpaid: {taken_unpaid:?}"
     );
 
     // Credits: never below zero, and the balance is the sum of its movements.

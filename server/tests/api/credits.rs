@@ -2,7 +2,9 @@
 //! reserve → commit / release debits, which never overdraw the balance, even when 20 requests
 //! arrive at once.
 
-use crate::support::{Backend, TestApp, assert_api_error, rows, signup_form, top_up, zebra};
+use crate::support::{
+    Backend, TestApp, assert_api_error, ready_company, rows, signup_form, top_up, zebra,
+};
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde_json::json;
@@ -20,7 +22,9 @@ on_both_databases!(
 
 async fn top_ups_are_validated_recorded_and_shown(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let (mut manager, _) = app.signed_up(&signup_form()).await;
+    // Issue 13: Credits are credited once the top-up's invoice is paid, collected at once
+    // from the Company's payment method.
+    let mut manager = ready_company(&app, &signup_form()).await;
     let reply = manager.get("/api/console/credits").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let view = reply.json();
@@ -209,7 +213,7 @@ async fn concurrent_debits_end_exactly_at_what_was_left(backend: Backend) {
 
 async fn credits_belong_to_one_company(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let (mut anne, _) = app.signed_up(&signup_form()).await;
+    let mut anne = ready_company(&app, &signup_form()).await;
     let (mut zoe, _) = app.signed_up(&zebra()).await;
     let reply = anne
         .post_json("/api/console/credits/top-ups", &top_up("50"))
@@ -250,7 +254,9 @@ async fn credits_belong_to_one_company(backend: Backend) {
 /// makes the retry answer the first top-up's invoice, with nothing more credited or invoiced.
 async fn a_top_up_retried_with_its_key_credits_and_invoices_once(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let (mut manager, _) = app.signed_up(&signup_form()).await;
+    // Issue 13: Credits are credited once the top-up's invoice is paid, collected at once
+    // from the Company's payment method.
+    let mut manager = ready_company(&app, &signup_form()).await;
     let path = "/api/console/credits/top-ups";
 
     // No key, or a blank one: refused with a sentence, nothing written.
@@ -342,7 +348,7 @@ async fn a_top_up_retried_with_its_key_credits_and_invoices_once(backend: Backen
 /// credited and invoiced, every answer names its invoice.
 async fn concurrent_top_ups_with_one_key_credit_once(backend: Backend) {
     let app = TestApp::start(backend).await;
-    let (manager, _) = app.signed_up(&signup_form()).await;
+    let manager = ready_company(&app, &signup_form()).await;
     let body = json!({"amount": "12.50", "idempotency_key": "one-top-up"});
     let tasks: Vec<_> = (0..10)
         .map(|_| {
@@ -369,8 +375,13 @@ async fn concurrent_top_ups_with_one_key_credit_once(backend: Backend) {
     assert_eq!(created, 1);
     assert_eq!(invoice_ids.len(), 1);
     assert_eq!(app.count("invoices").await, 1);
-    assert_eq!(app.count("idempotency_keys").await, 1);
     let db = &app.state.db;
+    // The top-up's key, and the one collection attempt that paid its invoice.
+    let keys: Vec<String> = sqlx::query_scalar("SELECT purpose FROM idempotency_keys ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, ["credits_top_up", "invoice_payment"]);
     let company = rows::company_of(db, "anne@martin.fr").await.0;
     assert_eq!(
         credits::balance(db, company).await.unwrap().balance_cents,

@@ -33,6 +33,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("licences.rs", include_str!("../../src/api/licences.rs")),
     ("numbers.rs", include_str!("../../src/api/numbers.rs")),
     ("orders.rs", include_str!("../../src/api/orders.rs")),
+    ("payments.rs", include_str!("../../src/api/payments.rs")),
     ("system.rs", include_str!("../../src/api/system.rs")),
     ("users.rs", include_str!("../../src/api/users.rs")),
     ("invoices.rs", include_str!("../../src/api/invoices.rs")),
@@ -426,6 +427,15 @@ fn table(world: &World) -> Vec<Case> {
         public(M::GET, "/health", "/health", None, StatusCode::OK, None),
         public(M::GET, "/gtcs", "/gtcs", None, StatusCode::OK, None),
         public(M::GET, "/legal", "/legal", None, StatusCode::OK, None),
+        // Issue 13: the payment provider's webhook; its signature is its authentication.
+        public(
+            M::POST,
+            "/payments/webhook",
+            "/payments/webhook",
+            Some(json!({"id": "evt_walk", "type": "charge.succeeded"})),
+            StatusCode::BAD_REQUEST,
+            Some("webhook_signature_invalid"),
+        ),
         public(
             M::POST,
             "/signup",
@@ -693,6 +703,12 @@ fn table(world: &World) -> Vec<Case> {
         foreign(
             M::DELETE,
             "/console/company/payment-methods/{id}",
+            world.b_payment_method,
+            None,
+        ),
+        foreign(
+            M::PUT,
+            "/console/company/payment-methods/{id}/default",
             world.b_payment_method,
             None,
         ),

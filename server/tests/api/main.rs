@@ -18,6 +18,7 @@ mod acceptance;
 mod accounts;
 mod billing;
 mod calls;
+mod collection;
 mod company;
 mod crash;
 mod credits;

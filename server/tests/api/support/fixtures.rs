@@ -312,6 +312,26 @@ pub async fn pass_days(app: &TestApp, days: i64) {
     catch_up(app).await;
 }
 
+/// Issue 13: runs the server's scheduler, collecting (house reading "Due date and
+/// collection"), over every day not yet processed up to the server's today, then today's
+/// collection attempts.
+pub async fn collect(app: &TestApp) -> Vec<DayReport> {
+    server::scheduler::catch_up_collecting(
+        &app.state.db,
+        &app.state.clock,
+        None,
+        &app.state.payments,
+    )
+    .await
+    .unwrap()
+}
+
+/// Moves the server's date `days` forward and runs the collecting scheduler over the days passed.
+pub async fn collect_days(app: &TestApp, days: i64) {
+    app.state.clock.shift_by(TimeDelta::days(days));
+    collect(app).await;
+}
+
 /// How many entries the proof log holds for `action` on `subject` (`licence:12`…).
 pub async fn logged(app: &TestApp, action: &str, subject: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2")

@@ -77,6 +77,8 @@ pub const SIGNIN_HTML: &str =
 pub const WEBAPP_HTML: &str =
     "<!doctype html><html><head><title>WebApp</title></head><body></body></html>\n";
 pub const GTCS_TEXT: &str = "General Terms and Conditions of Sale, version 2026-11.\n";
+/// The secret the test app's payment provider signs its webhook events with (issue 13).
+pub const WEBHOOK_SECRET: &str = "whsec_api_tests";
 pub const WASM_BYTES: &[u8] = b"\0asm\x01\0\0\0";
 
 /// Writes a small built app, shaped like Trunk's `dist/`.
@@ -164,6 +166,7 @@ impl Options {
             &server::proof_key::default_path(data_dir.path()),
         )
         .unwrap();
+        let payments = server::payments::Payments::built_in(&db, WEBHOOK_SECRET);
         let state = AppState {
             telephony: server::state::Telephony::simulated(&db, self.ring_timeout)
                 .await
@@ -174,7 +177,7 @@ impl Options {
             assets: Arc::new(assets),
             secure_cookies: self.secure_cookies,
             admin_token: self.admin_token,
-            payments: Arc::new(server::payments::TestProvider),
+            payments,
             demo_clock: self.demo_clock,
             // Issue 19: VIES is the local stand-in, asked over HTTP as in `make run`.
             vies: server::vies::Vies::stand_in(
