@@ -39,6 +39,7 @@ mod security;
 mod terminations;
 mod trials;
 mod two_factor;
+mod usage;
 mod users;
 mod vat;
 mod webapp;
