@@ -49,17 +49,20 @@ const PRICES: [&str; 5] = [
 const DISCOUNTS: [&str; 4] = ["billing", "valid_from", "discount_pct", "label"];
 const USAGE_PRICES: [&str; 4] = ["plan_id", "valid_from", "minute_cents", "sms_cents"];
 
+/// The price list's five tables, each packed into one text (NULL: empty).
+type PackedList = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Every plan, price and discount of every version, on the caller's connection (so a
 /// transaction prices with what it sees). One query, its four tables packed into one value each
 /// (see `codec`): every Order reads the whole list inside its transaction.
 pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, sqlx::Error> {
-    let (countries, plans, prices, discounts, usage_prices): (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(concat!(
+    let (countries, plans, prices, discounts, usage_prices): PackedList = sqlx::query_as(concat!(
         "SELECT (SELECT string_agg(",
         packed!("CAST(plan_id AS TEXT)", "country"),
         ", '' ORDER BY plan_id, country) FROM call_plan_countries),
