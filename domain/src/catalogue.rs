@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::country::CountryCode;
 use crate::money::Money;
 use crate::pricing::Discount;
+use crate::usage::{self, Unit, UsagePrice};
 
 /// How a Licence is paid, in advance (PRICE-1): every month or once a year. It is also the
 /// Licence's term.
@@ -118,6 +119,10 @@ pub struct PriceList {
     pub plans: Vec<CallPlan>,
     pub prices: Vec<PlanPrice>,
     pub discounts: Vec<BillingDiscount>,
+    /// PAY-1: the prices per minute and per SMS beyond what each plan includes in a month,
+    /// every version.
+    #[serde(default)]
+    pub usage_prices: Vec<UsagePrice>,
 }
 
 impl PriceList {
@@ -155,6 +160,12 @@ impl PriceList {
             .filter(|discount| discount.discount != Discount::NONE)
     }
 
+    /// PAY-1, PRICE-6: the price per `unit` beyond what `plan_id` includes, in force `on` that
+    /// day; `None` when the plan does not price it.
+    pub fn price_beyond(&self, plan_id: i64, unit: Unit, on: NaiveDate) -> Option<Money> {
+        usage::price_beyond(&self.usage_prices, plan_id, unit, on)
+    }
+
     /// The list as it stands `on` that day: for each plan, payment and tier only the row in
     /// force, and only the discounts in force. Looking prices up in it `on` that day gives the
     /// same answers as in the whole list.
@@ -177,10 +188,27 @@ impl PriceList {
             .into_iter()
             .filter_map(|billing| self.discount(billing, on).cloned())
             .collect();
+        let mut usage_prices: Vec<UsagePrice> = Vec::new();
+        for price in self
+            .usage_prices
+            .iter()
+            .filter(|price| price.valid_from <= on)
+        {
+            match usage_prices
+                .iter_mut()
+                .find(|kept| kept.plan_id == price.plan_id)
+            {
+                Some(kept) if kept.valid_from < price.valid_from => *kept = price.clone(),
+                Some(_) => {}
+                None => usage_prices.push(price.clone()),
+            }
+        }
+        usage_prices.sort_by_key(|price| price.plan_id);
         PriceList {
             plans: self.plans.clone(),
             prices,
             discounts,
+            usage_prices,
         }
     }
 
@@ -315,6 +343,7 @@ mod tests {
                     label: "Annual payment".into(),
                 },
             ],
+            usage_prices: Vec::new(),
         }
     }
 

@@ -72,6 +72,7 @@ pub mod sms;
 pub mod suspension;
 pub mod term;
 pub mod trial;
+pub mod usage;
 pub mod user;
 pub mod vat;
 pub mod working_days;

@@ -471,6 +471,7 @@ mod tests {
                 discount: Discount::new(Decimal::from(5)).unwrap(),
                 label: "Annual payment".into(),
             }],
+            usage_prices: Vec::new(),
         }
     }
 

@@ -32,6 +32,9 @@ pub enum InvoiceKind {
     Penalty,
     /// What falls due on a termination for fault (TERM-1), issued on the termination day.
     Termination,
+    /// The minutes and SMS of a month beyond what the Call Plans include, where they price
+    /// them (PAY-1): issued on the first day of the next month.
+    Usage,
 }
 
 impl InvoiceKind {
@@ -42,6 +45,7 @@ impl InvoiceKind {
             InvoiceKind::CreditsTopup => "credits_topup",
             InvoiceKind::Penalty => "penalty",
             InvoiceKind::Termination => "termination",
+            InvoiceKind::Usage => "usage",
         }
     }
 
@@ -52,6 +56,7 @@ impl InvoiceKind {
             "credits_topup" => Some(InvoiceKind::CreditsTopup),
             "penalty" => Some(InvoiceKind::Penalty),
             "termination" => Some(InvoiceKind::Termination),
+            "usage" => Some(InvoiceKind::Usage),
             _ => None,
         }
     }
@@ -65,6 +70,7 @@ impl InvoiceKind {
             InvoiceKind::CreditsTopup => "Credits top-up",
             InvoiceKind::Penalty => "Late-payment penalty",
             InvoiceKind::Termination => "Termination for fault",
+            InvoiceKind::Usage => "Usage beyond the plans",
         }
     }
 
@@ -220,4 +226,20 @@ pub struct AdvanceClock {
 pub struct ClockAdvanced {
     pub today: NaiveDate,
     pub days_processed: Vec<NaiveDate>,
+}
+
+/// `GET /api/console/invoices/{id}/statement`: the invoice's statement of communications
+/// (PAY-3), available for 12 months after the invoice date: the communications of the period it
+/// bills (of its Licence's Numbers), or, for a usage invoice, those it charges; none for an
+/// invoice that bills no period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatementView {
+    pub invoice_id: i64,
+    pub number: String,
+    /// The days covered, first and last.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub available_until: NaiveDate,
+    pub lines: Vec<crate::webapp::CommunicationLine>,
+    /// The sum of the lines' amounts charged beyond the plans, excluding VAT.
+    pub charged: Money,
 }

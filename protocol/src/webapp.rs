@@ -7,6 +7,7 @@ use domain::country::CountryCode;
 use domain::dial::DialClass;
 use domain::money::Money;
 use domain::sms::SmsEncoding;
+pub use domain::usage::Settlement;
 use serde::{Deserialize, Serialize};
 
 /// `GET /api/app/home`: what the WebApp opens with.
@@ -64,6 +65,26 @@ pub struct Usage {
     pub minutes_included: Option<u32>,
     pub sms_used: u32,
     pub sms_included: Option<u32>,
+    /// What is left of the plan this month (PAY-1); `None`: unlimited.
+    #[serde(default)]
+    pub minutes_left: Option<u32>,
+    #[serde(default)]
+    pub sms_left: Option<u32>,
+    /// Minutes and SMS parts beyond the plan so far.
+    #[serde(default)]
+    pub minutes_beyond: u32,
+    #[serde(default)]
+    pub sms_beyond: u32,
+    /// The prices per minute and per SMS beyond the plan in force today; `None`: not priced
+    /// (what goes beyond is not invoiced).
+    #[serde(default)]
+    pub price_per_minute: Option<Money>,
+    #[serde(default)]
+    pub price_per_sms: Option<Money>,
+    /// What the month's usage invoice bills for this Number so far, excluding VAT (issued on
+    /// the first day of the next month).
+    #[serde(default)]
+    pub charged_so_far: Money,
 }
 
 /// `GET /api/app/numbers/{id}/conversations`: one line per correspondent, latest first.
@@ -251,7 +272,8 @@ pub enum Signal {
     },
 }
 
-/// `GET /api/console/communications`: the Company's statement of communications, newest first.
+/// One communication on a statement of communications (PAY-3): the console's Communications
+/// page and each invoice's statement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommunicationLine {
     /// `call` or `sms` or `mms`.
@@ -260,9 +282,27 @@ pub struct CommunicationLine {
     pub user_name: Option<String>,
     pub correspondent: String,
     pub direction: Direction,
+    /// When it happened (UTC, RFC 3339).
     pub at: String,
     pub duration_seconds: Option<u32>,
     pub segments: Option<u32>,
+    /// Credits it cost when it happened (special and international).
     pub credits: Money,
     pub status: String,
+    /// Included in the Call Plan, charged beyond it, paid with Credits, or free.
+    pub settlement: Settlement,
+    /// Minutes or SMS parts beyond the plan (0 when within it).
+    pub units_beyond: u32,
+    /// What is charged beyond the plan on the month's usage invoice (0 otherwise).
+    pub amount: Money,
+}
+
+/// `GET /api/console/communications?from=&to=&before=&limit=`: one page of the Company's
+/// communications over the period (days in Europe/Paris, both included), newest first. `next`
+/// is the `before` of the following page (a cursor: no line is lost or repeated when new
+/// communications arrive meanwhile); `None` on the last page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommunicationsPage {
+    pub lines: Vec<CommunicationLine>,
+    pub next: Option<String>,
 }

@@ -67,6 +67,7 @@ async fn catch_up_with(
                 renewed = report.renewed,
                 ended = report.ended,
                 overdue = report.overdue,
+                usage_invoiced = report.usage_invoiced,
                 traffic_deleted = report.retention.traffic_deleted,
                 users_blocked = report.retention.users_blocked,
                 users_erased = report.retention.users_erased,

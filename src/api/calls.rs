@@ -1,7 +1,7 @@
 //! Calls from the WebApp (NUM-5): dialling, answering, declining, hanging up, the call history
-//! and voicemail; and the console's statement of communications.
+//! and voicemail.
 
-use protocol::webapp::{CallView, CommunicationLine, DialRequest};
+use protocol::webapp::{CallView, DialRequest};
 use web_sys::Blob;
 
 use super::*;
@@ -58,9 +58,4 @@ pub async fn leave_voicemail(
 /// Where the browser plays a voicemail from.
 pub fn voicemail_audio_url(voicemail_id: i64) -> String {
     format!("/api/app/voicemails/{voicemail_id}/audio")
-}
-
-/// The Company's statement of communications (Managers only), newest first.
-pub async fn communications() -> Result<Vec<CommunicationLine>, ApiError> {
-    get("/api/console/communications").await
 }

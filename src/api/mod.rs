@@ -224,6 +224,7 @@ pub async fn me() -> Result<Option<Me>, ApiError> {
 }
 
 mod calls;
+mod communications;
 mod company;
 mod credits;
 mod disputes;
@@ -240,6 +241,7 @@ mod users;
 mod webapp;
 
 pub use calls::*;
+pub use communications::*;
 pub use company::*;
 pub use credits::*;
 pub use disputes::*;

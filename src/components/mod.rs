@@ -11,6 +11,7 @@ mod login_form;
 mod new_password_form;
 mod second_factor_form;
 mod signup_form;
+mod statement;
 mod terminations;
 
 pub use disputes::DisputesSection;
@@ -23,4 +24,5 @@ pub use login_form::LoginForm;
 pub use new_password_form::NewPasswordForm;
 pub use second_factor_form::SecondFactorForm;
 pub use signup_form::SignupForm;
+pub use statement::StatementTable;
 pub use terminations::TerminationsSection;

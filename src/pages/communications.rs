@@ -1,119 +1,105 @@
-//! `/console/communications`: the Company's statement of communications, newest first: every
-//! call and message of its Numbers made from the WebApp, who held the Number, how long or how
-//! many parts, and the Credits each one cost.
+//! `/console/communications`: the Company's statement of communications (PAY-3) over a period,
+//! newest first, 100 lines at a time: every call and message of its Numbers made from the
+//! WebApp, who held the Number, how long or how many parts, and whether it was included in the
+//! Call Plan, charged beyond it (PAY-1) or paid with Credits; the period downloads as CSV.
 
 use leptos::prelude::*;
-use protocol::webapp::{CommunicationLine, Direction};
+use leptos::task::spawn_local;
+use protocol::webapp::CommunicationLine;
 
 use crate::api;
-use crate::components::eur;
+use crate::components::StatementTable;
 
 #[component]
 pub fn CommunicationsPage() -> impl IntoView {
-    let lines = LocalResource::new(api::communications);
-    let statement = move || {
-        lines.get().map(|answer| match answer {
-            Err(error) => {
-                view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any()
+    // The period typed, and the one shown (applied by "Show").
+    let from_input = RwSignal::new(String::new());
+    let to_input = RwSignal::new(String::new());
+    let period = RwSignal::new((String::new(), String::new()));
+    let lines = RwSignal::new(Vec::<CommunicationLine>::new());
+    let next = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let failure = RwSignal::new(None::<String>);
+    // Each load is numbered: an answer for a period no longer shown is dropped.
+    let generation = RwSignal::new(0_u32);
+    let load = move |before: Option<String>| {
+        loading.set(true);
+        let (from, to) = period.get_untracked();
+        let mine = generation.get_untracked();
+        spawn_local(async move {
+            let answer = api::communications(from, to, before.unwrap_or_default()).await;
+            if generation.get_untracked() != mine {
+                return;
             }
-            Ok(lines) if lines.is_empty() => {
-                view! { <p class="empty">"No call or message yet."</p> }.into_any()
+            match answer {
+                Ok(page) => {
+                    lines.update(|list| list.extend(page.lines));
+                    next.set(page.next);
+                    failure.set(None);
+                }
+                Err(error) => failure.set(Some(error.to_string())),
             }
-            Ok(lines) => view! { <Statement lines /> }.into_any(),
-        })
+            loading.set(false);
+        });
+    };
+    load(None);
+    let show = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        generation.update(|n| *n += 1);
+        period.set((from_input.get_untracked(), to_input.get_untracked()));
+        lines.set(Vec::new());
+        next.set(None);
+        load(None);
+    };
+    let csv = move || {
+        let (from, to) = period.get();
+        api::communications_csv_url(&from, &to)
     };
     view! {
         <section class="communications">
             <h1>"Communications"</h1>
             <p class="hint">
-                "Calls and messages of the Company's Numbers from the WebApp. National calls and SMS count against each Call Plan's included minutes and SMS; calls and SMS paid with Credits show what they cost."
+                "Calls and messages of the Company's Numbers from the WebApp. National calls and SMS count against each Call Plan's included minutes and SMS of the month; what goes beyond, where the plan prices it, is invoiced on the first day of the next month. Calls and SMS abroad are paid with Credits."
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{statement}</Transition>
+            <form class="period-filter" on:submit=show>
+                <label>
+                    "From "
+                    <input type="date" name="from" bind:value=from_input />
+                </label>
+                <label>
+                    " to "
+                    <input type="date" name="to" bind:value=to_input />
+                </label>
+                <button type="submit">"Show"</button>
+                <a class="csv" href=csv download>"Download this period (CSV)"</a>
+            </form>
+            {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            {move || {
+                (!loading.get() && lines.with(Vec::is_empty) && failure.with(Option::is_none))
+                    .then(|| view! { <p class="empty">"No call or message in this period."</p> })
+            }}
+            {move || {
+                (!lines.with(Vec::is_empty))
+                    .then(|| view! { <StatementTable lines=Signal::derive(move || lines.get()) /> })
+            }}
+            {move || {
+                (loading.get() && lines.with(Vec::is_empty)).then(|| view! { <p class="loading">"Loading…"</p> })
+            }}
+            {move || {
+                next.get()
+                    .map(|before| {
+                        view! {
+                            <button
+                                type="button"
+                                class="secondary"
+                                disabled=move || loading.get()
+                                on:click=move |_| load(Some(before.clone()))
+                            >
+                                "Show older"
+                            </button>
+                        }
+                    })
+            }}
         </section>
-    }
-}
-
-#[component]
-fn Statement(lines: Vec<CommunicationLine>) -> impl IntoView {
-    let rows = lines
-        .into_iter()
-        .map(|line| {
-            view! {
-                <tr class=format!("communication {}", line.kind)>
-                    <td class="when">{when(&line.at)}</td>
-                    <td>{kind_name(&line.kind)}</td>
-                    <td>{line.number}</td>
-                    <td>{line.user_name.unwrap_or_else(|| "—".to_owned())}</td>
-                    <td>{direction_name(line.direction)}</td>
-                    <td>{line.correspondent}</td>
-                    <td>{extent(line.duration_seconds, line.segments)}</td>
-                    <td>{eur(line.credits)}</td>
-                    <td>{status_name(&line.status)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll">
-            <table class="communications-table">
-                <thead>
-                    <tr>
-                        <th>"When (UTC)"</th>
-                        <th>"Type"</th>
-                        <th>"Number"</th>
-                        <th>"User"</th>
-                        <th>"Direction"</th>
-                        <th>"Correspondent"</th>
-                        <th>"Duration or parts"</th>
-                        <th>"Credits"</th>
-                        <th>"Status"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
-}
-
-/// `2026-11-15T10:32:05.123456Z` as `2026-11-15 10:32`.
-fn when(at: &str) -> String {
-    match (at.get(..10), at.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time}"),
-        _ => at.to_owned(),
-    }
-}
-
-fn kind_name(kind: &str) -> String {
-    match kind {
-        "call" => "Call".to_owned(),
-        "sms" => "SMS".to_owned(),
-        "mms" => "MMS".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Outgoing => "Outgoing",
-        Direction::Incoming => "Incoming",
-    }
-}
-
-/// A call's duration (`m:ss`) or a message's parts.
-fn extent(duration_seconds: Option<u32>, segments: Option<u32>) -> String {
-    match (duration_seconds, segments) {
-        (Some(seconds), _) => format!("{}:{:02}", seconds / 60, seconds % 60),
-        (None, Some(1)) => "1 part".to_owned(),
-        (None, Some(parts)) => format!("{parts} parts"),
-        (None, None) => "—".to_owned(),
-    }
-}
-
-/// The wire status (`ended`, `delivered`, …) as a word with a capital.
-fn status_name(status: &str) -> String {
-    let mut letters = status.chars();
-    match letters.next() {
-        Some(first) => first.to_uppercase().chain(letters).collect(),
-        None => String::new(),
     }
 }

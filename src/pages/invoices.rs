@@ -310,6 +310,7 @@ fn Documents(invoice: InvoiceView) -> impl IntoView {
     let session = use_session();
     let pdf = format!("/api/console/invoices/{}/pdf", invoice.id);
     let csv = format!("/api/console/invoices/{}/statement.csv", invoice.id);
+    let invoice_id = invoice.id;
     let available_until = domain::invoice::invoice_windows(invoice.issue_date, invoice.paid_on)
         .ok()
         .map(|windows| windows.statement_available_until);
@@ -333,6 +334,7 @@ fn Documents(invoice: InvoiceView) -> impl IntoView {
                     <a href=csv.clone() download>"Download the statement of communications (CSV)"</a>
                     {until.map(|until| format!(" — available until {}", long(until)))}
                 </p>
+                <Statement id=invoice_id />
             }
             .into_any(),
         }
@@ -341,5 +343,30 @@ fn Documents(invoice: InvoiceView) -> impl IntoView {
         <h2>"Documents"</h2>
         <p><a href=pdf download>"Download the invoice (PDF)"</a></p>
         {statement}
+    }
+}
+
+/// PAY-3: the invoice's statement of communications on screen: the communications of the period
+/// it bills, or those a usage invoice charges.
+#[component]
+fn Statement(id: i64) -> impl IntoView {
+    let statement = LocalResource::new(move || api::invoice_statement(id));
+    view! {
+        <h3>"Statement of communications"</h3>
+        <Loading>
+            {move || statement.get().map(|answer| answer.map(|statement| {
+                if statement.lines.is_empty() {
+                    view! { <p class="empty">"No communication in the period this invoice bills."</p> }.into_any()
+                } else {
+                    let charged = statement.charged;
+                    let lines = statement.lines;
+                    view! {
+                        <crate::components::StatementTable lines=Signal::stored(lines) />
+                        <p class="statement-total">{format!("Charged beyond the plans: {} excluding VAT", eur(charged))}</p>
+                    }
+                    .into_any()
+                }
+            }))}
+        </Loading>
     }
 }

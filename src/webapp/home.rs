@@ -65,6 +65,8 @@ fn NumberCard(number: MyNumber) -> impl IntoView {
                 <dt>"SMS"</dt>
                 <dd class="sms">{sms(&number.usage)}</dd>
             </dl>
+            <p class="usage-left">{left(&number.usage)}</p>
+            {beyond(&number.usage).map(|text| view! { <p class="usage-beyond">{text}</p> })}
             <p class="actions">
                 <A href=messages>"Messages"</A>
                 <A href=calls>"Calls"</A>
@@ -98,4 +100,45 @@ pub fn sms(usage: &Usage) -> String {
         ),
         None => format!("{} SMS used this month (unlimited)", usage.sms_used),
     }
+}
+
+/// PAY-1: "Left this month: 88 minutes and 500 SMS."; unlimited plans say so.
+pub fn left(usage: &Usage) -> String {
+    let minutes = match usage.minutes_left {
+        Some(1) => "1 minute".to_owned(),
+        Some(left) => format!("{left} minutes"),
+        None => "unlimited minutes".to_owned(),
+    };
+    let sms = match usage.sms_left {
+        Some(left) => format!("{left} SMS"),
+        None => "unlimited SMS".to_owned(),
+    };
+    format!("Left this month: {minutes} and {sms}.")
+}
+
+/// PAY-1: what went beyond the plan so far and what it comes to, if anything did: charged on
+/// the usage invoice of the first day of next month where the plan prices it.
+pub fn beyond(usage: &Usage) -> Option<String> {
+    if usage.minutes_beyond == 0 && usage.sms_beyond == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if usage.minutes_beyond > 0 {
+        parts.push(match usage.price_per_minute {
+            Some(price) => format!("{} minutes at {} each", usage.minutes_beyond, eur(price)),
+            None => format!("{} minutes (not charged)", usage.minutes_beyond),
+        });
+    }
+    if usage.sms_beyond > 0 {
+        parts.push(match usage.price_per_sms {
+            Some(price) => format!("{} SMS at {} each", usage.sms_beyond, eur(price)),
+            None => format!("{} SMS (not charged)", usage.sms_beyond),
+        });
+    }
+    Some(format!(
+        "Beyond your plan so far: {}; {} excluding VAT, invoiced to your Company on {}.",
+        parts.join(" and "),
+        eur(usage.charged_so_far),
+        usage.period_end
+    ))
 }

@@ -1,6 +1,6 @@
 //! Calls from the WebApp (NUM-5): placing, answering, declining and hanging up, the call
-//! history, voicemail, the relay of WebRTC signalling between the two sides of a hosted call, and
-//! the Company's statement of communications for its Managers.
+//! history, voicemail, and the relay of WebRTC signalling between the two sides of a hosted call.
+//! The Company's statement of communications is `api/communications`.
 //!
 //! Before a call: `domain::call` decides from the dialled number's class, the Call Plan and the
 //! Company's Credits, as the dialler does in the browser. A call to a Number hosted here (any
@@ -19,13 +19,10 @@ use axum::{Json, Router};
 use domain::call::{self, CallRefusal, Charging, VOICEMAIL_MAX_BYTES};
 use domain::dial::{self, DialClass};
 use domain::field::without_separators;
-use domain::money::Money;
-use protocol::webapp::{
-    AppEvent, CallStatus, CallView, CommunicationLine, DialRequest, Direction, Signal,
-};
+use protocol::webapp::{AppEvent, CallStatus, CallView, DialRequest, Direction, Signal};
 
 use super::extract::{Body as JsonBody, PathId, PrivateFile};
-use crate::auth::{Manager, SignedIn};
+use crate::auth::SignedIn;
 use crate::carrier::voice::{CallAttempt, OutgoingCall};
 use crate::error::ApiError;
 use crate::services::calls::{self as lifecycle, view};
@@ -38,8 +35,6 @@ use crate::store::webapp;
 
 /// How many calls a history shows.
 const HISTORY_LENGTH: i64 = 200;
-/// How many lines the statement of communications shows: the latest.
-const STATEMENT_LENGTH: i64 = 500;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -49,7 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/app/calls/{id}/hangup", post(hang_up))
         .route("/app/calls/{id}/voicemail", post(leave_voicemail))
         .route("/app/voicemails/{id}/audio", get(voicemail_audio))
-        .route("/console/communications", get(communications))
 }
 
 /// Why a call that is no longer ringing cannot be answered, declined or given a voicemail.
@@ -423,31 +417,4 @@ pub(super) async fn relay_signal(
         .hub
         .publish(other, &AppEvent::Signal { call_id, signal });
     Ok(())
-}
-
-/// `GET /api/console/communications`: the Company's statement of communications, newest first
-/// (the latest 500 lines): the calls its Numbers placed and received, and their messages, each
-/// with the User who held the Number, its duration or parts, its Credits and status.
-async fn communications(
-    State(state): State<AppState>,
-    Manager(manager): Manager,
-) -> Result<Json<Vec<CommunicationLine>>, ApiError> {
-    let lines = calls::statement(&state.db, manager.company_id, STATEMENT_LENGTH).await?;
-    Ok(Json(
-        lines
-            .into_iter()
-            .map(|line| CommunicationLine {
-                kind: line.kind,
-                number: line.number,
-                user_name: line.user_name,
-                correspondent: line.correspondent,
-                direction: line.direction,
-                at: line.at,
-                duration_seconds: line.duration_seconds,
-                segments: line.segments,
-                credits: Money::from_cents(line.credits_cents),
-                status: line.status,
-            })
-            .collect(),
-    ))
 }

@@ -1,5 +1,6 @@
-//! `/api/console/invoices`: the Company's invoices (PAY-1) and paying one (payment in advance,
-//! PAY-2) through the configured [`PaymentProvider`](crate::payments::PaymentProvider).
+//! `/api/console/invoices`: the Company's invoices (PAY-1), paying one (payment in advance,
+//! PAY-2) through the configured [`PaymentProvider`](crate::payments::PaymentProvider), and each
+//! invoice's statement of communications (PAY-3).
 
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -7,8 +8,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::idempotency::check_key;
-use domain::invoice::invoice_windows;
-use protocol::invoices::{InvoiceSummary, InvoiceView, PaymentForm};
+use protocol::invoices::{InvoiceSummary, InvoiceView, PaymentForm, StatementView};
 
 use super::extract::{Body, PathId};
 use crate::auth::Manager;
@@ -24,7 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/console/invoices/{id}", get(one))
         .route("/console/invoices/{id}/payments", post(pay))
         .route("/console/invoices/{id}/pdf", get(pdf))
-        .route("/console/invoices/{id}/statement.csv", get(statement))
+        .route("/console/invoices/{id}/statement", get(statement))
+        .route("/console/invoices/{id}/statement.csv", get(statement_csv))
 }
 
 /// `GET /api/console/invoices`: the Company's invoices, newest first.
@@ -113,62 +114,35 @@ async fn pdf(
     ))
 }
 
-/// One CSV field, quoted when it must be.
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_owned()
-    }
-}
-
-/// `GET /api/console/invoices/{id}/statement.csv`: the statement of the invoice's
-/// communications, one row per Number billed, available for 12 months after the invoice date
-/// (PAY-3); refused after that, saying until when it was available.
+/// `GET /api/console/invoices/{id}/statement`: the invoice's statement of communications
+/// (PAY-3): the communications of the period it bills, or those a usage invoice charges,
+/// available for 12 months after the invoice date; refused after that, saying until when.
 async fn statement(
     State(state): State<AppState>,
     Manager(manager): Manager,
     PathId(id): PathId,
+) -> Result<Json<StatementView>, ApiError> {
+    Ok(Json(
+        services::statement::of_invoice(&state, manager.company_id, id).await?,
+    ))
+}
+
+/// `GET /api/console/invoices/{id}/statement.csv`: the same statement as CSV, one row per
+/// communication (PAY-3).
+async fn statement_csv(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    PathId(id): PathId,
 ) -> Result<impl IntoResponse, ApiError> {
-    let invoice = invoices::one(&state.db, manager.company_id, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let windows = invoice_windows(invoice.issue_date, invoice.paid_on)
-        .map_err(|error| ApiError::Internal(error.to_string()))?;
-    if state.clock.today() > windows.statement_available_until {
-        return Err(ApiError::StatementExpired {
-            invoice_date: invoice.issue_date,
-            available_until: windows.statement_available_until,
-        });
-    }
-    let (first, last) = invoice
-        .period
-        .map(|(first, last)| (first.to_string(), last.to_string()))
-        .unwrap_or_default();
-    let mut csv =
-        String::from("invoice,invoice_date,period_first_day,period_last_day,line,number\r\n");
-    for (line, number) in invoices::billed_numbers(&state.db, manager.company_id, id).await? {
-        let row = [
-            invoice.number.as_str(),
-            &invoice.issue_date.to_string(),
-            &first,
-            &last,
-            &line,
-            &number,
-        ]
-        .map(csv_field)
-        .join(",");
-        csv.push_str(&row);
-        csv.push_str("\r\n");
-    }
+    let statement = services::statement::of_invoice(&state, manager.company_id, id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                attachment(&format!("statement-{}.csv", invoice.number)),
+                attachment(&format!("statement-{}.csv", statement.number)),
             ),
         ],
-        csv,
+        services::statement::csv(&statement.lines),
     ))
 }

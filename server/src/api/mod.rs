@@ -8,6 +8,7 @@ mod activity;
 mod calls;
 mod catalogue;
 mod clock;
+mod communications;
 mod company;
 mod credits;
 mod dashboard;
@@ -95,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .merge(webapp::routes())
         .merge(messages::routes())
         .merge(calls::routes())
+        .merge(communications::routes())
         .merge(events::routes())
         .merge(privacy::routes())
         .fallback(|| async { ApiError::NotFound })

@@ -1,22 +1,36 @@
 //! `/api/app/home`: the signed-in User's Numbers with their usage, whether they are suspended,
-//! and the Company's Credits.
+//! and the Company's Credits; `/api/app/numbers/{id}/usage`: one Number's month (PAY-1).
 
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::dial::DialClass;
 use domain::money::Money;
-use protocol::webapp::{AppHome, CallRates, MyNumber};
+use protocol::webapp::{AppHome, CallRates, MyNumber, Usage};
 
+use super::extract::PathId;
 use crate::auth::SignedIn;
 use crate::error::ApiError;
-use crate::services::webapp::{suspension, usage};
+use crate::services::webapp::{own_number, suspension, usage};
 use crate::state::AppState;
 use crate::store::webapp;
 use crate::store::{calls, credits};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/app/home", get(home))
+    Router::new()
+        .route("/app/home", get(home))
+        .route("/app/numbers/{id}/usage", get(number_usage))
+}
+
+/// `GET /api/app/numbers/{id}/usage`: what is left this month of the Call Plan of one of the
+/// User's own Numbers, what went beyond and what it comes to so far (PAY-1); another's is 404.
+async fn number_usage(
+    State(state): State<AppState>,
+    SignedIn(user): SignedIn,
+    PathId(id): PathId,
+) -> Result<Json<Usage>, ApiError> {
+    let number = own_number(&state, &user, id).await?;
+    Ok(Json(usage(&state, &number).await?))
 }
 
 /// `GET /api/app/home`: the User's Numbers with their usage, whether they are suspended, and the

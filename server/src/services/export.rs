@@ -472,8 +472,9 @@ orders.json        every Order (ACCEPT-2: irrevocable) with its lines, prices, V
 
 invoices.json      every invoice with its lines, VAT, totals, status, payments and refusals;
                    kind: order, renewal, credits_topup, penalty (the late-payment penalties
-                   and recovery indemnity of a late invoice, LATE-1, LATE-2) or termination
-                   (what a termination for fault makes due, TERM-1).
+                   and recovery indemnity of a late invoice, LATE-1, LATE-2), termination
+                   (what a termination for fault makes due, TERM-1) or usage (the minutes and
+                   SMS of a month beyond the Call Plans, where they price them, PAY-1).
 invoices/          each invoice as the PDF the console serves: invoice-{number}.pdf.
 
 credit-notes.json  the credit notes (DISPUTE-2): id, number, invoice_number (the invoice

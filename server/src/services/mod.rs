@@ -10,6 +10,7 @@ pub mod licences;
 pub mod messages;
 pub mod proof;
 pub mod sign_in;
+pub mod statement;
 pub mod throttling;
 pub mod vies;
 pub mod webapp;

@@ -2,15 +2,14 @@
 //! unknown Number answers 404 alike) and neither the User nor the Company is suspended
 //! (SUSP-1); and a Number's usage over the month.
 
-use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use chrono_tz::Europe::Paris;
+use domain::usage::Unit;
 use protocol::webapp::Usage;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::sessions::SessionUser;
-use crate::store::suspensions;
 use crate::store::webapp::{self, OwnNumber};
+use crate::store::{communications, suspensions};
 
 /// `number_id` when it is `user`'s own Number in service; 404 otherwise.
 pub async fn own_number(
@@ -54,56 +53,31 @@ pub async fn ensure_not_suspended(state: &AppState, user: &SessionUser) -> Resul
     }
 }
 
-/// The period a plan's included minutes and SMS count over: the calendar month of `today`
-/// (Europe/Paris), as its first day and the first day of the next month.
-pub fn usage_period(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let start = today.with_day(1).expect("every month has a first day");
-    (start, start + Months::new(1))
-}
-
-fn paris_midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_local_timezone(Paris)
-        .earliest()
-        .expect("Paris has a midnight every day")
-        .with_timezone(&Utc)
-}
-
-/// This period's usage of `number`.
+/// PAY-1: this month's usage of `number` (per Number and calendar month, Europe/Paris): what
+/// its plan includes, what was used and is left, what went beyond and what it comes to so far.
 pub async fn usage(state: &AppState, number: &OwnNumber) -> Result<Usage, ApiError> {
-    let (start, end) = usage_period(state.clock.today());
-    let (minutes_used, sms_used) = webapp::usage(
-        &state.db,
-        number.id,
-        paris_midnight(start),
-        paris_midnight(end),
-    )
-    .await?;
+    let today = state.clock.today();
+    let (start, end) = domain::usage::month_of(today);
+    let (month, list) =
+        communications::number_month(&state.db, number.company_id, number.id, today).await?;
+    let price = |unit| {
+        month
+            .plan_id
+            .and_then(|plan_id| list.price_beyond(plan_id, unit, today))
+    };
     Ok(Usage {
         period_start: start.to_string(),
         period_end: end.to_string(),
-        minutes_used,
-        minutes_included: number.included_minutes,
-        sms_used,
-        sms_included: number.included_sms,
+        minutes_used: month.minutes_used,
+        minutes_included: month.included_minutes,
+        sms_used: month.sms_used,
+        sms_included: month.included_sms,
+        minutes_left: domain::usage::left(month.included_minutes, month.minutes_used),
+        sms_left: domain::usage::left(month.included_sms, month.sms_used),
+        minutes_beyond: month.minutes_beyond,
+        sms_beyond: month.sms_beyond,
+        price_per_minute: price(Unit::Minute),
+        price_per_sms: price(Unit::Sms),
+        charged_so_far: month.charged,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn usage_counts_over_the_calendar_month() {
-        let day = |text: &str| text.parse::<NaiveDate>().unwrap();
-        assert_eq!(
-            usage_period(day("2026-11-27")),
-            (day("2026-11-01"), day("2026-12-01"))
-        );
-        assert_eq!(
-            usage_period(day("2026-12-31")),
-            (day("2026-12-01"), day("2027-01-01"))
-        );
-    }
 }

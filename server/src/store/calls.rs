@@ -1,8 +1,8 @@
 //! Calls from the WebApp (NUM-5): one row per call, the caller's side always a Number hosted
 //! here, the callee's side too for a hosted call. Every change of a call's status is a
 //! conditional `UPDATE` on the status it leaves, so two requests (an answer and the ring timer,
-//! a hang-up and the minute ticker) can never both move the same call. Voicemails, the Credits
-//! rates, and the Company's statement of communications (calls and messages) live here too.
+//! a hang-up and the minute ticker) can never both move the same call. Voicemails and the
+//! Credits rates live here too; the Company's communications are listed in `communications`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::call::Rate;
@@ -450,90 +450,6 @@ pub async fn voicemail_audio(
     .fetch_optional(&db.pool)
     .await?;
     Ok(row)
-}
-
-/// One line of a Company's statement of communications.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatementLine {
-    /// `call`, `sms` or `mms`.
-    pub kind: String,
-    pub number: String,
-    pub user_name: Option<String>,
-    pub correspondent: String,
-    pub direction: Direction,
-    pub at: String,
-    pub duration_seconds: Option<u32>,
-    pub segments: Option<u32>,
-    pub credits_cents: i64,
-    pub status: String,
-}
-
-/// The Company's communications, newest first, at most `limit`: the calls its Numbers placed
-/// (outgoing) and received (incoming, a hosted call), and its Numbers' messages (one row per
-/// side already). Each side is named by the User who held the Number then.
-pub async fn statement(
-    db: &Database,
-    company_id: i64,
-    limit: i64,
-) -> Result<Vec<StatementLine>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT kind, number, first_name, last_name, correspondent, direction, at,
-                duration_seconds, segments, credits_cents, status, seq
-         FROM (
-           SELECT 'call' AS kind, n.e164 AS number, u.first_name, u.last_name,
-                  c.dialled AS correspondent, 'outgoing' AS direction, c.started_at AS at,
-                  c.duration_seconds, CAST(NULL AS BIGINT) AS segments, c.credits_cents,
-                  c.status, c.id AS seq
-           FROM calls c JOIN numbers n ON n.id = c.caller_number_id
-           JOIN users u ON u.id = c.caller_user_id
-           WHERE c.company_id = $1
-           UNION ALL
-           SELECT 'call', n.e164, u.first_name, u.last_name, cn.e164, 'incoming', c.started_at,
-                  c.duration_seconds, CAST(NULL AS BIGINT), CAST(0 AS BIGINT), c.status, c.id
-           FROM calls c JOIN numbers n ON n.id = c.callee_number_id
-           JOIN numbers cn ON cn.id = c.caller_number_id
-           LEFT JOIN users u ON u.id = c.callee_user_id
-           WHERE c.callee_company_id = $1
-           UNION ALL
-           SELECT CASE WHEN m.attachment_id IS NULL THEN 'sms' ELSE 'mms' END, n.e164,
-                  u.first_name, u.last_name, m.correspondent, m.direction, m.sent_at,
-                  CAST(NULL AS BIGINT), m.segments, m.credits_cents, m.status, m.id
-           FROM messages m JOIN numbers n ON n.id = m.number_id
-           JOIN users u ON u.id = m.user_id
-           WHERE m.company_id = $1
-         ) lines
-         ORDER BY at DESC, seq DESC LIMIT $2",
-    )
-    .bind(company_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let direction: String = row.try_get("direction")?;
-            let first: Option<String> = row.try_get("first_name")?;
-            let last: Option<String> = row.try_get("last_name")?;
-            let duration: Option<i64> = row.try_get("duration_seconds")?;
-            let segments: Option<i64> = row.try_get("segments")?;
-            Ok(StatementLine {
-                kind: row.try_get("kind")?,
-                number: row.try_get("number")?,
-                user_name: first
-                    .zip(last)
-                    .map(|(first, last)| format!("{first} {last}")),
-                correspondent: row.try_get("correspondent")?,
-                direction: match direction.as_str() {
-                    "incoming" => Direction::Incoming,
-                    _ => Direction::Outgoing,
-                },
-                at: row.try_get("at")?,
-                duration_seconds: duration.map(small),
-                segments: segments.map(small),
-                credits_cents: row.try_get("credits_cents")?,
-                status: row.try_get("status")?,
-            })
-        })
-        .collect()
 }
 
 /// Issue 17: `owner` (a server instance) runs the timers of `call_id` until `until`, whoever

@@ -6,6 +6,7 @@ use domain::country::CountryCode;
 use domain::order::VatBasis;
 use domain::payment_default::Standing;
 use domain::pricing::Discount;
+use domain::usage::UsagePrice;
 use domain::vat::VatNumber;
 use protocol::catalogue::AvailableNumber;
 use sqlx::{AnyConnection, Row};
@@ -47,17 +48,22 @@ const PRICES: [&str; 5] = [
     "unit_price_cents",
 ];
 const DISCOUNTS: [&str; 4] = ["billing", "valid_from", "discount_pct", "label"];
+const USAGE_PRICES: [&str; 4] = ["plan_id", "valid_from", "minute_cents", "sms_cents"];
+
+/// The price list's five tables, each packed into one text (NULL: empty).
+type PackedList = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 /// Every plan, price and discount of every version, on the caller's connection (so a
 /// transaction prices with what it sees). One query, its four tables packed into one value each
 /// (see `codec`): every Order reads the whole list inside its transaction.
 pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, sqlx::Error> {
-    let (countries, plans, prices, discounts): (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    ) = sqlx::query_as(concat!(
+    let (countries, plans, prices, discounts, usage_prices): PackedList = sqlx::query_as(concat!(
         "SELECT (SELECT string_agg(",
         packed!("CAST(plan_id AS TEXT)", "country"),
         ", '' ORDER BY plan_id, country) FROM call_plan_countries),
@@ -82,7 +88,15 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
         ", '' ORDER BY plan_id, billing, min_quantity, valid_from) FROM call_plan_prices),
                 (SELECT string_agg(",
         packed!("billing", "valid_from", "discount_pct", "label"),
-        ", '' ORDER BY billing, valid_from) FROM billing_discounts)"
+        ", '' ORDER BY billing, valid_from) FROM billing_discounts),
+                (SELECT string_agg(",
+        packed!(
+            "CAST(plan_id AS TEXT)",
+            "valid_from",
+            "CAST(minute_cents AS TEXT)",
+            "CAST(sms_cents AS TEXT)"
+        ),
+        ", '' ORDER BY plan_id, valid_from) FROM call_plan_usage_prices)"
     ))
     .fetch_one(&mut *connection)
     .await?;
@@ -141,10 +155,26 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let usage_prices = Packed::new(usage_prices.as_deref(), &USAGE_PRICES)
+        .map(|row| {
+            let row = row?;
+            let cents = |column| {
+                row.parsed_opt::<i64>(column)
+                    .map(|cents| cents.map(domain::Money::from_cents))
+            };
+            Ok(UsagePrice {
+                plan_id: row.integer("plan_id")?,
+                valid_from: row.date("valid_from")?,
+                per_minute: cents("minute_cents")?,
+                per_sms: cents("sms_cents")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(PriceList {
         plans,
         prices,
         discounts,
+        usage_prices,
     })
 }
 

@@ -138,7 +138,7 @@ pub fn format_number(year: i32, seq: i64) -> String {
     format!("{year}-{seq:06}")
 }
 
-fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
+pub(super) fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
     cents(amount)
         .ok_or_else(|| sqlx::Error::Protocol(format!("{amount} is not a whole number of cents")))
 }
@@ -956,39 +956,6 @@ pub async fn issue_for_credits_topup(
         now,
     )
     .await
-}
-
-/// The Numbers billed on each line of the Company's invoice: (line description, E.164), in
-/// line order then number order. An Order's invoice lists the Numbers ordered; a renewal's the
-/// Numbers its Licence holds.
-pub async fn billed_numbers(
-    db: &Database,
-    company_id: i64,
-    invoice_id: i64,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT l.description, n.e164
-         FROM invoices i
-         JOIN invoice_lines l ON l.invoice_id = i.id
-         JOIN order_lines ol ON ol.order_id = i.order_id AND ol.plan_id = l.plan_id
-         JOIN order_line_numbers n ON n.order_line_id = ol.id
-         WHERE i.id = $1 AND i.company_id = $2 AND i.order_id IS NOT NULL
-         UNION ALL
-         SELECT l.description, n.e164
-         FROM invoices i
-         JOIN invoice_lines l ON l.invoice_id = i.id
-         JOIN numbers n ON n.licence_id = i.licence_id AND n.plan_id = l.plan_id
-                       AND n.company_id = i.company_id
-         WHERE i.id = $1 AND i.company_id = $2 AND i.order_id IS NULL
-         ORDER BY 1, 2",
-    )
-    .bind(invoice_id)
-    .bind(company_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-        .collect()
 }
 
 /// House reading "Due date and collection": the paid top-up invoice `invoice_id` credits the

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod calls;
 pub mod catalogue;
 pub mod codec;
+pub mod communications;
 pub mod company;
 pub mod credits;
 pub mod dashboard;

@@ -23,6 +23,8 @@ pub struct DayReport {
     pub renewed: usize,
     pub ended: usize,
     pub overdue: usize,
+    /// PAY-1: usage invoices issued (on the first day of a month, for the month before).
+    pub usage_invoiced: usize,
     /// DATA-1, TERM-3: what retention did that day.
     pub retention: super::privacy::Retention,
 }
@@ -82,7 +84,8 @@ pub async fn first_contract_day(db: &Database) -> Result<Option<NaiveDate>, sqlx
 }
 
 /// Processes `day` unless it was already: ends Licences whose service ended the day before,
-/// renews Licences whose new period starts that day, and marks invoices overdue from the day
+/// renews Licences whose new period starts that day, on the first of a month invoices the
+/// usage beyond the plans of the month before (PAY-1), and marks invoices overdue from the day
 /// after their due date. All in one transaction, with the day's record.
 pub async fn process_day(
     db: &Database,
@@ -119,6 +122,7 @@ pub async fn process_day(
     report.ended = end_licences(&mut tx, day, now).await?;
     super::trials::decide(&mut tx, day, now).await?;
     report.renewed = renew_licences(&mut tx, day, now).await?;
+    report.usage_invoiced = super::communications::invoice_month_in(&mut tx, day, now).await?;
     report.overdue = invoices::mark_overdue(&mut tx, day, now).await?;
     report.retention = super::privacy::retention(&mut tx, day, now).await?;
     sqlx::query(

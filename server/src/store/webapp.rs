@@ -1,13 +1,11 @@
 //! What the WebApp needs about the signed-in User: their Numbers (with Call Plan and active
-//! Licence) and this period's usage of each. Messages and calls have their own modules.
+//! Licence). Their usage is counted in `communications`; messages and calls have their own modules.
 
-use chrono::{DateTime, Utc};
 use domain::country::CountryCode;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::codec::Columns;
-use super::stamp;
 use crate::db::Database;
 
 /// One of the User's Numbers, on an active Licence.
@@ -103,31 +101,6 @@ pub async fn hosted(db: &Database, e164: &str) -> Result<Option<HostedNumber>, s
         company_id,
         user_id,
     }))
-}
-
-/// National minutes (against the plan) and national SMS parts a Number used in `[from, to)`.
-pub async fn usage(
-    db: &Database,
-    number_id: i64,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<(u32, u32), sqlx::Error> {
-    let (minutes, sms): (i64, i64) = sqlx::query_as(
-        "SELECT
-           (SELECT CAST(COALESCE(SUM(billed_minutes), 0) AS BIGINT) FROM calls
-            WHERE caller_number_id = $1 AND class = 'national'
-              AND started_at >= $2 AND started_at < $3),
-           (SELECT CAST(COALESCE(SUM(segments), 0) AS BIGINT) FROM messages
-            WHERE number_id = $1 AND direction = 'outgoing' AND credits_cents = 0
-              AND status <> 'failed' AND sent_at >= $2 AND sent_at < $3)",
-    )
-    .bind(number_id)
-    .bind(stamp(from))
-    .bind(stamp(to))
-    .fetch_one(&db.pool)
-    .await?;
-    let clamp = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-    Ok((clamp(minutes), clamp(sms)))
 }
 
 /// The active Users of a Company, who may have the WebApp open.

@@ -265,7 +265,7 @@ async fn a_hosted_call_rings_live_is_answered_and_lands_in_both_histories(backen
     let reply = manager.get("/api/console/communications").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let lines = reply.json();
-    let calls: Vec<&Value> = lines
+    let calls: Vec<&Value> = lines["lines"]
         .as_array()
         .unwrap()
         .iter()

@@ -57,6 +57,10 @@ const API_FILES: &[(&str, &str)] = &[
     ("webapp.rs", include_str!("../../src/api/webapp.rs")),
     ("messages.rs", include_str!("../../src/api/messages.rs")),
     ("calls.rs", include_str!("../../src/api/calls.rs")),
+    (
+        "communications.rs",
+        include_str!("../../src/api/communications.rs"),
+    ),
     ("events.rs", include_str!("../../src/api/events.rs")),
     ("privacy.rs", include_str!("../../src/api/privacy.rs")),
     ("export.rs", include_str!("../../src/api/export.rs")),
@@ -830,6 +834,12 @@ fn table(world: &World) -> Vec<Case> {
         foreign(M::GET, "/console/invoices/{id}/pdf", world.b_invoice, None),
         foreign(
             M::GET,
+            "/console/invoices/{id}/statement",
+            world.b_invoice,
+            None,
+        ),
+        foreign(
+            M::GET,
             "/console/invoices/{id}/statement.csv",
             world.b_invoice,
             None,
@@ -968,6 +978,15 @@ fn table(world: &World) -> Vec<Case> {
         app_own(M::GET, "/app/events", None, StatusCode::BAD_REQUEST),
         // Messages (MSG-1): only the Number's User reads or sends; an image only its uploader
         // and the Users whose messages carry it.
+        // PAY-1: what is left of the plan this month, for the Number's own User only.
+        app_owners(
+            M::GET,
+            "/app/numbers/{id}/usage",
+            format!("/app/numbers/{}/usage", world.a_number),
+            None,
+            format!("/app/numbers/{MISSING_ID}/usage"),
+            StatusCode::OK,
+        ),
         app_owners(
             M::GET,
             "/app/numbers/{id}/conversations",
@@ -1070,6 +1089,13 @@ fn table(world: &World) -> Vec<Case> {
         ),
         // The statement of communications: A's own calls and messages.
         own(M::GET, "/console/communications", "", None, StatusCode::OK),
+        own(
+            M::GET,
+            "/console/communications.csv",
+            "",
+            None,
+            StatusCode::OK,
+        ),
         // Numbers (NUM-1, NUM-2, NUM-4).
         own(M::GET, "/console/numbers", "", None, StatusCode::OK),
         own(

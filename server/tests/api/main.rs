@@ -42,6 +42,7 @@ mod terminations;
 mod territory;
 mod trials;
 mod two_factor;
+mod usage;
 mod users;
 mod vat;
 mod webapp;
