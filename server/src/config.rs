@@ -111,13 +111,10 @@ pub struct Config {
     pub proof_key: Option<PathBuf>,
 
     /// The secret the payment provider signs its webhook events with (HMAC-SHA256, issue 13).
-    /// The default suits development and tests only: set the provider's on a real server.
-    #[arg(
-        long,
-        env = "CONSOLE_PAYMENT_WEBHOOK_SECRET",
-        default_value = "whsec_console_development"
-    )]
-    pub payment_webhook_secret: String,
+    /// Absent, each start draws a random one, which only the built-in provider knows (no
+    /// well-known secret can sign an event); set the provider's on a real server.
+    #[arg(long, env = "CONSOLE_PAYMENT_WEBHOOK_SECRET")]
+    pub payment_webhook_secret: Option<String>,
 
     /// How often the proof log's chain heads that moved are signed.
     #[arg(long, env = "CONSOLE_PROOF_CHECKPOINT_SECONDS", default_value_t = 60)]

@@ -101,7 +101,17 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         telephony.instance = name.into();
     }
     let proof_key = proof_key::ProofKey::load_or_create(&config.proof_key_path())?;
-    let payments = payments::Payments::built_in(&db, &config.payment_webhook_secret);
+    let webhook_secret = config
+        .payment_webhook_secret
+        .clone()
+        .filter(|secret| !secret.trim().is_empty())
+        .unwrap_or_else(|| {
+            use rand::RngCore;
+            let mut bytes = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut bytes);
+            format!("whsec_{}", hex::encode(bytes))
+        });
+    let payments = payments::Payments::built_in(&db, &webhook_secret);
     Ok(AppState {
         telephony,
         recent_sessions: Arc::new(auth::recent::RecentSessions::new(db.backend)),
