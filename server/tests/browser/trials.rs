@@ -63,6 +63,12 @@ async fn a_trial_converts_into_its_first_invoice_or_owes_nothing_when_cancelled_
 
     // A trial until 20 January that converts: placed without an invoice.
     offer_trial(&console, "2027-01-20").await;
+    let list = browser.fetch_json("/api/console/price-list").await;
+    assert_eq!(
+        list["trial_offer"],
+        json!({"trial_end": "2027-01-20", "auto_commit": true}),
+        "the offer in the price list"
+    );
     order_as_trial(&browser, "20 January 2027").await;
     assert_eq!(invoices(&console).await, 0, "a trial Order is not invoiced");
     browser.goto("/console/licences").await;
