@@ -23,6 +23,9 @@ pub struct CreditsView {
 pub struct TopUpDone {
     pub invoice_id: i64,
     pub invoice_number: String,
+    /// Its invoice is paid, so the Credits are credited (house reading "Due date and
+    /// collection"); else they will be once it is.
+    pub paid: bool,
     pub credits: CreditsView,
 }
 

@@ -41,9 +41,13 @@ pub fn CreditsPage() -> impl IntoView {
         None => {}
     });
     let done = move || match top_up.value().get() {
-        Some(Ok(done)) => Some(format!(
+        Some(Ok(done)) if done.paid => Some(format!(
             "Credits topped up: the balance is now EUR {}. Invoice {} was issued for it.",
             done.credits.balance, done.invoice_number
+        )),
+        Some(Ok(done)) => Some(format!(
+            "Invoice {} was issued for this top-up but is not paid yet: the Credits are added once it is (see the invoice and the Company's payment methods).",
+            done.invoice_number
         )),
         _ => None,
     };

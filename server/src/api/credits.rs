@@ -9,6 +9,7 @@ use domain::credits::{TopUpForm, validate_top_up};
 use domain::idempotency::check_key;
 use domain::money::Money;
 use protocol::credits::{CreditsView, MovementView, TopUpDone};
+use protocol::invoices::InvoiceStatus;
 use protocol::webapp::AppEvent;
 
 use super::extract::Body;
@@ -16,8 +17,8 @@ use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::services;
 use crate::state::AppState;
-use crate::store::credits;
 use crate::store::webapp;
+use crate::store::{credits, invoices};
 
 /// How many movements the console shows.
 const MOVEMENTS_SHOWN: i64 = 50;
@@ -101,12 +102,16 @@ async fn top_up(
     )
     .await?;
     let credits = view(&state, manager.company_id).await?;
+    let paid = invoices::one(&state.db, manager.company_id, invoice.id)
+        .await?
+        .is_some_and(|invoice| invoice.status == InvoiceStatus::Paid);
     if !topped_up.created {
         return Ok((
             StatusCode::OK,
             Json(TopUpDone {
                 invoice_id: invoice.id,
                 invoice_number: invoice.number,
+                paid,
                 credits,
             }),
         ));
@@ -128,6 +133,7 @@ async fn top_up(
         Json(TopUpDone {
             invoice_id: invoice.id,
             invoice_number: invoice.number,
+            paid,
             credits,
         }),
     ))

@@ -30,6 +30,9 @@ async fn a_manager_tops_up_credits() {
         "nothing is sent for an amount the browser refused"
     );
 
+    // Credits bought are usable once their invoice is paid (issue 13): collected at once from
+    // the Company's default payment method.
+    browser.add_payment_method("Main account").await;
     browser.fill("Amount (EUR)", "20").await;
     browser.click("Top up Credits").await;
     browser

@@ -79,7 +79,8 @@ async fn a_trial_converts_into_its_first_invoice_or_owes_nothing_when_cancelled_
     browser.log_in_again(EMAIL).await;
     browser.goto("/console/invoices").await;
     browser.click("Invoice 2027-000001").await;
-    browser.sees("Due on 21 January 2027").await;
+    // Collected that day from the default payment method (issue 13).
+    browser.sees("Paid on 21 January 2027").await;
     browser.sees("Essential, 1 Number, monthly").await;
     assert_eq!(invoices(&console).await, 1);
 

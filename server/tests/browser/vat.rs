@@ -77,7 +77,9 @@ async fn a_wrong_check_digit_is_refused_before_sending_and_a_confirmed_number_re
         .await;
     console.until_count("SELECT COUNT(*) FROM vies_consultations WHERE vat_number = 'DE136695976' AND outcome = 'valid'", 1).await;
 
-    // A top-up's invoice carries the reverse charge and the consultation made just before it.
+    // A top-up's invoice carries the reverse charge and the consultation made just before it;
+    // it is collected at once from the Company's payment method (issue 13).
+    browser.add_payment_method("Main account").await;
     browser.click("Credits").await;
     browser.fill("Amount (EUR)", "20").await;
     browser.click("Top up Credits").await;

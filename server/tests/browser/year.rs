@@ -108,7 +108,10 @@ async fn invoice_pdf_text(browser: &Browser, id: &serde_json::Value) -> String {
         const reply = await fetch(path);
         done(new TextDecoder('latin1').decode(await reply.arrayBuffer()));"#;
     browser
-        .in_page(script, vec![json!(format!("/api/console/invoices/{id}/pdf"))])
+        .in_page(
+            script,
+            vec![json!(format!("/api/console/invoices/{id}/pdf"))],
+        )
         .await
         .as_str()
         .expect("the PDF's text")
@@ -236,8 +239,8 @@ async fn a_year_in_the_life_of_a_company() {
     assert_eq!(invoice_line(&browser).await, essential_line(january_price));
 
     // The Company moves its collection to another account, which its bank refuses.
-    add_payment_method(&browser, "Declining bank account").await;
-    make_default(&browser, "Declining bank account").await;
+    add_payment_method(&browser, "Old account, declined by the bank").await;
+    make_default(&browser, "Old account, declined by the bank").await;
 
     // 5 March, the second renewal, at the increased price: its collection fails that day and
     // on the retries of the 8th and the 12th; overdue only after the last one.

@@ -135,7 +135,10 @@ impl Console {
             .signed_duration_since(self.state.clock.today())
             .num_days();
         let (status, body) = self
-            .as_provider("/api/admin/clock/advance", serde_json::json!({ "days": days }))
+            .as_provider(
+                "/api/admin/clock/advance",
+                serde_json::json!({ "days": days }),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["today"], serde_json::json!(target));
