@@ -245,6 +245,7 @@ mod tests {
                 discount: Discount::new(10.into()).unwrap(),
                 label: "Annual payment".into(),
             }],
+            usage_prices: vec![],
         };
         assert_eq!(
             price_list_for(&list, &Standing::Advantages).discounts.len(),

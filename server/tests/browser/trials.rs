@@ -4,7 +4,6 @@
 //! gets its first invoice the day after its end, one cancelled in time owes nothing.
 
 use crate::harness::{ADMIN_TOKEN, Browser, Console};
-use axum::http::StatusCode;
 use serde_json::json;
 
 const EMAIL: &str = "claire.dubois@dubois-conseil.fr";
