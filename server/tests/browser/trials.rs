@@ -3,7 +3,7 @@
 //! the Order as that trial from the Order page, and nothing is invoiced; a trial that converts
 //! gets its first invoice the day after its end, one cancelled in time owes nothing.
 
-use crate::harness::{ADMIN_TOKEN, Browser, Console};
+use crate::harness::{Browser, Console};
 use serde_json::json;
 
 const EMAIL: &str = "claire.dubois@dubois-conseil.fr";
@@ -47,14 +47,7 @@ async fn invoices(console: &Console) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_trial_converts_into_its_first_invoice_or_owes_nothing_when_cancelled_in_time() {
-    let console = Console::start_with(&[
-        "--today",
-        "2027-01-05",
-        "--admin-token",
-        ADMIN_TOKEN,
-        "--demo-clock",
-    ])
-    .await;
+    let console = Console::demo("2027-01-05").await;
     let browser = Browser::launch(&console.url).await;
     browser.sign_up_in_the_form(EMAIL).await;
     browser.sees("Signed in as").await;

@@ -12,7 +12,7 @@
 //! without the Manager doing anything, one fails on an account the bank refuses and, paid late,
 //! turns into a penalty invoice; a credit note adds up on the next renewal and its PDF.
 
-use crate::harness::{ADMIN_TOKEN, Browser, Console, PASSWORD, date};
+use crate::harness::{Browser, Console, PASSWORD, date};
 use axum::http::StatusCode;
 use domain::Money;
 use serde_json::json;
@@ -187,14 +187,7 @@ async fn listed_invoices(browser: &Browser) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_year_in_the_life_of_a_company() {
-    let console = Console::start_with(&[
-        "--today",
-        "2027-01-05",
-        "--admin-token",
-        ADMIN_TOKEN,
-        "--demo-clock",
-    ])
-    .await;
+    let console = Console::demo("2027-01-05").await;
     let browser = Browser::launch(&console.url).await;
 
     // 5 January: the Company signs up, orders one Number paid monthly and pays (PAY-1, PAY-2).

@@ -76,6 +76,19 @@ impl Console {
         Console::start_serving(&dist_dir(), options).await
     }
 
+    /// A demo server whose date starts on `today` (`YYYY-MM-DD`), moved forward by
+    /// [`Console::move_date_to`], with the provider's admin routes on.
+    pub async fn demo(today: &str) -> Console {
+        Console::start_with(&[
+            "--today",
+            today,
+            "--admin-token",
+            ADMIN_TOKEN,
+            "--demo-clock",
+        ])
+        .await
+    }
+
     /// As [`Console::start_with`], serving the built app in `dist`.
     pub async fn start_serving(dist: &Path, options: &[&str]) -> Console {
         let data = tempfile::tempdir().expect("a temporary folder");
