@@ -3,7 +3,7 @@
 //! the app before sending and by the server again. And the arithmetic of credit notes
 //! (DISPUTE-2, house reading): their net and VAT, and the part of them each invoice deducts.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::field::{FieldError, Problem, required_text};
@@ -160,9 +160,27 @@ pub fn deduction(remaining: CreditAmounts, part: Money) -> Option<CreditAmounts>
     })
 }
 
+/// DISPUTE-2 (house reading "Credit notes"): the first day a credit note still not deducted is
+/// refunded, when the Contract's last day of service was `last_day_of_service`: the first day of
+/// the next month, once the usage of that last month has been invoiced (it is the invoice that
+/// could still deduct it). `None` out of the calendar.
+pub fn refund_from(last_day_of_service: NaiveDate) -> Option<NaiveDate> {
+    last_day_of_service
+        .with_day(1)?
+        .checked_add_months(chrono::Months::new(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dispute_2_a_credit_note_left_is_refunded_after_the_last_months_usage_invoice() {
+        assert_eq!(refund_from(date("2027-05-04")), Some(date("2027-06-01")));
+        assert_eq!(refund_from(date("2027-05-31")), Some(date("2027-06-01")));
+        assert_eq!(refund_from(date("2027-12-01")), Some(date("2028-01-01")));
+        assert_eq!(refund_from(NaiveDate::MAX), None);
+    }
 
     fn date(raw: &str) -> NaiveDate {
         raw.parse().unwrap()

@@ -6,6 +6,10 @@
 /// The longest key accepted, in bytes.
 pub const MAX_KEY_LEN: usize = 100;
 
+/// How the keys the server makes for itself begin (its automatic collection attempts): a
+/// request's key may not, so that no request can take the place of one of them.
+pub const SERVER_KEY_PREFIX: &str = "collection:";
+
 /// What is wrong with a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum KeyProblem {
@@ -16,6 +20,11 @@ pub enum KeyProblem {
     Missing,
     #[error("The idempotency key is longer than {max} characters.")]
     TooLong { max: usize },
+    /// It begins as the server's own keys do ([`SERVER_KEY_PREFIX`]).
+    #[error(
+        "Idempotency keys beginning with \"collection:\" are the server's own: choose another key."
+    )]
+    Reserved,
 }
 
 /// The key, trimmed, when it is one.
@@ -25,6 +34,8 @@ pub fn check_key(key: &str) -> Result<&str, KeyProblem> {
         Err(KeyProblem::Missing)
     } else if key.len() > MAX_KEY_LEN {
         Err(KeyProblem::TooLong { max: MAX_KEY_LEN })
+    } else if key.starts_with(SERVER_KEY_PREFIX) {
+        Err(KeyProblem::Reserved)
     } else {
         Ok(key)
     }
@@ -44,5 +55,7 @@ mod tests {
             check_key(&"k".repeat(101)),
             Err(KeyProblem::TooLong { max: 100 })
         );
+        assert_eq!(check_key("collection:12:1"), Err(KeyProblem::Reserved));
+        assert_eq!(check_key("my-collection:1"), Ok("my-collection:1"));
     }
 }

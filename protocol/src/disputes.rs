@@ -70,6 +70,23 @@ pub struct CreditNoteView {
     /// Not yet deducted from an invoice, VAT included.
     pub remaining: Money,
     pub issued_on: NaiveDate,
+    /// What no invoice deducted, refunded after the Contract ended (house reading).
+    #[serde(default)]
+    pub refund: Option<CreditNoteRefund>,
+}
+
+/// DISPUTE-2 (house reading "Credit notes"): a credit note's part left when no invoice follows
+/// (the Contract ended), refunded to the Company's payment method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteRefund {
+    /// VAT included.
+    pub amount: Money,
+    /// The day the refund was asked of the payment provider.
+    pub on: NaiveDate,
+    /// The payment method as the Manager names it ("Company card ending 4242").
+    pub method: String,
+    /// False while the provider has not confirmed it.
+    pub refunded: bool,
 }
 
 /// `GET /api/console/credit-notes/{id}`: a credit note as a document.

@@ -116,6 +116,7 @@ pub enum ErrorCode {
     // Idempotency keys of the requests that create money (issue 13).
     IdempotencyKeyMissing,
     IdempotencyKeyTooLong,
+    IdempotencyKeyReserved,
     IdempotencyKeyReused,
     // The WebApp: messages, calls, voicemail.
     AttachmentType,
@@ -163,6 +164,7 @@ impl From<&KeyProblem> for ErrorCode {
         match problem {
             KeyProblem::Missing => ErrorCode::IdempotencyKeyMissing,
             KeyProblem::TooLong { .. } => ErrorCode::IdempotencyKeyTooLong,
+            KeyProblem::Reserved => ErrorCode::IdempotencyKeyReserved,
         }
     }
 }

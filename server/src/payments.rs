@@ -207,6 +207,18 @@ pub struct Accepted {
 #[error("the payment provider could not be reached: {0}")]
 pub struct Unreachable(pub String);
 
+/// What to refund (DISPUTE-2, house reading "Credit notes"): an amount, to a payment method's
+/// token. Refunds are answered at once: the provider's id of the refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    /// The same for every retry of one refund, so that the provider refunds it once.
+    pub idempotency_key: String,
+    pub amount: Money,
+    pub method_token: String,
+    /// What the refund is for, on the Company's statement: the credit note's number.
+    pub description: String,
+}
+
 /// A payment provider. Implementations must not panic.
 pub trait PaymentProvider: Send + Sync + 'static {
     /// Its name, recorded with each payment.
@@ -219,6 +231,12 @@ pub trait PaymentProvider: Send + Sync + 'static {
         &'a self,
         charge: &'a Charge,
     ) -> Pin<Box<dyn Future<Output = Result<Accepted, Unreachable>> + Send + 'a>>;
+
+    /// Refunds once per key; the provider's id of the refund.
+    fn refund<'a>(
+        &'a self,
+        refund: &'a Refund,
+    ) -> Pin<Box<dyn Future<Output = Result<String, Unreachable>> + Send + 'a>>;
 }
 
 /// The provider and the secret its webhook events are signed with, as the server holds them.
@@ -332,6 +350,28 @@ impl PaymentProvider for TestProvider {
             self.charge_once(charge)
                 .await
                 .map_err(|error| Unreachable(error.to_string()))
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        refund: &'a Refund,
+    ) -> Pin<Box<dyn Future<Output = Result<String, Unreachable>> + Send + 'a>> {
+        Box::pin(async move {
+            let refund_id = format!(
+                "re_{}",
+                &hex::encode(Sha256::digest(refund.idempotency_key.as_bytes()))[..24]
+            );
+            crate::store::provider_charges::refund_once(
+                &self.db,
+                &refund.idempotency_key,
+                &refund_id,
+                &refund.method_token,
+                domain::order::cents(refund.amount).unwrap_or_default(),
+                Utc::now(),
+            )
+            .await
+            .map_err(|error| Unreachable(error.to_string()))
         })
     }
 }

@@ -1,5 +1,6 @@
 //! The daily job on the server's [`Clock`]: renewals (RENEW-1, RENEW-2), Licences ending after a
-//! notice (NOTICE-1), invoices overdue the day after their due date. Each day is processed once,
+//! notice (NOTICE-1), invoices overdue the day after their due date; with a payment provider,
+//! collections (PAY-1) and refunds of credit notes no invoice deducts (DISPUTE-2). Each day is processed once,
 //! in its own transaction ([`store::scheduler::process_day`]); after downtime, every missed day
 //! is processed in order, oldest first.
 
@@ -60,6 +61,11 @@ async fn catch_up_with(
         let report = scheduler::process_day(db, day, clock.now()).await?;
         if let Some(payments) = payments {
             collect(db, clock, payments, day).await?;
+            // After the day's usage invoices, which deduct credit notes first.
+            let refunded = services::collection::refund_day(db, clock, payments, day).await?;
+            if refunded > 0 {
+                tracing::info!(%day, refunded, "credit notes refunded");
+            }
         }
         if report.processed {
             tracing::info!(

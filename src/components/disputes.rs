@@ -97,10 +97,19 @@ fn decision(dispute: &DisputeView) -> String {
             dispute.decision_reason.clone().unwrap_or_default()
         ),
         DisputeStatus::Accepted => match &dispute.credit_note {
-            Some(note) => format!(
-                "Accepted{on}: credit note {} of EUR {} (EUR {} excluding VAT and EUR {} VAT), deducted from the Company's next invoices (EUR {} still to deduct).",
-                note.number, note.amount, note.net, note.vat, note.remaining
-            ),
+            Some(note) => {
+                let left = match &note.refund {
+                    None => format!("EUR {} still to deduct", note.remaining),
+                    Some(refund) => format!(
+                        "EUR {} refunded to {} after the Contract ended",
+                        refund.amount, refund.method
+                    ),
+                };
+                format!(
+                    "Accepted{on}: credit note {} of EUR {} (EUR {} excluding VAT and EUR {} VAT), deducted from the Company's next invoices ({left}).",
+                    note.number, note.amount, note.net, note.vat
+                )
+            }
             None => format!("Accepted{on}."),
         },
     }

@@ -77,13 +77,33 @@ fn CreditNoteList(list: Vec<CreditNoteView>) -> impl IntoView {
                                 <td>{eur(note.net)}</td>
                                 <td>{eur(note.vat)}</td>
                                 <td>{eur(note.amount)}</td>
-                                <td>{eur(note.remaining)}</td>
+                                <td>{still_to_deduct(&note)}</td>
                             </tr>
                         }
                     })
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// What a credit note still gives back: deducted from the next invoices, or refunded once the
+/// Contract ended (DISPUTE-2, house reading).
+fn still_to_deduct(note: &CreditNoteView) -> String {
+    match &note.refund {
+        None => eur(note.remaining),
+        Some(refund) if refund.refunded => format!(
+            "{} refunded to {} on {}",
+            eur(refund.amount),
+            refund.method,
+            long(refund.on)
+        ),
+        Some(refund) => format!(
+            "{} being refunded to {} since {}",
+            eur(refund.amount),
+            refund.method,
+            long(refund.on)
+        ),
     }
 }
 

@@ -10,8 +10,9 @@ use chrono::{NaiveDate, Utc};
 
 use crate::clock::Clock;
 use crate::db::Database;
-use crate::payments::{Charge, Payments, SignatureError, WebhookEvent};
+use crate::payments::{Charge, Payments, Refund, SignatureError, WebhookEvent};
 use crate::store::invoices::{self, Attempt, PayError, PaymentClaim};
+use crate::store::refunds::{self, RefundClaim};
 
 /// Why a webhook delivery was refused.
 #[derive(Debug, thiserror::Error)]
@@ -174,9 +175,50 @@ pub async fn collect_day(
     Ok(asked)
 }
 
+/// DISPUTE-2 (house reading "Credit notes"): refunds on `day` what the credit notes of
+/// Companies whose Contract ended still hold (see `store::refunds`); how many refunds were
+/// asked.
+pub async fn refund_day(
+    db: &Database,
+    clock: &Clock,
+    payments: &Payments,
+    day: NaiveDate,
+) -> Result<usize, sqlx::Error> {
+    let claims = refunds::claim_due(db, day, clock.now()).await?;
+    for claim in &claims {
+        refund_claim(db, clock, payments, claim).await?;
+    }
+    Ok(claims.len())
+}
+
+/// Asks the provider for the claimed refund under its key and records its answer; a provider
+/// that cannot be reached leaves it pending, asked again later.
+async fn refund_claim(
+    db: &Database,
+    clock: &Clock,
+    payments: &Payments,
+    claim: &RefundClaim,
+) -> Result<(), sqlx::Error> {
+    let refund = Refund {
+        idempotency_key: claim.provider_key(),
+        amount: claim.amount,
+        method_token: claim.method.token.clone(),
+        description: format!("Credit note {}", claim.credit_note_number),
+    };
+    match payments.provider.refund(&refund).await {
+        Ok(reference) => {
+            refunds::complete(db, claim, payments.provider.name(), &reference, clock.now()).await?;
+        }
+        Err(error) => {
+            tracing::warn!(%error, key = %refund.idempotency_key, "refund left pending");
+        }
+    }
+    Ok(())
+}
+
 /// Asks the provider again, with the same provider key, for every payment claimed whose outcome
 /// never came (the server stopped in between): the provider charges each key once and sends
-/// its event again.
+/// its event again. The same for refunds.
 pub async fn resume_pending(
     db: &Database,
     clock: &Clock,
@@ -194,6 +236,12 @@ pub async fn resume_pending(
             charge_claim(db, clock, payments, company_id, &claim, clock.today()).await?;
             resumed += 1;
         }
+    }
+    for claim in refunds::pending(db).await.map_err(PayError::from)? {
+        refund_claim(db, clock, payments, &claim)
+            .await
+            .map_err(PayError::from)?;
+        resumed += 1;
     }
     Ok(resumed)
 }

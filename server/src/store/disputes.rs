@@ -15,8 +15,8 @@ use domain::dispute::{CreditAmounts, credit_note_amounts, deduction};
 use domain::money::Percent;
 use domain::order::cents;
 use protocol::disputes::{
-    CreditNoteDocument, CreditNoteUse, CreditNoteView, DisputeStatus, DisputeView, InvoiceDisputes,
-    RestitutionClaimView,
+    CreditNoteDocument, CreditNoteRefund, CreditNoteUse, CreditNoteView, DisputeStatus,
+    DisputeView, InvoiceDisputes, RestitutionClaimView,
 };
 use protocol::invoices::InvoiceLineView;
 use sqlx::any::AnyRow;
@@ -472,11 +472,18 @@ pub async fn deduct_credit_notes(
     Ok(total - left)
 }
 
-/// The columns [`note_from_row`] reads, from `credit_notes c` joined with its invoice `i`.
+/// The columns [`note_from_row`] reads, from `credit_notes c` joined with its invoice `i` and
+/// [`NOTE_REFUND`].
 const NOTE_COLUMNS: &str =
     "c.id AS note_id, c.number AS note_number, c.invoice_id AS note_invoice_id,
      i.number AS invoice_number, c.net_cents AS note_net_cents, c.vat_cents AS note_vat_cents,
-     c.amount_cents, c.remaining_cents, c.issued_on";
+     c.amount_cents, c.remaining_cents, c.issued_on, r.amount_cents AS refund_cents,
+     r.claimed_on AS refund_on, r.state AS refund_state, m.label AS refund_method_label,
+     m.last4 AS refund_method_last4";
+
+/// The joins giving [`NOTE_COLUMNS`] a credit note's refund, if any.
+const NOTE_REFUND: &str = "LEFT JOIN credit_note_refunds r ON r.credit_note_id = c.id
+     LEFT JOIN payment_methods m ON m.id = r.payment_method_id";
 
 fn note_from_row(row: &AnyRow, number: String) -> Result<CreditNoteView, sqlx::Error> {
     Ok(CreditNoteView {
@@ -489,7 +496,23 @@ fn note_from_row(row: &AnyRow, number: String) -> Result<CreditNoteView, sqlx::E
         amount: Money::from_cents(row.try_get("amount_cents")?),
         remaining: Money::from_cents(row.try_get("remaining_cents")?),
         issued_on: row.date("issued_on")?,
+        refund: refund_from_row(row)?,
     })
+}
+
+fn refund_from_row(row: &AnyRow) -> Result<Option<CreditNoteRefund>, sqlx::Error> {
+    let Some(cents) = row.try_get::<Option<i64>, _>("refund_cents")? else {
+        return Ok(None);
+    };
+    let label: String = row.try_get("refund_method_label")?;
+    let last4: String = row.try_get("refund_method_last4")?;
+    let state: String = row.try_get("refund_state")?;
+    Ok(Some(CreditNoteRefund {
+        amount: Money::from_cents(cents),
+        on: row.date("refund_on")?,
+        method: format!("{label} ending {last4}"),
+        refunded: state == "refunded",
+    }))
 }
 
 /// DISPUTE-2: the Company's credit notes, newest first.
@@ -499,6 +522,7 @@ pub async fn credit_notes(
 ) -> Result<Vec<CreditNoteView>, sqlx::Error> {
     let sql = format!(
         "SELECT {NOTE_COLUMNS} FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+         {NOTE_REFUND}
          WHERE c.company_id = $1 ORDER BY c.year DESC, c.seq DESC"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -522,6 +546,7 @@ pub async fn credit_note(
         "SELECT {NOTE_COLUMNS}, c.vat_rate, d.decision_reason
          FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
          JOIN invoice_disputes d ON d.id = c.dispute_id
+         {NOTE_REFUND}
          WHERE c.id = $1 AND c.company_id = $2"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -590,6 +615,7 @@ pub async fn for_invoice(
          FROM invoice_disputes d
          JOIN invoices i ON i.id = d.invoice_id
          LEFT JOIN credit_notes c ON c.dispute_id = d.id
+         {NOTE_REFUND}
          WHERE d.invoice_id = $1 AND d.company_id = $2
          ORDER BY d.id DESC"
     );

@@ -810,7 +810,7 @@ pub async fn issued_in(
     })
 }
 
-fn chargeable_from_row(row: &AnyRow) -> Result<ChargeableMethod, sqlx::Error> {
+pub(super) fn chargeable_from_row(row: &AnyRow) -> Result<ChargeableMethod, sqlx::Error> {
     let id: i64 = row.try_get("id")?;
     let token: Option<String> = row.try_get("provider_token")?;
     Ok(ChargeableMethod {
@@ -1004,10 +1004,13 @@ pub async fn collection_due(db: &Database, day: NaiveDate) -> Result<Vec<(i64, i
     .await
 }
 
-/// The idempotency key of the automatic collection attempt `attempt` of an invoice: not one the
-/// app makes (a UUID).
+/// The idempotency key of the automatic collection attempt `attempt` of an invoice: one no
+/// request may carry (`domain::idempotency::check_key` refuses the prefix).
 pub fn collection_key(invoice_id: i64, attempt: i64) -> String {
-    format!("collection:{invoice_id}:{attempt}")
+    format!(
+        "{}{invoice_id}:{attempt}",
+        domain::idempotency::SERVER_KEY_PREFIX
+    )
 }
 
 /// PAY-1, PAY-2 (house reading "Due date and collection"): claims the next automatic

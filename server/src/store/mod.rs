@@ -1,5 +1,16 @@
 //! Queries, one module per aggregate. Handlers never write SQL; these functions never see HTTP.
 
+/// A Licence's last day of service, in SQL over `licences l LEFT JOIN licence_terminations t`:
+/// the earlier of the one its notice of non-renewal set (NOTICE-1) and the one a termination
+/// set (after a price increase, PRICE-5, or for fault, TERM-1); NULL while it renews.
+macro_rules! last_day_of_service {
+    () => {
+        "CASE WHEN t.service_last_day IS NOT NULL AND (l.service_last_day IS NULL \
+         OR t.service_last_day < l.service_last_day) THEN t.service_last_day \
+         ELSE l.service_last_day END"
+    };
+}
+
 pub mod accounts;
 pub mod activity;
 pub mod audit;
@@ -27,6 +38,7 @@ pub mod payment_defaults;
 pub mod price_changes;
 pub mod privacy;
 pub mod provider_charges;
+pub mod refunds;
 pub mod scheduler;
 pub mod sessions;
 pub mod suspensions;

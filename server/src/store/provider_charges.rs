@@ -1,7 +1,7 @@
-//! The built-in payment provider's own ledger (`provider_charges`, issue 13): what a real
-//! provider keeps on its side, one charge per idempotency key whatever the retries, its outcome
-//! decided once. Only `payments::TestProvider` writes it; the crash test reads it to check
-//! that no invoice is charged twice.
+//! The built-in payment provider's own ledger (`provider_charges`, `provider_refunds`, issue
+//! 13): what a real provider keeps on its side, one charge or refund per idempotency key
+//! whatever the retries, a charge's outcome decided once. Only `payments::TestProvider` writes
+//! it; the crash test reads it to check that no invoice is charged twice.
 
 use chrono::{DateTime, Utc};
 
@@ -70,4 +70,35 @@ pub async fn charge_once(
         reason,
         amount_cents,
     })
+}
+
+/// Records a refund of `amount_cents` to `token` under `idempotency_key` unless that key was
+/// refunded already; the key's refund id either way.
+pub async fn refund_once(
+    db: &Database,
+    idempotency_key: &str,
+    refund_id: &str,
+    token: &str,
+    amount_cents: i64,
+    now: DateTime<Utc>,
+) -> Result<String, sqlx::Error> {
+    let mut tx = db.write().await?;
+    sqlx::query(
+        "INSERT INTO provider_refunds (idempotency_key, refund_id, token, amount_cents, created_at)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+    )
+    .bind(idempotency_key)
+    .bind(refund_id)
+    .bind(token)
+    .bind(amount_cents)
+    .bind(stamp(now))
+    .execute(&mut *tx)
+    .await?;
+    let refund_id: String =
+        sqlx::query_scalar("SELECT refund_id FROM provider_refunds WHERE idempotency_key = $1")
+            .bind(idempotency_key)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(refund_id)
 }

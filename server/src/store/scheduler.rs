@@ -144,17 +144,6 @@ pub async fn process_day(
     Ok(report)
 }
 
-/// A Licence's last day of service, in SQL over `licences l LEFT JOIN licence_terminations t`:
-/// the earlier of the one its notice of non-renewal set (NOTICE-1) and the one a termination
-/// set (after a price increase, PRICE-5, or for fault, TERM-1); NULL while it renews.
-macro_rules! last_day_of_service {
-    () => {
-        "CASE WHEN t.service_last_day IS NOT NULL AND (l.service_last_day IS NULL \
-         OR t.service_last_day < l.service_last_day) THEN t.service_last_day \
-         ELSE l.service_last_day END"
-    };
-}
-
 /// NOTICE-1 (GTCS 6.1), PRICE-5, TERM-1: a Licence whose last day of service is before `day`
 /// ends.
 async fn end_licences(

@@ -290,6 +290,19 @@ async fn a_top_up_retried_with_its_key_credits_and_invoices_once(backend: Backen
         "idempotency_key_too_long",
         None,
     );
+    // The server's own collection keys cannot be taken by a request.
+    let reply = manager
+        .post_json(
+            path,
+            &json!({"amount": "20", "idempotency_key": "collection:1:1"}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "idempotency_key_reserved",
+        None,
+    );
     assert_eq!(app.count("invoices").await, 0);
 
     let body = json!({"amount": "20", "idempotency_key": "top-up-of-monday"});

@@ -6,7 +6,8 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, admin_post, an_order,
-    assert_api_error, date, log_in, pass_days, payment, ready_company, signup_form, top_up, zebra,
+    assert_api_error, collect, collect_days, date, log_in, logged, pass_days, payment,
+    ready_company, signup_form, top_up, zebra,
 };
 use axum::http::{Method, StatusCode};
 use chrono::{Datelike, TimeDelta};
@@ -17,6 +18,7 @@ on_both_databases!(
     the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the_next_invoices,
     a_restitution_claim_is_refused_one_year_after_the_payment,
     every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent,
+    a_credit_note_no_invoice_deducts_is_refunded_once_after_the_contract_ended,
 );
 
 /// Places an Order of one French Number; returns its invoice (id, number, total).
@@ -761,4 +763,118 @@ async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Ba
         .get(&format!("/api/console/credit-notes/{}/pdf", notes[0]["id"]))
         .await;
     assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+}
+
+/// The refunds of credit notes: (state, amount in cents) each, and the built-in provider's.
+async fn refunds(app: &TestApp) -> (Vec<(String, i64)>, i64) {
+    let ours: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, amount_cents FROM credit_note_refunds ORDER BY id")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    (ours, app.count("provider_refunds").await)
+}
+
+/// DISPUTE-2 (house reading "Credit notes"): what a credit note still holds when the Contract
+/// ends is refunded to the payment method, once, on the first day of the month after the last
+/// day of service (after that month's usage invoice), the Managers told by email; a refund left
+/// unanswered by a crash is asked again under its key and made once.
+async fn a_credit_note_no_invoice_deducts_is_refunded_once_after_the_contract_ended(
+    backend: Backend,
+) {
+    let app = admin_app_on(backend, "2026-02-02").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    let order = an_order("BUSINESS")
+        .key("order-1")
+        .place(&mut manager)
+        .await;
+    let licence = order["licence"]["id"].as_i64().unwrap();
+    collect(&app).await;
+    let invoice = manager.get("/api/console/invoices").await.json()[0].clone();
+    assert_eq!(invoice["status"], "paid", "{invoice}");
+    let invoice_id = invoice["id"].as_i64().unwrap();
+    let reply = dispute(
+        &mut manager,
+        invoice_id,
+        "The Number did not work for a week.",
+    )
+    .await;
+    let dispute_id = reply.json()["disputes"][0]["id"].as_i64().unwrap();
+    let reply = decide(&app, dispute_id, &json!({"accept": true, "amount": "6.00"})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    // Notice on the only Licence: its monthly period ending 1 March is its last.
+    let reply = manager
+        .post_json(
+            &format!("/api/console/licences/{licence}/notice"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        reply.json()["service_last_day"],
+        "2026-03-01",
+        "{}",
+        reply.text()
+    );
+    let company_id: i64 = sqlx::query_scalar("SELECT company_id FROM licences WHERE id = $1")
+        .bind(licence)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let credit_notes = || server::store::disputes::credit_notes(&app.state.db, company_id);
+
+    // The Contract ends on 2 March; March's usage could still deduct it until 1 April.
+    while app.state.clock.today() < date("2026-03-31") {
+        collect_days(&app, 1).await;
+    }
+    assert_eq!(refunds(&app).await, (vec![], 0));
+    let note = credit_notes().await.unwrap().remove(0);
+    assert_eq!(
+        (note.remaining.to_string().as_str(), note.refund),
+        ("6.00", None)
+    );
+    let emails_before = app.count("outbox").await;
+
+    collect_days(&app, 1).await;
+    assert_eq!(refunds(&app).await, (vec![("refunded".into(), 600)], 1));
+    let note = credit_notes().await.unwrap().remove(0);
+    assert_eq!(note.remaining, domain::Money::ZERO);
+    let refund = note.refund.expect("refunded");
+    assert_eq!(refund.amount.to_string(), "6.00");
+    assert_eq!(refund.on, date("2026-04-01"));
+    assert_eq!(refund.method, "Main account ending 1234");
+    assert!(refund.refunded);
+    let emails: Vec<(String, String)> = sqlx::query_as(
+        "SELECT recipient, body FROM outbox WHERE subject = 'Your credit notes are refunded'",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(app.count("outbox").await, emails_before + 1);
+    assert_eq!(emails[0].0, signup_form().email);
+    assert!(
+        emails[0]
+            .1
+            .contains("CN-2026-000001: EUR 6.00 refunded to Main account ending 1234"),
+        "{}",
+        emails[0].1
+    );
+    assert_eq!(
+        logged(
+            &app,
+            "credit_note.refund",
+            &format!("credit_note:{}", note.id)
+        )
+        .await,
+        1
+    );
+
+    // Days later, nothing more; a refund whose answer was lost is asked again, made once.
+    collect_days(&app, 3).await;
+    sqlx::query("UPDATE credit_note_refunds SET state = 'pending', provider_reference = NULL")
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+    collect(&app).await;
+    assert_eq!(refunds(&app).await, (vec![("refunded".into(), 600)], 1));
+    assert_eq!(app.count("outbox").await, emails_before + 1);
 }

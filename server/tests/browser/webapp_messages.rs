@@ -152,6 +152,10 @@ async fn employees_exchange_texts_and_images() {
     alice.sees("Delivered").await;
     alice.goto("/app").await;
     alice.sees("Your Numbers").await;
+    // PAY-1: Bob's home counts his MMS against his Business plan and says what is left.
+    bob.goto("/app").await;
+    bob.sees("1 SMS used / 500 included this month").await;
+    bob.sees("Left this month: 1000 minutes and 499 SMS.").await;
 
     // Bob cannot read Alice's thread.
     bob.goto(&format!(
@@ -175,6 +179,87 @@ async fn employees_exchange_texts_and_images() {
         .find(Locator::XPath("//a[normalize-space(.)='Console']"))
         .await
         .expect("a Console link");
+
+    // PAY-3: the Manager's Communications page pages by 100 instead of capping, and filters
+    // by period. Alice sends 100 more messages (each is a line on her Number and on Bob's).
+    let sent = alice
+        .until(
+            &format!(
+                "(async () => {{
+                    for (let i = 1; i <= 100; i++) {{
+                        const reply = await fetch('/api/app/numbers/{alice_id}/messages', {{
+                            method: 'POST', headers: {{'content-type': 'application/json'}},
+                            body: JSON.stringify({{to: '{bob_e164}', body: 'Note ' + i, attachment_id: null}})
+                        }});
+                        if (!reply.ok) return 'refused: ' + reply.status;
+                    }}
+                    return 'sent';
+                }})()"
+            ),
+            "100 messages sent",
+        )
+        .await;
+    assert_eq!(sent, "sent");
+    let rows = "document.querySelectorAll('.communications-table tbody tr').length";
+    let csv_lines = "(async () => (await (await fetch('/api/console/communications.csv')).text())
+        .trim().split('\\n').length - 1)()";
+    team.manager.goto("/console/communications").await;
+    team.manager
+        .until(&format!("{rows} === 100"), "the first 100 lines")
+        .await;
+    let total = team.manager.until(csv_lines, "the CSV's lines").await;
+    let total = total.as_i64().unwrap();
+    assert!(total > 200, "{total} lines in the CSV");
+    let mut pages = 1;
+    let older_shown = || async {
+        team.manager
+            .client
+            .execute(
+                "return document.querySelector('button.secondary') !== null",
+                vec![],
+            )
+            .await
+            .expect("looking for Show older")
+            == true
+    };
+    while older_shown().await {
+        team.manager.click("Show older").await;
+        pages += 1;
+        team.manager
+            .until(
+                &format!("{rows} === {}", total.min(pages * 100)),
+                "the older lines",
+            )
+            .await;
+    }
+    assert_eq!(pages, (total + 99) / 100);
+    // A period with nothing in it.
+    team.manager
+        .client
+        .execute(
+            "for (const [name, value] of [['from', '2031-01-01'], ['to', '2031-01-31']]) {
+                 const input = document.querySelector(`input[name=${name}]`);
+                 input.value = value;
+                 input.dispatchEvent(new Event('input', {bubbles: true}));
+             }",
+            vec![],
+        )
+        .await
+        .expect("choosing a period");
+    team.manager.click("Show").await;
+    team.manager
+        .sees("No call or message in this period.")
+        .await;
+    let link = team
+        .manager
+        .client
+        .execute(
+            "return document.querySelector('a.csv').getAttribute('href')",
+            vec![],
+        )
+        .await
+        .expect("the CSV link");
+    assert!(link.as_str().unwrap().contains("from=2031-01-01"), "{link}");
 
     for browser in [alice, bob, team.manager] {
         browser.close().await;
