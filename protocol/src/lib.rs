@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 pub use domain::signup::{LoginForm, SignupForm};
 
+pub mod backoffice;
 pub mod bundle;
 pub mod catalogue;
 pub mod company;

@@ -44,11 +44,6 @@ pub struct Config {
     #[arg(long, env = "CONSOLE_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
-    /// Enables the provider's admin routes (`/api/admin/...`, e.g. price-change notices) for
-    /// requests carrying `authorization: Bearer <token>`. Without it those routes answer 404.
-    #[arg(long, env = "CONSOLE_ADMIN_TOKEN")]
-    pub admin_token: Option<String>,
-
     /// A demo or test server: enables `POST /api/admin/clock/advance {"days": N}`, which moves
     /// the server's date forward and runs the scheduler. Never on a real server.
     #[arg(long, env = "CONSOLE_DEMO_CLOCK", default_value_t = false)]
@@ -128,6 +123,27 @@ pub enum Command {
     VerifyProof(VerifyProofArgs),
     /// Prints the public part of the proof signing key (generated when absent), in hex.
     ProofKey,
+    /// The provider's operators (issue 14).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum OperatorCommand {
+    /// Adds an operator and prints the one-time link where they set their password and their
+    /// authenticator app (valid 3 days).
+    Add {
+        /// Their email, what they sign in with.
+        email: String,
+        /// `billing`, `support` or `administrator`.
+        #[arg(long, value_parser = parse_role)]
+        role: protocol::backoffice::OperatorRole,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<protocol::backoffice::OperatorRole, String> {
+    protocol::backoffice::OperatorRole::parse(raw)
+        .ok_or_else(|| format!("“{raw}” is not a role: billing, support or administrator"))
 }
 
 #[derive(Debug, Clone, clap::Args)]

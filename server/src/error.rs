@@ -130,9 +130,21 @@ pub enum ApiError {
     /// PRICE-2: the recomputed quote differs from the one accepted; what changed.
     #[error("quote changed: {0}")]
     QuoteChanged(String),
-    /// The provider's admin routes need its token (`authorization: Bearer …`).
-    #[error("admin token missing or wrong")]
-    AdminUnauthorized,
+    /// The provider's back office (issue 14) needs an operator's session: a Company's User,
+    /// or nobody, gets this.
+    #[error("operator sign-in needed")]
+    OperatorSignInNeeded,
+    /// An operator of another role's action.
+    #[error("an operator of the {needed:?} role's action")]
+    OperatorRoleForbidden {
+        needed: protocol::backoffice::OperatorRole,
+    },
+    /// An operator's email, password or authenticator code is wrong (one answer for all).
+    #[error("operator credentials refused")]
+    OperatorSignInRefused,
+    /// An operator's set-up link that does not exist, was used or expired.
+    #[error("operator set-up link not valid")]
+    OperatorSetupLinkInvalid,
     /// PRICE-4, PRICE-5: a price-change notice the rules refuse; the field and the reason.
     #[error("price change refused ({field}): {reason}")]
     PriceChangeInvalid { field: &'static str, reason: String },
@@ -727,10 +739,28 @@ impl ApiError {
                 None,
             ),
             ApiError::QuoteChanged(reason) => (StatusCode::CONFLICT, ErrorCode::QuoteChanged, reason.clone(), None),
-            ApiError::AdminUnauthorized => (
+            ApiError::OperatorSignInNeeded => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::OperatorSignInNeeded,
+                "This is the provider's back office: sign in there as an operator.".into(),
+                None,
+            ),
+            ApiError::OperatorRoleForbidden { needed } => (
+                StatusCode::FORBIDDEN,
+                ErrorCode::OperatorRoleForbidden,
+                format!("This is for the provider's operators of the {} role.", needed.as_str()),
+                None,
+            ),
+            ApiError::OperatorSignInRefused => (
                 StatusCode::UNAUTHORIZED,
-                ErrorCode::AdminUnauthorized,
-                "This route is for the provider: send its admin token as `authorization: Bearer <token>`.".into(),
+                ErrorCode::OperatorSignInRefused,
+                "The email, the password or the authenticator's code is not right.".into(),
+                None,
+            ),
+            ApiError::OperatorSetupLinkInvalid => (
+                StatusCode::NOT_FOUND,
+                ErrorCode::OperatorSetupLinkInvalid,
+                "This set-up link was used already or has expired: ask an administrator for a new one.".into(),
                 None,
             ),
             ApiError::PriceChangeInvalid { field, reason } => {

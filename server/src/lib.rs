@@ -70,6 +70,8 @@ pub enum StartError {
     Mail(#[from] mail::MailConfigError),
     #[error(transparent)]
     ProofKey(#[from] proof_key::ProofKeyError),
+    #[error("cannot add the operator: {0}")]
+    Operator(#[from] services::operators::AddOperatorError),
     #[error("cannot read the export {path}: {source}")]
     Export {
         path: String,
@@ -119,10 +121,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         clock,
         assets: Arc::new(assets),
         secure_cookies: config.secure_cookies,
-        admin_token: config
-            .admin_token
-            .clone()
-            .filter(|token| !token.trim().is_empty()),
         payments,
         demo_clock: config.demo_clock,
         vies,
@@ -310,6 +308,23 @@ pub fn verify_proof_export(
 
 /// `server proof-key`: prints the public part of the proof signing key (creating the key when
 /// absent).
+/// `server operator add EMAIL --role ROLE` (issue 14): adds an operator and prints their
+/// one-time set-up link.
+pub async fn add_operator(
+    config: &Config,
+    email: &str,
+    role: protocol::backoffice::OperatorRole,
+) -> Result<bool, StartError> {
+    let db = Database::connect(&config.database_url()).await?;
+    let path = services::operators::add(&db, email, role, chrono::Utc::now()).await?;
+    println!(
+        "Operator {email} ({}) added. Their one-time set-up link, valid 3 days: {}{path}",
+        role.as_str(),
+        config.public_url()
+    );
+    Ok(true)
+}
+
 pub fn print_proof_key(config: &Config) -> Result<bool, StartError> {
     let path = config.proof_key_path();
     let public = proof_key::ProofKey::load_or_create(&path)?.public();

@@ -2,7 +2,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use server::config::{Command, Config};
+use server::config::{Command, Config, OperatorCommand};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -16,6 +16,9 @@ async fn main() -> ExitCode {
     let outcome = match config.command {
         Some(Command::VerifyProof(ref args)) => server::verify_proof(&config, args).await,
         Some(Command::ProofKey) => server::print_proof_key(&config),
+        Some(Command::Operator(OperatorCommand::Add { ref email, role })) => {
+            server::add_operator(&config, email, role).await
+        }
         None => server::run(config).await.map(|()| true),
     };
     match outcome {

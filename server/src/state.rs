@@ -17,8 +17,6 @@ pub struct AppState {
     pub assets: Arc<Assets>,
     /// Mark cookies `Secure` (the console is served over https).
     pub secure_cookies: bool,
-    /// The provider's admin token; `None` turns the admin routes off (they answer 404).
-    pub admin_token: Option<String>,
     /// Charges invoices and checks the provider's webhook events (issue 13): the built-in
     /// `payments::TestProvider` until a real provider is connected.
     pub payments: crate::payments::Payments,

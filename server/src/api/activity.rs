@@ -63,6 +63,7 @@ async fn page(
                 Author::System => None,
                 Author::User(name) => Some(name),
                 Author::Removed(id) => Some(format!("User #{id} (removed)")),
+                Author::Operator(email) => Some(format!("The provider ({email})")),
             },
             action: entry.action,
             subject: entry.subject,

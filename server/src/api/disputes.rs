@@ -15,11 +15,13 @@ use protocol::disputes::{
     RestitutionClaimForm,
 };
 
-use super::extract::{Admin, Body, PathId};
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
+use crate::auth::operator::Operator;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::disputes::{self, Decision};
+use protocol::backoffice::BackOfficeAction;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -172,7 +174,7 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
 /// the invoice's disputes.
 async fn decide(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(dispute_id): PathId,
     Body(form): Body<DisputeDecision>,
 ) -> Result<Json<InvoiceDisputes>, ApiError> {
@@ -209,6 +211,7 @@ async fn decide(
     };
     let (company_id, invoice_id) = disputes::decide(
         &state.db,
+        operator.may(BackOfficeAction::DecideDispute)?.id,
         dispute_id,
         &decision,
         state.clock.today(),

@@ -6,11 +6,10 @@ use axum::extract::rejection::PathRejection;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -96,29 +95,6 @@ fn client_ip(peer: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
         }
     }
     client
-}
-
-/// The provider, authenticated by the admin token. Without `--admin-token` the provider's routes
-/// do not exist (404).
-pub struct Admin;
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let expected = state.admin_token.as_deref().ok_or(ApiError::NotFound)?;
-        let given = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .unwrap_or_default();
-        // Compared through their hashes, so the time taken says nothing about the token.
-        match Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes()) {
-            true => Ok(Admin),
-            false => Err(ApiError::AdminUnauthorized),
-        }
-    }
 }
 
 /// A stored file (an MMS image, a voicemail) for the one User allowed to read it: private to

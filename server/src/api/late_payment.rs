@@ -9,12 +9,14 @@ use axum::{Json, Router};
 use protocol::invoices::{InvoiceSummary, InvoiceView};
 use protocol::late_payment::{FormalNoticeView, SuspendForm, Suspensions};
 
-use super::extract::{Admin, Body, PathId};
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
+use crate::auth::operator::Operator;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::late_payment;
 use crate::store::suspensions::{self, Subject};
+use protocol::backoffice::BackOfficeAction;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -84,23 +86,31 @@ pub async fn annotate_view(
 /// invoice, sent today with its 8-day deadline (LATE-4), emailed to the Company's Managers.
 async fn send_formal_notice(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
 ) -> Result<(StatusCode, Json<FormalNoticeView>), ApiError> {
-    let (company_id, notice) =
-        late_payment::send_formal_notice(&state.db, id, state.clock.today(), state.clock.now())
-            .await?;
+    let (company_id, notice) = late_payment::send_formal_notice(
+        &state.db,
+        operator.may(BackOfficeAction::SendFormalNotice)?.id,
+        id,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
     tracing::info!(invoice_id = id, company_id, deadline = %notice.deadline, "formal notice sent");
     Ok((StatusCode::CREATED, Json(notice)))
 }
 
 async fn suspend(
     state: &AppState,
+    operator: &Operator,
     subject: Subject,
     form: SuspendForm,
 ) -> Result<(StatusCode, Json<Suspensions>), ApiError> {
+    let operator_id = operator.may(BackOfficeAction::Suspend)?.id;
     let company_id = suspensions::suspend(
         &state.db,
+        operator_id,
         subject,
         form.reason,
         form.details.trim(),
@@ -118,9 +128,20 @@ async fn suspend(
     Ok((StatusCode::CREATED, Json(now_in_force)))
 }
 
-async fn lift(state: &AppState, subject: Subject) -> Result<Json<Suspensions>, ApiError> {
-    let company_id =
-        suspensions::lift(&state.db, subject, state.clock.today(), state.clock.now()).await?;
+async fn lift(
+    state: &AppState,
+    operator: &Operator,
+    subject: Subject,
+) -> Result<Json<Suspensions>, ApiError> {
+    let operator_id = operator.may(BackOfficeAction::Suspend)?.id;
+    let company_id = suspensions::lift(
+        &state.db,
+        operator_id,
+        subject,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
     tracing::info!(?subject, company_id, "suspension lifted");
     Ok(Json(suspensions::in_force(&state.db, company_id).await?))
 }
@@ -128,39 +149,39 @@ async fn lift(state: &AppState, subject: Subject) -> Result<Json<Suspensions>, A
 /// `POST /api/admin/companies/{id}/suspension`: suspends the Company for a SUSP-1 reason.
 async fn suspend_company(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
     Body(form): Body<SuspendForm>,
 ) -> Result<(StatusCode, Json<Suspensions>), ApiError> {
-    suspend(&state, Subject::Company(id), form).await
+    suspend(&state, &operator, Subject::Company(id), form).await
 }
 
 /// `DELETE /api/admin/companies/{id}/suspension`: lifts the Company's suspension.
 async fn lift_company(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
 ) -> Result<Json<Suspensions>, ApiError> {
-    lift(&state, Subject::Company(id)).await
+    lift(&state, &operator, Subject::Company(id)).await
 }
 
 /// `POST /api/admin/users/{id}/suspension`: suspends one User for a SUSP-1 reason.
 async fn suspend_user(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
     Body(form): Body<SuspendForm>,
 ) -> Result<(StatusCode, Json<Suspensions>), ApiError> {
-    suspend(&state, Subject::User(id), form).await
+    suspend(&state, &operator, Subject::User(id), form).await
 }
 
 /// `DELETE /api/admin/users/{id}/suspension`: lifts a User's suspension.
 async fn lift_user(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
 ) -> Result<Json<Suspensions>, ApiError> {
-    lift(&state, Subject::User(id)).await
+    lift(&state, &operator, Subject::User(id)).await
 }
 
 /// `GET /api/console/suspensions`: what the provider has suspended in the Manager's Company and

@@ -9,11 +9,13 @@ use axum::{Json, Router};
 use domain::late::{RateEntry, validate_rate_form};
 use protocol::late_rates::{RateForm, SemesterRatesView};
 
-use super::extract::{Admin, Body};
+use super::extract::Body;
+use crate::auth::operator::Operator;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::late_payment;
 use crate::store::late_rates;
+use protocol::backoffice::BackOfficeAction;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route(
@@ -39,7 +41,7 @@ async fn all_rates(state: &AppState) -> Result<Vec<SemesterRatesView>, ApiError>
 /// `GET /api/admin/late-payment-rates`: every recorded semester, oldest first.
 async fn list_rates(
     State(state): State<AppState>,
-    _admin: Admin,
+    _operator: Operator,
 ) -> Result<Json<Vec<SemesterRatesView>>, ApiError> {
     Ok(Json(all_rates(&state).await?))
 }
@@ -48,9 +50,10 @@ async fn list_rates(
 /// `domain::late::validate_rate_form`; answers the recorded semester.
 async fn record_rates(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     Body(form): Body<RateForm>,
 ) -> Result<(StatusCode, Json<SemesterRatesView>), ApiError> {
+    operator.may(BackOfficeAction::SetLatePaymentRate)?;
     let entry = validate_rate_form(&form)?;
     late_rates::record(&state.db, &entry).await?;
     tracing::info!(semester = %entry.semester, "late-payment rates recorded");

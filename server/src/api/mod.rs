@@ -5,6 +5,7 @@
 
 mod accounts;
 mod activity;
+mod backoffice;
 mod calls;
 mod catalogue;
 mod clock;
@@ -73,6 +74,7 @@ pub fn router() -> Router<AppState> {
         .merge(system::routes())
         .merge(payments::routes())
         .merge(accounts::routes())
+        .merge(backoffice::routes())
         .merge(two_factor::routes())
         .merge(export::routes())
         .merge(terms::routes())

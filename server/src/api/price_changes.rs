@@ -16,13 +16,15 @@ use protocol::price_changes::{
     IncreaseTerminationView, NoticeKind, PriceChangeForm, PriceChangeView, PriceLine,
 };
 
-use super::extract::{Admin, Body, PathId};
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
+use crate::auth::operator::Operator;
 use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::price_changes::{self, NewNotice, NoticeRecord};
 use crate::store::stamp;
+use protocol::backoffice::BackOfficeAction;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -144,9 +146,10 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
 /// price list from the effective day (PRICE-2).
 async fn create(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     Body(form): Body<PriceChangeForm>,
 ) -> Result<(StatusCode, Json<PriceChangeView>), ApiError> {
+    operator.may(BackOfficeAction::ChangePrices)?;
     let plan = price_changes::plan_by_code(&state.db, form.plan_code.trim())
         .await?
         .ok_or_else(|| {

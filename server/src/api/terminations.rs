@@ -8,13 +8,15 @@ use domain::field::{FieldError, required_text};
 use domain::money::Money;
 use protocol::terminations::{FaultAmountView, FaultTerminationForm, TerminationView};
 
-use super::extract::{Admin, Body, PathId};
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
+use crate::auth::operator::Operator;
 use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::stamp;
 use crate::store::terminations::{self, FaultAmounts, TerminationRecord};
+use protocol::backoffice::BackOfficeAction;
 
 /// The longest reason the provider may give.
 const REASON_MAX: usize = 1000;
@@ -69,7 +71,7 @@ async fn list(
 /// (`store::terminations::terminate_for_fault`).
 async fn terminate_for_fault(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
     Body(form): Body<FaultTerminationForm>,
 ) -> Result<Json<TerminationView>, ApiError> {
@@ -80,8 +82,15 @@ async fn terminate_for_fault(
         })
     })?;
     let now = state.clock.now();
-    let company_id =
-        terminations::terminate_for_fault(&state.db, id, &reason, paris_day(now), now).await?;
+    let company_id = terminations::terminate_for_fault(
+        &state.db,
+        operator.may(BackOfficeAction::TerminateForFault)?.id,
+        id,
+        &reason,
+        paris_day(now),
+        now,
+    )
+    .await?;
     tracing::info!(licence_id = id, company_id, "licence terminated for fault");
     let record = terminations::list(&state.db, company_id)
         .await?

@@ -11,11 +11,13 @@ use axum::routing::post;
 use axum::{Json, Router};
 use protocol::trials::{TrialCancellation, TrialForm};
 
-use super::extract::{Admin, Body, PathId};
+use super::extract::{Body, PathId};
 use crate::auth::Manager;
+use crate::auth::operator::Operator;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::trials;
+use protocol::backoffice::BackOfficeAction;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -27,7 +29,7 @@ pub fn routes() -> Router<AppState> {
 /// `trial_end` (today or later), replacing an offer not taken yet.
 async fn offer(
     State(state): State<AppState>,
-    _admin: Admin,
+    operator: Operator,
     PathId(id): PathId,
     Body(form): Body<TrialForm>,
 ) -> Result<StatusCode, ApiError> {
@@ -40,6 +42,7 @@ async fn offer(
     }
     trials::offer(
         &state.db,
+        operator.may(BackOfficeAction::OfferTrial)?.id,
         id,
         form.trial_end,
         form.auto_commit,

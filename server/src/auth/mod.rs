@@ -1,6 +1,7 @@
 //! Who is asking: password hashing, the session cookie, and the extractors handlers take.
 
 pub mod cookie;
+pub mod operator;
 pub mod password;
 pub mod recent;
 pub mod two_factor;

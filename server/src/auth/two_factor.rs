@@ -85,6 +85,15 @@ impl Authenticator {
         )))
     }
 
+    /// As [`Authenticator::from_stored`], named for `account` in the app (for a set-up shown
+    /// again).
+    pub fn from_stored_for(stored: &str, account: &str) -> Result<Self, AuthenticatorError> {
+        let secret = Secret::Encoded(stored.to_owned())
+            .to_bytes()
+            .map_err(|_| AuthenticatorError::Secret)?;
+        Self::with_secret(secret, account)
+    }
+
     fn with_secret(secret: Vec<u8>, account: &str) -> Result<Self, AuthenticatorError> {
         // The otpauth label may not hold a colon; emails never do, but be safe.
         let account = account.replace(':', "");

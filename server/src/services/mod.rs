@@ -8,6 +8,7 @@ pub mod export;
 pub mod invoices;
 pub mod licences;
 pub mod messages;
+pub mod operators;
 pub mod proof;
 pub mod sign_in;
 pub mod statement;

@@ -15,6 +15,8 @@ pub enum Author {
     User(String),
     /// A user who no longer exists, by id.
     Removed(i64),
+    /// One of the provider's operators (issue 14), by email.
+    Operator(String),
 }
 
 /// Entries of the Company's log numbered below `before` (all when `None`), newest first, at most
@@ -32,12 +34,23 @@ pub async fn page(
             slot.insert(user_name(db, company_id, id).await?);
         }
     }
+    let mut operators: HashMap<i64, String> = HashMap::new();
+    for id in entries.iter().filter_map(|entry| entry.actor_operator_id) {
+        if let Slot::Vacant(slot) = operators.entry(id) {
+            let email: String = sqlx::query_scalar("SELECT email FROM operators WHERE id = $1")
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await?;
+            slot.insert(email);
+        }
+    }
     Ok(entries
         .into_iter()
         .map(|entry| {
-            let author = match entry.actor_user_id {
-                None => Author::System,
-                Some(id) => match names.get(&id).cloned().flatten() {
+            let author = match (entry.actor_user_id, entry.actor_operator_id) {
+                (_, Some(id)) => Author::Operator(operators.get(&id).cloned().unwrap_or_default()),
+                (None, None) => Author::System,
+                (Some(id), None) => match names.get(&id).cloned().flatten() {
                     Some(name) => Author::User(name),
                     None => Author::Removed(id),
                 },

@@ -12,7 +12,9 @@
 //! Entries written since migration 0021 (hash version 2) chain a SHA-256 digest of each payload
 //! rather than the payload itself, so that an erasure (DATA-1, [`pseudonymise`]) can replace a
 //! person's identity in the payloads and the entry still verifies through its stored digests.
-//! Entries written before keep version 1 (the payloads themselves are hashed).
+//! Entries written before keep version 1 (the payloads themselves are hashed). Entries written
+//! since migration 0037 (version 3) also chain their author when it is one of the provider's
+//! operators (issue 14).
 
 use std::collections::BTreeMap;
 
@@ -29,7 +31,7 @@ use crate::proof_key::PublicKey;
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The hash formula of the entries [`record`] writes (see [`Entry::expected_hash`]).
-pub const HASH_VERSION: i64 = 2;
+pub const HASH_VERSION: i64 = 3;
 
 /// One change, as the code that makes it describes it.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct Change {
     pub company_id: i64,
     /// Who made it; `None` for the system (a scheduled renewal, say).
     pub actor_user_id: Option<i64>,
+    /// The provider's operator who made it (issue 14), see [`Change::by_operator`].
+    pub actor_operator_id: Option<i64>,
     /// What was done, e.g. `user.create`, `company.update`.
     pub action: &'static str,
     /// What it was done to, e.g. `user:42`.
@@ -55,11 +59,18 @@ impl Change {
         Change {
             company_id,
             actor_user_id,
+            actor_operator_id: None,
             action,
             subject: subject.into(),
             before: None,
             after: None,
         }
+    }
+
+    /// Made by the provider's operator `operator_id` (`None`: by nobody in particular).
+    pub fn by_operator(mut self, operator_id: Option<i64>) -> Self {
+        self.actor_operator_id = operator_id;
+        self
     }
 
     pub fn before(mut self, value: &impl Serialize) -> Self {
@@ -81,6 +92,9 @@ pub struct Entry {
     pub seq: i64,
     pub at: String,
     pub actor_user_id: Option<i64>,
+    /// Version 3: the provider's operator who made it.
+    #[serde(default)]
+    pub actor_operator_id: Option<i64>,
     pub action: String,
     pub subject: String,
     pub before_json: Option<String>,
@@ -121,6 +135,8 @@ impl Entry {
     /// (decimal), `:` and the text. Version 1: company id, seq, at, actor id (empty for the
     /// system), action, subject, before payload, after payload (`null` when absent),
     /// previous hash. Version 2: `v2`, then the same with each payload replaced by its digest.
+    /// Version 3: `v3`, then as version 2 with the operator's id (empty for none) after the
+    /// User's.
     pub fn expected_hash(&self) -> Option<String> {
         let company = self.company_id.to_string();
         let seq = self.seq.to_string();
@@ -128,9 +144,13 @@ impl Entry {
             .actor_user_id
             .map(|id| id.to_string())
             .unwrap_or_default();
+        let operator = self
+            .actor_operator_id
+            .map(|id| id.to_string())
+            .unwrap_or_default();
         let (before, after) = match self.hash_version {
             1 => (&self.before_json, &self.after_json),
-            2 => (&self.before_digest, &self.after_digest),
+            2 | 3 => (&self.before_digest, &self.after_digest),
             _ => return None,
         };
         let mut parts = vec![
@@ -144,8 +164,13 @@ impl Entry {
             after.as_deref().unwrap_or("null"),
             &self.prev_hash,
         ];
-        if self.hash_version == 2 {
-            parts.insert(0, "v2");
+        match self.hash_version {
+            2 => parts.insert(0, "v2"),
+            3 => {
+                parts.insert(4, &operator);
+                parts.insert(0, "v3");
+            }
+            _ => {}
         }
         Some(chain_hash(&parts))
     }
@@ -184,6 +209,7 @@ impl Entry {
             seq: row.try_get("seq")?,
             at: row.try_get("at")?,
             actor_user_id: row.try_get("actor_user_id")?,
+            actor_operator_id: row.try_get("actor_operator_id")?,
             action: row.try_get("action")?,
             subject: row.try_get("subject")?,
             before_json: row.try_get("before_json")?,
@@ -201,7 +227,7 @@ impl Entry {
 /// The columns [`Entry::from_row`] reads.
 macro_rules! columns {
     () => {
-        "id, company_id, seq, at, actor_user_id, action, subject, before_json, after_json, \
+        "id, company_id, seq, at, actor_user_id, actor_operator_id, action, subject, before_json, after_json, \
          before_digest, after_digest, hash_version, pseudonymised, prev_hash, hash"
     };
 }
@@ -236,6 +262,7 @@ pub async fn record(
         seq,
         at: stamp(at),
         actor_user_id: change.actor_user_id,
+        actor_operator_id: change.actor_operator_id,
         action: change.action.to_owned(),
         subject: change.subject,
         before_digest: before_json.as_deref().map(payload_digest),
@@ -249,14 +276,16 @@ pub async fn record(
     };
     entry.hash = entry.expected_hash().unwrap_or_default();
     sqlx::query(
-        "INSERT INTO audit_log (company_id, seq, at, actor_user_id, action, subject, before_json,
-             after_json, before_digest, after_digest, hash_version, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "INSERT INTO audit_log (company_id, seq, at, actor_user_id, actor_operator_id, action,
+             subject, before_json, after_json, before_digest, after_digest, hash_version,
+             prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(entry.company_id)
     .bind(entry.seq)
     .bind(&entry.at)
     .bind(entry.actor_user_id)
+    .bind(entry.actor_operator_id)
     .bind(&entry.action)
     .bind(&entry.subject)
     .bind(&entry.before_json)

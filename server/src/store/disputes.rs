@@ -192,6 +192,7 @@ async fn next_credit_note_number(
 /// dispute's Company and invoice.
 pub async fn decide(
     db: &Database,
+    operator_id: i64,
     dispute_id: i64,
     decision: &Decision,
     today: NaiveDate,
@@ -306,7 +307,7 @@ pub async fn decide(
         })),
         "decided_on": today,
     }));
-    audit::record(&mut tx, change, now).await?;
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
     tx.commit().await?;
     Ok((company_id, invoice_id))
 }

@@ -212,6 +212,7 @@ pub async fn send_to(
 /// Managers and its proof-log entry in one transaction. Returns the Company and the notice.
 pub async fn send_formal_notice(
     db: &Database,
+    operator_id: i64,
     invoice_id: i64,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -290,7 +291,7 @@ pub async fn send_formal_notice(
         "deadline": deadline,
         "recipients": recipients,
     }));
-    audit::record(&mut tx, change, now).await?;
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
     tx.commit().await?;
     Ok((company_id, view))
 }

@@ -31,6 +31,7 @@ pub mod late_rates;
 pub mod licences;
 pub mod messages;
 pub mod numbers;
+pub mod operators;
 pub mod orders;
 pub mod outbox;
 pub mod passwords;

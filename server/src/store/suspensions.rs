@@ -92,6 +92,7 @@ pub async fn in_force(db: &Database, company_id: i64) -> Result<Suspensions, sql
 /// User) by email and records it in the proof log, in one transaction. Returns the Company.
 pub async fn suspend(
     db: &Database,
+    operator_id: i64,
     subject: Subject,
     reason: SuspensionReason,
     details: &str,
@@ -170,7 +171,7 @@ pub async fn suspend(
             "details": details,
             "suspended_on": today,
         }));
-    audit::record(&mut tx, change, now).await?;
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
     tx.commit().await?;
     Ok(company_id)
 }
@@ -179,6 +180,7 @@ pub async fn suspend(
 /// Returns the Company.
 pub async fn lift(
     db: &Database,
+    operator_id: i64,
     subject: Subject,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -233,7 +235,7 @@ pub async fn lift(
     let change = audit::Change::new(company_id, None, action, subject.key())
         .before(&serde_json::json!({"suspension_id": id, "reason": reason}))
         .after(&serde_json::json!({"lifted_on": today}));
-    audit::record(&mut tx, change, now).await?;
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
     tx.commit().await?;
     Ok(company_id)
 }

@@ -63,6 +63,7 @@ fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
 /// the Company.
 pub async fn terminate_for_fault(
     db: &Database,
+    operator_id: i64,
     licence_id: i64,
     reason: &str,
     today: NaiveDate,
@@ -213,7 +214,7 @@ pub async fn terminate_for_fault(
         "amounts": amounts,
         "invoice": issued.as_ref().map(|issued| &issued.number),
     }));
-    audit::record(&mut tx, change, at).await?;
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), at).await?;
     tx.commit().await?;
     Ok(company_id)
 }

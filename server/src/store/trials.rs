@@ -36,6 +36,7 @@ pub enum TrialError {
 /// trial takes it ([`take_offer_in`]).
 pub async fn offer(
     db: &Database,
+    operator_id: i64,
     company_id: i64,
     trial_end: NaiveDate,
     auto_commit: bool,
@@ -72,7 +73,7 @@ pub async fn offer(
         format!("company:{company_id}"),
     )
     .after(&serde_json::json!({"trial_end": trial_end, "auto_commit": auto_commit}));
-    audit::record(&mut tx, change, now).await?;
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
     tx.commit().await?;
     Ok(())
 }

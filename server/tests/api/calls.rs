@@ -585,12 +585,9 @@ async fn num_5_credits_are_debited_per_started_minute_and_never_below_zero(backe
 }
 
 async fn a_suspended_user_cannot_call(backend: Backend) {
-    let app = TestApp::options(backend)
-        .admin_token("provider")
-        .start()
-        .await;
+    let app = TestApp::options(backend).start().await;
     let mut team = app.employees("BUSINESS").await;
-    app.suspend_user("provider", team.alice_id).await;
+    app.suspend_user(team.alice_id).await;
     let reply = dial(&mut team.alice, team.alice_number.0, &team.bob_number.1).await;
     assert_api_error(&reply, StatusCode::FORBIDDEN, "suspended", None);
     assert_eq!(calls_stored(&app).await, 0);

@@ -13,6 +13,7 @@ use crate::support::{
 };
 use axum::http::{Method, StatusCode};
 use chrono::NaiveDate;
+use protocol::backoffice::OperatorRole;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -25,6 +26,7 @@ on_both_databases!(
 const API_FILES: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../src/api/mod.rs")),
     ("accounts.rs", include_str!("../../src/api/accounts.rs")),
+    ("backoffice.rs", include_str!("../../src/api/backoffice.rs")),
     ("two_factor.rs", include_str!("../../src/api/two_factor.rs")),
     ("activity.rs", include_str!("../../src/api/activity.rs")),
     ("catalogue.rs", include_str!("../../src/api/catalogue.rs")),
@@ -607,6 +609,50 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::ACCEPTED,
             None,
         ),
+        // The provider's back office (issue 14): a set-up link that does not exist, a sign-in
+        // that is no operator's, and no operator's session for anyone here.
+        public(
+            M::GET,
+            "/backoffice/setup/{token}",
+            "/backoffice/setup/not-a-real-token",
+            None,
+            StatusCode::NOT_FOUND,
+            Some("operator_setup_link_invalid"),
+        ),
+        public(
+            M::POST,
+            "/backoffice/setup/{token}",
+            "/backoffice/setup/not-a-real-token",
+            Some(json!({"password": "a long enough password", "code": "123456"})),
+            StatusCode::NOT_FOUND,
+            Some("operator_setup_link_invalid"),
+        ),
+        public(
+            M::POST,
+            "/backoffice/session",
+            "/backoffice/session",
+            Some(
+                json!({"email": "nobody@provider.example", "password": "guess", "code": "123456"}),
+            ),
+            StatusCode::UNAUTHORIZED,
+            Some("operator_sign_in_refused"),
+        ),
+        public(
+            M::GET,
+            "/backoffice/session",
+            "/backoffice/session",
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::DELETE,
+            "/backoffice/session",
+            "/backoffice/session",
+            None,
+            StatusCode::NO_CONTENT,
+            None,
+        ),
         public(
             M::GET,
             "/password-reset/{token}",
@@ -787,7 +833,7 @@ fn table(world: &World) -> Vec<Case> {
             world.b_licence,
             None,
         ),
-        // Trials (TRIAL-1): B's Licence answers 404; the provider's route does not exist here.
+        // Trials (TRIAL-1): B's Licence answers 404; the provider's route needs an operator.
         foreign(
             M::POST,
             "/console/licences/{id}/trial/cancellation",
@@ -799,11 +845,11 @@ fn table(world: &World) -> Vec<Case> {
             "/admin/companies/{id}/trial-offer",
             &format!("/admin/companies/{}/trial-offer", world.b_manager),
             Some(json!({"trial_end": "2030-01-01", "auto_commit": true})),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
-        // Price changes (PRICE-4, PRICE-5): without the admin token there are no notices, and
-        // the admin route does not exist; a notice that does not concern A answers 404
+        // Price changes (PRICE-4, PRICE-5): no operator announced any notice, and the
+        // provider's route needs an operator; a notice that does not concern A answers 404
         // (api_price_changes checks one that concerns only another Company).
         own(M::GET, "/console/price-changes", "", None, StatusCode::OK),
         foreign(
@@ -819,8 +865,8 @@ fn table(world: &World) -> Vec<Case> {
             Some(
                 json!({"plan_code": "BUSINESS", "kind": "non_indexed", "effective_on": "2027-02-01"}),
             ),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         // Invoices and payments (PAY-1, PAY-2); the demo clock is off on this server.
         own(M::GET, "/console/invoices", "", None, StatusCode::OK),
@@ -845,7 +891,7 @@ fn table(world: &World) -> Vec<Case> {
             None,
         ),
         // Disputes, credit notes and restitution claims (DISPUTE-1..3); the provider's decision
-        // route does not exist without the admin token.
+        // route needs an operator.
         own(M::GET, "/console/credit-notes", "", None, StatusCode::OK),
         foreign(
             M::GET,
@@ -882,8 +928,8 @@ fn table(world: &World) -> Vec<Case> {
             "/admin/disputes/{id}/decision",
             "/admin/disputes/1/decision",
             Some(json!({"accept": true})),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         public(
             M::POST,
@@ -893,58 +939,58 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::NOT_FOUND,
             Some("not_found"),
         ),
-        // Terminations (PRICE-5, TERM-1): A's own; the provider's route does not exist here.
+        // Terminations (PRICE-5, TERM-1): A's own; the provider's route needs an operator.
         own(M::GET, "/console/terminations", "", None, StatusCode::OK),
         public(
             M::POST,
             "/admin/licences/{id}/fault-termination",
             &format!("/admin/licences/{}/fault-termination", world.b_licence),
             Some(json!({"reason": "Breach of the licence."})),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         // Late payment and suspension (LATE-4, SUSP-1): A's own suspensions; the provider's
-        // routes do not exist on this server (no admin token), whatever the id.
+        // routes need an operator, whatever the id.
         own(M::GET, "/console/suspensions", "", None, StatusCode::OK),
         public(
             M::POST,
             "/admin/invoices/{id}/formal-notice",
             &format!("/admin/invoices/{}/formal-notice", world.b_invoice),
             None,
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         public(
             M::POST,
             "/admin/companies/{id}/suspension",
             &format!("/admin/companies/{}/suspension", world.b_manager),
             Some(json!({"reason": "non_payment"})),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         public(
             M::DELETE,
             "/admin/companies/{id}/suspension",
             &format!("/admin/companies/{}/suspension", world.b_manager),
             None,
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         public(
             M::POST,
             "/admin/users/{id}/suspension",
             &format!("/admin/users/{}/suspension", world.b_user),
             Some(json!({"reason": "non_payment"})),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         public(
             M::DELETE,
             "/admin/users/{id}/suspension",
             &format!("/admin/users/{}/suspension", world.b_user),
             None,
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         // Late-payment rates (LATE-1): the provider's data; no such routes without the token.
         public(
@@ -952,16 +998,16 @@ fn table(world: &World) -> Vec<Case> {
             "/admin/late-payment-rates",
             "/admin/late-payment-rates",
             None,
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         public(
             M::POST,
             "/admin/late-payment-rates",
             "/admin/late-payment-rates",
             Some(json!({"semester": "2026-S2", "ecb_rate": "2.15", "legal_rate": "2.62"})),
-            StatusCode::NOT_FOUND,
-            Some("not_found"),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         // Credits: the Company's own balance; a top-up lands on A.
         own(M::GET, "/console/credits", "", None, StatusCode::OK),
@@ -1355,7 +1401,7 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
     let b_invoice = ok_json(&reply, StatusCode::OK, "B's invoices")[0]["id"]
         .as_i64()
         .unwrap();
-    // B's credit note: this server has no admin token, so the provider decides in the store.
+    // B's credit note: the provider's billing operator decides, in the store.
     let b_credit_note = {
         use server::store::disputes;
         let db = &app.state.db;
@@ -1377,7 +1423,8 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
             amount_cents: Some(100),
             note: None,
         };
-        disputes::decide(db, dispute, &accept, today, now)
+        let operator = app.operator_id(OperatorRole::Billing).await;
+        disputes::decide(db, operator, dispute, &accept, today, now)
             .await
             .unwrap();
         disputes::credit_notes(db, b_company).await.unwrap()[0].id
@@ -1669,11 +1716,9 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
 /// so every route answers the API's JSON 404, exactly as for an id that does not exist, never a
 /// plain-text 400 — signed in as a Manager, as the provider, and as a signed-in User.
 async fn a_malformed_id_is_the_json_404_on_every_route(backend: Backend) {
-    let app = TestApp::options(backend)
-        .admin_token("provider-secret")
-        .start()
-        .await;
+    let app = TestApp::options(backend).start().await;
     let (mut manager, _) = app.signed_up(&signup_form()).await;
+    let operator = app.operator_cookie(OperatorRole::Administrator).await;
     // Past the WebApp's terms (ACCEPT-1), so that its routes judge the path.
     accept_terms(&mut manager).await;
     let malformed = [
@@ -1705,7 +1750,7 @@ async fn a_malformed_id_is_the_json_404_on_every_route(backend: Backend) {
             let method = Method::from_bytes(method.as_bytes()).unwrap();
             // An invitation's token is text: the only body read after it is the password.
             let body = json!({"password": "a long enough password"});
-            let admin = [("authorization", "Bearer provider-secret")];
+            let admin = [("cookie", operator.as_str())];
             let headers: &[(&str, &str)] = if route.starts_with("/admin/") {
                 &admin
             } else {
@@ -1732,7 +1777,12 @@ async fn a_malformed_id_is_the_json_404_on_every_route(backend: Backend) {
                 .and_then(|json| json["error"]["code"].as_str().map(str::to_owned));
             // An invitation's token is not an id: an unknown one says so, in the same 404.
             let expected: &[&str] = if route.contains("{token}") {
-                &["invitation_unknown", "reset_link_unknown", "not_found"]
+                &[
+                    "invitation_unknown",
+                    "reset_link_unknown",
+                    "operator_setup_link_invalid",
+                    "not_found",
+                ]
             } else {
                 &["not_found"]
             };

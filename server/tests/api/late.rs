@@ -13,6 +13,7 @@ use crate::support::{
 use axum::http::{Method, StatusCode};
 use domain::Money;
 use domain::late::{RateTable, late_penalty};
+use protocol::backoffice::OperatorRole;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -154,9 +155,14 @@ async fn the_formal_notice_to_pay_has_an_eight_day_deadline(backend: Backend) {
     let reply = admin(&app, Method::POST, &path, None, ADMIN_TOKEN).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "invoice_not_overdue", None);
     assert_eq!(app.count("formal_notices").await, 0);
-    // Without the token, or for no invoice.
+    // Without an operator's session, or for no invoice.
     let reply = admin(&app, Method::POST, &path, None, "wrong").await;
-    assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_sign_in_needed",
+        None,
+    );
     let reply = admin(
         &app,
         Method::POST,
@@ -482,26 +488,35 @@ async fn recorded_rates_are_validated_once_and_kept_behind_the_token(backend: Ba
     assert_eq!(recorded.ecb_rate.to_string(), "2.00");
     assert_eq!(after.entries().count(), seeded.entries().count() + 1);
 
-    // Without the right token: 401; on a server without an admin token the routes do not exist.
+    // Without an operator's session: 403.
     for method in [Method::GET, Method::POST] {
         let reply = admin(&app, method.clone(), path, Some(body.clone()), "wrong").await;
-        assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+        assert_api_error(
+            &reply,
+            StatusCode::FORBIDDEN,
+            "operator_sign_in_needed",
+            None,
+        );
     }
-    let no_token = TestApp::options(backend)
-        .today(date("2026-11-27"))
-        .start()
-        .await;
-    for method in [Method::GET, Method::POST] {
-        let reply = admin(
-            &no_token,
-            method.clone(),
-            path,
-            Some(json!({"semester": "2027-S2", "ecb_rate": "1", "legal_rate": "1"})),
-            ADMIN_TOKEN,
-        )
-        .await;
-        assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
-    }
+    // A support operator reads them but may not record any: that is billing's business.
+    let support = app.operator_cookie(OperatorRole::Support).await;
+    let support = support.trim_start_matches("backoffice_session=");
+    let reply = admin(&app, Method::GET, path, None, support).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = admin(
+        &app,
+        Method::POST,
+        path,
+        Some(json!({"semester": "2027-S2", "ecb_rate": "1", "legal_rate": "1"})),
+        support,
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
     assert_eq!(stored().await, after);
 }
 

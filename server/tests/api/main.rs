@@ -16,6 +16,7 @@ mod support;
 
 mod acceptance;
 mod accounts;
+mod backoffice;
 mod billing;
 mod calls;
 mod collection;

@@ -581,12 +581,9 @@ async fn mms_images_are_checked_and_readable_by_both_sides_only(backend: Backend
 }
 
 async fn a_suspended_user_cannot_send(backend: Backend) {
-    let app = TestApp::options(backend)
-        .admin_token("provider")
-        .start()
-        .await;
+    let app = TestApp::options(backend).start().await;
     let mut team = app.employees("BUSINESS").await;
-    app.suspend_user("provider", team.alice_id).await;
+    app.suspend_user(team.alice_id).await;
     let reply = team
         .alice
         .post_json(

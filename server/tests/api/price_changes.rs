@@ -1,17 +1,18 @@
 //! Price changes (PRICE-4, PRICE-5), through the API, on SQLite and PostgreSQL: the provider's
-//! notice (admin route behind `--admin-token`), what Managers see, and their termination.
+//! notice (a provider's route, for administrators), what Managers see, and their termination.
 
 use crate::support::{
-    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, app_on,
-    assert_api_error, date, logged, ready_company, shift_days, signup_form, zebra,
+    Backend, Client, Reply, TestApp, admin_app_on, admin_post, an_order, app_on, assert_api_error,
+    date, logged, ready_company, shift_days, signup_form, zebra,
 };
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
 use chrono::TimeDelta;
+use protocol::backoffice::OperatorRole;
 use serde_json::{Value, json};
 
 on_both_databases!(
-    admin_routes_are_off_without_the_flag_and_need_the_token,
+    the_providers_routes_need_an_operator_of_the_right_role,
     an_increase_announced_too_late_is_refused_and_nothing_is_saved,
     a_valid_increase_joins_the_price_list_and_is_shown_to_managers_concerned,
     termination_on_time_ends_the_licences_once,
@@ -57,17 +58,29 @@ async fn prices_from(app: &TestApp, day: &str) -> Vec<(String, i64, i64)> {
     .unwrap()
 }
 
-async fn admin_routes_are_off_without_the_flag_and_need_the_token(backend: Backend) {
+/// Issue 14: the provider's routes answer operators only, each for their role's actions: not a
+/// visitor, not a Company's Manager, not a forged session, not a support operator.
+async fn the_providers_routes_need_an_operator_of_the_right_role(backend: Backend) {
     let app = app_on(backend, TODAY).await;
-    let reply = announce(&app, &business_increase("2027-02-01")).await;
-    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
-
-    let app = admin_app_on(backend, TODAY).await;
-    let mut stranger = app.client();
-    for authorization in [None, Some("Bearer wrong-token"), Some(ADMIN_TOKEN)] {
+    let (manager, _) = app.signed_up(&signup_form()).await;
+    let support = app.operator_cookie(OperatorRole::Support).await;
+    let stranger = app.client();
+    let cases = [
+        (stranger.clone(), None, "operator_sign_in_needed"),
+        (manager.clone(), None, "operator_sign_in_needed"),
+        (
+            stranger.clone(),
+            Some("backoffice_session=0123abcd".to_owned()),
+            "operator_sign_in_needed",
+        ),
+        (stranger, Some(support), "operator_role_forbidden"),
+    ];
+    for (mut client, cookie, code) in cases {
         let mut headers = vec![("content-type", "application/json")];
-        headers.extend(authorization.map(|value| ("authorization", value)));
-        let reply = stranger
+        if let Some(cookie) = &cookie {
+            headers.push(("cookie", cookie.as_str()));
+        }
+        let reply = client
             .send(
                 Method::POST,
                 "/api/admin/price-changes",
@@ -75,7 +88,7 @@ async fn admin_routes_are_off_without_the_flag_and_need_the_token(backend: Backe
                 Body::from(business_increase("2027-02-01").to_string()),
             )
             .await;
-        assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+        assert_api_error(&reply, StatusCode::FORBIDDEN, code, None);
     }
     assert_eq!(app.count("price_change_notices").await, 0);
 }

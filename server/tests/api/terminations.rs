@@ -3,9 +3,8 @@
 //! computes it.
 
 use crate::support::{
-    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, an_order, app_on,
-    assert_api_error, date, invoice, invoices, log_in, logged, pass_days, payment, ready_company,
-    signup_form, zebra,
+    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, an_order, assert_api_error,
+    date, invoice, invoices, log_in, logged, pass_days, payment, ready_company, signup_form, zebra,
 };
 use axum::http::{Method, StatusCode};
 use chrono::TimeDelta;
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 
 on_both_databases!(
     fault_termination_ends_the_licence_and_shows_the_amount_due,
-    fault_termination_is_refused_without_a_reason_twice_or_without_the_token,
+    fault_termination_is_refused_without_a_reason_twice_or_without_an_operator,
     fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_every_discount,
 );
 
@@ -125,7 +124,7 @@ async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Ba
     );
 }
 
-async fn fault_termination_is_refused_without_a_reason_twice_or_without_the_token(
+async fn fault_termination_is_refused_without_a_reason_twice_or_without_an_operator(
     backend: Backend,
 ) {
     let app = admin_app_on(backend, "2026-11-15").await;
@@ -133,7 +132,12 @@ async fn fault_termination_is_refused_without_a_reason_twice_or_without_the_toke
     let reason = json!({"reason": "Breach of the licence."});
 
     let reply = terminate(&app, licence, &reason, "wrong").await;
-    assert_api_error(&reply, StatusCode::UNAUTHORIZED, "admin_unauthorized", None);
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_sign_in_needed",
+        None,
+    );
     let reply = terminate(&app, licence, &json!({"reason": "  "}), ADMIN_TOKEN).await;
     assert_api_error(
         &reply,
@@ -150,11 +154,6 @@ async fn fault_termination_is_refused_without_a_reason_twice_or_without_the_toke
     let reply = terminate(&app, licence, &reason, ADMIN_TOKEN).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "already_terminated", None);
     assert_eq!(app.count("licence_terminations").await, 1);
-
-    // Without the flag, the route does not exist.
-    let off = app_on(backend, "2026-11-15").await;
-    let reply = terminate(&off, licence, &reason, ADMIN_TOKEN).await;
-    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
 }
 
 /// Ordered on 15 Nov 2026 for a year (199.00 less the 5 % annual discount), renewed on 15 Nov

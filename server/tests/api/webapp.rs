@@ -32,12 +32,9 @@ async fn home_lists_only_the_users_own_numbers(backend: Backend) {
 }
 
 async fn home_says_why_a_suspended_user_cannot_communicate(backend: Backend) {
-    let app = TestApp::options(backend)
-        .admin_token("provider")
-        .start()
-        .await;
+    let app = TestApp::options(backend).start().await;
     let mut team = app.employees("BUSINESS").await;
-    app.suspend_user("provider", team.bob_id).await;
+    app.suspend_user(team.bob_id).await;
     let bob = team.bob.get("/api/app/home").await.json();
     let reason = bob["suspended"].as_str().unwrap();
     assert!(

@@ -268,7 +268,7 @@ async fn employees_exchange_texts_and_images() {
 
 #[tokio::test]
 async fn several_numbers_outside_numbers_and_suspension() {
-    let console = Console::start_with(&["--admin-token", "provider"]).await;
+    let console = Console::start().await;
     let team = team(&console).await;
     let alice = employee(&console, &team.alice_invitation).await;
     let (alice_id, _) = &team.alice_number;
@@ -338,17 +338,10 @@ async fn several_numbers_outside_numbers_and_suspension() {
     alice.sees("Delivered").await;
 
     // Suspended: the banner, and Send disabled.
-    let script = r#"
-        const [path, done] = arguments;
-        const reply = await fetch(path, {method: 'POST', headers: {'content-type': 'application/json',
-            'authorization': 'Bearer provider'},
-            body: JSON.stringify({reason: 'suspected_fraud_or_abuse', details: 'Unusual traffic'})});
-        done(reply.status);"#;
-    let status = team
-        .manager
-        .in_page(
-            script,
-            vec![format!("/api/admin/users/{alice_user}/suspension").into()],
+    let (status, _) = console
+        .as_provider(
+            &format!("/api/admin/users/{alice_user}/suspension"),
+            serde_json::json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"}),
         )
         .await;
     assert_eq!(status, 201);

@@ -9,6 +9,7 @@ use domain::Money;
 use domain::catalogue::Billing;
 use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
 use protocol::SignupForm;
+use protocol::backoffice::OperatorRole;
 use protocol::catalogue::{AvailableNumber, PriceListView};
 use serde_json::{Value, json};
 use server::store::scheduler::DayReport;
@@ -16,7 +17,8 @@ use server::store::scheduler::DayReport;
 use super::{Client, Reply, TestApp, signup_form};
 use crate::support::Backend;
 
-/// The provider's token for the admin routes of an app started with [`admin_app_on`].
+/// Stands, in [`admin`], for a signed-in operator of the administrator role (issue 14); any
+/// other token is sent as the operator session cookie as it is (one that opens nothing).
 pub const ADMIN_TOKEN: &str = "provider-secret-token";
 
 /// `YYYY-MM-DD`.
@@ -30,13 +32,9 @@ pub async fn app_on(backend: Backend, today: &str) -> TestApp {
     TestApp::options(backend).today(date(today)).start().await
 }
 
-/// An app whose today is `today`, with the provider's admin routes on for [`ADMIN_TOKEN`].
+/// An app whose today is `today`, for tests acting as the provider too (see [`admin`]).
 pub async fn admin_app_on(backend: Backend, today: &str) -> TestApp {
-    TestApp::options(backend)
-        .today(date(today))
-        .admin_token(ADMIN_TOKEN)
-        .start()
-        .await
+    app_on(backend, today).await
 }
 
 /// The sign-up of Company `n`: `Company n SAS`, Manager `manager{n}@company{n}.fr`.
@@ -352,7 +350,8 @@ pub async fn count_where(app: &TestApp, sql: &str) -> i64 {
 
 // ---- The provider ----
 
-/// `method path` on the provider's admin routes with `token`, and `body` as JSON when given.
+/// `method path` on the provider's routes with `token` (see [`ADMIN_TOKEN`]), and `body` as
+/// JSON when given.
 pub async fn admin(
     app: &TestApp,
     method: Method,
@@ -360,8 +359,12 @@ pub async fn admin(
     body: Option<Value>,
     token: &str,
 ) -> Reply {
-    let bearer = format!("Bearer {token}");
-    let mut headers = vec![("authorization", bearer.as_str())];
+    let cookie = if token == ADMIN_TOKEN {
+        app.operator_cookie(OperatorRole::Administrator).await
+    } else {
+        format!("backoffice_session={token}")
+    };
+    let mut headers = vec![("cookie", cookie.as_str())];
     if body.is_some() {
         headers.push(("content-type", "application/json"));
     }
@@ -369,7 +372,7 @@ pub async fn admin(
     app.client().send(method, path, &headers, body).await
 }
 
-/// `POST path` with `body` on the provider's admin routes, with [`ADMIN_TOKEN`].
+/// `POST path` with `body` on the provider's routes, as an administrator ([`ADMIN_TOKEN`]).
 pub async fn admin_post(app: &TestApp, path: &str, body: Value) -> Reply {
     admin(app, Method::POST, path, Some(body), ADMIN_TOKEN).await
 }

@@ -59,8 +59,10 @@ macro_rules! on_both_databases {
     };
 }
 
+use protocol::backoffice::OperatorRole;
 /// The database a test runs on (the server's own enum).
 pub use server::db::Backend;
+use server::store::operators;
 
 /// Text long enough (> 1 KB) to be compressed by the asset server.
 pub fn app_javascript() -> String {
@@ -99,7 +101,6 @@ pub struct Options {
     backend: Backend,
     today: Option<NaiveDate>,
     secure_cookies: bool,
-    admin_token: Option<String>,
     demo_clock: bool,
     ring_timeout: std::time::Duration,
 }
@@ -114,12 +115,6 @@ impl Options {
     /// A demo server: `POST /api/admin/clock/advance` moves its date forward.
     pub fn demo_clock(mut self) -> Self {
         self.demo_clock = true;
-        self
-    }
-
-    /// Turns the provider's admin routes on, for requests bearing `token`.
-    pub fn admin_token(mut self, token: &str) -> Self {
-        self.admin_token = Some(token.to_owned());
         self
     }
 
@@ -176,7 +171,6 @@ impl Options {
             clock,
             assets: Arc::new(assets),
             secure_cookies: self.secure_cookies,
-            admin_token: self.admin_token,
             payments,
             demo_clock: self.demo_clock,
             // Issue 19: VIES is the local stand-in, asked over HTTP as in `make run`.
@@ -218,12 +212,43 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The `Cookie` header of a new session of the provider's operator of `role`
+    /// (`<role>@provider.example`, added and set up on first use; issue 14). The set-up and
+    /// sign-in through the API are tested in `backoffice`.
+    pub async fn operator_cookie(&self, role: OperatorRole) -> String {
+        let id = self.operator_id(role).await;
+        let token = operators::open_session(&self.state.db, id, chrono::Utc::now())
+            .await
+            .unwrap();
+        format!("backoffice_session={token}")
+    }
+
+    /// The id of the provider's operator of `role`, added and set up on first use.
+    pub async fn operator_id(&self, role: OperatorRole) -> i64 {
+        let db = &self.state.db;
+        let email = format!("{}@provider.example", role.as_str());
+        match operators::by_email(db, &email).await.unwrap() {
+            Some(found) => found.me.id,
+            None => {
+                let now = chrono::Utc::now();
+                let (id, token) = operators::add(db, &email, role, "JBSWY3DPEHPK3PXP", now)
+                    .await
+                    .unwrap();
+                assert!(
+                    operators::complete_setup(db, &token, "not a password hash", 1, now)
+                        .await
+                        .unwrap()
+                );
+                id
+            }
+        }
+    }
+
     pub fn options(backend: Backend) -> Options {
         Options {
             backend,
             today: None,
             secure_cookies: false,
-            admin_token: None,
             demo_clock: false,
             ring_timeout: std::time::Duration::from_secs(30),
         }
@@ -575,11 +600,11 @@ pub struct Employees {
 impl TestApp {
     /// The provider suspends `user_id` for suspected fraud (SUSP-1), with the admin `token` the
     /// app was started with.
-    pub async fn suspend_user(&self, token: &str, user_id: i64) {
+    pub async fn suspend_user(&self, user_id: i64) {
         let body =
             serde_json::json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"});
         let path = format!("/api/admin/users/{user_id}/suspension");
-        let reply = admin(self, Method::POST, &path, Some(body), token).await;
+        let reply = admin(self, Method::POST, &path, Some(body), ADMIN_TOKEN).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     }
 

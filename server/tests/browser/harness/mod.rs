@@ -32,11 +32,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use http_body_util::BodyExt;
 use server::config::Config;
 use server::state::AppState;
+use server::store::operators;
 use tower::ServiceExt;
-
-/// The provider's token for the admin routes ([`Console::as_provider`]); a console started with
-/// `--admin-token` for the WebApp or the demo clock uses this one too.
-pub const ADMIN_TOKEN: &str = "provider-secret-token";
 
 /// Who signs up in the tests: the Company and its first Manager's password.
 pub const COMPANY: &str = "Martin & Fils SAS";
@@ -71,7 +68,7 @@ impl Console {
     }
 
     /// As [`Console::start`], with more command-line options, e.g.
-    /// `["--today", "2027-01-05", "--admin-token", "secret", "--demo-clock"]`.
+    /// `["--today", "2027-01-05", "--demo-clock"]`.
     pub async fn start_with(options: &[&str]) -> Console {
         Console::start_serving(&dist_dir(), options).await
     }
@@ -79,14 +76,7 @@ impl Console {
     /// A demo server whose date starts on `today` (`YYYY-MM-DD`), moved forward by
     /// [`Console::move_date_to`], with the provider's admin routes on.
     pub async fn demo(today: &str) -> Console {
-        Console::start_with(&[
-            "--today",
-            today,
-            "--admin-token",
-            ADMIN_TOKEN,
-            "--demo-clock",
-        ])
-        .await
+        Console::start_with(&["--today", today, "--demo-clock"]).await
     }
 
     /// As [`Console::start_with`], serving the built app in `dist`.
@@ -184,21 +174,37 @@ impl Console {
         .await;
     }
 
-    /// `POST path` with `body` as the provider, on the admin routes (turned on for
-    /// [`ADMIN_TOKEN`] for this request, whatever the console was started with): the status and
-    /// the JSON answer (null when there is none).
+    /// `POST path` with `body` as the provider, on its routes, signed in as an operator of the
+    /// administrator role (issue 14; added on first use): the status and the JSON answer (null
+    /// when there is none).
     pub async fn as_provider(
         &self,
         path: &str,
         body: serde_json::Value,
     ) -> (StatusCode, serde_json::Value) {
-        let state = AppState {
-            admin_token: Some(ADMIN_TOKEN.into()),
-            ..self.state.clone()
+        let db = &self.state.db;
+        let role = protocol::backoffice::OperatorRole::Administrator;
+        let email = "administrator@provider.example";
+        let id = match operators::by_email(db, email).await.expect("an operator") {
+            Some(found) => found.me.id,
+            None => {
+                let now = chrono::Utc::now();
+                let (id, token) = operators::add(db, email, role, "JBSWY3DPEHPK3PXP", now)
+                    .await
+                    .expect("an operator added");
+                operators::complete_setup(db, &token, "not a password hash", 1, now)
+                    .await
+                    .expect("an operator set up");
+                id
+            }
         };
+        let session = operators::open_session(db, id, chrono::Utc::now())
+            .await
+            .expect("an operator's session");
+        let state = self.state.clone();
         let request = Request::post(path)
             .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+            .header("cookie", format!("backoffice_session={session}"))
             .body(Body::from(body.to_string()))
             .expect("a request");
         let response = server::app(state)

@@ -1,0 +1,103 @@
+//! The provider's back office (issue 14): an operator's set-up through their one-time link
+//! (`/api/backoffice/setup/{token}`), and their session (`/api/backoffice/session`: sign in with
+//! password and authenticator code, who is signed in, sign out), on its own cookie.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use protocol::backoffice::{OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn};
+
+use super::extract::{Body, ClientAddress, PathParams};
+use crate::auth::cookie;
+use crate::auth::operator::Operator;
+use crate::error::ApiError;
+use crate::services::{operators, throttling};
+use crate::state::AppState;
+use crate::store::operators::{SESSION_LIFETIME, close_session};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/backoffice/setup/{token}", get(setup).post(complete_setup))
+        .route(
+            "/backoffice/session",
+            post(sign_in).get(signed_in).delete(sign_out),
+        )
+}
+
+/// `GET /api/backoffice/setup/{token}`: the authenticator to set up. Unknown links count
+/// against the client's address, as Users' personal links do.
+async fn setup(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    PathParams(token): PathParams<String>,
+) -> Result<Json<OperatorSetup>, ApiError> {
+    throttling::ensure_links_allowed(&state, &address).await?;
+    match operators::setup(&state, &token).await {
+        Err(ApiError::OperatorSetupLinkInvalid) => {
+            throttling::unknown_link_tried(&state, &address).await?;
+            Err(ApiError::OperatorSetupLinkInvalid)
+        }
+        other => other.map(Json),
+    }
+}
+
+/// `POST /api/backoffice/setup/{token}`: the operator's password and first code.
+async fn complete_setup(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    PathParams(token): PathParams<String>,
+    Body(form): Body<OperatorSetupForm>,
+) -> Result<StatusCode, ApiError> {
+    throttling::ensure_links_allowed(&state, &address).await?;
+    match operators::complete_setup(&state, &token, form).await {
+        Err(ApiError::OperatorSetupLinkInvalid) => {
+            throttling::unknown_link_tried(&state, &address).await?;
+            Err(ApiError::OperatorSetupLinkInvalid)
+        }
+        other => other.map(|()| StatusCode::NO_CONTENT),
+    }
+}
+
+/// `POST /api/backoffice/session`: signs an operator in; the back office's cookie.
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Body(form): Body<OperatorSignIn>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (token, me) = operators::sign_in(&state, &address, &form).await?;
+    Ok((
+        [cookie::set_named(
+            cookie::OPERATOR,
+            &token,
+            SESSION_LIFETIME.num_seconds(),
+            state.secure_cookies,
+        )],
+        Json(me),
+    ))
+}
+
+/// `GET /api/backoffice/session`: the signed-in operator.
+async fn signed_in(Operator(me): Operator) -> Json<OperatorMe> {
+    Json(me)
+}
+
+/// `DELETE /api/backoffice/session`: signs out (the session ends on the server too).
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    if let Some(token) = cookie::token_named(&headers, cookie::OPERATOR) {
+        close_session(&state.db, &token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [cookie::set_named(
+            cookie::OPERATOR,
+            "",
+            0,
+            state.secure_cookies,
+        )],
+    ))
+}

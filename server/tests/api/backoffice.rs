@@ -1,0 +1,236 @@
+//! Issue 14, point 1: the provider's operators, on SQLite and PostgreSQL. Added by the server
+//! command (`services::operators::add`, what `server operator add` runs), they set their
+//! password and authenticator app through their one-time link; they sign in with both (each
+//! code once), on a session of their own that no Company User's cookie opens; what they do is
+//! in the Company's proof log with them as its author, and the log still verifies.
+
+use axum::http::{Method, StatusCode};
+use protocol::backoffice::OperatorRole;
+use serde_json::json;
+
+use crate::support::authenticator::{code, wrong};
+use crate::support::*;
+
+on_both_databases!(
+    an_operator_sets_up_their_access_through_the_link_and_signs_in_with_a_code,
+    an_operators_action_is_in_the_proof_log_under_their_name,
+);
+
+/// The operator session cookie a sign-in reply sets (`backoffice_session=…`).
+fn operator_cookie(reply: &Reply) -> String {
+    let set = reply.header("set-cookie").expect("a cookie");
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Strict"),
+        "{set}"
+    );
+    set.split(';').next().unwrap().to_owned()
+}
+
+async fn with_cookie(client: &mut Client, method: Method, path: &str, cookie: &str) -> Reply {
+    client
+        .send(
+            method,
+            path,
+            &[("cookie", cookie)],
+            axum::body::Body::empty(),
+        )
+        .await
+}
+
+async fn an_operator_sets_up_their_access_through_the_link_and_signs_in_with_a_code(
+    backend: Backend,
+) {
+    let app = app_on(backend, "2026-12-07").await;
+    let link = server::services::operators::add(
+        &app.state.db,
+        "Jeanne@Provider.example",
+        OperatorRole::Billing,
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert!(link.starts_with("/backoffice/setup/"), "{link}");
+    let token = link.trim_start_matches("/backoffice/setup/");
+    // The same email again is refused.
+    assert!(
+        server::services::operators::add(
+            &app.state.db,
+            "jeanne@provider.example",
+            OperatorRole::Support,
+            chrono::Utc::now(),
+        )
+        .await
+        .is_err()
+    );
+
+    let mut visitor = app.client();
+    let setup_path = format!("/api/backoffice/setup/{token}");
+    let setup = visitor.get(&setup_path).await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.text());
+    let setup = setup.json();
+    assert_eq!(setup["email"], "jeanne@provider.example");
+    assert_eq!(setup["role"], "billing");
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"));
+    let secret = setup["secret"].as_str().unwrap().to_owned();
+    // A password too short, or a code that is not the app's: nothing is set.
+    let reply = visitor
+        .post_json(
+            &setup_path,
+            &json!({"password": "short", "code": code(&secret, 0)}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "too_short",
+        Some("password"),
+    );
+    let password = "a long operator password";
+    let reply = visitor
+        .post_json(
+            &setup_path,
+            &json!({"password": password, "code": wrong(&code(&secret, 0))}),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("code"),
+    );
+    let first = code(&secret, 0);
+    let reply = visitor
+        .post_json(&setup_path, &json!({"password": password, "code": first}))
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.text());
+    // The link works once.
+    let reply = visitor.get(&setup_path).await;
+    assert_api_error(
+        &reply,
+        StatusCode::NOT_FOUND,
+        "operator_setup_link_invalid",
+        None,
+    );
+
+    // Sign-in: a wrong password, the code already used, then the next code.
+    let sign_in = |password: &str, code: &str| json!({"email": "JEANNE@provider.example", "password": password, "code": code});
+    let reply = visitor
+        .post_json(
+            "/api/backoffice/session",
+            &sign_in("not the password", &code(&secret, 1)),
+        )
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNAUTHORIZED,
+        "operator_sign_in_refused",
+        None,
+    );
+    let reply = visitor
+        .post_json("/api/backoffice/session", &sign_in(password, &first))
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNAUTHORIZED,
+        "operator_sign_in_refused",
+        None,
+    );
+    let reply = visitor
+        .post_json(
+            "/api/backoffice/session",
+            &sign_in(password, &code(&secret, 1)),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["role"], "billing");
+    let cookie = operator_cookie(&reply);
+    let me = with_cookie(
+        &mut visitor,
+        Method::GET,
+        "/api/backoffice/session",
+        &cookie,
+    )
+    .await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+    assert_eq!(me.json()["email"], "jeanne@provider.example");
+
+    // A Company's Manager is no operator.
+    let (mut manager, _) = app.signed_up(&signup_form()).await;
+    let reply = manager.get("/api/backoffice/session").await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_sign_in_needed",
+        None,
+    );
+
+    // Signed out, the session no longer opens anything.
+    let reply = with_cookie(
+        &mut visitor,
+        Method::DELETE,
+        "/api/backoffice/session",
+        &cookie,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let reply = with_cookie(
+        &mut visitor,
+        Method::GET,
+        "/api/backoffice/session",
+        &cookie,
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_sign_in_needed",
+        None,
+    );
+}
+
+async fn an_operators_action_is_in_the_proof_log_under_their_name(backend: Backend) {
+    let app = app_on(backend, "2026-12-07").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    let user = manager.get("/api/me").await.json()["user"]["id"]
+        .as_i64()
+        .unwrap();
+    let reply = admin(
+        &app,
+        Method::POST,
+        &format!("/api/admin/users/{user}/suspension"),
+        Some(json!({"reason": "suspected_fraud_or_abuse", "details": "Unusual traffic"})),
+        ADMIN_TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    // The Manager is suspended now; the log is read in the store as the Managers' page does.
+    let company_id: i64 = sqlx::query_scalar("SELECT company_id FROM users WHERE id = $1")
+        .bind(user)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let page = server::store::activity::page(&app.state.db, company_id, None, 50)
+        .await
+        .unwrap();
+    let (entry, author) = page
+        .iter()
+        .find(|(entry, _)| entry.action.starts_with("user.suspen"))
+        .expect("the suspension in the log");
+    assert_eq!(
+        author,
+        &server::store::activity::Author::Operator("administrator@provider.example".into())
+    );
+    assert_eq!(entry.actor_user_id, None);
+    assert_eq!(entry.hash_version, 3);
+    let verdict = server::store::audit::verify(&app.state.db, &app.state.proof_key.public())
+        .await
+        .unwrap();
+    assert!(verdict.is_intact(), "{verdict}");
+    // The author is part of what the entry's hash covers.
+    let unsigned = server::store::audit::Entry {
+        actor_operator_id: None,
+        ..entry.clone()
+    };
+    assert_eq!(entry.expected_hash().as_ref(), Some(&entry.hash));
+    assert_ne!(unsigned.expected_hash().as_ref(), Some(&entry.hash));
+}
