@@ -47,12 +47,14 @@ cluster: browser-tools app
 	scripts/cluster.sh
 
 ## The app's three bundles (see protocol/src/bundle.rs): the Management Console into dist/, then
-## the sign-in pages into dist/signin/ and the WebApp into dist/webapp/ (the first build empties
+## the sign-in pages into dist/signin/, the WebApp into dist/webapp/ and the provider's back
+## office into dist/backoffice/ (the first build empties
 ## dist/, so the order matters).
 app:
 	trunk build index.html --release
 	trunk build signin.html --release --dist dist/signin --public-url /signin/
 	trunk build webapp.html --release --dist dist/webapp --public-url /webapp/
+	trunk build backoffice.html --release --dist dist/backoffice --public-url /backoffice/
 
 tools:
 	scripts/tools.sh

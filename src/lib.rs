@@ -6,6 +6,7 @@
 
 pub mod api;
 mod app;
+pub mod backoffice;
 pub mod bundle;
 pub mod components;
 pub mod marks;

@@ -108,7 +108,8 @@ pub struct OperatorSetup {
     pub secret: String,
     /// `otpauth://…`, what the QR code holds.
     pub uri: String,
-    pub qr_svg: String,
+    /// The QR code, a `data:image/svg+xml` URL.
+    pub qr_code: String,
 }
 
 /// `POST /api/backoffice/setup/{token}`: the new operator's password, and a code from their

@@ -2,7 +2,7 @@
 //! bundle's page, and the app leaves for another bundle with a full page load. Each audience so
 //! downloads only its own part (issue 18): a visitor signing in or up, or anyone managing their
 //! own account, the small sign-in bundle; a Manager the Management Console; an employee the
-//! WebApp.
+//! WebApp; the provider's operators the back office.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
@@ -15,6 +15,8 @@ pub enum Bundle {
     Console,
     /// The WebApp: everything under `/app` but its log-in and account pages.
     WebApp,
+    /// The provider's back office (`/backoffice…`, issue 14), for its operators only.
+    BackOffice,
 }
 
 impl Bundle {
@@ -35,6 +37,8 @@ impl Bundle {
             Bundle::SignIn
         } else if under("/app") {
             Bundle::WebApp
+        } else if under("/backoffice") {
+            Bundle::BackOffice
         } else {
             Bundle::Console
         }
@@ -46,10 +50,16 @@ impl Bundle {
             Bundle::SignIn => "/signin/index.html",
             Bundle::Console => "/index.html",
             Bundle::WebApp => "/webapp/index.html",
+            Bundle::BackOffice => "/backoffice/index.html",
         }
     }
 
-    pub const ALL: [Bundle; 3] = [Bundle::SignIn, Bundle::Console, Bundle::WebApp];
+    pub const ALL: [Bundle; 4] = [
+        Bundle::SignIn,
+        Bundle::Console,
+        Bundle::WebApp,
+        Bundle::BackOffice,
+    ];
 }
 
 #[cfg(test)]
@@ -73,6 +83,10 @@ mod tests {
         ] {
             assert_eq!(Bundle::serving(path), Bundle::SignIn, "{path}");
         }
+        for path in ["/backoffice", "/backoffice/setup/abc"] {
+            assert_eq!(Bundle::serving(path), Bundle::BackOffice, "{path}");
+        }
+        assert_eq!(Bundle::serving("/backofficer"), Bundle::Console);
         for path in ["/app", "/app/", "/app/numbers/3/calls", "/app/accounts"] {
             assert_eq!(Bundle::serving(path), Bundle::WebApp, "{path}");
         }

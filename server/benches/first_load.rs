@@ -49,6 +49,7 @@ fn bundle_sizes() {
     for (name, folder, goal) in [
         ("sign-in: the log-in page (/login)", "signin", Some(250.0)),
         ("WebApp (/app)", "webapp", Some(200.0)),
+        ("back office (/backoffice)", "backoffice", Some(250.0)),
         ("Management Console (/console)", "", None),
     ] {
         let files = std::fs::read_dir(dist.join(folder))

@@ -223,6 +223,7 @@ pub async fn me() -> Result<Option<Me>, ApiError> {
     }
 }
 
+mod backoffice;
 mod calls;
 mod communications;
 mod company;
@@ -240,6 +241,7 @@ mod two_factor;
 mod users;
 mod webapp;
 
+pub use backoffice::*;
 pub use calls::*;
 pub use communications::*;
 pub use company::*;

@@ -20,7 +20,7 @@ CREATE TABLE operators (
 );
 
 CREATE TABLE operator_sessions (
-    token_hash TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL PRIMARY KEY,
     operator_id INTEGER NOT NULL REFERENCES operators (id) ON DELETE CASCADE,
     created_at TEXT NOT NULL,
     expires_at TEXT NOT NULL

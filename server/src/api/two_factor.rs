@@ -8,8 +8,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use protocol::{CurrentPassword, RecoveryCodes, TwoFactorConfirm, TwoFactorSetup};
 
 use super::extract::Body;
@@ -52,10 +50,7 @@ async fn start(
         Json(TwoFactorSetup {
             secret: authenticator.readable_secret(),
             otpauth_uri: authenticator.uri(),
-            qr_code: format!(
-                "data:image/svg+xml;base64,{}",
-                BASE64.encode(authenticator.qr_svg().map_err(internal)?)
-            ),
+            qr_code: authenticator.qr_data_url().map_err(internal)?,
         }),
     ))
 }

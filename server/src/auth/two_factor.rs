@@ -142,6 +142,15 @@ impl Authenticator {
             .build())
     }
 
+    /// The QR code as a `data:` URL, for an `<img>`.
+    pub fn qr_data_url(&self) -> Result<String, AuthenticatorError> {
+        use base64::Engine;
+        Ok(format!(
+            "data:image/svg+xml;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(self.qr_svg()?)
+        ))
+    }
+
     /// The time step of `code` if it is the code of the current step or a neighbour, and later
     /// than `after` (the last step accepted: a code works once).
     pub fn accepted_step(&self, code: &str, after: u64) -> Option<u64> {

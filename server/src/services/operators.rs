@@ -60,8 +60,8 @@ pub async fn setup(state: &AppState, token: &str) -> Result<OperatorSetup, ApiEr
         role: operator.me.role,
         secret: named.readable_secret(),
         uri: named.uri(),
-        qr_svg: named
-            .qr_svg()
+        qr_code: named
+            .qr_data_url()
             .map_err(|error| ApiError::Internal(error.to_string()))?,
     })
 }

@@ -126,6 +126,10 @@ fn hash_of(entry: &Entry) -> String {
         .actor_user_id
         .map(|id| id.to_string())
         .unwrap_or_default();
+    let operator = entry
+        .actor_operator_id
+        .map(|id| id.to_string())
+        .unwrap_or_default();
     let mut parts = vec![
         company.as_str(),
         &seq,
@@ -134,13 +138,23 @@ fn hash_of(entry: &Entry) -> String {
         &entry.action,
         &entry.subject,
     ];
-    if entry.hash_version == 1 {
-        parts.push(entry.before_json.as_deref().unwrap_or("null"));
-        parts.push(entry.after_json.as_deref().unwrap_or("null"));
-    } else {
-        parts.insert(0, "v2");
-        parts.push(entry.before_digest.as_deref().unwrap_or("null"));
-        parts.push(entry.after_digest.as_deref().unwrap_or("null"));
+    match entry.hash_version {
+        1 => {
+            parts.push(entry.before_json.as_deref().unwrap_or("null"));
+            parts.push(entry.after_json.as_deref().unwrap_or("null"));
+        }
+        2 => {
+            parts.insert(0, "v2");
+            parts.push(entry.before_digest.as_deref().unwrap_or("null"));
+            parts.push(entry.after_digest.as_deref().unwrap_or("null"));
+        }
+        _ => {
+            // Version 3: the operator, if any, after the User.
+            parts.insert(4, &operator);
+            parts.insert(0, "v3");
+            parts.push(entry.before_digest.as_deref().unwrap_or("null"));
+            parts.push(entry.after_digest.as_deref().unwrap_or("null"));
+        }
     }
     parts.push(&entry.prev_hash);
     length_prefixed(&parts)
@@ -200,7 +214,7 @@ async fn checkpoints_sign_every_moved_head_once(backend: Backend) {
     let (mut manager, company_id, _) = changes(&app).await;
     // The recorded hashes follow the documented formula.
     for entry in chain(&app, company_id).await.entries {
-        assert_eq!(entry.hash_version, 2);
+        assert_eq!(entry.hash_version, 3);
         assert_eq!(entry.hash, hash_of(&entry), "entry {}", entry.seq);
         assert_eq!(
             entry.after_digest,

@@ -5,6 +5,7 @@
 mod harness;
 
 mod acceptance;
+mod backoffice;
 mod billing;
 mod cluster;
 mod company;

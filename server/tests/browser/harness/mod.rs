@@ -39,13 +39,18 @@ use tower::ServiceExt;
 pub const COMPANY: &str = "Martin & Fils SAS";
 pub const PASSWORD: &str = "correct horse battery";
 
-/// The built app, its three bundles, made by `make app` (which `make test` runs first); another
+/// The built app, its four bundles, made by `make app` (which `make test` runs first); another
 /// build can be named with `CONSOLE_DIST_DIR`.
 pub fn dist_dir() -> PathBuf {
     let dist = std::env::var_os("CONSOLE_DIST_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    for page in ["index.html", "signin/index.html", "webapp/index.html"] {
+    for page in [
+        "index.html",
+        "signin/index.html",
+        "webapp/index.html",
+        "backoffice/index.html",
+    ] {
         assert!(
             dist.join(page).is_file(),
             "no built app in {} (no {page}): run `make test` (or `make app`) first",
