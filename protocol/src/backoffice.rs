@@ -3,7 +3,11 @@
 //! their own (never a Company's User), signed in with a password and a code from their
 //! authenticator app, always.
 
+use chrono::NaiveDate;
+use domain::money::Money;
 use serde::{Deserialize, Serialize};
+
+use crate::late_payment::{FormalNoticeView, LatePaymentView};
 
 /// What an operator is there for; each role does its own part of the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,6 +125,35 @@ pub struct OperatorSetupForm {
     /// Missing, it is not right: said as the field's error.
     #[serde(default)]
     pub code: String,
+}
+
+/// `GET /api/admin/queues/overdue`: an overdue invoice waiting for the provider (LATE-1..4),
+/// oldest due first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverdueItem {
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub company_id: i64,
+    pub company_name: String,
+    pub total: Money,
+    pub due_date: NaiveDate,
+    /// Days late, the penalty so far and the indemnity, on the server's today.
+    pub late: Option<LatePaymentView>,
+    /// The formal notice to pay, once sent.
+    pub formal_notice: Option<FormalNoticeView>,
+}
+
+/// `GET /api/admin/queues/disputes`: a dispute waiting for the provider's decision (DISPUTE-2),
+/// oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeItem {
+    pub dispute_id: i64,
+    pub company_name: String,
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    pub invoice_total: Money,
+    pub justification: String,
+    pub opened_on: NaiveDate,
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! The provider's back office (issue 14): an operator's set-up and session.
 
 use gloo_net::http::Request;
-use protocol::backoffice::{OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn};
+use protocol::backoffice::{
+    DisputeItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
+};
+use protocol::disputes::DisputeDecision;
 
 use super::{ApiError, get, post, without_answer};
 
@@ -33,4 +36,30 @@ pub async fn operator() -> Result<Option<OperatorMe>, ApiError> {
 
 pub async fn operator_sign_out() -> Result<(), ApiError> {
     without_answer(Request::delete("/api/backoffice/session").build()).await
+}
+
+/// Overdue invoices, the longest overdue first.
+pub async fn overdue_queue() -> Result<Vec<OverdueItem>, ApiError> {
+    get("/api/admin/queues/overdue").await
+}
+
+/// Disputes waiting for a decision, the oldest first.
+pub async fn disputes_queue() -> Result<Vec<DisputeItem>, ApiError> {
+    get("/api/admin/queues/disputes").await
+}
+
+/// LATE-4: the formal notice to pay an overdue invoice.
+pub async fn send_formal_notice(invoice_id: i64) -> Result<(), ApiError> {
+    without_answer(
+        Request::post(&format!("/api/admin/invoices/{invoice_id}/formal-notice")).build(),
+    )
+    .await
+}
+
+/// DISPUTE-2: accept (with a credit note of `amount`) or refuse (with a reason) a dispute.
+pub async fn decide_dispute(dispute_id: i64, decision: &DisputeDecision) -> Result<(), ApiError> {
+    without_answer(
+        Request::post(&format!("/api/admin/disputes/{dispute_id}/decision")).json(decision),
+    )
+    .await
 }

@@ -1,12 +1,17 @@
 //! The provider's back office (issue 14), its own bundle (`src/bin/backoffice.rs`): Company
-//! Users never download it. For now: an operator's set-up through their one-time link and
-//! their sign-in with a password and a code from their authenticator app.
+//! Users never download it: an operator's set-up through their one-time link, their sign-in
+//! with a password and a code from their authenticator app, and the queues of what waits for
+//! the provider (overdue invoices and their formal notices, disputes and their decisions).
 
+use domain::order::long_date as long;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use protocol::backoffice::{OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn};
+use protocol::backoffice::{
+    BackOfficeAction, DisputeItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn,
+};
+use protocol::disputes::DisputeDecision;
 
 use crate::api;
 use crate::bundle::Bundle;
@@ -76,6 +81,7 @@ fn Home() -> impl IntoView {
             <main>
                 <h1>"Back office"</h1>
                 <p>{format!("Signed in as {}, of the {} role.", me.email, me.role.as_str())}</p>
+                <Queues me />
             </main>
         }
         .into_any(),
@@ -207,5 +213,133 @@ fn SetupForm(token: String, setup: OperatorSetup) -> impl IntoView {
                     .into_any()
             }}
         </main>
+    }
+}
+
+/// What waits for the provider, oldest first: overdue invoices and disputes. The actions an
+/// operator's role does not take are not offered (the server refuses them anyway).
+#[component]
+fn Queues(me: OperatorMe) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let overdue = LocalResource::new(move || {
+        reload.track();
+        api::overdue_queue()
+    });
+    let disputes = LocalResource::new(move || {
+        reload.track();
+        api::disputes_queue()
+    });
+    let failure = RwSignal::new(None::<String>);
+    let done = move |outcome: Result<(), api::ApiError>| match outcome {
+        Ok(()) => {
+            failure.set(None);
+            reload.update(|n| *n += 1);
+        }
+        Err(error) => failure.set(Some(error.to_string())),
+    };
+    let may_notice = me.role.may(BackOfficeAction::SendFormalNotice);
+    let may_decide = me.role.may(BackOfficeAction::DecideDispute);
+    view! {
+        {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+        <section>
+            <h2>"Overdue invoices"</h2>
+            {move || match overdue.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No invoice is overdue."</p> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <table class="queue overdue-queue">
+                        <thead><tr>
+                            <th>"Company"</th><th>"Invoice"</th><th>"Due"</th><th>"Days late"</th>
+                            <th>"Penalty so far"</th><th>"Formal notice"</th>
+                        </tr></thead>
+                        <tbody>
+                            {items.into_iter().map(|item| {
+                                let invoice = item.invoice_id;
+                                let late = item.late.clone();
+                                view! {
+                                    <tr>
+                                        <td>{item.company_name.clone()}</td>
+                                        <td>{format!("{} (EUR {})", item.invoice_number, item.total)}</td>
+                                        <td>{long(item.due_date)}</td>
+                                        <td>{late.as_ref().map(|late| late.days_late.to_string())}</td>
+                                        <td>{late.map(|late| match late.penalty {
+                                            Some(penalty) => format!("EUR {penalty} + EUR {} indemnity", late.indemnity),
+                                            None => late.rates_missing.unwrap_or_default(),
+                                        })}</td>
+                                        <td>{match item.formal_notice {
+                                            Some(notice) => format!(
+                                                "Sent on {}; pay by {}",
+                                                long(notice.sent_on),
+                                                long(notice.deadline)
+                                            ).into_any(),
+                                            None if may_notice => view! {
+                                                <button type="button" on:click=move |_| {
+                                                    spawn_local(async move { done(api::send_formal_notice(invoice).await) });
+                                                }>"Send a formal notice"</button>
+                                            }.into_any(),
+                                            None => "Not sent".into_any(),
+                                        }}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+        <section>
+            <h2>"Disputes"</h2>
+            {move || match disputes.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No dispute waits for a decision."</p> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <ul class="queue dispute-queue">
+                        {items.into_iter().map(|item| view! {
+                            <li><DisputeCard item may_decide done /></li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One dispute: what the Company wrote, and the decision (an amount to credit, or a reason).
+#[component]
+fn DisputeCard(
+    item: DisputeItem,
+    may_decide: bool,
+    done: impl Fn(Result<(), api::ApiError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let amount = RwSignal::new(item.invoice_total.to_string());
+    let reason = RwSignal::new(String::new());
+    let id = item.dispute_id;
+    let amount_id = format!("amount-{id}");
+    let reason_id = format!("reason-{id}");
+    let decide = move |decision: DisputeDecision| {
+        spawn_local(async move { done(api::decide_dispute(id, &decision).await) });
+    };
+    view! {
+        <article class="card">
+            <h3>{format!("{}: invoice {} (EUR {})", item.company_name, item.invoice_number, item.invoice_total)}</h3>
+            <p>{format!("Opened on {}: “{}”", long(item.opened_on), item.justification)}</p>
+            {may_decide.then(|| view! {
+                <div class="decision">
+                    <label for=amount_id.clone()>"Credit note (EUR, VAT included)"</label>
+                    <input id=amount_id type="text" inputmode="decimal" bind:value=amount />
+                    <button type="button" on:click=move |_| {
+                        let amount = amount.get().trim().parse().ok();
+                        decide(DisputeDecision { accept: true, amount, reason: None });
+                    }>"Accept"</button>
+                    <label for=reason_id.clone()>"Reason for refusing"</label>
+                    <input id=reason_id type="text" bind:value=reason />
+                    <button type="button" class="secondary" on:click=move |_| {
+                        decide(DisputeDecision { accept: false, amount: None, reason: Some(reason.get()) });
+                    }>"Refuse"</button>
+                </div>
+            })}
+        </article>
     }
 }

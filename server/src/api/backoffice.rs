@@ -1,13 +1,16 @@
 //! The provider's back office (issue 14): an operator's set-up through their one-time link
 //! (`/api/backoffice/setup/{token}`), and their session (`/api/backoffice/session`: sign in with
-//! password and authenticator code, who is signed in, sign out), on its own cookie.
+//! password and authenticator code, who is signed in, sign out), on its own cookie; and the
+//! queues of what waits for the provider (`/api/admin/queues/…`), for any operator.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use protocol::backoffice::{OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn};
+use protocol::backoffice::{
+    DisputeItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
+};
 
 use super::extract::{Body, ClientAddress, PathParams};
 use crate::auth::cookie;
@@ -16,6 +19,7 @@ use crate::error::ApiError;
 use crate::services::{operators, throttling};
 use crate::state::AppState;
 use crate::store::operators::{SESSION_LIFETIME, close_session};
+use crate::store::queues;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -24,6 +28,25 @@ pub fn routes() -> Router<AppState> {
             "/backoffice/session",
             post(sign_in).get(signed_in).delete(sign_out),
         )
+        .route("/admin/queues/overdue", get(overdue))
+        .route("/admin/queues/disputes", get(disputes))
+}
+
+/// `GET /api/admin/queues/overdue`: overdue invoices, the longest overdue first, for any
+/// operator.
+async fn overdue(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> Result<Json<Vec<OverdueItem>>, ApiError> {
+    Ok(Json(queues::overdue(&state.db, state.clock.today()).await?))
+}
+
+/// `GET /api/admin/queues/disputes`: disputes waiting for a decision, the oldest first.
+async fn disputes(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> Result<Json<Vec<DisputeItem>>, ApiError> {
+    Ok(Json(queues::open_disputes(&state.db).await?))
 }
 
 /// `GET /api/backoffice/setup/{token}`: the authenticator to set up. Unknown links count

@@ -39,6 +39,7 @@ pub mod payment_defaults;
 pub mod price_changes;
 pub mod privacy;
 pub mod provider_charges;
+pub mod queues;
 pub mod refunds;
 pub mod scheduler;
 pub mod sessions;

@@ -14,6 +14,7 @@ use crate::support::*;
 on_both_databases!(
     an_operator_sets_up_their_access_through_the_link_and_signs_in_with_a_code,
     an_operators_action_is_in_the_proof_log_under_their_name,
+    the_queues_list_overdue_invoices_and_open_disputes_oldest_first,
 );
 
 /// The operator session cookie a sign-in reply sets (`backoffice_session=…`).
@@ -238,4 +239,93 @@ async fn an_operators_action_is_in_the_proof_log_under_their_name(backend: Backe
     };
     assert_eq!(entry.expected_hash().as_ref(), Some(&entry.hash));
     assert_ne!(unsigned.expected_hash().as_ref(), Some(&entry.hash));
+}
+
+/// Point 2: the queues of what waits for the provider. An overdue invoice with its days late,
+/// penalty so far and formal notice once sent; an open dispute until it is decided. Any
+/// operator reads them; a support operator may not decide; a Manager reads nothing there.
+async fn the_queues_list_overdue_invoices_and_open_disputes_oldest_first(backend: Backend) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    an_order("ESSENTIAL").place(&mut manager).await;
+    let invoice_id = invoices(&mut manager).await[0]["id"].as_i64().unwrap();
+    let billing = app.operator_cookie(OperatorRole::Billing).await;
+    let support = app.operator_cookie(OperatorRole::Support).await;
+    let mut client = app.client();
+    let reader = app.client();
+    let queue = |cookie: String, path: &'static str| {
+        let mut client = reader.clone();
+        async move { with_cookie(&mut client, Method::GET, path, &cookie).await }
+    };
+    let overdue = "/api/admin/queues/overdue";
+    let disputes = "/api/admin/queues/disputes";
+    assert_eq!(queue(billing.clone(), overdue).await.json(), json!([]));
+
+    // Nothing collects it here: overdue the day after its due date, 5 days late on 15 March.
+    pass_days(&app, 5).await;
+    let reply = queue(support.clone(), overdue).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let listed = reply.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed[0]["invoice_id"], invoice_id);
+    assert_eq!(listed[0]["company_name"], signup_form().legal_name);
+    assert_eq!(listed[0]["late"]["days_late"], 5);
+    assert!(listed[0]["late"]["penalty"].is_string(), "{listed}");
+    assert!(listed[0]["formal_notice"].is_null());
+    let path = format!("/api/admin/invoices/{invoice_id}/formal-notice");
+    let reply = with_cookie(&mut client, Method::POST, &path, &billing).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let listed = queue(billing.clone(), overdue).await.json();
+    assert_eq!(listed[0]["formal_notice"]["deadline"], "2026-03-23");
+
+    // A dispute waits until a billing operator decides it.
+    let reply = manager
+        .post_json(
+            &format!("/api/console/invoices/{invoice_id}/disputes"),
+            &json!({"justification": "The Number did not ring for a week."}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let listed = queue(support.clone(), disputes).await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(
+        listed[0]["justification"],
+        "The Number did not ring for a week."
+    );
+    let decision = format!(
+        "/api/admin/disputes/{}/decision",
+        listed[0]["dispute_id"].as_i64().unwrap()
+    );
+    let refuse = json!({"accept": false, "reason": "The Number rang: see the call log."});
+    let body = axum::body::Body::from(refuse.to_string());
+    let headers = [
+        ("cookie", support.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let reply = client.send(Method::POST, &decision, &headers, body).await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+    let body = axum::body::Body::from(refuse.to_string());
+    let headers = [
+        ("cookie", billing.as_str()),
+        ("content-type", "application/json"),
+    ];
+    let reply = client.send(Method::POST, &decision, &headers, body).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(queue(billing.clone(), disputes).await.json(), json!([]));
+
+    // A Manager reads no queue.
+    for path in [overdue, disputes] {
+        let reply = manager.get(path).await;
+        assert_api_error(
+            &reply,
+            StatusCode::FORBIDDEN,
+            "operator_sign_in_needed",
+            None,
+        );
+    }
 }

@@ -646,6 +646,22 @@ fn table(world: &World) -> Vec<Case> {
             Some("operator_sign_in_needed"),
         ),
         public(
+            M::GET,
+            "/admin/queues/overdue",
+            "/admin/queues/overdue",
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::GET,
+            "/admin/queues/disputes",
+            "/admin/queues/disputes",
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
             M::DELETE,
             "/backoffice/session",
             "/backoffice/session",

@@ -1,11 +1,14 @@
 //! Issue 14: the provider's operator in Chromium. Added by the server command, the operator
 //! opens their one-time link, reads the authenticator's secret (the test plays the app), sets a
-//! password with a first code, signs in with the next one, and signs out. The back office is a
-//! bundle of its own: its page downloads no other bundle's code, and a Company's Manager who
-//! opens it is not let in.
+//! password with a first code, signs in with the next one, decides a Manager's dispute from the
+//! queue (the Manager then reads the credit note on the invoice), and signs out. The back
+//! office is a bundle of its own: its page downloads no other bundle's code, and a Company's
+//! Manager who opens it is not let in.
 
 use crate::harness::authenticator::code;
+use crate::harness::team::send;
 use crate::harness::{Browser, Console};
+use serde_json::json;
 
 /// The wasm files the page downloaded.
 async fn wasm_loaded(browser: &Browser) -> String {
@@ -22,8 +25,26 @@ async fn wasm_loaded(browser: &Browser) -> String {
 }
 
 #[tokio::test]
-async fn an_operator_sets_up_their_access_and_signs_in_with_a_code() {
+async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_the_queue() {
     let console = Console::start().await;
+    // A Manager disputes their first invoice.
+    let manager = Browser::launch(&console.url).await;
+    manager
+        .sign_up_company("Martin et Fils SAS", "anne@martin.fr")
+        .await;
+    manager.add_payment_method("Main account").await;
+    manager.order_one_number("ESSENTIAL").await;
+    let invoice = manager.fetch_json("/api/console/invoices").await[0].clone();
+    let invoice_id = invoice["id"].as_i64().unwrap();
+    let (status, reply) = send(
+        &manager,
+        "POST",
+        &format!("/api/console/invoices/{invoice_id}/disputes"),
+        json!({"justification": "The Number did not ring for a week."}),
+    )
+    .await;
+    assert_eq!(status, 201, "{reply}");
+
     let link = server::services::operators::add(
         &console.state.db,
         "jeanne@provider.example",
@@ -78,14 +99,24 @@ async fn an_operator_sets_up_their_access_and_signs_in_with_a_code() {
     operator
         .sees("Signed in as jeanne@provider.example, of the billing role.")
         .await;
+
+    // The dispute waits in the queue; the operator accepts it with a credit note of EUR 5.00.
+    operator.sees("The Number did not ring for a week.").await;
+    operator.sees("No invoice is overdue.").await;
+    operator
+        .fill("Credit note (EUR, VAT included)", "5.00")
+        .await;
+    operator.click("Accept").await;
+    operator.sees("No dispute waits for a decision.").await;
+    manager
+        .goto(&format!("/console/invoices/{invoice_id}"))
+        .await;
+    manager.sees("credit note CN-").await;
+    manager.sees("of EUR 5.00").await;
     operator.click("Sign out").await;
     operator.sees("Sign in to the back office").await;
 
     // A Company's Manager is no operator: the back office asks them to sign in as one.
-    let manager = Browser::launch(&console.url).await;
-    manager
-        .sign_up_company("Martin et Fils SAS", "anne@martin.fr")
-        .await;
     manager.goto("/backoffice").await;
     manager.sees("Sign in to the back office").await;
     manager.goto("/console").await;

@@ -215,7 +215,7 @@ async fn employees_exchange_texts_and_images() {
         team.manager
             .client
             .execute(
-                "return document.querySelector('button.secondary') !== null",
+                "return [...document.querySelectorAll('button')].some(b => b.textContent.trim() === 'Show older')",
                 vec![],
             )
             .await

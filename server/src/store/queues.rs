@@ -1,0 +1,78 @@
+//! The back office's queues (issue 14, point 2): what waits for a decision of the provider,
+//! oldest first, across Companies (only operators read them).
+
+use chrono::NaiveDate;
+use domain::Money;
+use protocol::backoffice::{DisputeItem, OverdueItem};
+use protocol::invoices::InvoiceStatus;
+use sqlx::Row;
+
+use super::codec::Columns;
+use super::late_payment::{late_view, rate_table};
+use crate::db::Database;
+
+/// Overdue invoices, the longest overdue first, with what they cost on `today` and their
+/// formal notice if one was sent.
+pub async fn overdue(db: &Database, today: NaiveDate) -> Result<Vec<OverdueItem>, sqlx::Error> {
+    let table = rate_table(db).await?;
+    let rows = sqlx::query(
+        "SELECT i.id, i.number, i.company_id, c.legal_name, i.total_cents, i.due_date,
+                n.sent_on, n.deadline
+         FROM invoices i JOIN companies c ON c.id = i.company_id
+         LEFT JOIN formal_notices n ON n.invoice_id = i.id
+         WHERE i.status = 'overdue' ORDER BY i.due_date, i.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let total = Money::from_cents(row.try_get("total_cents")?);
+            let due_date = row.date("due_date")?;
+            let sent_on: Option<String> = row.try_get("sent_on")?;
+            let deadline: Option<String> = row.try_get("deadline")?;
+            let formal_notice = match (sent_on, deadline) {
+                (Some(sent_on), Some(deadline)) => Some(protocol::late_payment::FormalNoticeView {
+                    sent_on: super::codec::parsed("date", &sent_on)?,
+                    deadline: super::codec::parsed("date", &deadline)?,
+                }),
+                _ => None,
+            };
+            Ok(OverdueItem {
+                invoice_id: row.try_get("id")?,
+                invoice_number: row.try_get("number")?,
+                company_id: row.try_get("company_id")?,
+                company_name: row.try_get("legal_name")?,
+                total,
+                due_date,
+                late: late_view(&table, InvoiceStatus::Overdue, total, due_date, today),
+                formal_notice,
+            })
+        })
+        .collect()
+}
+
+/// Disputes waiting for a decision, the oldest first.
+pub async fn open_disputes(db: &Database) -> Result<Vec<DisputeItem>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT d.id, c.legal_name, d.invoice_id, i.number, i.total_cents, d.justification,
+                d.opened_on
+         FROM invoice_disputes d JOIN companies c ON c.id = d.company_id
+         JOIN invoices i ON i.id = d.invoice_id
+         WHERE d.status = 'open' ORDER BY d.opened_at, d.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(DisputeItem {
+                dispute_id: row.try_get("id")?,
+                company_name: row.try_get("legal_name")?,
+                invoice_id: row.try_get("invoice_id")?,
+                invoice_number: row.try_get("number")?,
+                invoice_total: Money::from_cents(row.try_get("total_cents")?),
+                justification: row.try_get("justification")?,
+                opened_on: row.date("opened_on")?,
+            })
+        })
+        .collect()
+}
