@@ -188,7 +188,7 @@ async fn tell_managers(
         lines.join("\n")
     );
     for manager in managers {
-        super::outbox::queue(&mut **tx, company_id, &manager, subject, &body, now).await?;
+        super::outbox::queue(tx, company_id, &manager, subject, &body, now).await?;
     }
     Ok(())
 }
