@@ -68,6 +68,8 @@ pub enum BackOfficeAction {
     ChangePrices,
     /// The demo clock of a demo server.
     MoveDemoClock,
+    /// Add operators (issue 14, point 1).
+    ManageOperators,
 }
 
 impl BackOfficeAction {
@@ -79,9 +81,9 @@ impl BackOfficeAction {
             | BackOfficeAction::TerminateForFault
             | BackOfficeAction::SetLatePaymentRate => OperatorRole::Billing,
             BackOfficeAction::Suspend | BackOfficeAction::OfferTrial => OperatorRole::Support,
-            BackOfficeAction::ChangePrices | BackOfficeAction::MoveDemoClock => {
-                OperatorRole::Administrator
-            }
+            BackOfficeAction::ChangePrices
+            | BackOfficeAction::MoveDemoClock
+            | BackOfficeAction::ManageOperators => OperatorRole::Administrator,
         }
     }
 }
@@ -156,6 +158,52 @@ pub struct DisputeItem {
     pub opened_on: NaiveDate,
 }
 
+/// `GET /api/admin/operators`: the provider's operators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorItem {
+    pub id: i64,
+    pub email: String,
+    pub role: OperatorRole,
+    /// False until they used their set-up link.
+    pub set_up: bool,
+}
+
+/// `POST /api/admin/operators`: an administrator adds an operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewOperator {
+    pub email: String,
+    pub role: OperatorRole,
+}
+
+/// The answer to [`NewOperator`]: the one-time set-up link to hand to the new operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorAdded {
+    /// A path: `/backoffice/setup/<token>`.
+    pub setup_link: String,
+}
+
+/// `GET /api/admin/companies?q=`: a Company as the back office lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyItem {
+    pub id: i64,
+    pub legal_name: String,
+    pub registration_number: String,
+    pub licences_in_force: i64,
+    /// What its overdue invoices total, VAT included.
+    pub overdue: Money,
+    /// Suspensions in force (the Company's or its Users').
+    pub suspensions: i64,
+}
+
+/// `GET /api/admin/proof`: the check of every Company's proof log (PROOF-1), as
+/// `server verify-proof` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProofReport {
+    pub intact: bool,
+    /// What was checked, or the first entry or checkpoint that broke, in a sentence.
+    pub report: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,6 +220,7 @@ mod tests {
             OfferTrial,
             ChangePrices,
             MoveDemoClock,
+            ManageOperators,
         ];
         let allowed = |role: OperatorRole| -> Vec<BackOfficeAction> {
             actions.into_iter().filter(|a| role.may(*a)).collect()
@@ -186,6 +235,7 @@ mod tests {
             ]
         );
         assert_eq!(allowed(OperatorRole::Support), [Suspend, OfferTrial]);
+        assert!(!OperatorRole::Billing.may(ManageOperators));
         assert_eq!(allowed(OperatorRole::Administrator), actions);
         for role in OperatorRole::ALL {
             assert_eq!(OperatorRole::parse(role.as_str()), Some(role));

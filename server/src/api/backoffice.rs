@@ -3,13 +3,18 @@
 //! password and authenticator code, who is signed in, sign out), on its own cookie; and the
 //! queues of what waits for the provider (`/api/admin/queues/…`), for any operator.
 
+use std::collections::HashMap;
+
+use axum::extract::Query;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::field::{FieldError, Problem};
 use protocol::backoffice::{
-    DisputeItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
+    BackOfficeAction, CompanyItem, DisputeItem, NewOperator, OperatorAdded, OperatorItem,
+    OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem, ProofReport,
 };
 
 use super::extract::{Body, ClientAddress, PathParams};
@@ -19,7 +24,7 @@ use crate::error::ApiError;
 use crate::services::{operators, throttling};
 use crate::state::AppState;
 use crate::store::operators::{SESSION_LIFETIME, close_session};
-use crate::store::queues;
+use crate::store::{self, queues};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,6 +35,67 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/queues/overdue", get(overdue))
         .route("/admin/queues/disputes", get(disputes))
+        .route("/admin/companies", get(companies))
+        .route("/admin/operators", get(list_operators).post(add_operator))
+        .route("/admin/proof", get(proof))
+}
+
+/// `GET /api/admin/companies?q=`: the Companies whose name or registration number holds `q`.
+async fn companies(
+    State(state): State<AppState>,
+    _operator: Operator,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<CompanyItem>>, ApiError> {
+    let q = query.get("q").map_or("", String::as_str);
+    Ok(Json(queues::companies(&state.db, &q).await?))
+}
+
+/// `GET /api/admin/operators`: the provider's operators, for administrators.
+async fn list_operators(
+    State(state): State<AppState>,
+    operator: Operator,
+) -> Result<Json<Vec<OperatorItem>>, ApiError> {
+    operator.may(BackOfficeAction::ManageOperators)?;
+    Ok(Json(store::operators::list(&state.db).await?))
+}
+
+/// `POST /api/admin/operators`: an administrator adds an operator; their one-time set-up link.
+async fn add_operator(
+    State(state): State<AppState>,
+    operator: Operator,
+    Body(form): Body<NewOperator>,
+) -> Result<(StatusCode, Json<OperatorAdded>), ApiError> {
+    operator.may(BackOfficeAction::ManageOperators)?;
+    let setup_link = operators::add(&state.db, &form.email, form.role, chrono::Utc::now())
+        .await
+        .map_err(|error| match error {
+            operators::AddOperatorError::Email(_) => ApiError::Invalid(FieldError {
+                field: "email",
+                problem: Problem::Invalid("Enter an email address, like name@provider.example."),
+            }),
+            operators::AddOperatorError::Add(store::operators::AddError::Taken) => {
+                ApiError::Invalid(FieldError {
+                    field: "email",
+                    problem: Problem::Invalid("An operator with this email exists already."),
+                })
+            }
+            other => ApiError::Internal(other.to_string()),
+        })?;
+    tracing::info!(by = operator.id(), email = %form.email, role = form.role.as_str(), "operator added");
+    Ok((StatusCode::CREATED, Json(OperatorAdded { setup_link })))
+}
+
+/// `GET /api/admin/proof`: checks every Company's proof log and its signed checkpoints, as
+/// `server verify-proof` does (PROOF-1).
+async fn proof(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> Result<Json<ProofReport>, ApiError> {
+    let verification = store::audit::verify(&state.db, &state.proof_key.public()).await?;
+    Ok(Json(ProofReport {
+        intact: verification.is_intact(),
+        report: verification.to_string(),
+    }))
 }
 
 /// `GET /api/admin/queues/overdue`: overdue invoices, the longest overdue first, for any

@@ -3,7 +3,7 @@
 //! as Users' are.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use protocol::backoffice::{OperatorMe, OperatorRole};
+use protocol::backoffice::{OperatorItem, OperatorMe, OperatorRole};
 use rand::RngCore;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -207,4 +207,22 @@ pub async fn close_session(db: &Database, token: &str) -> Result<(), sqlx::Error
         .execute(&db.pool)
         .await
         .map(drop)
+}
+
+/// Every operator, by email.
+pub async fn list(db: &Database) -> Result<Vec<OperatorItem>, sqlx::Error> {
+    sqlx::query("SELECT id, email, role, set_up_at FROM operators ORDER BY email")
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|row| {
+            let me = me_from_row(row)?;
+            Ok(OperatorItem {
+                id: me.id,
+                email: me.email,
+                role: me.role,
+                set_up: row.try_get::<Option<String>, _>("set_up_at")?.is_some(),
+            })
+        })
+        .collect()
 }

@@ -1,9 +1,9 @@
-//! The back office's queues (issue 14, point 2): what waits for a decision of the provider,
-//! oldest first, across Companies (only operators read them).
+//! The back office's lists (issue 14, point 2): the Companies, and the queues of what waits for
+//! a decision of the provider, oldest first, across Companies (only operators read them).
 
 use chrono::NaiveDate;
 use domain::Money;
-use protocol::backoffice::{DisputeItem, OverdueItem};
+use protocol::backoffice::{CompanyItem, DisputeItem, OverdueItem};
 use protocol::invoices::InvoiceStatus;
 use sqlx::Row;
 
@@ -72,6 +72,39 @@ pub async fn open_disputes(db: &Database) -> Result<Vec<DisputeItem>, sqlx::Erro
                 invoice_total: Money::from_cents(row.try_get("total_cents")?),
                 justification: row.try_get("justification")?,
                 opened_on: row.date("opened_on")?,
+            })
+        })
+        .collect()
+}
+
+/// The Companies whose legal name or registration number contains `query` (any case; all of
+/// them for an empty one), by name, at most 100.
+pub async fn companies(db: &Database, query: &str) -> Result<Vec<CompanyItem>, sqlx::Error> {
+    let pattern = format!("%{}%", query.trim().to_lowercase());
+    let rows = sqlx::query(
+        "SELECT c.id, c.legal_name, c.registration_number,
+                (SELECT COUNT(*) FROM licences l
+                 WHERE l.company_id = c.id AND l.status = 'active') AS licences_in_force,
+                (SELECT CAST(COALESCE(SUM(i.total_cents), 0) AS BIGINT) FROM invoices i
+                 WHERE i.company_id = c.id AND i.status = 'overdue') AS overdue_cents,
+                (SELECT COUNT(*) FROM suspensions s
+                 WHERE s.company_id = c.id AND s.lifted_on IS NULL) AS suspensions
+         FROM companies c
+         WHERE lower(c.legal_name) LIKE $1 OR lower(c.registration_number) LIKE $1
+         ORDER BY c.legal_name, c.id LIMIT 100",
+    )
+    .bind(pattern)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(CompanyItem {
+                id: row.try_get("id")?,
+                legal_name: row.try_get("legal_name")?,
+                registration_number: row.try_get("registration_number")?,
+                licences_in_force: row.count("licences_in_force")?,
+                overdue: Money::from_cents(row.count("overdue_cents")?),
+                suspensions: row.count("suspensions")?,
             })
         })
         .collect()

@@ -15,6 +15,7 @@ on_both_databases!(
     an_operator_sets_up_their_access_through_the_link_and_signs_in_with_a_code,
     an_operators_action_is_in_the_proof_log_under_their_name,
     the_queues_list_overdue_invoices_and_open_disputes_oldest_first,
+    administrators_add_operators_and_any_operator_finds_companies_and_checks_the_proof,
 );
 
 /// The operator session cookie a sign-in reply sets (`backoffice_session=…`).
@@ -320,6 +321,136 @@ async fn the_queues_list_overdue_invoices_and_open_disputes_oldest_first(backend
 
     // A Manager reads no queue.
     for path in [overdue, disputes] {
+        let reply = manager.get(path).await;
+        assert_api_error(
+            &reply,
+            StatusCode::FORBIDDEN,
+            "operator_sign_in_needed",
+            None,
+        );
+    }
+}
+
+/// Points 1, 2 and 7: an administrator adds an operator from the back office (a billing one may
+/// not); any operator searches the Companies and checks every proof log.
+async fn administrators_add_operators_and_any_operator_finds_companies_and_checks_the_proof(
+    backend: Backend,
+) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    an_order("ESSENTIAL").place(&mut manager).await;
+    app.signed_up(&zebra()).await;
+    let administrator = app.operator_cookie(OperatorRole::Administrator).await;
+    let billing = app.operator_cookie(OperatorRole::Billing).await;
+    let mut client = app.client();
+    let post = |cookie: &str, body: serde_json::Value| {
+        let mut client = client.clone();
+        let cookie = cookie.to_owned();
+        async move {
+            let headers = [
+                ("cookie", cookie.as_str()),
+                ("content-type", "application/json"),
+            ];
+            client
+                .send(
+                    Method::POST,
+                    "/api/admin/operators",
+                    &headers,
+                    axum::body::Body::from(body.to_string()),
+                )
+                .await
+        }
+    };
+    let new = json!({"email": "paul@provider.example", "role": "support"});
+    let reply = post(&billing, new.clone()).await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+    let reply = post(
+        &administrator,
+        json!({"email": "not an email", "role": "support"}),
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("email"),
+    );
+    let reply = post(&administrator, new.clone()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let link = reply.json()["setup_link"].as_str().unwrap().to_owned();
+    let setup = client.get(&format!("/api{link}")).await;
+    assert_eq!(setup.json()["email"], "paul@provider.example");
+    let reply = post(&administrator, new).await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("email"),
+    );
+    let listed = with_cookie(
+        &mut client,
+        Method::GET,
+        "/api/admin/operators",
+        &administrator,
+    )
+    .await
+    .json();
+    let paul = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|operator| operator["email"] == "paul@provider.example")
+        .expect("Paul listed");
+    assert_eq!(
+        (paul["role"].as_str(), paul["set_up"].as_bool()),
+        (Some("support"), Some(false))
+    );
+
+    // The Companies: all, or those whose name or number holds the search.
+    let all = with_cookie(&mut client, Method::GET, "/api/admin/companies", &billing)
+        .await
+        .json();
+    assert_eq!(all.as_array().unwrap().len(), 2, "{all}");
+    let found = with_cookie(
+        &mut client,
+        Method::GET,
+        "/api/admin/companies?q=zEbRa",
+        &billing,
+    )
+    .await
+    .json();
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["legal_name"], zebra().legal_name);
+    let ours = with_cookie(
+        &mut client,
+        Method::GET,
+        &format!(
+            "/api/admin/companies?q={}",
+            signup_form().legal_name.replace(' ', "%20")
+        ),
+        &billing,
+    )
+    .await
+    .json();
+    assert_eq!(ours[0]["licences_in_force"], 1, "{ours}");
+    assert_eq!(ours[0]["overdue"], "0.00");
+
+    // The proof logs hold.
+    let report = with_cookie(&mut client, Method::GET, "/api/admin/proof", &billing)
+        .await
+        .json();
+    assert_eq!(report["intact"], true, "{report}");
+    // A Manager reaches none of it.
+    for path in [
+        "/api/admin/companies",
+        "/api/admin/operators",
+        "/api/admin/proof",
+    ] {
         let reply = manager.get(path).await;
         assert_api_error(
             &reply,
