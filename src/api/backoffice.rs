@@ -2,7 +2,8 @@
 
 use gloo_net::http::Request;
 use protocol::backoffice::{
-    DisputeItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
+    CompanyItem, DisputeItem, NewOperator, OperatorAdded, OperatorItem, OperatorMe, OperatorSetup,
+    OperatorSetupForm, OperatorSignIn, OverdueItem, ProofReport,
 };
 use protocol::disputes::DisputeDecision;
 
@@ -62,4 +63,25 @@ pub async fn decide_dispute(dispute_id: i64, decision: &DisputeDecision) -> Resu
         Request::post(&format!("/api/admin/disputes/{dispute_id}/decision")).json(decision),
     )
     .await
+}
+
+/// The Companies whose name or registration number holds `query`.
+pub async fn companies(query: &str) -> Result<Vec<CompanyItem>, ApiError> {
+    let query: String = js_sys::encode_uri_component(query).into();
+    get(&format!("/api/admin/companies?q={query}")).await
+}
+
+/// The provider's operators (administrators).
+pub async fn operators() -> Result<Vec<OperatorItem>, ApiError> {
+    get("/api/admin/operators").await
+}
+
+/// Adds an operator (administrators); their one-time set-up link.
+pub async fn add_operator(form: &NewOperator) -> Result<OperatorAdded, ApiError> {
+    post("/api/admin/operators", form).await
+}
+
+/// PROOF-1: checks every Company's proof log.
+pub async fn check_proof() -> Result<ProofReport, ApiError> {
+    get("/api/admin/proof").await
 }

@@ -9,7 +9,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use protocol::backoffice::{
-    BackOfficeAction, DisputeItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn,
+    BackOfficeAction, DisputeItem, NewOperator, OperatorMe, OperatorRole, OperatorSetup,
+    OperatorSetupForm, OperatorSignIn,
 };
 use protocol::disputes::DisputeDecision;
 
@@ -81,7 +82,10 @@ fn Home() -> impl IntoView {
             <main>
                 <h1>"Back office"</h1>
                 <p>{format!("Signed in as {}, of the {} role.", me.email, me.role.as_str())}</p>
-                <Queues me />
+                <Queues me=me.clone() />
+                <Companies />
+                <Proof />
+                {me.role.may(BackOfficeAction::ManageOperators).then(|| view! { <Operators /> })}
             </main>
         }
         .into_any(),
@@ -341,5 +345,152 @@ fn DisputeCard(
                 </div>
             })}
         </article>
+    }
+}
+
+/// The Companies, found by name or registration number.
+#[component]
+fn Companies() -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let found = LocalResource::new(move || {
+        let query = search.get();
+        async move { api::companies(&query).await }
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        search.set(typed.get());
+    };
+    view! {
+        <section>
+            <h2>"Companies"</h2>
+            <form class="search" on:submit=on_submit>
+                <label for="company-search">"Name or registration number"</label>
+                <input id="company-search" type="search" bind:value=typed />
+                <button type="submit">"Search"</button>
+            </form>
+            {move || match found.get() {
+                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No Company matches."</p> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <table class="companies">
+                        <thead><tr>
+                            <th>"Company"</th><th>"Registration"</th><th>"Licences in force"</th>
+                            <th>"Overdue"</th><th>"Suspensions"</th>
+                        </tr></thead>
+                        <tbody>
+                            {items.into_iter().map(|company| view! {
+                                <tr>
+                                    <td>{company.legal_name}</td>
+                                    <td>{company.registration_number}</td>
+                                    <td>{company.licences_in_force}</td>
+                                    <td>{format!("EUR {}", company.overdue)}</td>
+                                    <td>{company.suspensions}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// PROOF-1: every Company's proof log checked on demand, as `server verify-proof` does.
+#[component]
+fn Proof() -> impl IntoView {
+    let check = Action::new_local(|_: &()| api::check_proof());
+    view! {
+        <section>
+            <h2>"Proof logs"</h2>
+            <button type="button" disabled=move || check.pending().get() on:click=move |_| {
+                check.dispatch(());
+            }>"Check every proof log"</button>
+            {move || check.value().get().map(|outcome| match outcome {
+                Ok(report) => view! {
+                    <p class=if report.intact { "success" } else { "alert" } role="status">{report.report}</p>
+                }.into_any(),
+                Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+/// The provider's operators, and a new one's set-up link (administrators).
+#[component]
+fn Operators() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let listed = LocalResource::new(move || {
+        reload.track();
+        api::operators()
+    });
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new("billing".to_owned());
+    let errors = FormErrors::new();
+    let add = Action::new_local(|form: &NewOperator| {
+        let form = form.clone();
+        async move { api::add_operator(&form).await }
+    });
+    Effect::new(move || match add.value().get() {
+        Some(Ok(_)) => reload.update(|n| *n += 1),
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.clear();
+        let Some(role) = OperatorRole::parse(&role.get()) else {
+            return;
+        };
+        add.dispatch(NewOperator {
+            email: email.get(),
+            role,
+        });
+    };
+    view! {
+        <section>
+            <h2>"Operators"</h2>
+            {move || listed.get().map(|outcome| match outcome {
+                Ok(items) => view! {
+                    <ul class="operators">
+                        {items.into_iter().map(|operator| view! {
+                            <li>{format!(
+                                "{} ({}){}",
+                                operator.email,
+                                operator.role.as_str(),
+                                if operator.set_up { "" } else { ", not set up yet" }
+                            )}</li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+            })}
+            <form class="card" on:submit=on_submit novalidate>
+                <TextField label=Signal::stored("New operator's email".to_owned()) name="email" value=email errors kind="email" />
+                <div class="field">
+                    <label for="role">"Role"</label>
+                    <select id="role" bind:value=role>
+                        {OperatorRole::ALL.into_iter().map(|role| view! {
+                            <option value=role.as_str()>{role.as_str()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <FormAlert errors />
+                <button type="submit" disabled=move || add.pending().get()>"Add the operator"</button>
+            </form>
+            {move || match add.value().get() {
+                Some(Ok(added)) => {
+                    let origin = window().location().origin().unwrap_or_default();
+                    Some(view! {
+                        <p class="success" role="status">
+                            "Send this one-time set-up link to the new operator (valid 3 days): "
+                            <code class="setup-link">{format!("{origin}{}", added.setup_link)}</code>
+                        </p>
+                    })
+                }
+                _ => None,
+            }}
+        </section>
     }
 }

@@ -343,8 +343,9 @@ async fn administrators_add_operators_and_any_operator_finds_companies_and_check
     let administrator = app.operator_cookie(OperatorRole::Administrator).await;
     let billing = app.operator_cookie(OperatorRole::Billing).await;
     let mut client = app.client();
+    let poster = app.client();
     let post = |cookie: &str, body: serde_json::Value| {
-        let mut client = client.clone();
+        let mut client = poster.clone();
         let cookie = cookie.to_owned();
         async move {
             let headers = [

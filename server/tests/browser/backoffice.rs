@@ -1,7 +1,8 @@
 //! Issue 14: the provider's operator in Chromium. Added by the server command, the operator
 //! opens their one-time link, reads the authenticator's secret (the test plays the app), sets a
 //! password with a first code, signs in with the next one, decides a Manager's dispute from the
-//! queue (the Manager then reads the credit note on the invoice), and signs out. The back
+//! queue (the Manager then reads the credit note on the invoice), finds the Company, checks the
+//! proof logs, and signs out. The back
 //! office is a bundle of its own: its page downloads no other bundle's code, and a Company's
 //! Manager who opens it is not let in.
 
@@ -113,6 +114,18 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
         .await;
     manager.sees("credit note CN-").await;
     manager.sees("of EUR 5.00").await;
+
+    // The Company found by its name; every proof log checked, intact.
+    operator.fill("Name or registration number", "martin").await;
+    operator.click("Search").await;
+    operator
+        .until(
+            "[...document.querySelectorAll('table.companies td')].some(td => td.textContent === 'Martin et Fils SAS')",
+            "the Company found",
+        )
+        .await;
+    operator.click("Check every proof log").await;
+    operator.sees("The proof log is intact").await;
     operator.click("Sign out").await;
     operator.sees("Sign in to the back office").await;
 
