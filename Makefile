@@ -46,7 +46,7 @@ cluster: browser-tools app
 	cargo build --release -p server
 	scripts/cluster.sh
 
-## The app's three bundles (see protocol/src/bundle.rs): the Management Console into dist/, then
+## The app's four bundles (see protocol/src/bundle.rs): the Management Console into dist/, then
 ## the sign-in pages into dist/signin/, the WebApp into dist/webapp/ and the provider's back
 ## office into dist/backoffice/ (the first build empties
 ## dist/, so the order matters).

@@ -1,6 +1,7 @@
-//! The app ships as three bundles built from this one library (`protocol::bundle` says which
+//! The app ships as four bundles built from this one library (`protocol::bundle` says which
 //! serves which path): the sign-in pages (`src/bin/signin.rs`), the Management Console
-//! (`src/main.rs`) and the WebApp (`src/bin/webapp.rs`). Each root component provides its
+//! (`src/main.rs`), the WebApp (`src/bin/webapp.rs`) and the provider's back office
+//! (`src/bin/backoffice.rs`). Each root component provides its
 //! [`Bundle`]; a path of another bundle is reached with a full page load, since the router of
 //! this one does not know it: [`use_go`] and [`GoTo`] pick the right way, and links to another
 //! bundle carry `rel="external"` ([`link_rel`]).
