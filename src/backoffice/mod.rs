@@ -16,7 +16,7 @@ use protocol::disputes::DisputeDecision;
 
 use crate::api;
 use crate::bundle::Bundle;
-use crate::components::{FormAlert, FormErrors, TextField};
+use crate::components::{FormAlert, FormErrors, Loading, TextField};
 use crate::params::use_token;
 
 /// Who is signed in to the back office.
@@ -247,11 +247,11 @@ fn Queues(me: OperatorMe) -> impl IntoView {
         {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
         <section>
             <h2>"Overdue invoices"</h2>
-            {move || match overdue.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
-                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No invoice is overdue."</p> }.into_any(),
-                Some(Ok(items)) => view! {
+            <Loading>
+                {move || overdue.get().map(|answer| answer.map(|items| if items.is_empty() {
+                    view! { <p class="empty">"No invoice is overdue."</p> }.into_any()
+                } else {
+                    view! {
                     <table class="queue overdue-queue">
                         <thead><tr>
                             <th>"Company"</th><th>"Invoice"</th><th>"Due"</th><th>"Days late"</th>
@@ -289,23 +289,25 @@ fn Queues(me: OperatorMe) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                    }.into_any()
+                }))}
+            </Loading>
         </section>
         <section>
             <h2>"Disputes"</h2>
-            {move || match disputes.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
-                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No dispute waits for a decision."</p> }.into_any(),
-                Some(Ok(items)) => view! {
+            <Loading>
+                {move || disputes.get().map(|answer| answer.map(|items| if items.is_empty() {
+                    view! { <p class="empty">"No dispute waits for a decision."</p> }.into_any()
+                } else {
+                    view! {
                     <ul class="queue dispute-queue">
                         {items.into_iter().map(|item| view! {
                             <li><DisputeCard item may_decide done /></li>
                         }).collect_view()}
                     </ul>
-                }.into_any(),
-            }}
+                    }.into_any()
+                }))}
+            </Loading>
         </section>
     }
 }
@@ -369,11 +371,11 @@ fn Companies() -> impl IntoView {
                 <input id="company-search" type="search" bind:value=typed />
                 <button type="submit">"Search"</button>
             </form>
-            {move || match found.get() {
-                None => view! { <p class="loading">"Loading…"</p> }.into_any(),
-                Some(Err(error)) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
-                Some(Ok(items)) if items.is_empty() => view! { <p class="empty">"No Company matches."</p> }.into_any(),
-                Some(Ok(items)) => view! {
+            <Loading>
+                {move || found.get().map(|answer| answer.map(|items| if items.is_empty() {
+                    view! { <p class="empty">"No Company matches."</p> }.into_any()
+                } else {
+                    view! {
                     <table class="companies">
                         <thead><tr>
                             <th>"Company"</th><th>"Registration"</th><th>"Licences in force"</th>
@@ -391,8 +393,9 @@ fn Companies() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
-            }}
+                    }.into_any()
+                }))}
+            </Loading>
         </section>
     }
 }

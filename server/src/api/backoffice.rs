@@ -47,7 +47,7 @@ async fn companies(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<CompanyItem>>, ApiError> {
     let q = query.get("q").map_or("", String::as_str);
-    Ok(Json(queues::companies(&state.db, &q).await?))
+    Ok(Json(queues::companies(&state.db, q).await?))
 }
 
 /// `GET /api/admin/operators`: the provider's operators, for administrators.
