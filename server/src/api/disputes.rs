@@ -168,7 +168,7 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
     }
 }
 
-/// `POST /api/admin/disputes/{id}/decision` (admin token): accepts the dispute, creating a
+/// `POST /api/admin/disputes/{id}/decision` (billing operators): accepts the dispute, creating a
 /// credit note of `amount` (by default the invoice's total; at most that) deducted from the
 /// Company's next invoice, or refuses it with a `reason` the Manager reads (DISPUTE-2). 200 with
 /// the invoice's disputes.

@@ -1,6 +1,6 @@
 //! What every area's handlers take from a request, each refusal answered in the API's JSON error
-//! shape: a JSON body, ids and other parameters of the path, the provider's admin token. (Who is
-//! signed in comes from `crate::auth`: `SignedIn`, `Manager`.)
+//! shape: a JSON body, ids and other parameters of the path, the client's address. (Who is
+//! signed in comes from `crate::auth`: `SignedIn`, `Manager`, `operator::Operator`.)
 
 use axum::extract::rejection::PathRejection;
 use std::net::{IpAddr, SocketAddr};

@@ -1,6 +1,6 @@
 //! Late payment and suspension (LATE-1, LATE-2, LATE-4, SUSP-1): the penalty of each overdue
 //! invoice added to the invoice answers, the provider's formal notice to pay and suspensions
-//! under `/api/admin/...` (only with `--admin-token`), and `GET /api/console/suspensions`.
+//! under `/api/admin/...` (operators: billing and support), and `GET /api/console/suspensions`.
 
 use axum::extract::State;
 use axum::http::StatusCode;

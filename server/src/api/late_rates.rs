@@ -1,5 +1,5 @@
 //! LATE-1: the provider records each semester's late-payment rates as data, under
-//! `/api/admin/late-payment-rates` (only with `--admin-token`). A recorded semester is a fact:
+//! `/api/admin/late-payment-rates` (billing operators). A recorded semester is a fact:
 //! recording it again answers 409.
 
 use axum::extract::State;

@@ -1,5 +1,5 @@
 //! Price changes (PRICE-4, PRICE-5): the provider announces an increase
-//! (`POST /api/admin/price-changes`, with the admin token); Managers see the notices concerning
+//! (`POST /api/admin/price-changes`, administrators); Managers see the notices concerning
 //! their Licences (`/api/console/price-changes`), with the termination right and its last day,
 //! and terminate.
 

@@ -1,5 +1,5 @@
 //! Trials (TRIAL-1, GTCS 10; house reading "Trials"): the provider offers a Company a trial
-//! (`POST /api/admin/companies/{id}/trial-offer`, with the admin token), the Company's next Order
+//! (`POST /api/admin/companies/{id}/trial-offer`, support operators), the Company's next Order
 //! placed with `trial` takes it (no invoice), and a Manager cancels it
 //! (`POST /api/console/licences/{id}/trial/cancellation`) until its last day included, judged on
 //! the day of receipt in Europe/Paris. The scheduler converts it (first invoice the day after
