@@ -195,6 +195,17 @@ pub struct CompanyItem {
     pub suspensions: i64,
 }
 
+/// `GET /api/admin/companies/{id}/liability?on=`: the cap of the provider's liability for a
+/// loss the Company claims on that day (LIAB-1, calculator `liability.cap`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiabilityCap {
+    pub loss_date: NaiveDate,
+    /// The window's first day: 6 months before the loss; its last is the day before the loss.
+    pub window_first_day: NaiveDate,
+    /// The sums the Company paid in the window, less what was refunded to it then.
+    pub cap: Money,
+}
+
 /// `GET /api/admin/proof`: the check of every Company's proof log (PROOF-1), as
 /// `server verify-proof` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 
 use gloo_net::http::Request;
 use protocol::backoffice::{
-    CompanyItem, DisputeItem, NewOperator, OperatorAdded, OperatorItem, OperatorMe, OperatorSetup,
-    OperatorSetupForm, OperatorSignIn, OverdueItem, ProofReport,
+    CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded, OperatorItem, OperatorMe,
+    OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem, ProofReport,
 };
 use protocol::disputes::DisputeDecision;
 
@@ -84,4 +84,13 @@ pub async fn add_operator(form: &NewOperator) -> Result<OperatorAdded, ApiError>
 /// PROOF-1: checks every Company's proof log.
 pub async fn check_proof() -> Result<ProofReport, ApiError> {
     get("/api/admin/proof").await
+}
+
+/// LIAB-1: the cap of the provider's liability for a loss of the Company on `on` (YYYY-MM-DD).
+pub async fn liability_cap(company_id: i64, on: &str) -> Result<LiabilityCap, ApiError> {
+    let on: String = js_sys::encode_uri_component(on).into();
+    get(&format!(
+        "/api/admin/companies/{company_id}/liability?on={on}"
+    ))
+    .await
 }

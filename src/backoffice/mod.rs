@@ -379,7 +379,7 @@ fn Companies() -> impl IntoView {
                     <table class="companies">
                         <thead><tr>
                             <th>"Company"</th><th>"Registration"</th><th>"Licences in force"</th>
-                            <th>"Overdue"</th><th>"Suspensions"</th>
+                            <th>"Overdue"</th><th>"Suspensions"</th><th>"Liability cap (LIAB-1)"</th>
                         </tr></thead>
                         <tbody>
                             {items.into_iter().map(|company| view! {
@@ -389,6 +389,7 @@ fn Companies() -> impl IntoView {
                                     <td>{company.licences_in_force}</td>
                                     <td>{format!("EUR {}", company.overdue)}</td>
                                     <td>{company.suspensions}</td>
+                                    <td><LiabilityCell company_id=company.id /></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -495,5 +496,38 @@ fn Operators() -> impl IntoView {
                 _ => None,
             }}
         </section>
+    }
+}
+
+/// LIAB-1: the cap of the provider's liability for a loss the Company claims on a day, from the
+/// sums it actually paid in the 6 months before.
+#[component]
+fn LiabilityCell(company_id: i64) -> impl IntoView {
+    let day = RwSignal::new(String::new());
+    let compute = Action::new_local(move |on: &String| {
+        let on = on.clone();
+        async move { api::liability_cap(company_id, &on).await }
+    });
+    let field = format!("loss-{company_id}");
+    view! {
+        <form class="inline" on:submit=move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            compute.dispatch(day.get());
+        }>
+            <label for=field.clone()>"Day of the loss"</label>
+            <input id=field type="date" bind:value=day />
+            <button type="submit" class="secondary">"Cap"</button>
+        </form>
+        {move || compute.value().get().map(|outcome| match outcome {
+            Ok(found) => view! {
+                <p class="liability">{format!(
+                    "EUR {}: paid from {} to the day before {}",
+                    found.cap,
+                    long(found.window_first_day),
+                    long(found.loss_date)
+                )}</p>
+            }.into_any(),
+            Err(error) => view! { <p class="alert" role="alert">{error.to_string()}</p> }.into_any(),
+        })}
     }
 }

@@ -11,13 +11,15 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::Money;
 use domain::field::{FieldError, Problem};
 use protocol::backoffice::{
-    BackOfficeAction, CompanyItem, DisputeItem, NewOperator, OperatorAdded, OperatorItem,
-    OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem, ProofReport,
+    BackOfficeAction, CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded,
+    OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
+    ProofReport,
 };
 
-use super::extract::{Body, ClientAddress, PathParams};
+use super::extract::{Body, ClientAddress, PathId, PathParams};
 use crate::auth::cookie;
 use crate::auth::operator::Operator;
 use crate::error::ApiError;
@@ -36,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/queues/overdue", get(overdue))
         .route("/admin/queues/disputes", get(disputes))
         .route("/admin/companies", get(companies))
+        .route("/admin/companies/{id}/liability", get(liability))
         .route("/admin/operators", get(list_operators).post(add_operator))
         .route("/admin/proof", get(proof))
 }
@@ -48,6 +51,43 @@ async fn companies(
 ) -> Result<Json<Vec<CompanyItem>>, ApiError> {
     let q = query.get("q").map_or("", String::as_str);
     Ok(Json(queues::companies(&state.db, q).await?))
+}
+
+/// `GET /api/admin/companies/{id}/liability?on=YYYY-MM-DD`: the cap of the provider's
+/// liability for a loss the Company claims on that day (LIAB-1), from the sums it paid.
+async fn liability(
+    State(state): State<AppState>,
+    _operator: Operator,
+    PathId(id): PathId,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<LiabilityCap>, ApiError> {
+    let invalid = || {
+        ApiError::Invalid(FieldError {
+            field: "on",
+            problem: Problem::Invalid("Give the day of the loss, as YYYY-MM-DD."),
+        })
+    };
+    let loss_date: chrono::NaiveDate = query
+        .get("on")
+        .and_then(|raw| raw.trim().parse().ok())
+        .ok_or_else(invalid)?;
+    let received = queues::money_received(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let window_first_day = domain::liability::LIABILITY_WINDOW
+        .before(loss_date)
+        .ok_or_else(invalid)?;
+    let cap = domain::liability::liability_cap(loss_date, &received)
+        .ok()
+        // In cents, as every amount is shown (an empty sum has no decimals).
+        .and_then(domain::order::cents)
+        .map(Money::from_cents)
+        .ok_or_else(invalid)?;
+    Ok(Json(LiabilityCap {
+        loss_date,
+        window_first_day,
+        cap,
+    }))
 }
 
 /// `GET /api/admin/operators`: the provider's operators, for administrators.

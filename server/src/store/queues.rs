@@ -109,3 +109,37 @@ pub async fn companies(db: &Database, query: &str) -> Result<Vec<CompanyItem>, s
         })
         .collect()
 }
+
+/// LIAB-1: what the Company paid (collected or paid by hand, succeeded) and was refunded
+/// (credit notes, as negative sums), each on its day; `None` when there is no such Company.
+pub async fn money_received(
+    db: &Database,
+    company_id: i64,
+) -> Result<Option<Vec<domain::liability::Payment>>, sqlx::Error> {
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
+        .bind(company_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT attempted_on, amount_cents FROM payments
+         WHERE company_id = $1 AND outcome = 'succeeded'
+         UNION ALL
+         SELECT claimed_on, -amount_cents FROM credit_note_refunds
+         WHERE company_id = $1 AND state = 'refunded'",
+    )
+    .bind(company_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(day, cents)| {
+            Ok(domain::liability::Payment {
+                date: super::codec::parsed("date", &day)?,
+                amount: Money::from_cents(cents),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map(Some)
+}

@@ -16,6 +16,7 @@ on_both_databases!(
     an_operators_action_is_in_the_proof_log_under_their_name,
     the_queues_list_overdue_invoices_and_open_disputes_oldest_first,
     administrators_add_operators_and_any_operator_finds_companies_and_checks_the_proof,
+    the_liability_cap_is_what_the_company_paid_in_the_six_months_before_the_loss,
 );
 
 /// The operator session cookie a sign-in reply sets (`backoffice_session=…`).
@@ -460,4 +461,61 @@ async fn administrators_add_operators_and_any_operator_finds_companies_and_check
             None,
         );
     }
+}
+
+/// Point 6 (LIAB-1): the cap for a loss on a day is what the Company paid from 6 months before
+/// that day to the day before it.
+async fn the_liability_cap_is_what_the_company_paid_in_the_six_months_before_the_loss(
+    backend: Backend,
+) {
+    let app = app_on(backend, "2026-03-10").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    an_order("ESSENTIAL").place(&mut manager).await;
+    collect(&app).await;
+    let paid = invoices(&mut manager).await[0].clone();
+    assert_eq!(paid["status"], "paid", "{paid}");
+    let company_id: i64 = sqlx::query_scalar("SELECT company_id FROM invoices WHERE id = $1")
+        .bind(paid["id"].as_i64().unwrap())
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    let support = app.operator_cookie(OperatorRole::Support).await;
+    let mut client = app.client();
+    let path = |on: &str| format!("/api/admin/companies/{company_id}/liability?on={on}");
+    for (on, first_day, cap) in [
+        ("2026-04-01", "2025-10-01", paid["total"].as_str().unwrap()),
+        // The loss day itself is not in the window.
+        ("2026-03-10", "2025-09-10", "0.00"),
+        // Six months after the payment, to the day: still in; a day later: out.
+        ("2026-09-10", "2026-03-10", paid["total"].as_str().unwrap()),
+        ("2026-09-11", "2026-03-11", "0.00"),
+    ] {
+        let reply = with_cookie(&mut client, Method::GET, &path(on), &support).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let answer = reply.json();
+        assert_eq!(answer["window_first_day"], first_day, "loss on {on}");
+        assert_eq!(answer["cap"], cap, "loss on {on}");
+    }
+    let reply = with_cookie(&mut client, Method::GET, &path("soon"), &support).await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("on"),
+    );
+    let reply = with_cookie(
+        &mut client,
+        Method::GET,
+        "/api/admin/companies/987654321/liability?on=2026-04-01",
+        &support,
+    )
+    .await;
+    assert_api_error(&reply, StatusCode::NOT_FOUND, "not_found", None);
+    let reply = manager.get(&path("2026-04-01")).await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_sign_in_needed",
+        None,
+    );
 }

@@ -671,6 +671,17 @@ fn table(world: &World) -> Vec<Case> {
         ),
         public(
             M::GET,
+            "/admin/companies/{id}/liability",
+            &format!(
+                "/admin/companies/{}/liability?on=2026-04-01",
+                world.b_manager
+            ),
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::GET,
             "/admin/operators",
             "/admin/operators",
             None,
