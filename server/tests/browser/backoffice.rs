@@ -124,6 +124,19 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
             "the Company found",
         )
         .await;
+    // LIAB-1: the cap for a loss on a day, from what the Company paid in the 6 months before.
+    operator
+        .client
+        .execute(
+            "const input = document.querySelector('table.companies input[type=date]');
+             input.value = '2026-12-31';
+             input.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .expect("typing the day of the loss");
+    operator.click("Cap").await;
+    operator.sees("to the day before 31 December 2026").await;
     operator.click("Check every proof log").await;
     operator.sees("The proof log is intact").await;
     operator.click("Sign out").await;
