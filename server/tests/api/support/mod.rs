@@ -6,6 +6,7 @@
 pub mod authenticator;
 pub mod fixtures;
 pub mod live;
+pub mod operators;
 pub mod postgres;
 pub mod rows;
 
@@ -62,7 +63,6 @@ macro_rules! on_both_databases {
 use protocol::backoffice::OperatorRole;
 /// The database a test runs on (the server's own enum).
 pub use server::db::Backend;
-use server::store::operators;
 
 /// Text long enough (> 1 KB) to be compressed by the asset server.
 pub fn app_javascript() -> String {
@@ -212,36 +212,15 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// The `Cookie` header of a new session of the provider's operator of `role`
-    /// (`<role>@provider.example`, added and set up on first use; issue 14). The set-up and
-    /// sign-in through the API are tested in `backoffice`.
+    /// The `Cookie` header of a new session of the provider's operator of `role` (see
+    /// [`operators`]).
     pub async fn operator_cookie(&self, role: OperatorRole) -> String {
-        let id = self.operator_id(role).await;
-        let token = operators::open_session(&self.state.db, id, chrono::Utc::now())
-            .await
-            .unwrap();
-        format!("backoffice_session={token}")
+        operators::operator_cookie(&self.state.db, role).await
     }
 
     /// The id of the provider's operator of `role`, added and set up on first use.
     pub async fn operator_id(&self, role: OperatorRole) -> i64 {
-        let db = &self.state.db;
-        let email = format!("{}@provider.example", role.as_str());
-        match operators::by_email(db, &email).await.unwrap() {
-            Some(found) => found.me.id,
-            None => {
-                let now = chrono::Utc::now();
-                let (id, token) = operators::add(db, &email, role, "JBSWY3DPEHPK3PXP", now)
-                    .await
-                    .unwrap();
-                assert!(
-                    operators::complete_setup(db, &token, "not a password hash", 1, now)
-                        .await
-                        .unwrap()
-                );
-                id
-            }
-        }
+        operators::operator_id(&self.state.db, role).await
     }
 
     pub fn options(backend: Backend) -> Options {

@@ -11,6 +11,10 @@ pub mod rows;
 #[path = "../../api/support/authenticator.rs"]
 pub mod authenticator;
 
+// The provider's operators, as the API tests make them.
+#[path = "../../api/support/operators.rs"]
+pub mod operators;
+
 // PostgreSQL databases made for one test, shared with the API tests.
 #[path = "../../api/support/postgres.rs"]
 pub mod postgres;
@@ -32,7 +36,6 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use http_body_util::BodyExt;
 use server::config::Config;
 use server::state::AppState;
-use server::store::operators;
 use tower::ServiceExt;
 
 /// Who signs up in the tests: the Company and its first Manager's password.
@@ -187,29 +190,15 @@ impl Console {
         path: &str,
         body: serde_json::Value,
     ) -> (StatusCode, serde_json::Value) {
-        let db = &self.state.db;
-        let role = protocol::backoffice::OperatorRole::Administrator;
-        let email = "administrator@provider.example";
-        let id = match operators::by_email(db, email).await.expect("an operator") {
-            Some(found) => found.me.id,
-            None => {
-                let now = chrono::Utc::now();
-                let (id, token) = operators::add(db, email, role, "JBSWY3DPEHPK3PXP", now)
-                    .await
-                    .expect("an operator added");
-                operators::complete_setup(db, &token, "not a password hash", 1, now)
-                    .await
-                    .expect("an operator set up");
-                id
-            }
-        };
-        let session = operators::open_session(db, id, chrono::Utc::now())
-            .await
-            .expect("an operator's session");
+        let cookie = operators::operator_cookie(
+            &self.state.db,
+            protocol::backoffice::OperatorRole::Administrator,
+        )
+        .await;
         let state = self.state.clone();
         let request = Request::post(path)
             .header("content-type", "application/json")
-            .header("cookie", format!("backoffice_session={session}"))
+            .header("cookie", cookie)
             .body(Body::from(body.to_string()))
             .expect("a request");
         let response = server::app(state)
