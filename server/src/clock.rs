@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
 #[derive(Debug, Clone, Default)]
@@ -22,7 +22,7 @@ impl Clock {
     /// A clock whose today (in Europe/Paris) is `today` at this instant, then runs on normally.
     pub fn starting_on(today: NaiveDate) -> Self {
         let clock = Self::system();
-        clock.shift_by(today.signed_duration_since(clock.today()));
+        clock.move_to(today);
         clock
     }
 
@@ -41,6 +41,17 @@ impl Clock {
             .fetch_add(delta.num_seconds(), Ordering::Relaxed);
     }
 
+    /// Moves this clock (and every clone of it) so that today in Europe/Paris is `date`, at the
+    /// same wall-clock time: a whole number of calendar days, whatever summer time does between.
+    pub fn move_to(&self, date: NaiveDate) {
+        self.shift_by(shift_to(self.now(), date));
+    }
+
+    /// Moves this clock (and every clone of it) `days` calendar days forward in Europe/Paris.
+    pub fn advance_days(&self, days: i64) {
+        self.move_to(self.today() + TimeDelta::days(days));
+    }
+
     /// How far this clock is from the system's, in seconds.
     pub fn shift_seconds(&self) -> i64 {
         self.shift_seconds.load(Ordering::Relaxed)
@@ -57,6 +68,24 @@ pub fn paris_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&Paris).date_naive()
 }
 
+/// How far to move `now` so that it falls on `date` in Europe/Paris at the same wall-clock time
+/// (an hour later when that time does not exist that day, the night clocks go forward). Adding
+/// whole days of 24 hours instead would land on the wrong day from 23:00 or 00:00 across a
+/// change of summer time.
+fn shift_to(now: DateTime<Utc>, date: NaiveDate) -> TimeDelta {
+    let wall = date.and_time(now.with_timezone(&Paris).time());
+    let target = Paris
+        .from_local_datetime(&wall)
+        .earliest()
+        .or_else(|| {
+            Paris
+                .from_local_datetime(&(wall + TimeDelta::hours(1)))
+                .earliest()
+        })
+        .map_or(now + (date - paris_day(now)), |at| at.with_timezone(&Utc));
+    target - now
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,7 +96,41 @@ mod tests {
         let clock = Clock::starting_on(date);
         assert_eq!(clock.today(), date);
         let clone = clock.clone();
-        clone.shift_by(TimeDelta::days(31));
+        clone.advance_days(31);
         assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2027, 2, 1).unwrap());
+    }
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().expect("an RFC 3339 instant")
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("a date")
+    }
+
+    #[test]
+    fn moving_across_summer_time_lands_on_the_asked_day() {
+        // 23:30 in Paris on 20 March 2027 (winter time); summer time starts on 28 March.
+        let late_evening = utc("2027-03-20T22:30:00Z");
+        let moved = late_evening + shift_to(late_evening, day("2027-04-05"));
+        assert_eq!(paris_day(moved), day("2027-04-05"));
+        assert_eq!(moved, utc("2027-04-05T21:30:00Z"), "still 23:30 in Paris");
+        // And back to winter time at 00:30, the other edge of the day.
+        let after_midnight = utc("2027-10-20T22:30:00Z");
+        let moved = after_midnight + shift_to(after_midnight, day("2027-11-02"));
+        assert_eq!(
+            moved,
+            utc("2027-11-01T23:30:00Z"),
+            "00:30 on 2 November in Paris"
+        );
+    }
+
+    #[test]
+    fn a_time_that_does_not_exist_that_day_moves_an_hour_later() {
+        // 02:30 in Paris on 21 March 2027; on 28 March clocks jump from 02:00 to 03:00.
+        let night = utc("2027-03-21T01:30:00Z");
+        let moved = night + shift_to(night, day("2027-03-28"));
+        assert_eq!(moved, utc("2027-03-28T01:30:00Z"), "03:30 summer time");
+        assert_eq!(paris_day(moved), day("2027-03-28"));
     }
 }

@@ -540,10 +540,10 @@ async fn session_expires_after_fourteen_days(backend: Backend) {
 
     // Used at least once a week (it would end idle otherwise), it lasts until day 14.
     for _ in 0..2 {
-        app.state.clock.shift_by(TimeDelta::days(6));
+        app.state.clock.advance_days(6);
         assert_eq!(client.get("/api/me").await.status, StatusCode::OK);
     }
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     assert_eq!(
         client.get("/api/me").await.status,
         StatusCode::OK,

@@ -190,14 +190,14 @@ async fn a_renewal_is_invoiced_once_at_the_later_price_without_discount(backend:
     .unwrap();
 
     // The day before the renewal: nothing renews.
-    app.state.clock.shift_by(TimeDelta::days(364));
+    app.state.clock.advance_days(364);
     assert_eq!(app.state.clock.today(), date("2027-06-14"));
     catch_up(&app).await;
     let mut client = log_in(&app, &company(1)).await;
     assert_eq!(invoices(&mut client).await.len(), 1);
 
     // RENEW-1: on 2027-06-15 the second period starts and is invoiced.
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reports = catch_up(&app).await;
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0].renewed, 1);
@@ -241,7 +241,7 @@ async fn running_the_same_day_twice_changes_nothing(backend: Backend) {
         .key("order-1")
         .place(&mut client)
         .await;
-    app.state.clock.shift_by(TimeDelta::days(31));
+    app.state.clock.advance_days(31);
     let renewal_day = date("2027-01-15");
     assert_eq!(app.state.clock.today(), renewal_day);
     // Every day before the renewal first.
@@ -298,7 +298,7 @@ async fn after_downtime_every_missed_day_is_processed_in_order(backend: Backend)
         .place(&mut client)
         .await;
     // The server was down from 31 January to 6 April: 65 days missed.
-    app.state.clock.shift_by(TimeDelta::days(65));
+    app.state.clock.advance_days(65);
     assert_eq!(app.state.clock.today(), date("2026-04-06"));
     let reports = catch_up(&app).await;
     let mut client = log_in(&app, &company(1)).await;
@@ -331,7 +331,7 @@ async fn after_downtime_every_missed_day_is_processed_in_order(backend: Backend)
     assert_eq!(issued, ["2026-01-31", "2026-02-28", "2026-03-31"]);
     // Nothing is left to do until tomorrow.
     assert!(catch_up(&app).await.is_empty());
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let next = catch_up(&app).await;
     assert_eq!(next.len(), 1);
     assert_eq!(next[0].day, date("2026-04-07"));
@@ -405,7 +405,7 @@ async fn an_unpaid_invoice_is_overdue_the_day_after_it_is_due(backend: Backend) 
     assert_eq!(reports[0].overdue, 0);
     assert_eq!(invoices(&mut unpaid).await[0]["status"], "issued");
     // The day after: overdue, unless paid.
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reports = catch_up(&app).await;
     assert_eq!(reports[0].overdue, 1);
     assert_eq!(invoices(&mut unpaid).await[0]["status"], "overdue");
@@ -428,7 +428,7 @@ async fn a_licence_ends_after_its_notice_and_is_not_renewed(backend: Backend) {
         .await;
     let licence_id = order["licence"]["id"].as_i64().unwrap();
     // NOTICE-1: 10 days before the period ends (31 March) is on time.
-    app.state.clock.shift_by(TimeDelta::days(5));
+    app.state.clock.advance_days(5);
     let reply = client
         .post_json(
             &format!("/api/console/licences/{licence_id}/notice"),
@@ -437,7 +437,7 @@ async fn a_licence_ends_after_its_notice_and_is_not_renewed(backend: Backend) {
         .await;
     assert!(reply.status.is_success(), "{}", reply.text());
     assert_eq!(reply.json()["service_last_day"], "2026-03-31");
-    app.state.clock.shift_by(TimeDelta::days(25));
+    app.state.clock.advance_days(25);
     assert_eq!(app.state.clock.today(), date("2026-03-31"));
     catch_up(&app).await;
     let status: String = sqlx::query_scalar("SELECT status FROM licences WHERE id = $1")
@@ -446,7 +446,7 @@ async fn a_licence_ends_after_its_notice_and_is_not_renewed(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(status, "active", "its last day of service");
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reports = catch_up(&app).await;
     assert_eq!(reports[0].day, date("2026-04-01"));
     assert_eq!((reports[0].ended, reports[0].renewed), (1, 0));
@@ -626,12 +626,12 @@ async fn the_statement_is_available_for_twelve_months_then_refused(backend: Back
     );
 
     // PAY-3: 12 months after 31 January 2026 is 31 January 2027, the last day.
-    app.state.clock.shift_by(TimeDelta::days(365));
+    app.state.clock.advance_days(365);
     assert_eq!(app.state.clock.today(), date("2027-01-31"));
     let mut client = log_in(&app, &company(1)).await;
     let reply = client.get(&path).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reply = client.get(&path).await;
     assert_api_error(&reply, StatusCode::GONE, "statement_expired", None);
     let message = reply.json()["error"]["message"]
@@ -650,7 +650,7 @@ async fn orders_and_a_renewal_run_at_once_share_one_sequence(backend: Backend) {
     an_order("ESSENTIAL").key("order-0").place(&mut first).await;
     catch_up(&app).await;
     // A month later the first Company's Licence renews while it and two others order.
-    app.state.clock.shift_by(TimeDelta::days(30));
+    app.state.clock.advance_days(30);
     assert_eq!(app.state.clock.today(), date("2026-05-01"));
     let mut clients = vec![log_in(&app, &company(1)).await];
     for n in 2..=3 {

@@ -10,7 +10,7 @@ use crate::support::{
     ready_company, signup_form, top_up, zebra,
 };
 use axum::http::{Method, StatusCode};
-use chrono::{Datelike, TimeDelta};
+use chrono::Datelike;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -127,7 +127,7 @@ async fn a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_st
     assert_eq!(reply.json()["status"], "paid");
 
     // The last day, 14 March, is still in time.
-    app.state.clock.shift_by(TimeDelta::days(42));
+    app.state.clock.advance_days(42);
     assert_eq!(app.state.clock.today(), date("2026-03-14"));
     let mut manager = log_in(&app, &signup_form()).await;
     let reply = dispute(
@@ -139,7 +139,7 @@ async fn a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_st
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
 
     // The day after, the server refuses, naming the last day; nothing is recorded.
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reply = dispute(
         &mut manager,
         third,
@@ -365,7 +365,7 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
     // Nothing paid, nothing to give back.
     let reply = manager.post_json(&path, &claim).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "invoice_not_paid", None);
-    app.state.clock.shift_by(TimeDelta::days(3));
+    app.state.clock.advance_days(3);
     let mut manager = log_in(&app, &signup_form()).await;
     let reply = manager
         .post_json(
@@ -387,7 +387,7 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
         Some("reason"),
     );
 
-    app.state.clock.shift_by(TimeDelta::days(365));
+    app.state.clock.advance_days(365);
     assert_eq!(app.state.clock.today(), date("2027-02-03"));
     let mut manager = log_in(&app, &signup_form()).await;
     let reply = manager.post_json(&path, &claim).await;
@@ -396,7 +396,7 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
     assert_eq!(claims[0]["claimed_on"], "2027-02-03");
     assert_eq!(claims[0]["reason"], claim["reason"]);
 
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reply = manager.post_json(&path, &claim).await;
     assert_api_error(
         &reply,

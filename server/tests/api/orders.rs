@@ -7,7 +7,6 @@ use crate::support::{
 };
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use chrono::TimeDelta;
 use domain::Money;
 use domain::catalogue::{Billing, follows_mobile_plan};
 use domain::order::{OrderForm, OrderFormLine};
@@ -272,7 +271,7 @@ async fn a_changed_price_refuses_the_order_saying_what_changed(backend: Backend)
         .form(&mut client)
         .await;
     assert_eq!(form.expected_total.to_string(), "47.76");
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let before = footprint(&app).await;
 
     let reply = client.post_json("/api/console/orders", &form).await;

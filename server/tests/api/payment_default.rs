@@ -8,7 +8,6 @@ use crate::support::{
     payment, price_list, ready_company, top_up,
 };
 use axum::http::StatusCode;
-use chrono::TimeDelta;
 use domain::payment_default::Standing;
 use serde_json::{Value, json};
 
@@ -58,7 +57,7 @@ async fn discounts_stay_withheld_after_payment_until_the_licences_of_that_day_en
     catch_up(&app).await;
 
     // 2 September: the invoice is overdue, the Company in default.
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     catch_up(&app).await;
     assert_eq!(invoice(&mut client, unpaid).await["status"], "overdue");
     let listed = price_list(&mut client).await;
@@ -163,11 +162,11 @@ async fn discounts_stay_withheld_after_payment_until_the_licences_of_that_day_en
         "{standing:?}"
     );
     // The Licence ordered during the default (still running) does not hold them back.
-    app.state.clock.shift_by(TimeDelta::days(28));
+    app.state.clock.advance_days(28);
     catch_up(&app).await;
     client = log_in(&app, &company(1)).await;
     assert!(price_list(&mut client).await.discounts_cancelled);
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     catch_up(&app).await;
     let listed = price_list(&mut client).await;
     assert_eq!(listed.payment_default, Standing::Advantages);

@@ -7,7 +7,6 @@ use crate::support::{
 };
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use chrono::TimeDelta;
 use protocol::backoffice::OperatorRole;
 use serde_json::{Value, json};
 
@@ -249,7 +248,7 @@ async fn termination_on_time_ends_the_licences_once(backend: Backend) {
 
     // The scheduler ends the Licence after its last day of service and never renews it again:
     // the 15 Feb renewal (after the 31 Jan last day) is not invoiced.
-    app.state.clock.shift_by(TimeDelta::days(30));
+    app.state.clock.advance_days(30);
     server::scheduler::catch_up(&app.state.db, &app.state.clock)
         .await
         .expect("the scheduler runs");

@@ -500,14 +500,14 @@ async fn sessions_end_when_idle_and_everywhere_on_request(backend: Backend) {
     log_in(&mut second, &form.email, &form.password).await;
     // Used every four days, a session lives on; unused for a week, it ends.
     for _ in 0..2 {
-        app.state.clock.shift_by(TimeDelta::days(4));
+        app.state.clock.advance_days(4);
         assert_eq!(first.get("/api/me").await.status, StatusCode::OK);
     }
     assert_eq!(second.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
     // Whatever its use, it ends 14 days after the log-in.
-    app.state.clock.shift_by(TimeDelta::days(4));
+    app.state.clock.advance_days(4);
     assert_eq!(first.get("/api/me").await.status, StatusCode::OK);
-    app.state.clock.shift_by(TimeDelta::days(3));
+    app.state.clock.advance_days(3);
     assert_eq!(first.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
 
     // "Log out everywhere" ends this session and every other.

@@ -7,7 +7,6 @@ use crate::support::{
     date, invoice, invoices, log_in, logged, pass_days, payment, ready_company, signup_form, zebra,
 };
 use axum::http::{Method, StatusCode};
-use chrono::TimeDelta;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -40,7 +39,7 @@ async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Ba
     let app = admin_app_on(backend, "2026-11-15").await;
     let (mut manager, licence) = company_with_annual_licence(&app).await;
     let (mut other, _) = app.signed_up(&zebra()).await;
-    app.state.clock.shift_by(TimeDelta::days(97));
+    app.state.clock.advance_days(97);
     assert_eq!(app.state.clock.today(), date("2027-02-20"));
 
     let reply = terminate(

@@ -9,7 +9,6 @@ use crate::support::{
     catch_up, company, count_where, date, invoice, invoices, log_in, price_list, ready_company,
 };
 use axum::http::StatusCode;
-use chrono::TimeDelta;
 use protocol::licences::LicenceView;
 use serde_json::{Value, json};
 
@@ -147,7 +146,7 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
 
     // The trial's last day: nothing decided, nothing invoiced.
-    app.state.clock.shift_by(TimeDelta::days(4));
+    app.state.clock.advance_days(4);
     catch_up(&app).await;
     for id in [converting, not_committing, cancelled] {
         assert_eq!(licence(&mut client, id).await.status, "active");
@@ -156,7 +155,7 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
 
     // The day after: the converting trial starts, with its first invoice that day; the others
     // end with nothing owed.
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     catch_up(&app).await;
     catch_up(&app).await;
     let converted = licence(&mut client, converting).await;
@@ -176,11 +175,11 @@ async fn a_trial_order_has_no_invoice_and_converts_or_ends_the_day_after_its_end
     assert_eq!(proof_entries(&app, "licence.trial_end").await, 2);
 
     // RENEW-1 from the anchor: the next period starts a month after the trial's end.
-    app.state.clock.shift_by(TimeDelta::days(29));
+    app.state.clock.advance_days(29);
     catch_up(&app).await;
     client = log_in(&app, &company(1)).await;
     assert_eq!(invoices(&mut client).await.len(), 1);
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     catch_up(&app).await;
     let listed = invoices(&mut client).await;
     assert_eq!(listed.len(), 2);
@@ -222,7 +221,7 @@ async fn a_cancellation_is_accepted_on_the_last_day_and_refused_the_day_after(ba
     let reply = cancel_trial(&mut client, never_on_trial).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "not_on_trial", None);
 
-    app.state.clock.shift_by(TimeDelta::days(4));
+    app.state.clock.advance_days(4);
     let reply = cancel_trial(&mut client, on_time).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     assert_eq!(reply.json()["received_on"], "2026-09-05");
@@ -242,7 +241,7 @@ async fn a_cancellation_is_accepted_on_the_last_day_and_refused_the_day_after(ba
         Some(date("2026-09-05"))
     );
 
-    app.state.clock.shift_by(TimeDelta::days(1));
+    app.state.clock.advance_days(1);
     let reply = cancel_trial(&mut client, late).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "trial_over", None);
     assert!(reply.text().contains("2026-09-05"), "{}", reply.text());

@@ -3,7 +3,6 @@
 //! invitation link, CSV imports in both modes, and isolation between Companies.
 
 use axum::http::StatusCode;
-use chrono::TimeDelta;
 use protocol::LoginForm;
 use serde_json::{Value, json};
 
@@ -432,7 +431,7 @@ async fn expired_used_and_unknown_invitations_are_refused(backend: Backend) {
     assert_api_error(&reply, StatusCode::NOT_FOUND, "invitation_unknown", None);
 
     // Eight days later the link has expired, even with a good password; nothing is set.
-    app.state.clock.shift_by(TimeDelta::days(8));
+    app.state.clock.advance_days(8);
     let reply = app
         .client()
         .post_json(&format!("/api/invitations/{first}"), &password)

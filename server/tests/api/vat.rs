@@ -7,7 +7,7 @@
 use crate::support::{Backend, Client, Reply, TestApp, assert_api_error, signup_form, top_up};
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use domain::catalogue::Billing;
 use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
 use protocol::catalogue::{AvailableNumber, PriceListView};
@@ -380,7 +380,7 @@ async fn invoices_of(app: &TestApp, kind: &str) -> Vec<(i64, Option<String>)> {
 }
 
 async fn a_month_later(app: &TestApp) {
-    app.state.clock.shift_by(TimeDelta::days(31));
+    app.state.clock.advance_days(31);
     server::scheduler::catch_up_asking_vies(&app.state.db, &app.state.clock, &app.state.vies)
         .await
         .unwrap();

@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Method, StatusCode};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use domain::Money;
 use domain::catalogue::Billing;
 use domain::order::{LineRequest, OrderForm, OrderFormLine, quote_order};
@@ -140,7 +140,7 @@ pub async fn log_in(app: &TestApp, form: &SignupForm) -> Client {
 
 /// Moves the server's clock on by `days` and logs `client` in again as the default Manager.
 pub async fn shift_days(app: &TestApp, client: &mut Client, days: i64) {
-    app.state.clock.shift_by(TimeDelta::days(days));
+    app.state.clock.advance_days(days);
     *client = log_in(app, &signup_form()).await;
 }
 
@@ -306,7 +306,7 @@ pub async fn catch_up(app: &TestApp) -> Vec<DayReport> {
 
 /// Moves the server's date `days` forward and runs the scheduler over the days passed.
 pub async fn pass_days(app: &TestApp, days: i64) {
-    app.state.clock.shift_by(TimeDelta::days(days));
+    app.state.clock.advance_days(days);
     catch_up(app).await;
 }
 
@@ -326,7 +326,7 @@ pub async fn collect(app: &TestApp) -> Vec<DayReport> {
 
 /// Moves the server's date `days` forward and runs the collecting scheduler over the days passed.
 pub async fn collect_days(app: &TestApp, days: i64) {
-    app.state.clock.shift_by(TimeDelta::days(days));
+    app.state.clock.advance_days(days);
     collect(app).await;
 }
 

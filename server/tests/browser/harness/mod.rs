@@ -134,9 +134,7 @@ impl Console {
 
     /// Puts the server's today on `date` (`YYYY-MM-DD`); time runs on from there.
     pub fn set_today(&self, date: &str) {
-        let date: chrono::NaiveDate = date.parse().expect("a date");
-        let clock = &self.state.clock;
-        clock.shift_by(date.signed_duration_since(clock.today()));
+        self.state.clock.move_to(date.parse().expect("a date"));
     }
 
     /// Moves the server's date forward to `target` (`YYYY-MM-DD`) with the demo clock, which
