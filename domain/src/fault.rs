@@ -1,9 +1,13 @@
 //! What falls due on termination for fault (TERM-1, GTCS 6.2.2).
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Span, window_last_day};
+
 use crate::error::{RuleError, RuleId};
+use crate::formal_notice::formal_notice_deadline;
 use crate::money::Money;
 
 /// TERM-1: remaining instalments are increased by 20 %.
@@ -92,6 +96,173 @@ pub fn remaining_monthly_instalments(
     Ok(remaining)
 }
 
+/// TERM-2 (GTCS 6.2.2) and LATE-4 (GTCS 5.3): the grounds on which the provider terminates for
+/// fault, and what must come first for each.
+///
+/// House reading: a failure to pay is pursued through the formal notice of 5.3 (LATE-4), the
+/// clause written for it, rather than as the "obligation of payment" of 6.2.2 (i); so
+/// [`FaultGround::Unpaid`] waits for the formal notice's 8 days and is not an immediate case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultGround {
+    /// 5.3: an invoice still unpaid when its formal notice to pay has run its 8 days.
+    Unpaid,
+    // 6.2.2 (i): at once, without notice.
+    LicenceRightBreach,
+    ConfidentialityBreach,
+    IntellectualPropertyBreach,
+    PersonalDataBreach,
+    Insolvency,
+    SuspectedFraud,
+    InaccurateAccountData,
+    // 6.2.2 (ii): after 8 days' notice by email, unless remedied.
+    PolicyAbuse,
+    ManifestBreachOfTerms,
+    IncompleteAccountData,
+    NonPerformance,
+    BankingBan,
+}
+
+/// What a ground needs before the provider may terminate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultPrerequisite {
+    /// 6.2.2 (i): nothing; the termination is immediate.
+    None,
+    /// 5.3 (LATE-4): a formal notice to pay, unpaid for 8 days.
+    FormalNoticeToPay,
+    /// 6.2.2 (ii): a notice by email naming the breach, 8 days before, not remedied.
+    EightDaysNotice,
+}
+
+/// Why a termination for fault cannot be made today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FaultRefusal {
+    #[error(
+        "TERM-2: this ground needs a formal notice to pay that stayed unpaid for 8 days (GTCS 5.3); none is waiting."
+    )]
+    FormalNoticeMissing,
+    #[error(
+        "TERM-2: this ground needs a notice of 8 days by email naming the breach (GTCS 6.2.2 (ii)); none was sent."
+    )]
+    NoticeMissing,
+    #[error(
+        "TERM-2: the notice's 8 days run until {deadline}; the termination is possible from the day after."
+    )]
+    NoticeRunning { deadline: NaiveDate },
+}
+
+impl FaultGround {
+    pub const ALL: [FaultGround; 13] = [
+        FaultGround::Unpaid,
+        FaultGround::LicenceRightBreach,
+        FaultGround::ConfidentialityBreach,
+        FaultGround::IntellectualPropertyBreach,
+        FaultGround::PersonalDataBreach,
+        FaultGround::Insolvency,
+        FaultGround::SuspectedFraud,
+        FaultGround::InaccurateAccountData,
+        FaultGround::PolicyAbuse,
+        FaultGround::ManifestBreachOfTerms,
+        FaultGround::IncompleteAccountData,
+        FaultGround::NonPerformance,
+        FaultGround::BankingBan,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultGround::Unpaid => "unpaid",
+            FaultGround::LicenceRightBreach => "licence_right_breach",
+            FaultGround::ConfidentialityBreach => "confidentiality_breach",
+            FaultGround::IntellectualPropertyBreach => "intellectual_property_breach",
+            FaultGround::PersonalDataBreach => "personal_data_breach",
+            FaultGround::Insolvency => "insolvency",
+            FaultGround::SuspectedFraud => "suspected_fraud",
+            FaultGround::InaccurateAccountData => "inaccurate_account_data",
+            FaultGround::PolicyAbuse => "policy_abuse",
+            FaultGround::ManifestBreachOfTerms => "manifest_breach_of_terms",
+            FaultGround::IncompleteAccountData => "incomplete_account_data",
+            FaultGround::NonPerformance => "non_performance",
+            FaultGround::BankingBan => "banking_ban",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|ground| ground.as_str() == raw)
+    }
+
+    /// The ground as the Manager and the operator read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FaultGround::Unpaid => "An invoice unpaid 8 days after a formal notice to pay",
+            FaultGround::LicenceRightBreach => "Breach of a Licence right",
+            FaultGround::ConfidentialityBreach => "Breach of confidentiality",
+            FaultGround::IntellectualPropertyBreach => "Breach of an intellectual property right",
+            FaultGround::PersonalDataBreach => "Breach of the protection of personal data",
+            FaultGround::Insolvency => "Insolvency of the Company",
+            FaultGround::SuspectedFraud => {
+                "Suspected illegal or fraudulent use, or use against third parties' rights"
+            }
+            FaultGround::InaccurateAccountData => "Inaccurate information in the Company Account",
+            FaultGround::PolicyAbuse => "Undue advantage taken of a policy, or its misuse",
+            FaultGround::ManifestBreachOfTerms => "Manifest breach of the GCU or the GTCS",
+            FaultGround::IncompleteAccountData => "Incomplete information in the Company Account",
+            FaultGround::NonPerformance => "Non-performance or poor performance of an obligation",
+            FaultGround::BankingBan => "The Company is banned from holding a bank account",
+        }
+    }
+
+    /// TERM-2, LATE-4: what must come before a termination on this ground.
+    pub fn prerequisite(self) -> FaultPrerequisite {
+        match self {
+            FaultGround::Unpaid => FaultPrerequisite::FormalNoticeToPay,
+            FaultGround::LicenceRightBreach
+            | FaultGround::ConfidentialityBreach
+            | FaultGround::IntellectualPropertyBreach
+            | FaultGround::PersonalDataBreach
+            | FaultGround::Insolvency
+            | FaultGround::SuspectedFraud
+            | FaultGround::InaccurateAccountData => FaultPrerequisite::None,
+            FaultGround::PolicyAbuse
+            | FaultGround::ManifestBreachOfTerms
+            | FaultGround::IncompleteAccountData
+            | FaultGround::NonPerformance
+            | FaultGround::BankingBan => FaultPrerequisite::EightDaysNotice,
+        }
+    }
+}
+
+/// TERM-2 (GTCS 6.2.2 (ii)): the notice naming the breach runs 8 days from the day after it is
+/// sent; its last day is `sent + 8 days` (the formal notice to pay has its own rule, LATE-4).
+pub const FAULT_NOTICE_WINDOW: Span = Span::Days(8);
+
+/// TERM-2, LATE-4: whether the provider may terminate for fault on `ground` on `today`, given
+/// the notice sent first on that ground (`notice_sent`: the formal notice to pay of an invoice
+/// still unpaid, or the 8 days' notice naming the breach), if any. Immediate grounds need none.
+pub fn fault_termination_allowed(
+    ground: FaultGround,
+    notice_sent: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<(), FaultRefusal> {
+    let deadline = match ground.prerequisite() {
+        FaultPrerequisite::None => return Ok(()),
+        FaultPrerequisite::FormalNoticeToPay => {
+            let sent = notice_sent.ok_or(FaultRefusal::FormalNoticeMissing)?;
+            formal_notice_deadline(sent).ok()
+        }
+        FaultPrerequisite::EightDaysNotice => {
+            let sent = notice_sent.ok_or(FaultRefusal::NoticeMissing)?;
+            window_last_day(sent, FAULT_NOTICE_WINDOW)
+        }
+    };
+    // A date at the calendar's end has no 8 days after it: the notice is still running.
+    let deadline = deadline.unwrap_or(NaiveDate::MAX);
+    if today > deadline {
+        Ok(())
+    } else {
+        Err(FaultRefusal::NoticeRunning { deadline })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +298,63 @@ mod tests {
         assert_eq!(due.accelerated_instalments, money("1259.16"));
         assert_eq!(due.total, money("1379.16"));
         assert!(fault_amount(money("-1"), 1, Money::ZERO).is_err());
+    }
+
+    fn day(raw: &str) -> NaiveDate {
+        raw.parse().unwrap()
+    }
+
+    #[test]
+    fn term_2_immediate_grounds_need_no_notice() {
+        for ground in FaultGround::ALL {
+            assert_eq!(FaultGround::parse(ground.as_str()), Some(ground));
+            let json = serde_json::to_string(&ground).unwrap();
+            assert_eq!(json, format!("\"{}\"", ground.as_str()));
+        }
+        assert_eq!(
+            fault_termination_allowed(FaultGround::Insolvency, None, day("2027-01-10")),
+            Ok(())
+        );
+        assert_eq!(FaultGround::parse("bad_mood"), None);
+    }
+
+    #[test]
+    fn late_4_unpaid_waits_for_the_formal_notice_to_run_its_8_days() {
+        let today = day("2027-03-10");
+        assert_eq!(
+            fault_termination_allowed(FaultGround::Unpaid, None, today),
+            Err(FaultRefusal::FormalNoticeMissing)
+        );
+        // Sent on 2 March: the 8 days end on 10 March; from 11 March the provider may end it.
+        let sent = Some(day("2027-03-02"));
+        assert_eq!(
+            fault_termination_allowed(FaultGround::Unpaid, sent, today),
+            Err(FaultRefusal::NoticeRunning {
+                deadline: day("2027-03-10")
+            })
+        );
+        assert_eq!(
+            fault_termination_allowed(FaultGround::Unpaid, sent, day("2027-03-11")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn term_2_listed_grounds_wait_for_8_days_notice() {
+        assert_eq!(
+            fault_termination_allowed(FaultGround::BankingBan, None, day("2027-03-10")),
+            Err(FaultRefusal::NoticeMissing)
+        );
+        let sent = Some(day("2026-12-28"));
+        assert_eq!(
+            fault_termination_allowed(FaultGround::NonPerformance, sent, day("2027-01-05")),
+            Err(FaultRefusal::NoticeRunning {
+                deadline: day("2027-01-05")
+            })
+        );
+        assert_eq!(
+            fault_termination_allowed(FaultGround::NonPerformance, sent, day("2027-01-06")),
+            Ok(())
+        );
     }
 }

@@ -195,6 +195,18 @@ pub struct CompanyItem {
     pub suspensions: i64,
 }
 
+/// `GET /api/admin/companies/{id}`: one Company as the back office sees it: its Licences,
+/// invoices, terminations, notices naming a breach, and the newest page of its proof log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompanyDetail {
+    pub company: CompanyItem,
+    pub licences: Vec<crate::licences::LicenceView>,
+    pub invoices: Vec<crate::invoices::InvoiceSummary>,
+    pub terminations: Vec<crate::terminations::TerminationView>,
+    pub fault_notices: Vec<crate::terminations::FaultNoticeView>,
+    pub activity: crate::company::ActivityPage,
+}
+
 /// `GET /api/admin/companies/{id}/liability?on=`: the cap of the provider's liability for a
 /// loss the Company claims on that day (LIAB-1, calculator `liability.cap`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,6 +95,10 @@ pub enum ErrorCode {
     NoTerminationRight,
     AlreadyTerminated,
     TerminationNotPriced,
+    /// TERM-2, LATE-4: the ground's notice was not sent, or its 8 days have not run.
+    FaultTerminationRefused,
+    /// A notice of 8 days concerns the grounds of GTCS 6.2.2 (ii) only.
+    FaultGroundTakesNoNotice,
     // Invoices, payments, late payment, disputes.
     InvoiceNotOverdue,
     FormalNoticeAlreadySent,

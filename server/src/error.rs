@@ -166,6 +166,12 @@ pub enum ApiError {
     /// The Licences concerned were already terminated.
     #[error("already terminated")]
     AlreadyTerminated,
+    /// TERM-2, LATE-4: a termination for fault before its notice has run.
+    #[error(transparent)]
+    FaultTerminationRefused(#[from] domain::fault::FaultRefusal),
+    /// A notice of 8 days on a ground that takes none (GTCS 6.2.2 (i) or 5.3).
+    #[error("this ground takes no notice of 8 days")]
+    FaultGroundTakesNoNotice,
     /// LATE-4: a formal notice to pay concerns an overdue invoice only.
     #[error("invoice not overdue")]
     InvoiceNotOverdue,
@@ -435,7 +441,14 @@ from_store_errors! {
         store::terminations::FaultError::NotPriced { day, reason } => {
             ApiError::TerminationNotPriced { day, reason }
         }
+        store::terminations::FaultError::Refused(refusal) => refusal.into(),
         store::terminations::FaultError::Database(error) => error.into(),
+    };
+    store::terminations::FaultNoticeError => |error| match error {
+        store::terminations::FaultNoticeError::NotFound => ApiError::NotFound,
+        store::terminations::FaultNoticeError::NotNoticed => ApiError::FaultGroundTakesNoNotice,
+        store::terminations::FaultNoticeError::Calendar(reason) => ApiError::Internal(reason),
+        store::terminations::FaultNoticeError::Database(error) => error.into(),
     };
     store::trials::TrialError => |error| match error {
         store::trials::TrialError::NotFound => ApiError::NotFound,
@@ -795,6 +808,18 @@ impl ApiError {
                 ErrorCode::TerminationNotPriced,
                 format!("What a termination for fault makes due is the Licence's price on {day}, which cannot be computed ({reason}): nothing was terminated (GTCS 6.2.2)."),
                 None,
+            ),
+            ApiError::FaultTerminationRefused(refusal) => (
+                StatusCode::CONFLICT,
+                ErrorCode::FaultTerminationRefused,
+                refusal.to_string(),
+                None,
+            ),
+            ApiError::FaultGroundTakesNoNotice => (
+                StatusCode::BAD_REQUEST,
+                ErrorCode::FaultGroundTakesNoNotice,
+                "A notice of 8 days is sent for the grounds of GTCS 6.2.2 (ii) only; the others end the Contract at once, or after a formal notice to pay (GTCS 5.3).".into(),
+                Some("ground"),
             ),
             ApiError::InvoiceNotOverdue => (
                 StatusCode::CONFLICT,

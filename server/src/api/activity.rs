@@ -50,7 +50,17 @@ async fn page(
     RawQuery(query): RawQuery,
 ) -> Result<Json<ActivityPage>, ApiError> {
     let before = before(query.as_deref())?;
-    let rows = activity::page(&state.db, manager.company_id, before, PAGE_SIZE).await?;
+    page_of(&state, manager.company_id, before).await.map(Json)
+}
+
+/// The Company's proof-log entries numbered below `before` (the newest without it), each with
+/// its author as the reader sees them.
+pub(super) async fn page_of(
+    state: &AppState,
+    company_id: i64,
+    before: Option<i64>,
+) -> Result<ActivityPage, ApiError> {
+    let rows = activity::page(&state.db, company_id, before, PAGE_SIZE).await?;
     let oldest = rows.last().map(|(entry, _)| entry.seq);
     // Entries are numbered from 1 without gaps: an oldest entry above 1 has older ones.
     let older = oldest.filter(|seq| *seq > 1);
@@ -71,11 +81,11 @@ async fn page(
             after: entry.after_json,
         })
         .collect();
-    Ok(Json(ActivityPage {
+    Ok(ActivityPage {
         entries,
         older,
         proof_key_id: Some(state.proof_key.public().key_id()),
-    }))
+    })
 }
 
 /// `GET /api/console/activity/export`: the Company's whole proof log, its head signed first,

@@ -14,9 +14,9 @@ use axum::{Json, Router};
 use domain::Money;
 use domain::field::{FieldError, Problem};
 use protocol::backoffice::{
-    BackOfficeAction, CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded,
-    OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
-    ProofReport,
+    BackOfficeAction, CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator,
+    OperatorAdded, OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn,
+    OverdueItem, ProofReport,
 };
 
 use super::extract::{Body, ClientAddress, PathId, PathParams};
@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/queues/overdue", get(overdue))
         .route("/admin/queues/disputes", get(disputes))
         .route("/admin/companies", get(companies))
+        .route("/admin/companies/{id}", get(company))
         .route("/admin/companies/{id}/liability", get(liability))
         .route("/admin/operators", get(list_operators).post(add_operator))
         .route("/admin/proof", get(proof))
@@ -51,6 +52,38 @@ async fn companies(
 ) -> Result<Json<Vec<CompanyItem>>, ApiError> {
     let q = query.get("q").map_or("", String::as_str);
     Ok(Json(queues::companies(&state.db, q).await?))
+}
+
+/// `GET /api/admin/companies/{id}`: one Company, with what the back office acts on.
+async fn company(
+    State(state): State<AppState>,
+    _operator: Operator,
+    PathId(id): PathId,
+) -> Result<Json<CompanyDetail>, ApiError> {
+    let company = queues::company(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let today = state.clock.today();
+    let licences = store::licences::list(&state.db, id)
+        .await?
+        .iter()
+        .map(|record| crate::services::licences::view(record, today))
+        .collect::<Result<_, _>>()?;
+    let mut invoices = store::invoices::list(&state.db, id).await?;
+    super::late_payment::annotate_summaries(&state, &mut invoices).await?;
+    let terminations = store::terminations::list(&state.db, id)
+        .await?
+        .iter()
+        .map(super::terminations::view)
+        .collect::<Result<_, _>>()?;
+    Ok(Json(CompanyDetail {
+        company,
+        licences,
+        invoices,
+        terminations,
+        fault_notices: store::terminations::fault_notices(&state.db, id).await?,
+        activity: super::activity::page_of(&state, id, None).await?,
+    }))
 }
 
 /// `GET /api/admin/companies/{id}/liability?on=YYYY-MM-DD`: the cap of the provider's

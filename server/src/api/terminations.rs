@@ -1,12 +1,15 @@
 //! Terminations of Licences before their tacit renewal: `GET /api/console/terminations` for
-//! Managers, and the provider's termination for fault (TERM-1, TERM-2) under `/api/admin`.
+//! Managers, and the provider's termination for fault (TERM-1, TERM-2) and its notices of 8 days
+//! naming a breach (GTCS 6.2.2 (ii)) under `/api/admin`.
 
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::field::{FieldError, required_text};
 use domain::money::Money;
-use protocol::terminations::{FaultAmountView, FaultTerminationForm, TerminationView};
+use protocol::terminations::{
+    FaultAmountView, FaultNoticeForm, FaultNoticeView, FaultTerminationForm, TerminationView,
+};
 
 use super::extract::{Body, PathId};
 use crate::auth::Manager;
@@ -28,6 +31,10 @@ pub fn routes() -> Router<AppState> {
             "/admin/licences/{id}/fault-termination",
             post(terminate_for_fault),
         )
+        .route(
+            "/admin/companies/{id}/fault-notices",
+            post(send_fault_notice),
+        )
 }
 
 fn amount_view(amounts: &FaultAmounts) -> Result<FaultAmountView, ApiError> {
@@ -41,10 +48,11 @@ fn amount_view(amounts: &FaultAmounts) -> Result<FaultAmountView, ApiError> {
     })
 }
 
-fn view(record: &TerminationRecord) -> Result<TerminationView, ApiError> {
+pub(super) fn view(record: &TerminationRecord) -> Result<TerminationView, ApiError> {
     Ok(TerminationView {
         licence_id: record.licence_id,
         cause: record.cause.clone(),
+        ground: record.ground,
         reason: record.reason.clone(),
         notice_id: record.notice_id,
         received_at: stamp(record.received_at),
@@ -65,8 +73,19 @@ async fn list(
     records.iter().map(view).collect::<Result<_, _>>().map(Json)
 }
 
+/// The facts the Company is told, required and bounded.
+fn facts(reason: &str) -> Result<String, ApiError> {
+    required_text(reason, REASON_MAX).map_err(|problem| {
+        ApiError::Invalid(FieldError {
+            field: "reason",
+            problem,
+        })
+    })
+}
+
 /// `POST /api/admin/licences/{id}/fault-termination`: TERM-1, TERM-2. The provider ends the
-/// Licence today, for the reason given; what falls due is computed by
+/// Licence today on the ground chosen, once its notice has run (`fault.termination_allowed`),
+/// for the facts given; what falls due is computed by
 /// `termination.fault_amount` from the house reading's inputs and invoiced today
 /// (`store::terminations::terminate_for_fault`).
 async fn terminate_for_fault(
@@ -75,18 +94,14 @@ async fn terminate_for_fault(
     PathId(id): PathId,
     Body(form): Body<FaultTerminationForm>,
 ) -> Result<Json<TerminationView>, ApiError> {
-    let reason = required_text(&form.reason, REASON_MAX).map_err(|problem| {
-        ApiError::Invalid(FieldError {
-            field: "reason",
-            problem,
-        })
-    })?;
+    let operator_id = operator.may(BackOfficeAction::TerminateForFault)?.id;
+    let reason = facts(&form.reason)?;
     let now = state.clock.now();
     let company_id = terminations::terminate_for_fault(
         &state.db,
-        operator.may(BackOfficeAction::TerminateForFault)?.id,
+        operator_id,
         id,
-        &reason,
+        (form.ground, &reason),
         paris_day(now),
         now,
     )
@@ -98,4 +113,33 @@ async fn terminate_for_fault(
         .find(|record| record.licence_id == id)
         .ok_or_else(|| ApiError::Internal(format!("termination of licence {id} vanished")))?;
     view(&record).map(Json)
+}
+
+/// `POST /api/admin/companies/{id}/fault-notices`: GTCS 6.2.2 (ii). The provider names the
+/// breach to the Company's Managers by email; it may terminate on that ground once 8 days have
+/// passed without a remedy.
+async fn send_fault_notice(
+    State(state): State<AppState>,
+    operator: Operator,
+    PathId(company_id): PathId,
+    Body(form): Body<FaultNoticeForm>,
+) -> Result<Json<FaultNoticeView>, ApiError> {
+    let operator_id = operator.may(BackOfficeAction::TerminateForFault)?.id;
+    let reason = facts(&form.reason)?;
+    let now = state.clock.now();
+    let sent = terminations::send_fault_notice(
+        &state.db,
+        operator_id,
+        company_id,
+        (form.ground, &reason),
+        paris_day(now),
+        now,
+    )
+    .await?;
+    tracing::info!(
+        company_id,
+        ground = form.ground.as_str(),
+        "fault notice sent"
+    );
+    Ok(Json(sent))
 }

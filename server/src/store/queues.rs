@@ -77,37 +77,51 @@ pub async fn open_disputes(db: &Database) -> Result<Vec<DisputeItem>, sqlx::Erro
         .collect()
 }
 
+/// A Company's line in the back office: its figures, computed by subqueries.
+const COMPANY_ITEM: &str = "SELECT c.id, c.legal_name, c.registration_number,
+        (SELECT COUNT(*) FROM licences l
+         WHERE l.company_id = c.id AND l.status = 'active') AS licences_in_force,
+        (SELECT CAST(COALESCE(SUM(i.total_cents), 0) AS BIGINT) FROM invoices i
+         WHERE i.company_id = c.id AND i.status = 'overdue') AS overdue_cents,
+        (SELECT COUNT(*) FROM suspensions s
+         WHERE s.company_id = c.id AND s.lifted_on IS NULL) AS suspensions
+    FROM companies c";
+
+fn company_item(row: &sqlx::any::AnyRow) -> Result<CompanyItem, sqlx::Error> {
+    Ok(CompanyItem {
+        id: row.try_get("id")?,
+        legal_name: row.try_get("legal_name")?,
+        registration_number: row.try_get("registration_number")?,
+        licences_in_force: row.count("licences_in_force")?,
+        overdue: Money::from_cents(row.count("overdue_cents")?),
+        suspensions: row.count("suspensions")?,
+    })
+}
+
 /// The Companies whose legal name or registration number contains `query` (any case; all of
 /// them for an empty one), by name, at most 100.
 pub async fn companies(db: &Database, query: &str) -> Result<Vec<CompanyItem>, sqlx::Error> {
     let pattern = format!("%{}%", query.trim().to_lowercase());
-    let rows = sqlx::query(
-        "SELECT c.id, c.legal_name, c.registration_number,
-                (SELECT COUNT(*) FROM licences l
-                 WHERE l.company_id = c.id AND l.status = 'active') AS licences_in_force,
-                (SELECT CAST(COALESCE(SUM(i.total_cents), 0) AS BIGINT) FROM invoices i
-                 WHERE i.company_id = c.id AND i.status = 'overdue') AS overdue_cents,
-                (SELECT COUNT(*) FROM suspensions s
-                 WHERE s.company_id = c.id AND s.lifted_on IS NULL) AS suspensions
-         FROM companies c
+    let sql = format!(
+        "{COMPANY_ITEM}
          WHERE lower(c.legal_name) LIKE $1 OR lower(c.registration_number) LIKE $1
-         ORDER BY c.legal_name, c.id LIMIT 100",
-    )
-    .bind(pattern)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(CompanyItem {
-                id: row.try_get("id")?,
-                legal_name: row.try_get("legal_name")?,
-                registration_number: row.try_get("registration_number")?,
-                licences_in_force: row.count("licences_in_force")?,
-                overdue: Money::from_cents(row.count("overdue_cents")?),
-                suspensions: row.count("suspensions")?,
-            })
-        })
-        .collect()
+         ORDER BY c.legal_name, c.id LIMIT 100"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(pattern)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(company_item).collect()
+}
+
+/// The Company `id`, if there is one.
+pub async fn company(db: &Database, id: i64) -> Result<Option<CompanyItem>, sqlx::Error> {
+    let sql = format!("{COMPANY_ITEM} WHERE c.id = $1");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(company_item).transpose()
 }
 
 /// LIAB-1: what the Company paid (collected or paid by hand, succeeded) and was refunded

@@ -5,16 +5,21 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::catalogue::Billing;
-use domain::fault::{fault_amount, monthly_instalment, remaining_monthly_instalments};
+use domain::fault::{
+    FAULT_NOTICE_WINDOW, FaultGround, FaultPrerequisite, FaultRefusal, fault_amount,
+    fault_termination_allowed, monthly_instalment, remaining_monthly_instalments,
+};
 use domain::money::Money;
 use domain::order::cents;
-use protocol::invoices::InvoiceKind;
+use protocol::invoices::{InvoiceKind, InvoiceStatus};
+use protocol::terminations::FaultNoticeView;
 use serde::Serialize;
 
 use sqlx::Row as _;
 
 use super::codec::{self, Columns, corrupt};
 use super::invoices::{self, NewInvoice, Priced};
+use super::late_payment::{manager_emails, send_to};
 use super::{audit, catalogue, scheduler, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -34,6 +39,9 @@ pub enum FaultError {
     NotFound,
     #[error("the licence is already terminated or ended")]
     AlreadyTerminated,
+    /// TERM-2, LATE-4: the ground needs a notice first, or its 8 days have not run.
+    #[error(transparent)]
+    Refused(#[from] FaultRefusal),
     /// The Licence's Call Plans have no price in force on the termination day (or a rule failed
     /// on them): nothing is terminated.
     #[error("the licence cannot be priced on {day}: {reason}")]
@@ -48,7 +56,9 @@ fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
 }
 
 /// TERM-1, TERM-2 (GTCS 6.2.2): the provider ends the active Licence `licence_id` on `today`
-/// for `reason`, and what falls due is computed by `termination.fault_amount` from the house
+/// on `ground`, for `reason`, when `fault.termination_allowed` says the ground's notice has run
+/// (a formal notice to pay of an invoice still unpaid, the earliest; or the latest notice naming
+/// a breach of 6.2.2 (ii) on that ground), and what falls due is computed by `termination.fault_amount` from the house
 /// reading's inputs:
 /// - `monthly_instalment`: the Licence's price per month in the period in force on the
 ///   termination day: its Call Plans and Numbers priced at the prices in force that day (after
@@ -60,12 +70,12 @@ fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
 /// The termination, its proof-log entry and its invoice (issued on the termination day, in the
 /// yearly numbering, VAT at the Company's rate as on the Licence's invoices: the instalments and
 /// the discounts given back are the price of the service) are written all or nothing. Returns
-/// the Company.
+/// the Company. The Managers are told by email (TERM-11).
 pub async fn terminate_for_fault(
     db: &Database,
     operator_id: i64,
     licence_id: i64,
-    reason: &str,
+    (ground, reason): (FaultGround, &str),
     today: NaiveDate,
     at: DateTime<Utc>,
 ) -> Result<i64, FaultError> {
@@ -85,6 +95,8 @@ pub async fn terminate_for_fault(
     if row.try_get::<String, _>("status")? != "active" {
         return Err(FaultError::AlreadyTerminated);
     }
+    let notice_sent = notice_sent_in(&mut tx, company_id, ground).await?;
+    fault_termination_allowed(ground, notice_sent, today)?;
     let licence = row.licence()?;
     let billing: String = row.try_get("billing")?;
     let billing: Billing = billing.parse().map_err(|_| corrupt("billing", &billing))?;
@@ -134,8 +146,8 @@ pub async fn terminate_for_fault(
     sqlx::query(
         "INSERT INTO licence_terminations (licence_id, company_id, cause, reason, received_at,
              service_last_day, monthly_instalment_cents, remaining_instalments,
-             accelerated_instalments_cents, discounts_reimbursed_cents, total_due_cents)
-         VALUES ($1, $2, 'fault', $3, $4, $5, $6, $7, $8, $9, $10)",
+             accelerated_instalments_cents, discounts_reimbursed_cents, total_due_cents, ground)
+         VALUES ($1, $2, 'fault', $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(licence_id)
     .bind(company_id)
@@ -147,6 +159,7 @@ pub async fn terminate_for_fault(
     .bind(amounts.accelerated_instalments_cents)
     .bind(amounts.discounts_reimbursed_cents)
     .bind(amounts.total_due_cents)
+    .bind(ground.as_str())
     .execute(&mut *tx)
     .await
     .map_err(|error| match is_unique_violation(&error) {
@@ -209,14 +222,174 @@ pub async fn terminate_for_fault(
     .before(&serde_json::json!({"status": "active"}))
     .after(&serde_json::json!({
         "status": "ended",
+        "ground": ground,
         "reason": reason,
         "service_last_day": today,
         "amounts": amounts,
         "invoice": issued.as_ref().map(|issued| &issued.number),
     }));
     audit::record(&mut tx, change.by_operator(Some(operator_id)), at).await?;
+    let recipients = manager_emails(&mut tx, company_id).await?;
+    let billed = match &issued {
+        Some(issued) => format!(
+            "{} falls due at once (GTCS 6.2.2), billed on invoice {}.",
+            due.total, issued.number
+        ),
+        None => "Nothing more falls due for it.".to_owned(),
+    };
+    let body = format!(
+        "The provider has terminated Licence {licence_id} for fault on {today}, which was its last day of service.\n\nGround: {} (GTCS 6.2.2).\nFacts: {reason}\n\n{billed}",
+        ground.label()
+    );
+    let subject = format!("Licence {licence_id} terminated for fault");
+    send_to(&mut tx, company_id, &recipients, &subject, &body, at).await?;
     tx.commit().await?;
     Ok(company_id)
+}
+
+/// TERM-2, LATE-4: the day the notice a termination on `ground` waits for was sent, if any: the
+/// earliest formal notice to pay of an invoice of the Company still unpaid, or the latest notice
+/// naming a breach on that very ground (a newer notice starts its 8 days again).
+async fn notice_sent_in(
+    tx: &mut sqlx::AnyConnection,
+    company_id: i64,
+    ground: FaultGround,
+) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let sent: Option<String> =
+        match ground.prerequisite() {
+            FaultPrerequisite::None => None,
+            FaultPrerequisite::FormalNoticeToPay => sqlx::query_scalar(
+                "SELECT MIN(n.sent_on) FROM formal_notices n JOIN invoices i ON i.id = n.invoice_id
+                 WHERE n.company_id = $1 AND i.status = $2",
+            )
+            .bind(company_id)
+            .bind(InvoiceStatus::Overdue.as_str())
+            .fetch_one(&mut *tx)
+            .await?,
+            FaultPrerequisite::EightDaysNotice => {
+                sqlx::query_scalar(
+                    "SELECT MAX(sent_on) FROM fault_notices WHERE company_id = $1 AND ground = $2",
+                )
+                .bind(company_id)
+                .bind(ground.as_str())
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+    sent.map(|day| codec::parsed("sent_on", &day)).transpose()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FaultNoticeError {
+    #[error("no such company")]
+    NotFound,
+    /// The ground is not one of GTCS 6.2.2 (ii): it needs no such notice.
+    #[error("this ground takes no notice of 8 days")]
+    NotNoticed,
+    #[error("{0}")]
+    Calendar(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// GTCS 6.2.2 (ii): the provider's notice by email naming the breach on `ground`, sent to the
+/// Company's Managers on `today`; the Company may remedy it for 8 days, after which the provider
+/// may terminate on that ground. Written with its emails and proof-log entry at once.
+pub async fn send_fault_notice(
+    db: &Database,
+    operator_id: i64,
+    company_id: i64,
+    (ground, reason): (FaultGround, &str),
+    today: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<FaultNoticeView, FaultNoticeError> {
+    if ground.prerequisite() != FaultPrerequisite::EightDaysNotice {
+        return Err(FaultNoticeError::NotNoticed);
+    }
+    let deadline = domain::calendar::window_last_day(today, FAULT_NOTICE_WINDOW)
+        .ok_or_else(|| FaultNoticeError::Calendar(format!("{today} has no 8 days after it")))?;
+    let mut tx = db.write().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
+        .bind(company_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(FaultNoticeError::NotFound);
+    }
+    super::lock_company(&mut tx, company_id).await?;
+    sqlx::query(
+        "INSERT INTO fault_notices (company_id, ground, reason, sent_on, deadline, sent_at,
+             operator_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(company_id)
+    .bind(ground.as_str())
+    .bind(reason)
+    .bind(today.to_string())
+    .bind(deadline.to_string())
+    .bind(stamp(at))
+    .bind(operator_id)
+    .execute(&mut *tx)
+    .await?;
+    let recipients = manager_emails(&mut tx, company_id).await?;
+    let body = format!(
+        "The provider notifies you of a breach of the Contract: {} (GTCS 6.2.2 (ii)).\nFacts: {reason}\n\nUnless it is remedied by {deadline}, the provider may terminate the Contract for fault from the day after; every monthly instalment still to be paid would then fall due at once, increased by 20 %.",
+        ground.label()
+    );
+    send_to(
+        &mut tx,
+        company_id,
+        &recipients,
+        "Notice of a breach of the Contract",
+        &body,
+        at,
+    )
+    .await?;
+    let change = audit::Change::new(
+        company_id,
+        None,
+        "company.fault_notice",
+        format!("company:{company_id}"),
+    )
+    .after(&serde_json::json!({
+        "ground": ground,
+        "reason": reason,
+        "sent_on": today,
+        "deadline": deadline,
+        "recipients": recipients,
+    }));
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), at).await?;
+    tx.commit().await?;
+    Ok(FaultNoticeView {
+        ground,
+        reason: reason.to_owned(),
+        sent_on: today,
+        deadline,
+    })
+}
+
+/// The Company's notices naming a breach, latest first.
+pub async fn fault_notices(
+    db: &Database,
+    company_id: i64,
+) -> Result<Vec<FaultNoticeView>, sqlx::Error> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT ground, reason, sent_on, deadline FROM fault_notices
+         WHERE company_id = $1 ORDER BY sent_at DESC, id DESC",
+    )
+    .bind(company_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|(ground, reason, sent_on, deadline)| {
+            Ok(FaultNoticeView {
+                ground: FaultGround::parse(&ground).ok_or_else(|| corrupt("ground", &ground))?,
+                reason,
+                sent_on: codec::parsed("sent_on", &sent_on)?,
+                deadline: codec::parsed("deadline", &deadline)?,
+            })
+        })
+        .collect()
 }
 
 /// A termination as stored.
@@ -224,6 +397,7 @@ pub async fn terminate_for_fault(
 pub struct TerminationRecord {
     pub licence_id: i64,
     pub cause: String,
+    pub ground: Option<FaultGround>,
     pub reason: Option<String>,
     pub notice_id: Option<i64>,
     pub received_at: DateTime<Utc>,
@@ -247,6 +421,7 @@ type Row = (
     Option<i64>,
     Option<i64>,
     Option<String>,
+    Option<String>,
 );
 
 /// The Company's terminated Licences, latest first.
@@ -254,7 +429,7 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT t.licence_id, t.cause, t.reason, t.notice_id, t.received_at, t.service_last_day,
              t.monthly_instalment_cents, t.remaining_instalments, t.accelerated_instalments_cents,
-             t.discounts_reimbursed_cents, t.total_due_cents, t.invoice_id, i.number
+             t.discounts_reimbursed_cents, t.total_due_cents, t.invoice_id, i.number, t.ground
          FROM licence_terminations t LEFT JOIN invoices i ON i.id = t.invoice_id
          WHERE t.company_id = $1 ORDER BY t.received_at DESC, t.licence_id",
     )
@@ -277,6 +452,7 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
                 total,
                 invoice_id,
                 invoice_number,
+                ground,
             )| {
                 let amounts = match (monthly, remaining, accelerated, discounts, total) {
                     (
@@ -294,9 +470,15 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<TerminationRecor
                     }),
                     _ => None,
                 };
+                let ground = ground
+                    .map(|ground| {
+                        FaultGround::parse(&ground).ok_or_else(|| corrupt("ground", &ground))
+                    })
+                    .transpose()?;
                 Ok(TerminationRecord {
                     licence_id,
                     cause,
+                    ground,
                     reason,
                     notice_id,
                     received_at: codec::instant("received_at", &received_at)?,

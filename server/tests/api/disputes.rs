@@ -671,7 +671,7 @@ async fn every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent(backend: Ba
                 }
                 _ => {
                     let path = format!("/api/admin/licences/{annual_licence}/fault-termination");
-                    let reason = json!({"reason": "Breach of the licence."});
+                    let reason = json!({"ground": "licence_right_breach", "reason": "Breach of the licence."});
                     let reply = admin(&app, Method::POST, &path, Some(reason), ADMIN_TOKEN).await;
                     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
                     reply

@@ -671,6 +671,22 @@ fn table(world: &World) -> Vec<Case> {
         ),
         public(
             M::GET,
+            "/admin/companies/{id}",
+            &format!("/admin/companies/{}", world.b_manager),
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::POST,
+            "/admin/companies/{id}/fault-notices",
+            &format!("/admin/companies/{}/fault-notices", world.b_manager),
+            Some(json!({"ground": "policy_abuse", "reason": "Misuse."})),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::GET,
             "/admin/companies/{id}/liability",
             &format!(
                 "/admin/companies/{}/liability?on=2026-04-01",
@@ -1004,7 +1020,7 @@ fn table(world: &World) -> Vec<Case> {
             M::POST,
             "/admin/licences/{id}/fault-termination",
             &format!("/admin/licences/{}/fault-termination", world.b_licence),
-            Some(json!({"reason": "Breach of the licence."})),
+            Some(json!({"ground": "licence_right_breach", "reason": "Breach of the licence."})),
             StatusCode::FORBIDDEN,
             Some("operator_sign_in_needed"),
         ),

@@ -133,7 +133,7 @@ async fn numbers_are_released_at_once_after_a_termination_for_fault(backend: Bac
         &app,
         Method::POST,
         &format!("/api/admin/licences/{licence}/fault-termination"),
-        Some(json!({"reason": "Breach of the licence."})),
+        Some(json!({"ground": "licence_right_breach", "reason": "Breach of the licence."})),
         ADMIN_TOKEN,
     )
     .await;

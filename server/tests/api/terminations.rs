@@ -3,16 +3,19 @@
 //! computes it.
 
 use crate::support::{
-    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, an_order, assert_api_error,
-    date, invoice, invoices, log_in, logged, pass_days, payment, ready_company, signup_form, zebra,
+    ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, admin_post, an_order,
+    assert_api_error, date, invoice, invoices, log_in, logged, pass_days, payment, ready_company,
+    signup_form, zebra,
 };
 use axum::http::{Method, StatusCode};
+use protocol::backoffice::OperatorRole;
 use serde_json::{Value, json};
 
 on_both_databases!(
     fault_termination_ends_the_licence_and_shows_the_amount_due,
     fault_termination_is_refused_without_a_reason_twice_or_without_an_operator,
     fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_every_discount,
+    fault_termination_waits_for_its_grounds_notice_and_the_managers_are_told,
 );
 
 async fn company_with_annual_licence(app: &TestApp) -> (Client, i64) {
@@ -45,7 +48,7 @@ async fn fault_termination_ends_the_licence_and_shows_the_amount_due(backend: Ba
     let reply = terminate(
         &app,
         licence,
-        &json!({"reason": "Suspected fraud: Numbers resold to third parties."}),
+        &json!({"ground": "suspected_fraud", "reason": "Suspected fraud: Numbers resold to third parties."}),
         ADMIN_TOKEN,
     )
     .await;
@@ -128,7 +131,7 @@ async fn fault_termination_is_refused_without_a_reason_twice_or_without_an_opera
 ) {
     let app = admin_app_on(backend, "2026-11-15").await;
     let (_, licence) = company_with_annual_licence(&app).await;
-    let reason = json!({"reason": "Breach of the licence."});
+    let reason = json!({"ground": "licence_right_breach", "reason": "Breach of the licence."});
 
     let reply = terminate(&app, licence, &reason, "wrong").await;
     assert_api_error(
@@ -137,7 +140,13 @@ async fn fault_termination_is_refused_without_a_reason_twice_or_without_an_opera
         "operator_sign_in_needed",
         None,
     );
-    let reply = terminate(&app, licence, &json!({"reason": "  "}), ADMIN_TOKEN).await;
+    let reply = terminate(
+        &app,
+        licence,
+        &json!({"ground": "insolvency", "reason": "  "}),
+        ADMIN_TOKEN,
+    )
+    .await;
     assert_api_error(
         &reply,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -169,7 +178,7 @@ async fn fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_ever
     let reply = terminate(
         &app,
         licence,
-        &json!({"reason": "Breach of confidentiality."}),
+        &json!({"ground": "confidentiality_breach", "reason": "Breach of confidentiality."}),
         ADMIN_TOKEN,
     )
     .await;
@@ -194,4 +203,145 @@ async fn fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_ever
     let id = recorded["invoice_id"].as_i64().unwrap();
     assert_eq!(invoice(&mut manager, id).await["subtotal"], "248.75");
     crate::disputes::check_invoice(&mut manager, id).await;
+}
+
+/// The newest email to `recipient`: its subject and body, as the outbox holds them.
+async fn last_email(app: &TestApp, recipient: &str) -> (String, String) {
+    sqlx::query_as("SELECT subject, body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+        .bind(recipient)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .expect("an email")
+}
+
+/// TERM-2 and LATE-4: an unpaid invoice ends the Licence only once its formal notice to pay has
+/// run its 8 days; a ground of GTCS 6.2.2 (ii) once its own notice naming the breach has; the
+/// grounds of 6.2.2 (i) at once (the other tests). Each notice and the termination are emailed
+/// to the Managers and shown to the operator on the Company's page, with the operator as author.
+async fn fault_termination_waits_for_its_grounds_notice_and_the_managers_are_told(
+    backend: Backend,
+) {
+    let app = admin_app_on(backend, "2026-11-15").await;
+    let (mut manager, licence) = company_with_annual_licence(&app).await;
+    let manager_email = signup_form().email;
+    let unpaid = json!({"ground": "unpaid", "reason": "Invoice 2026-000001 is unpaid."});
+    let reply = terminate(&app, licence, &unpaid, ADMIN_TOKEN).await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "fault_termination_refused",
+        None,
+    );
+
+    // Overdue the next day (nothing collects it here); the formal notice gives 8 days.
+    pass_days(&app, 1).await;
+    let order_invoice = invoices(&mut manager).await[0]["id"].as_i64().unwrap();
+    let path = format!("/api/admin/invoices/{order_invoice}/formal-notice");
+    let reply = admin(&app, Method::POST, &path, None, ADMIN_TOKEN).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    pass_days(&app, 8).await;
+    assert_eq!(app.state.clock.today(), date("2026-11-24"));
+    let reply = terminate(&app, licence, &unpaid, ADMIN_TOKEN).await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "fault_termination_refused",
+        None,
+    );
+    assert!(reply.text().contains("2026-11-24"), "{}", reply.text());
+
+    // A ground of 6.2.2 (ii) needs its own notice: not one of (i), and from billing.
+    let abuse = json!({"ground": "policy_abuse", "reason": "Trials opened again and again."});
+    let reply = terminate(&app, licence, &abuse, ADMIN_TOKEN).await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "fault_termination_refused",
+        None,
+    );
+    let company = crate::support::rows::company_of(&app.state.db, &manager_email)
+        .await
+        .0;
+    let notices = format!("/api/admin/companies/{company}/fault-notices");
+    let reply = admin_post(
+        &app,
+        &notices,
+        json!({"ground": "insolvency", "reason": "Receivership."}),
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::BAD_REQUEST,
+        "fault_ground_takes_no_notice",
+        Some("ground"),
+    );
+    let support = app.operator_cookie(OperatorRole::Support).await;
+    let token = support.trim_start_matches("backoffice_session=");
+    let reply = admin(&app, Method::POST, &notices, Some(abuse.clone()), token).await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+    let reply = admin_post(&app, &notices, abuse.clone()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["deadline"], "2026-12-02");
+    let (subject, body) = last_email(&app, &manager_email).await;
+    assert_eq!(subject, "Notice of a breach of the Contract");
+    assert!(
+        body.contains("Undue advantage taken of a policy, or its misuse")
+            && body.contains("Trials opened again and again.")
+            && body.contains("remedied by 2026-12-02"),
+        "{body}"
+    );
+
+    // The next day the formal notice has run: the Licence ends on the unpaid ground.
+    pass_days(&app, 1).await;
+    let reply = terminate(&app, licence, &unpaid, ADMIN_TOKEN).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["ground"], "unpaid");
+    let (subject, body) = last_email(&app, &manager_email).await;
+    assert_eq!(subject, format!("Licence {licence} terminated for fault"));
+    assert!(
+        body.contains("An invoice unpaid 8 days after a formal notice to pay")
+            && body.contains("Invoice 2026-000001 is unpaid.")
+            && body.contains("billed on invoice 2026-000003"),
+        "{body}"
+    );
+
+    // The Company's page in the back office: the Licence ended, the notice, the termination,
+    // and the proof log naming the operator.
+    let reply = admin(
+        &app,
+        Method::GET,
+        &format!("/api/admin/companies/{company}"),
+        None,
+        ADMIN_TOKEN,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let detail = reply.json();
+    assert_eq!(detail["company"]["id"], company);
+    assert_eq!(detail["licences"][0]["status"], "ended");
+    assert_eq!(detail["fault_notices"][0]["ground"], "policy_abuse");
+    assert_eq!(detail["terminations"][0]["ground"], "unpaid");
+    assert_eq!(detail["invoices"].as_array().unwrap().len(), 3, "{detail}");
+    let newest = &detail["activity"]["entries"][0];
+    assert_eq!(newest["action"], "licence.terminate_for_fault");
+    assert!(
+        newest["author"]
+            .as_str()
+            .is_some_and(|author| author.starts_with("The provider (")),
+        "{newest}"
+    );
+    let reply = manager
+        .get(&format!("/api/admin/companies/{company}"))
+        .await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_sign_in_needed",
+        None,
+    );
 }

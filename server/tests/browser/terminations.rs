@@ -22,7 +22,7 @@ async fn a_manager_sees_the_amount_due_after_a_termination_for_fault() {
     let (status, _) = console
         .as_provider(
             &format!("/api/admin/licences/{licence}/fault-termination"),
-            serde_json::json!({"reason": "Suspected fraud on the account."}),
+            serde_json::json!({"ground": "suspected_fraud", "reason": "Suspected fraud on the account."}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
