@@ -199,10 +199,16 @@ pub struct CompanyItem {
 /// invoices, terminations, notices naming a breach, and the newest page of its proof log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompanyDetail {
+    /// The server's today: the day the browser applies the rules to (the demo clock moves it).
+    pub today: NaiveDate,
     pub company: CompanyItem,
     pub licences: Vec<crate::licences::LicenceView>,
     pub invoices: Vec<crate::invoices::InvoiceSummary>,
     pub terminations: Vec<crate::terminations::TerminationView>,
+    /// LATE-4: the earliest formal notice to pay of an invoice still unpaid, the notice a
+    /// termination on the ground `unpaid` waits for.
+    pub unpaid_notice_sent_on: Option<NaiveDate>,
+    /// GTCS 6.2.2 (ii): the notices naming a breach, latest first.
     pub fault_notices: Vec<crate::terminations::FaultNoticeView>,
     pub activity: crate::company::ActivityPage,
 }

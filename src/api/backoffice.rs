@@ -2,10 +2,14 @@
 
 use gloo_net::http::Request;
 use protocol::backoffice::{
-    CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded, OperatorItem, OperatorMe,
-    OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem, ProofReport,
+    CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded,
+    OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
+    ProofReport,
 };
 use protocol::disputes::DisputeDecision;
+use protocol::terminations::{
+    FaultNoticeForm, FaultNoticeView, FaultTerminationForm, TerminationView,
+};
 
 use super::{ApiError, get, post, without_answer};
 
@@ -92,5 +96,34 @@ pub async fn liability_cap(company_id: i64, on: &str) -> Result<LiabilityCap, Ap
     get(&format!(
         "/api/admin/companies/{company_id}/liability?on={on}"
     ))
+    .await
+}
+
+/// One Company with what the back office acts on.
+pub async fn company_detail(company_id: i64) -> Result<CompanyDetail, ApiError> {
+    get(&format!("/api/admin/companies/{company_id}")).await
+}
+
+/// TERM-1, TERM-2: the provider ends a Licence for fault.
+pub async fn terminate_for_fault(
+    licence_id: i64,
+    form: &FaultTerminationForm,
+) -> Result<TerminationView, ApiError> {
+    post(
+        &format!("/api/admin/licences/{licence_id}/fault-termination"),
+        form,
+    )
+    .await
+}
+
+/// GTCS 6.2.2 (ii): the notice naming a breach, 8 days before a termination on its ground.
+pub async fn send_fault_notice(
+    company_id: i64,
+    form: &FaultNoticeForm,
+) -> Result<FaultNoticeView, ApiError> {
+    post(
+        &format!("/api/admin/companies/{company_id}/fault-notices"),
+        form,
+    )
     .await
 }

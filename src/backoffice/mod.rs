@@ -14,6 +14,8 @@ use protocol::backoffice::{
 };
 use protocol::disputes::DisputeDecision;
 
+mod company;
+
 use crate::api;
 use crate::bundle::Bundle;
 use crate::components::{FormAlert, FormErrors, Loading, TextField};
@@ -60,6 +62,7 @@ pub fn BackOfficeRoot() -> impl IntoView {
             <Routes fallback=|| view! { <main class="narrow"><h1>"Page not found"</h1></main> }>
                 <Route path=path!("/backoffice") view=Home />
                 <Route path=path!("/backoffice/setup/:token") view=SetupPage />
+                <Route path=path!("/backoffice/companies/:id") view=CompanyRoute />
             </Routes>
         </Router>
     }
@@ -89,6 +92,19 @@ fn Home() -> impl IntoView {
             </main>
         }
         .into_any(),
+    }
+}
+
+/// `/backoffice/companies/:id`: a Company's page, once signed in.
+#[component]
+fn CompanyRoute() -> impl IntoView {
+    let session = use_operator_session();
+    move || match session.get() {
+        OperatorSession::Loading => {
+            view! { <main class="narrow"><p class="loading">"Loading…"</p></main> }.into_any()
+        }
+        OperatorSession::SignedOut => view! { <SignInPage /> }.into_any(),
+        OperatorSession::SignedIn(me) => view! { <company::CompanyPage me /> }.into_any(),
     }
 }
 
@@ -263,7 +279,7 @@ fn Queues(me: OperatorMe) -> impl IntoView {
                                 let late = item.late.clone();
                                 view! {
                                     <tr>
-                                        <td>{item.company_name.clone()}</td>
+                                        <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name.clone()}</a></td>
                                         <td>{format!("{} (EUR {})", item.invoice_number, item.total)}</td>
                                         <td>{long(item.due_date)}</td>
                                         <td>{late.as_ref().map(|late| late.days_late.to_string())}</td>
@@ -384,7 +400,7 @@ fn Companies() -> impl IntoView {
                         <tbody>
                             {items.into_iter().map(|company| view! {
                                 <tr>
-                                    <td>{company.legal_name}</td>
+                                    <td><a href=format!("/backoffice/companies/{}", company.id)>{company.legal_name}</a></td>
                                     <td>{company.registration_number}</td>
                                     <td>{company.licences_in_force}</td>
                                     <td>{format!("EUR {}", company.overdue)}</td>

@@ -70,6 +70,7 @@ fn TerminationCard(termination: TerminationView) -> impl IntoView {
                 <dd>{received}</dd>
                 <dt>"Last day of service"</dt>
                 <dd>{termination.service_last_day.to_string()}</dd>
+                {termination.ground.map(|ground| view! { <dt>"Ground"</dt><dd>{ground.label()}</dd> })}
                 {termination.reason.map(|reason| view! { <dt>"Reason"</dt><dd>{reason}</dd> })}
             </dl>
             {due}

@@ -77,10 +77,17 @@ async fn company(
         .map(super::terminations::view)
         .collect::<Result<_, _>>()?;
     Ok(Json(CompanyDetail {
+        today,
         company,
         licences,
         invoices,
         terminations,
+        unpaid_notice_sent_on: store::terminations::notice_sent(
+            &state.db,
+            id,
+            domain::fault::FaultGround::Unpaid,
+        )
+        .await?,
         fault_notices: store::terminations::fault_notices(&state.db, id).await?,
         activity: super::activity::page_of(&state, id, None).await?,
     }))

@@ -247,6 +247,17 @@ pub async fn terminate_for_fault(
     Ok(company_id)
 }
 
+/// TERM-2, LATE-4: the day the notice a termination on `ground` waits for was sent, if any (see
+/// [`notice_sent_in`]).
+pub async fn notice_sent(
+    db: &Database,
+    company_id: i64,
+    ground: FaultGround,
+) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let mut connection = db.pool.acquire().await?;
+    notice_sent_in(&mut connection, company_id, ground).await
+}
+
 /// TERM-2, LATE-4: the day the notice a termination on `ground` waits for was sent, if any: the
 /// earliest formal notice to pay of an invoice of the Company still unpaid, or the latest notice
 /// naming a breach on that very ground (a newer notice starts its 8 days again).

@@ -325,6 +325,8 @@ async fn fault_termination_waits_for_its_grounds_notice_and_the_managers_are_tol
     assert_eq!(detail["company"]["id"], company);
     assert_eq!(detail["licences"][0]["status"], "ended");
     assert_eq!(detail["fault_notices"][0]["ground"], "policy_abuse");
+    assert_eq!(detail["unpaid_notice_sent_on"], "2026-11-16");
+    assert_eq!(detail["today"], "2026-11-25");
     assert_eq!(detail["terminations"][0]["ground"], "unpaid");
     assert_eq!(detail["invoices"].as_array().unwrap().len(), 3, "{detail}");
     let newest = &detail["activity"]["entries"][0];

@@ -25,40 +25,23 @@ async fn wasm_loaded(browser: &Browser) -> String {
         .to_owned()
 }
 
-#[tokio::test]
-async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_the_queue() {
-    let console = Console::start().await;
-    // A Manager disputes their first invoice.
-    let manager = Browser::launch(&console.url).await;
-    manager
-        .sign_up_company("Martin et Fils SAS", "anne@martin.fr")
-        .await;
-    manager.add_payment_method("Main account").await;
-    manager.order_one_number("ESSENTIAL").await;
-    let invoice = manager.fetch_json("/api/console/invoices").await[0].clone();
-    let invoice_id = invoice["id"].as_i64().unwrap();
-    let (status, reply) = send(
-        &manager,
-        "POST",
-        &format!("/api/console/invoices/{invoice_id}/disputes"),
-        json!({"justification": "The Number did not ring for a week."}),
-    )
-    .await;
-    assert_eq!(status, 201, "{reply}");
-
+/// A billing operator added by the server command, set up through their one-time link (the
+/// test plays the authenticator app) and signed in with a password and a fresh code, in a
+/// browser of their own. On the way: the set-up page downloads the back office's bundle only,
+/// and the code used for the set-up does not work twice.
+async fn signed_in_operator(console: &Console, email: &str) -> Browser {
     let link = server::services::operators::add(
         &console.state.db,
-        "jeanne@provider.example",
+        email,
         protocol::backoffice::OperatorRole::Billing,
         chrono::Utc::now(),
     )
     .await
     .expect("an operator added");
-
     let operator = Browser::launch(&console.url).await;
     operator.goto(&link).await;
     operator
-        .sees("jeanne@provider.example, operator of the billing role.")
+        .sees(&format!("{email}, operator of the billing role."))
         .await;
     let secret = operator
         .until(
@@ -83,7 +66,7 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
     operator.sees("Your access is set up.").await;
 
     operator.goto("/backoffice").await;
-    operator.fill("Email", "jeanne@provider.example").await;
+    operator.fill("Email", email).await;
     operator.fill("Password", "a long operator password").await;
     // The code used for the set-up does not work twice.
     operator
@@ -98,8 +81,33 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
         .await;
     operator.click("Sign in").await;
     operator
-        .sees("Signed in as jeanne@provider.example, of the billing role.")
+        .sees(&format!("Signed in as {email}, of the billing role."))
         .await;
+    operator
+}
+
+#[tokio::test]
+async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_the_queue() {
+    let console = Console::start().await;
+    // A Manager disputes their first invoice.
+    let manager = Browser::launch(&console.url).await;
+    manager
+        .sign_up_company("Martin et Fils SAS", "anne@martin.fr")
+        .await;
+    manager.add_payment_method("Main account").await;
+    manager.order_one_number("ESSENTIAL").await;
+    let invoice = manager.fetch_json("/api/console/invoices").await[0].clone();
+    let invoice_id = invoice["id"].as_i64().unwrap();
+    let (status, reply) = send(
+        &manager,
+        "POST",
+        &format!("/api/console/invoices/{invoice_id}/disputes"),
+        json!({"justification": "The Number did not ring for a week."}),
+    )
+    .await;
+    assert_eq!(status, 201, "{reply}");
+
+    let operator = signed_in_operator(&console, "jeanne@provider.example").await;
 
     // The dispute waits in the queue; the operator accepts it with a credit note of EUR 5.00.
     operator.sees("The Number did not ring for a week.").await;
@@ -152,4 +160,90 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
     for browser in [operator, manager] {
         browser.close().await;
     }
+}
+
+/// Issue 14's operator journey: a Company's renewal cannot be collected; the operator finds it
+/// overdue in the queue, sends the formal notice to pay (LATE-4), opens the Company's page, which
+/// says when a termination for fault becomes possible; the demo clock passes the notice's 8
+/// days; the operator terminates the Licence on the ground "unpaid" (TERM-2) and the Manager's
+/// console shows the termination, its ground and what falls due.
+#[tokio::test]
+async fn an_operator_sends_a_formal_notice_and_terminates_for_fault_once_it_has_run() {
+    let console = Console::demo("2027-01-04").await;
+    let manager = Browser::launch(&console.url).await;
+    manager
+        .sign_up_company("Dupont Telecom SARL", "paul@dupont.fr")
+        .await;
+    manager
+        .add_payment_method("Old account, declined by the bank")
+        .await;
+    let order = manager
+        .order_one_number_billed("ESSENTIAL", domain::catalogue::Billing::Monthly)
+        .await;
+    let licence = order["licence"]["id"]
+        .as_i64()
+        .expect("the Order's Licence");
+    // Collected on the 4th, retried on the 7th and the 11th, refused each time: overdue.
+    console.move_date_to("2027-01-12").await;
+
+    let operator = signed_in_operator(&console, "louis@provider.example").await;
+    operator.sees("Dupont Telecom SARL").await;
+    operator.click("Send a formal notice").await;
+    operator
+        .sees("Sent on 12 January 2027; pay by 20 January 2027")
+        .await;
+    operator.click("Dupont Telecom SARL").await;
+    operator.sees("Terminate for fault").await;
+    operator
+        .sees("The notice runs until 20 January 2027: the termination is possible from 21 January 2027.")
+        .await;
+    operator
+        .until(
+            "[...document.querySelectorAll('button')].find(b => b.textContent === 'Terminate for fault')?.disabled",
+            "the termination refused before the 8 days have run",
+        )
+        .await;
+
+    console.move_date_to("2027-01-21").await;
+    operator
+        .goto(&format!(
+            "/backoffice/companies/{}",
+            company_id(&console).await
+        ))
+        .await;
+    operator
+        .fill(
+            "Facts the Company is told",
+            "Invoice 2027-000001 is still unpaid after the formal notice of 12 January 2027.",
+        )
+        .await;
+    operator
+        .sees("Possible today: the Licence ends today")
+        .await;
+    operator.click("Terminate for fault").await;
+    operator
+        .sees(&format!(
+            "Licence #{licence} terminated on 21 January 2027 for fault: An invoice unpaid 8 days after a formal notice to pay, billed on invoice"
+        ))
+        .await;
+    operator.sees("licence.terminate_for_fault").await;
+    operator.sees("The provider (louis@provider.example)").await;
+
+    manager.log_in_again("paul@dupont.fr").await;
+    manager.goto("/console/licences").await;
+    manager
+        .sees(&format!("Licence #{licence} terminated for fault"))
+        .await;
+    manager
+        .sees("An invoice unpaid 8 days after a formal notice to pay")
+        .await;
+    manager.sees("Total due (excluding VAT)").await;
+    for browser in [operator, manager] {
+        browser.close().await;
+    }
+}
+
+/// The one Company of the test's database.
+async fn company_id(console: &Console) -> i64 {
+    console.count("SELECT MIN(id) FROM companies").await
 }
