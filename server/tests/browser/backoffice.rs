@@ -223,7 +223,7 @@ async fn an_operator_sends_a_formal_notice_and_terminates_for_fault_once_it_has_
     operator.click("Terminate for fault").await;
     operator
         .sees(&format!(
-            "Licence #{licence} terminated on 21 January 2027 for fault: An invoice unpaid 8 days after a formal notice to pay, billed on invoice"
+            "Licence #{licence} terminated on 21 January 2027 for fault: An invoice unpaid 8 days after a formal notice to pay"
         ))
         .await;
     operator.sees("licence.terminate_for_fault").await;
