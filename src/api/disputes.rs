@@ -31,3 +31,15 @@ pub async fn credit_notes() -> Result<Vec<protocol::disputes::CreditNoteView>, A
 pub fn credit_note_pdf_path(credit_note_id: i64) -> String {
     format!("/api/console/credit-notes/{credit_note_id}/pdf")
 }
+
+/// DISPUTE-3: a claim for restitution of a paid invoice, until a year after the payment.
+pub async fn claim_restitution(
+    invoice_id: i64,
+    form: &protocol::disputes::RestitutionClaimForm,
+) -> Result<protocol::disputes::InvoiceDisputes, ApiError> {
+    post(
+        &format!("/api/console/invoices/{invoice_id}/restitution-claims"),
+        form,
+    )
+    .await
+}

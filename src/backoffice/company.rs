@@ -158,6 +158,7 @@ fn FaultTermination(
                 <div class="field">
                     <label for="fault-facts">"Facts the Company is told"</label>
                     <textarea id="fault-facts" name="reason" bind:value=facts></textarea>
+                    <p class="error" role="alert">{move || errors.of("reason")}</p>
                 </div>
                 <p class="hint" role="status">{move || match verdict() {
                     Some(Ok(())) => "Possible today: the Licence ends today and its remaining instalments fall due at once, increased by 20 %.".to_owned(),
@@ -219,6 +220,7 @@ fn FaultNotice(company_id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 <div class="field">
                     <label for="notice-facts">"Facts the Company is told"</label>
                     <textarea id="notice-facts" name="reason" bind:value=facts></textarea>
+                    <p class="error" role="alert">{move || errors.of("reason")}</p>
                 </div>
                 <FormAlert errors />
                 <button type="submit" disabled=move || send.pending().get()>"Send the notice"</button>

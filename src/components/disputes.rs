@@ -5,7 +5,9 @@
 //! suspend payment: the invoice stays due.
 
 use leptos::prelude::*;
-use protocol::disputes::{DisputeForm, DisputeStatus, DisputeView, InvoiceDisputes};
+use protocol::disputes::{
+    DisputeForm, DisputeStatus, DisputeView, InvoiceDisputes, RestitutionClaimForm,
+};
 use protocol::invoices::InvoiceView;
 
 use super::{FormAlert, FormErrors, Loading};
@@ -23,10 +25,15 @@ pub fn DisputesSection(invoice: InvoiceView) -> impl IntoView {
         let (invoice_id, form) = (*invoice_id, form.clone());
         async move { api::dispute_invoice(invoice_id, &form).await }
     });
-    // Each dispute sent reloads the section.
-    let disputed = dispute.version();
+    let claim = Action::new_local(|(invoice_id, form): &(i64, RestitutionClaimForm)| {
+        let (invoice_id, form) = (*invoice_id, form.clone());
+        async move { api::claim_restitution(invoice_id, &form).await }
+    });
+    // Each dispute or claim sent reloads the section.
+    let (disputed, claimed) = (dispute.version(), claim.version());
     let loaded = LocalResource::new(move || {
         disputed.track();
+        claimed.track();
         api::invoice_disputes(invoice_id)
     });
     // The form's text and messages outlive the reloads.
@@ -44,7 +51,8 @@ pub fn DisputesSection(invoice: InvoiceView) -> impl IntoView {
                 view! {
                     <CreditNotesUsed disputes=disputes.clone() />
                     <DisputeList disputes=disputes.disputes.clone() />
-                    <DisputeForm invoice=invoice.get_value() disputes dispute justification errors />
+                    <DisputeForm invoice=invoice.get_value() disputes=disputes.clone() dispute justification errors />
+                    <RestitutionClaims invoice=invoice.get_value() disputes claim />
                 }
             })
         })
@@ -233,6 +241,68 @@ fn DisputeForm(
                     {move || if sending.get() { "Sending…" } else { "Dispute this invoice" }}
                 </button>
                 {move || closed().map(|why| view! { <p class="hint dispute-closed">{why}</p> })}
+            </form>
+        })}
+    }
+}
+
+/// DISPUTE-3: the claims for restitution of this invoice, and the form to make one while the
+/// year after its payment runs (the same rule as the server, `restitution_open_on`).
+#[component]
+fn RestitutionClaims(
+    invoice: InvoiceView,
+    disputes: InvoiceDisputes,
+    claim: Action<(i64, RestitutionClaimForm), Result<InvoiceDisputes, api::ApiError>>,
+) -> impl IntoView {
+    let session = use_session();
+    let reason = RwSignal::new(String::new());
+    let errors = FormErrors::new();
+    Effect::new(move || match claim.value().get() {
+        Some(Ok(_)) => reason.set(String::new()),
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+    let (invoice_id, issue_date, paid_on) = (invoice.id, invoice.issue_date, invoice.paid_on);
+    let open = move || match session.get() {
+        Session::SignedIn(me) => {
+            domain::dispute::restitution_open_on(issue_date, paid_on, me.today).is_ok()
+        }
+        _ => false,
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.clear();
+        claim.dispatch((
+            invoice_id,
+            RestitutionClaimForm {
+                reason: reason.get_untracked(),
+            },
+        ));
+    };
+    let claims = disputes.restitution_claims.clone();
+    view! {
+        {(!claims.is_empty()).then(|| view! {
+            <h3>"Claims for restitution"</h3>
+            <ul class="restitution-claims">
+                {claims.into_iter().map(|claim| view! {
+                    <li>{format!("Claimed on {}: ", long(claim.claimed_on))}<q>{claim.reason}</q></li>
+                }).collect_view()}
+            </ul>
+        })}
+        {disputes.restitution_last_day.map(|last_day| view! {
+            <form class="restitution-form" on:submit=submit novalidate>
+                <h3>"Claim restitution"</h3>
+                <div class="field">
+                    <label for="restitution-reason">"What should be paid back, and why?"</label>
+                    <textarea id="restitution-reason" name="reason" rows="3" disabled=move || !open() bind:value=reason></textarea>
+                    <p class="error" role="alert">{move || errors.of("reason")}</p>
+                    <p class="hint">{format!(
+                        "Until {}, a year after the payment (GTCS 5.2).",
+                        long(last_day)
+                    )}</p>
+                </div>
+                <FormAlert errors />
+                <button type="submit" disabled=move || claim.pending().get() || !open()>"Claim restitution"</button>
             </form>
         })}
     }
