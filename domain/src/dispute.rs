@@ -26,6 +26,16 @@ pub fn validate_claim_reason(raw: &str) -> Result<String, Vec<FieldError>> {
     written_text(raw, "reason")
 }
 
+/// DISPUTE-4: a complaint says what happened, in a few words at least.
+pub fn validate_complaint_text(raw: &str) -> Result<String, Vec<FieldError>> {
+    written_text(raw, "text")
+}
+
+/// DISPUTE-4: the provider's answer to a complaint, in a few words at least.
+pub fn validate_complaint_answer(raw: &str) -> Result<String, Vec<FieldError>> {
+    written_text(raw, "answer")
+}
+
 fn written_text(raw: &str, field: &'static str) -> Result<String, Vec<FieldError>> {
     let text =
         required_text(raw, MAX_TEXT).map_err(|problem| vec![FieldError { field, problem }])?;

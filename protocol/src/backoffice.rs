@@ -64,6 +64,8 @@ pub enum BackOfficeAction {
     Suspend,
     /// TRIAL-1: offer a trial.
     OfferTrial,
+    /// DISPUTE-4: answer a complaint.
+    AnswerComplaint,
     /// PRICE-4, PRICE-5: a price-change notice.
     ChangePrices,
     /// The demo clock of a demo server.
@@ -80,7 +82,9 @@ impl BackOfficeAction {
             | BackOfficeAction::SendFormalNotice
             | BackOfficeAction::TerminateForFault
             | BackOfficeAction::SetLatePaymentRate => OperatorRole::Billing,
-            BackOfficeAction::Suspend | BackOfficeAction::OfferTrial => OperatorRole::Support,
+            BackOfficeAction::Suspend
+            | BackOfficeAction::OfferTrial
+            | BackOfficeAction::AnswerComplaint => OperatorRole::Support,
             BackOfficeAction::ChangePrices
             | BackOfficeAction::MoveDemoClock
             | BackOfficeAction::ManageOperators => OperatorRole::Administrator,

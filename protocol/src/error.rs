@@ -99,6 +99,10 @@ pub enum ErrorCode {
     FaultTerminationRefused,
     /// A notice of 8 days concerns the grounds of GTCS 6.2.2 (ii) only.
     FaultGroundTakesNoNotice,
+    /// DISPUTE-4: a complaint about an invoice and a Number at once.
+    ComplaintTwoSubjects,
+    /// DISPUTE-4: a complaint is answered once.
+    ComplaintAlreadyAnswered,
     // Invoices, payments, late payment, disputes.
     InvoiceNotOverdue,
     FormalNoticeAlreadySent,

@@ -10,6 +10,7 @@ pub mod backoffice;
 pub mod bundle;
 pub mod catalogue;
 pub mod company;
+pub mod complaints;
 pub mod credits;
 pub mod dashboard;
 pub mod disputes;

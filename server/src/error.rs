@@ -172,6 +172,10 @@ pub enum ApiError {
     /// A notice of 8 days on a ground that takes none (GTCS 6.2.2 (i) or 5.3).
     #[error("this ground takes no notice of 8 days")]
     FaultGroundTakesNoNotice,
+    #[error("a complaint about an invoice and a Number")]
+    ComplaintTwoSubjects,
+    #[error("complaint already answered on {0}")]
+    ComplaintAlreadyAnswered(chrono::NaiveDate),
     /// LATE-4: a formal notice to pay concerns an overdue invoice only.
     #[error("invoice not overdue")]
     InvoiceNotOverdue,
@@ -443,6 +447,15 @@ from_store_errors! {
         }
         store::terminations::FaultError::Refused(refusal) => refusal.into(),
         store::terminations::FaultError::Database(error) => error.into(),
+    };
+    store::complaints::ComplaintError => |error| match error {
+        store::complaints::ComplaintError::NotFound => ApiError::NotFound,
+        store::complaints::ComplaintError::TwoSubjects => ApiError::ComplaintTwoSubjects,
+        store::complaints::ComplaintError::AlreadyAnswered(day) => {
+            ApiError::ComplaintAlreadyAnswered(day)
+        }
+        store::complaints::ComplaintError::Calendar(reason) => ApiError::Internal(reason),
+        store::complaints::ComplaintError::Database(error) => error.into(),
     };
     store::terminations::FaultNoticeError => |error| match error {
         store::terminations::FaultNoticeError::NotFound => ApiError::NotFound,
@@ -820,6 +833,18 @@ impl ApiError {
                 ErrorCode::FaultGroundTakesNoNotice,
                 "A notice of 8 days is sent for the grounds of GTCS 6.2.2 (ii) only; the others end the Contract at once, or after a formal notice to pay (GTCS 5.3).".into(),
                 Some("ground"),
+            ),
+            ApiError::ComplaintTwoSubjects => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::ComplaintTwoSubjects,
+                "A complaint is about one invoice or one Number (or anything else), not both: write two complaints.".into(),
+                None,
+            ),
+            ApiError::ComplaintAlreadyAnswered(day) => (
+                StatusCode::CONFLICT,
+                ErrorCode::ComplaintAlreadyAnswered,
+                format!("This complaint was already answered on {day}."),
+                None,
             ),
             ApiError::InvoiceNotOverdue => (
                 StatusCode::CONFLICT,

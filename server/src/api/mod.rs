@@ -11,6 +11,7 @@ mod catalogue;
 mod clock;
 mod communications;
 mod company;
+mod complaints;
 mod credits;
 mod dashboard;
 mod disputes;
@@ -91,6 +92,7 @@ pub fn router() -> Router<AppState> {
         .merge(terminations::routes())
         .merge(invoices::routes())
         .merge(disputes::routes())
+        .merge(complaints::routes())
         .merge(late_payment::routes())
         .merge(late_rates::routes())
         .merge(clock::routes())

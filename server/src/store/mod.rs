@@ -19,6 +19,7 @@ pub mod catalogue;
 pub mod codec;
 pub mod communications;
 pub mod company;
+pub mod complaints;
 pub mod credits;
 pub mod dashboard;
 pub mod demo_clock;

@@ -645,7 +645,8 @@ pub async fn delete(
         "SELECT (SELECT COUNT(*) FROM orders WHERE placed_by = $1)
               + (SELECT COUNT(*) FROM gtcs_acceptances WHERE user_id = $1)
               + (SELECT COUNT(*) FROM invoice_disputes WHERE opened_by = $1)
-              + (SELECT COUNT(*) FROM restitution_claims WHERE claimed_by = $1)",
+              + (SELECT COUNT(*) FROM restitution_claims WHERE claimed_by = $1)
+              + (SELECT COUNT(*) FROM complaints WHERE opened_by = $1)",
     )
     .bind(user_id)
     .fetch_one(&mut *tx)

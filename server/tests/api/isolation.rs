@@ -31,6 +31,7 @@ const API_FILES: &[(&str, &str)] = &[
     ("activity.rs", include_str!("../../src/api/activity.rs")),
     ("catalogue.rs", include_str!("../../src/api/catalogue.rs")),
     ("company.rs", include_str!("../../src/api/company.rs")),
+    ("complaints.rs", include_str!("../../src/api/complaints.rs")),
     ("dashboard.rs", include_str!("../../src/api/dashboard.rs")),
     ("licences.rs", include_str!("../../src/api/licences.rs")),
     ("numbers.rs", include_str!("../../src/api/numbers.rs")),
@@ -1013,6 +1014,33 @@ fn table(world: &World) -> Vec<Case> {
             Some(json!({"days": 1})),
             StatusCode::NOT_FOUND,
             Some("not_found"),
+        ),
+        // Complaints (DISPUTE-4): A's own; another Company's invoice is not found; the queue
+        // and the answer need an operator.
+        own(M::GET, "/console/complaints", "", None, StatusCode::OK),
+        Case {
+            method: M::POST,
+            route: "/console/complaints",
+            uri: api("/console/complaints"),
+            body: Some(json!({"invoice_id": world.b_invoice, "text": "Not ours at all, surely."})),
+            access: Access::Console(AsManager::Refused(StatusCode::NOT_FOUND, "not_found")),
+            missing: None,
+        },
+        public(
+            M::GET,
+            "/admin/queues/complaints",
+            "/admin/queues/complaints",
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::POST,
+            "/admin/complaints/{id}/answer",
+            "/admin/complaints/1/answer",
+            Some(json!({"answer": "An answer of some words."})),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
         ),
         // Terminations (PRICE-5, TERM-1): A's own; the provider's route needs an operator.
         own(M::GET, "/console/terminations", "", None, StatusCode::OK),

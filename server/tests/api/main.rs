@@ -21,6 +21,7 @@ mod billing;
 mod calls;
 mod collection;
 mod company;
+mod complaints;
 mod crash;
 mod credits;
 mod disputes;
