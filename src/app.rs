@@ -83,6 +83,7 @@ pub fn ConsoleRoot() -> impl IntoView {
                     <Route path=path!("company") view=CompanyPage />
                     <Route path=path!("activity") view=ActivityPage />
                     <Route path=path!("privacy") view=crate::pages::PrivacyRequestsPage />
+                    <Route path=path!("complaints") view=crate::pages::ComplaintsPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -6,6 +6,7 @@ use protocol::backoffice::{
     OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
     ProofReport,
 };
+use protocol::complaints::{ComplaintAnswer, ComplaintItem, ComplaintView};
 use protocol::disputes::DisputeDecision;
 use protocol::terminations::{
     FaultNoticeForm, FaultNoticeView, FaultTerminationForm, TerminationView,
@@ -124,6 +125,23 @@ pub async fn send_fault_notice(
     post(
         &format!("/api/admin/companies/{company_id}/fault-notices"),
         form,
+    )
+    .await
+}
+
+/// DISPUTE-4: complaints waiting for an answer, the earliest due first.
+pub async fn complaints_queue() -> Result<Vec<ComplaintItem>, ApiError> {
+    get("/api/admin/queues/complaints").await
+}
+
+/// DISPUTE-4: a support operator's answer to a complaint.
+pub async fn answer_complaint(
+    complaint_id: i64,
+    answer: &ComplaintAnswer,
+) -> Result<ComplaintView, ApiError> {
+    post(
+        &format!("/api/admin/complaints/{complaint_id}/answer"),
+        answer,
     )
     .await
 }

@@ -43,3 +43,15 @@ pub async fn claim_restitution(
     )
     .await
 }
+
+/// DISPUTE-4: the Company's complaints, newest first.
+pub async fn complaints() -> Result<Vec<protocol::complaints::ComplaintView>, ApiError> {
+    get("/api/console/complaints").await
+}
+
+/// DISPUTE-4: a complaint to the provider's support.
+pub async fn open_complaint(
+    form: &protocol::complaints::ComplaintForm,
+) -> Result<protocol::complaints::ComplaintView, ApiError> {
+    post("/api/console/complaints", form).await
+}

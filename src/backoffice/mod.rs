@@ -12,6 +12,7 @@ use protocol::backoffice::{
     BackOfficeAction, DisputeItem, NewOperator, OperatorMe, OperatorRole, OperatorSetup,
     OperatorSetupForm, OperatorSignIn,
 };
+use protocol::complaints::{ComplaintAnswer, ComplaintItem};
 use protocol::disputes::DisputeDecision;
 
 mod company;
@@ -257,8 +258,13 @@ fn Queues(me: OperatorMe) -> impl IntoView {
         }
         Err(error) => failure.set(Some(error.to_string())),
     };
+    let complaints = LocalResource::new(move || {
+        reload.track();
+        api::complaints_queue()
+    });
     let may_notice = me.role.may(BackOfficeAction::SendFormalNotice);
     let may_decide = me.role.may(BackOfficeAction::DecideDispute);
+    let may_answer = me.role.may(BackOfficeAction::AnswerComplaint);
     view! {
         {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
         <section>
@@ -325,6 +331,22 @@ fn Queues(me: OperatorMe) -> impl IntoView {
                 }))}
             </Loading>
         </section>
+        <section>
+            <h2>"Complaints"</h2>
+            <Loading>
+                {move || complaints.get().map(|answer| answer.map(|items| if items.is_empty() {
+                    view! { <p class="empty">"No complaint waits for an answer."</p> }.into_any()
+                } else {
+                    view! {
+                    <ul class="queue complaint-queue">
+                        {items.into_iter().map(|item| view! {
+                            <li><ComplaintCard item may_answer done /></li>
+                        }).collect_view()}
+                    </ul>
+                    }.into_any()
+                }))}
+            </Loading>
+        </section>
     }
 }
 
@@ -360,6 +382,40 @@ fn DisputeCard(
                     <button type="button" class="secondary" on:click=move |_| {
                         decide(DisputeDecision { accept: false, amount: None, reason: Some(reason.get()) });
                     }>"Refuse"</button>
+                </div>
+            })}
+        </article>
+    }
+}
+
+/// DISPUTE-4: one complaint, its due date, and the answer (support operators).
+#[component]
+fn ComplaintCard(
+    item: ComplaintItem,
+    may_answer: bool,
+    done: impl Fn(Result<(), api::ApiError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let answer = RwSignal::new(String::new());
+    let complaint = item.complaint;
+    let id = complaint.id;
+    let field = format!("answer-{id}");
+    view! {
+        <article class="card">
+            <h3>
+                <a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a>
+                {format!(": {}", complaint.about)}
+            </h3>
+            <p>{format!("Received on {}, to answer by {}: ", long(complaint.received_on), long(complaint.answer_due))}<q>{complaint.text}</q></p>
+            {may_answer.then(|| view! {
+                <div class="decision">
+                    <label for=field.clone()>"Answer"</label>
+                    <textarea id=field rows="3" bind:value=answer></textarea>
+                    <button type="button" on:click=move |_| {
+                        let form = ComplaintAnswer { answer: answer.get() };
+                        spawn_local(async move {
+                            done(api::answer_complaint(id, &form).await.map(|_| ()));
+                        });
+                    }>"Send the answer"</button>
                 </div>
             })}
         </article>

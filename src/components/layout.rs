@@ -110,7 +110,7 @@ where
 /// Every `/console/…` route is a child of this one (see `app.rs`), so all of them are guarded.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    const SECTIONS: [(&str, &str); 13] = [
+    const SECTIONS: [(&str, &str); 14] = [
         ("/console", "Dashboard"),
         ("/console/company", "Company Account"),
         ("/console/users", "Users"),
@@ -124,6 +124,7 @@ pub fn ConsoleLayout() -> impl IntoView {
         ("/console/communications", "Communications"),
         ("/console/activity", "Activity"),
         ("/console/privacy", "Privacy requests"),
+        ("/console/complaints", "Support"),
     ];
     view! {
         <RequireManager page=|| {

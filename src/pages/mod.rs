@@ -4,6 +4,7 @@
 mod activity;
 mod communications;
 mod company;
+mod complaints;
 mod credits;
 mod dashboard;
 mod invoices;
@@ -23,6 +24,7 @@ mod users;
 pub use activity::ActivityPage;
 pub use communications::CommunicationsPage;
 pub use company::CompanyPage;
+pub use complaints::ComplaintsPage;
 pub use credits::CreditsPage;
 pub use dashboard::DashboardPage;
 pub use invoices::{InvoiceDetailPage, InvoicesPage};

@@ -9,6 +9,7 @@
 use crate::harness::authenticator::code;
 use crate::harness::team::send;
 use crate::harness::{Browser, Console};
+use protocol::backoffice::OperatorRole;
 use serde_json::json;
 
 /// The wasm files the page downloaded.
@@ -25,23 +26,18 @@ async fn wasm_loaded(browser: &Browser) -> String {
         .to_owned()
 }
 
-/// A billing operator added by the server command, set up through their one-time link (the
+/// An operator of `role` added by the server command, set up through their one-time link (the
 /// test plays the authenticator app) and signed in with a password and a fresh code, in a
 /// browser of their own. On the way: the set-up page downloads the back office's bundle only,
 /// and the code used for the set-up does not work twice.
-async fn signed_in_operator(console: &Console, email: &str) -> Browser {
-    let link = server::services::operators::add(
-        &console.state.db,
-        email,
-        protocol::backoffice::OperatorRole::Billing,
-        chrono::Utc::now(),
-    )
-    .await
-    .expect("an operator added");
+async fn signed_in_operator(console: &Console, email: &str, role: OperatorRole) -> Browser {
+    let link = server::services::operators::add(&console.state.db, email, role, chrono::Utc::now())
+        .await
+        .expect("an operator added");
     let operator = Browser::launch(&console.url).await;
     operator.goto(&link).await;
     operator
-        .sees(&format!("{email}, operator of the billing role."))
+        .sees(&format!("{email}, operator of the {} role.", role.as_str()))
         .await;
     let secret = operator
         .until(
@@ -81,7 +77,10 @@ async fn signed_in_operator(console: &Console, email: &str) -> Browser {
         .await;
     operator.click("Sign in").await;
     operator
-        .sees(&format!("Signed in as {email}, of the billing role."))
+        .sees(&format!(
+            "Signed in as {email}, of the {} role.",
+            role.as_str()
+        ))
         .await;
     operator
 }
@@ -107,7 +106,8 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
     .await;
     assert_eq!(status, 201, "{reply}");
 
-    let operator = signed_in_operator(&console, "jeanne@provider.example").await;
+    let operator =
+        signed_in_operator(&console, "jeanne@provider.example", OperatorRole::Billing).await;
 
     // The dispute waits in the queue; the operator accepts it with a credit note of EUR 5.00.
     operator.sees("The Number did not ring for a week.").await;
@@ -186,7 +186,8 @@ async fn an_operator_sends_a_formal_notice_and_terminates_for_fault_once_it_has_
     // Collected on the 4th, retried on the 7th and the 11th, refused each time: overdue.
     console.move_date_to("2027-01-12").await;
 
-    let operator = signed_in_operator(&console, "louis@provider.example").await;
+    let operator =
+        signed_in_operator(&console, "louis@provider.example", OperatorRole::Billing).await;
     operator.sees("Dupont Telecom SARL").await;
     operator.click("Send a formal notice").await;
     operator
@@ -246,4 +247,84 @@ async fn an_operator_sends_a_formal_notice_and_terminates_for_fault_once_it_has_
 /// The one Company of the test's database.
 async fn company_id(console: &Console) -> i64 {
     console.count("SELECT MIN(id) FROM companies").await
+}
+
+/// Point 5: a Manager claims restitution of a paid invoice (DISPUTE-3) on its page and writes to
+/// support about it (DISPUTE-4), reading before sending the day the answer is due (30 working
+/// days: Easter Monday and 1 May are off); a support operator answers from the queue, and the
+/// Manager reads the answer.
+#[tokio::test]
+async fn a_manager_claims_restitution_and_complains_and_support_answers_from_the_queue() {
+    let console = Console::start_with(&["--today", "2026-03-30"]).await;
+    let manager = Browser::launch(&console.url).await;
+    manager
+        .sign_up_company("Lefebvre Conseil SAS", "claire@lefebvre.fr")
+        .await;
+    manager.add_payment_method("Main account").await;
+    manager.order_one_number("ESSENTIAL").await;
+    let invoice = manager.fetch_json("/api/console/invoices").await[0].clone();
+    let number = invoice["number"].as_str().unwrap().to_owned();
+    assert_eq!(invoice["status"], "paid", "{invoice}");
+
+    manager
+        .goto(&format!("/console/invoices/{}", invoice["id"]))
+        .await;
+    manager
+        .sees("Until 30 March 2027, a year after the payment")
+        .await;
+    manager
+        .fill(
+            "What should be paid back, and why?",
+            "The Number was billed twice this month.",
+        )
+        .await;
+    manager.click("Claim restitution").await;
+    manager.sees("Claimed on 30 March 2026:").await;
+
+    manager.click("Support").await;
+    manager
+        .sees("Sent today, it is answered by 15 May 2026 at the latest.")
+        .await;
+    manager
+        .until(
+            &format!(
+                "[...document.querySelectorAll('#complaint-about option')].some(o => o.textContent === 'Invoice {number}')"
+            ),
+            "the invoice offered",
+        )
+        .await;
+    manager.choose("About", &format!("Invoice {number}")).await;
+    manager
+        .fill(
+            "What happened?",
+            "The invoice bills the Number twice; we asked for restitution.",
+        )
+        .await;
+    manager.click("Send to support").await;
+    manager
+        .sees("Waiting for the answer, due by 15 May 2026.")
+        .await;
+
+    let operator =
+        signed_in_operator(&console, "sam@provider.example", OperatorRole::Support).await;
+    operator
+        .sees(&format!("Lefebvre Conseil SAS: Invoice {number}"))
+        .await;
+    operator.sees("to answer by 15 May 2026").await;
+    operator
+        .fill(
+            "Answer",
+            "Right: the second line is refunded with your restitution claim.",
+        )
+        .await;
+    operator.click("Send the answer").await;
+    operator.sees("No complaint waits for an answer.").await;
+
+    manager.goto("/console/complaints").await;
+    manager
+        .sees("Answered on 30 March 2026: Right: the second line is refunded")
+        .await;
+    for browser in [operator, manager] {
+        browser.close().await;
+    }
 }
