@@ -214,6 +214,8 @@ pub struct CompanyDetail {
     pub unpaid_notice_sent_on: Option<NaiveDate>,
     /// GTCS 6.2.2 (ii): the notices naming a breach, latest first.
     pub fault_notices: Vec<crate::terminations::FaultNoticeView>,
+    /// SUSP-1: what is suspended now (the Company, its Users).
+    pub suspensions: crate::late_payment::Suspensions,
     pub activity: crate::company::ActivityPage,
 }
 

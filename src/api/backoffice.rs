@@ -8,9 +8,11 @@ use protocol::backoffice::{
 };
 use protocol::complaints::{ComplaintAnswer, ComplaintItem, ComplaintView};
 use protocol::disputes::DisputeDecision;
+use protocol::late_payment::SuspendForm;
 use protocol::terminations::{
     FaultNoticeForm, FaultNoticeView, FaultTerminationForm, TerminationView,
 };
+use protocol::trials::TrialForm;
 
 use super::{ApiError, get, post, without_answer};
 
@@ -142,6 +144,31 @@ pub async fn answer_complaint(
     post(
         &format!("/api/admin/complaints/{complaint_id}/answer"),
         answer,
+    )
+    .await
+}
+
+/// SUSP-1: suspends the Company, for a reason of the list.
+pub async fn suspend_company(company_id: i64, form: &SuspendForm) -> Result<(), ApiError> {
+    without_answer(
+        Request::post(&format!("/api/admin/companies/{company_id}/suspension")).json(form),
+    )
+    .await
+}
+
+/// SUSP-1: lifts the suspension of the Company (`user_id` `None`) or of one of its Users.
+pub async fn lift_suspension(company_id: i64, user_id: Option<i64>) -> Result<(), ApiError> {
+    let path = match user_id {
+        Some(user_id) => format!("/api/admin/users/{user_id}/suspension"),
+        None => format!("/api/admin/companies/{company_id}/suspension"),
+    };
+    without_answer(Request::delete(&path).build()).await
+}
+
+/// TRIAL-1: offers the Company a trial until its last day.
+pub async fn offer_trial(company_id: i64, form: &TrialForm) -> Result<(), ApiError> {
+    without_answer(
+        Request::post(&format!("/api/admin/companies/{company_id}/trial-offer")).json(form),
     )
     .await
 }

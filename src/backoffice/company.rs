@@ -7,9 +7,13 @@
 use chrono::{NaiveDate, TimeDelta};
 use domain::fault::{FaultGround, FaultPrerequisite, FaultRefusal, fault_termination_allowed};
 use domain::order::long_date as long;
+use domain::suspension::SuspensionReason;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use protocol::backoffice::{BackOfficeAction, CompanyDetail, OperatorMe};
+use protocol::late_payment::SuspendForm;
 use protocol::terminations::{FaultNoticeForm, FaultTerminationForm};
+use protocol::trials::TrialForm;
 
 use crate::api;
 use crate::components::{FormAlert, FormErrors, Loading};
@@ -30,12 +34,13 @@ pub fn CompanyPage(me: OperatorMe) -> impl IntoView {
         }
     });
     let may_act = me.role.may(BackOfficeAction::TerminateForFault);
+    let may_support = me.role.may(BackOfficeAction::Suspend);
     view! {
         <main>
             <p><a href="/backoffice">"← Back office"</a></p>
             <Loading>
                 {move || detail.get().map(|answer| answer.map(|detail| match detail {
-                    Some(detail) => view! { <CompanyView detail may_act reload /> }.into_any(),
+                    Some(detail) => view! { <CompanyView detail may_act may_support reload /> }.into_any(),
                     None => view! { <h1>"There is no such Company."</h1> }.into_any(),
                 }))}
             </Loading>
@@ -44,7 +49,12 @@ pub fn CompanyPage(me: OperatorMe) -> impl IntoView {
 }
 
 #[component]
-fn CompanyView(detail: CompanyDetail, may_act: bool, reload: RwSignal<u32>) -> impl IntoView {
+fn CompanyView(
+    detail: CompanyDetail,
+    may_act: bool,
+    may_support: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
     let company = detail.company.clone();
     let active: Vec<i64> = detail
         .licences
@@ -61,6 +71,8 @@ fn CompanyView(detail: CompanyDetail, may_act: bool, reload: RwSignal<u32>) -> i
             <dt>"Overdue"</dt><dd>{format!("EUR {}", company.overdue)}</dd>
             <dt>"Suspensions in force"</dt><dd>{company.suspensions}</dd>
         </dl>
+        <Suspensions detail may_support reload />
+        {may_support.then(|| view! { <Trial company_id=company.id reload /> })}
         {may_act.then(|| view! {
             {(!active.is_empty()).then(|| view! { <FaultTermination detail active=active.clone() reload /> })}
             <FaultNotice company_id=company.id reload />
@@ -224,6 +236,133 @@ fn FaultNotice(company_id: i64, reload: RwSignal<u32>) -> impl IntoView {
                 </div>
                 <FormAlert errors />
                 <button type="submit" disabled=move || send.pending().get()>"Send the notice"</button>
+            </form>
+        </section>
+    }
+}
+
+/// SUSP-1: what is suspended, each lifted by support; and the Company's suspension, for a
+/// reason of the list. Fees stay due meanwhile.
+#[component]
+fn Suspensions(
+    detail: StoredValue<CompanyDetail>,
+    may_support: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let (company_id, suspensions) =
+        detail.with_value(|detail| (detail.company.id, detail.suspensions.clone()));
+    let failure = RwSignal::new(None::<String>);
+    let done = move |outcome: Result<(), api::ApiError>| match outcome {
+        Ok(()) => reload.update(|n| *n += 1),
+        Err(error) => failure.set(Some(error.to_string())),
+    };
+    let reason = RwSignal::new(SuspensionReason::NonPayment.as_str().to_owned());
+    let details = RwSignal::new(String::new());
+    let company_suspended = suspensions.company.is_some();
+    let in_force: Vec<_> = suspensions
+        .company
+        .into_iter()
+        .chain(suspensions.users)
+        .collect();
+    let suspend = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Some(reason) = SuspensionReason::parse(&reason.get()) else {
+            return;
+        };
+        let form = SuspendForm {
+            reason,
+            details: details.get(),
+        };
+        spawn_local(async move { done(api::suspend_company(company_id, &form).await) });
+    };
+    view! {
+        <section>
+            <h2>"Suspensions"</h2>
+            {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
+            {in_force.is_empty().then(|| view! { <p class="empty">"Nothing is suspended."</p> })}
+            <ul class="suspensions">
+                {in_force.into_iter().map(|suspension| {
+                    let user_id = suspension.user_id;
+                    let who = suspension.user_name.clone().unwrap_or_else(|| "The Company".to_owned());
+                    view! {
+                        <li>
+                            {format!(
+                                "{who}, since {}: {}{}",
+                                long(suspension.suspended_on),
+                                suspension.reason_label,
+                                if suspension.details.is_empty() { String::new() } else { format!(" ({})", suspension.details) }
+                            )}
+                            {may_support.then(|| view! {
+                                <button type="button" class="secondary" on:click=move |_| {
+                                    spawn_local(async move { done(api::lift_suspension(company_id, user_id).await) });
+                                }>{format!("Lift: {who}")}</button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {(may_support && !company_suspended).then(|| view! {
+                <form class="card" on:submit=suspend>
+                    <div class="field">
+                        <label for="suspension-reason">"Reason (SUSP-1)"</label>
+                        <select id="suspension-reason" bind:value=reason>
+                            {SuspensionReason::ALL.into_iter().map(|reason| view! {
+                                <option value=reason.as_str()>{reason.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="suspension-details">"Details the Company is told"</label>
+                        <input id="suspension-details" type="text" bind:value=details />
+                    </div>
+                    <button type="submit">"Suspend the Company"</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+/// TRIAL-1: a trial offered to the Company until its last day, converting or not.
+#[component]
+fn Trial(company_id: i64, reload: RwSignal<u32>) -> impl IntoView {
+    let last_day = RwSignal::new(String::new());
+    let converts = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let offer = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let Ok(trial_end) = last_day.get().parse::<NaiveDate>() else {
+            outcome.set(Some(Err("Choose the trial's last day.".to_owned())));
+            return;
+        };
+        let form = TrialForm {
+            trial_end,
+            auto_commit: converts.get(),
+        };
+        spawn_local(async move {
+            let sent = api::offer_trial(company_id, &form).await;
+            if sent.is_ok() {
+                reload.update(|n| *n += 1);
+            }
+            outcome.set(Some(sent.map_err(|error| error.to_string())));
+        });
+    };
+    view! {
+        <section>
+            <h2>"Trial offer"</h2>
+            <form class="card" on:submit=offer>
+                <div class="field">
+                    <label for="trial-end">"Trial's last day"</label>
+                    <input id="trial-end" type="date" bind:value=last_day />
+                </div>
+                <div class="field checkbox">
+                    <input id="trial-converts" type="checkbox" bind:checked=converts />
+                    <label for="trial-converts">"Converts into a firm commitment unless cancelled"</label>
+                </div>
+                <button type="submit">"Offer a trial"</button>
+                {move || outcome.get().map(|sent| match sent {
+                    Ok(()) => view! { <p class="success" role="status">"The trial is offered: the Company's next Order placed as a trial takes it."</p> }.into_any(),
+                    Err(message) => view! { <p class="alert" role="alert">{message}</p> }.into_any(),
+                })}
             </form>
         </section>
     }

@@ -89,6 +89,7 @@ async fn company(
         )
         .await?,
         fault_notices: store::terminations::fault_notices(&state.db, id).await?,
+        suspensions: store::suspensions::in_force(&state.db, id).await?,
         activity: super::activity::page_of(&state, id, None).await?,
     }))
 }

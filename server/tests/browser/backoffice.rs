@@ -326,6 +326,32 @@ async fn a_manager_claims_restitution_and_complains_and_support_answers_from_the
     manager
         .sees("Answered on 30 March 2026: Right: the second line is refunded")
         .await;
+
+    // SUSP-1 from the Company's page: suspended for a reason of the list, the Manager sees the
+    // banner; lifted, it goes.
+    operator
+        .goto(&format!(
+            "/backoffice/companies/{}",
+            console.count("SELECT MIN(id) FROM companies").await
+        ))
+        .await;
+    operator.sees("Nothing is suspended.").await;
+    operator
+        .choose("Reason (SUSP-1)", "Suspected fraud or abuse of a policy")
+        .await;
+    operator
+        .fill("Details the Company is told", "Calls to premium numbers")
+        .await;
+    operator.click("Suspend the Company").await;
+    operator
+        .sees("The Company, since 30 March 2026: Suspected fraud or abuse of a policy (Calls to premium numbers)")
+        .await;
+    manager.goto("/console").await;
+    manager
+        .sees("The Company Account is suspended since 30 March 2026.")
+        .await;
+    operator.click("Lift: The Company").await;
+    operator.sees("Nothing is suspended.").await;
     for browser in [operator, manager] {
         browser.close().await;
     }
