@@ -68,6 +68,8 @@ pub enum BackOfficeAction {
     AnswerComplaint,
     /// PRICE-4, PRICE-5: a price-change notice.
     ChangePrices,
+    /// NOTICE-2: the provider's termination of a Licence without reason.
+    TerminateWithoutReason,
     /// The demo clock of a demo server.
     MoveDemoClock,
     /// Add operators (issue 14, point 1).
@@ -86,6 +88,7 @@ impl BackOfficeAction {
             | BackOfficeAction::OfferTrial
             | BackOfficeAction::AnswerComplaint => OperatorRole::Support,
             BackOfficeAction::ChangePrices
+            | BackOfficeAction::TerminateWithoutReason
             | BackOfficeAction::MoveDemoClock
             | BackOfficeAction::ManageOperators => OperatorRole::Administrator,
         }

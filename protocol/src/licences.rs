@@ -37,6 +37,9 @@ pub struct NoticeView {
     pub received_on: NaiveDate,
     pub on_time: bool,
     pub service_last_day: NaiveDate,
+    /// NOTICE-2: the provider's termination without reason, not the Company's notice.
+    #[serde(default)]
+    pub by_provider: bool,
 }
 
 /// The answer to `POST /api/console/licences/{id}/notice`: what the server recorded, recomputed

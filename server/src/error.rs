@@ -813,7 +813,7 @@ impl ApiError {
             ApiError::AlreadyTerminated => (
                 StatusCode::CONFLICT,
                 ErrorCode::AlreadyTerminated,
-                "The Licences this price change concerns are already terminated.".into(),
+                "Already terminated: the Licence (or every Licence this concerns) has ended or will end on a day already set.".into(),
                 None,
             ),
             ApiError::TerminationNotPriced { day, reason } => (

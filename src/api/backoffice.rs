@@ -9,6 +9,7 @@ use protocol::backoffice::{
 use protocol::complaints::{ComplaintAnswer, ComplaintItem, ComplaintView};
 use protocol::disputes::DisputeDecision;
 use protocol::late_payment::SuspendForm;
+use protocol::licences::NoticeReceipt;
 use protocol::terminations::{
     FaultNoticeForm, FaultNoticeView, FaultTerminationForm, TerminationView,
 };
@@ -169,6 +170,15 @@ pub async fn lift_suspension(company_id: i64, user_id: Option<i64>) -> Result<()
 pub async fn offer_trial(company_id: i64, form: &TrialForm) -> Result<(), ApiError> {
     without_answer(
         Request::post(&format!("/api/admin/companies/{company_id}/trial-offer")).json(form),
+    )
+    .await
+}
+
+/// NOTICE-2: the provider ends a Licence without reason at the end of a period.
+pub async fn terminate_without_reason(licence_id: i64) -> Result<NoticeReceipt, ApiError> {
+    post(
+        &format!("/api/admin/licences/{licence_id}/provider-termination"),
+        &serde_json::json!({}),
     )
     .await
 }

@@ -6,12 +6,15 @@
 
 use chrono::{NaiveDate, TimeDelta};
 use domain::fault::{FaultGround, FaultPrerequisite, FaultRefusal, fault_termination_allowed};
+use domain::licence::Licence;
+use domain::notice::provider_termination;
 use domain::order::long_date as long;
 use domain::suspension::SuspensionReason;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use protocol::backoffice::{BackOfficeAction, CompanyDetail, OperatorMe};
 use protocol::late_payment::SuspendForm;
+use protocol::licences::LicenceView;
 use protocol::terminations::{FaultNoticeForm, FaultTerminationForm};
 use protocol::trials::TrialForm;
 
@@ -35,12 +38,13 @@ pub fn CompanyPage(me: OperatorMe) -> impl IntoView {
     });
     let may_act = me.role.may(BackOfficeAction::TerminateForFault);
     let may_support = me.role.may(BackOfficeAction::Suspend);
+    let may_end = me.role.may(BackOfficeAction::TerminateWithoutReason);
     view! {
         <main>
             <p><a href="/backoffice">"← Back office"</a></p>
             <Loading>
                 {move || detail.get().map(|answer| answer.map(|detail| match detail {
-                    Some(detail) => view! { <CompanyView detail may_act may_support reload /> }.into_any(),
+                    Some(detail) => view! { <CompanyView detail may_act may_support may_end reload /> }.into_any(),
                     None => view! { <h1>"There is no such Company."</h1> }.into_any(),
                 }))}
             </Loading>
@@ -53,6 +57,7 @@ fn CompanyView(
     detail: CompanyDetail,
     may_act: bool,
     may_support: bool,
+    may_end: bool,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
     let company = detail.company.clone();
@@ -77,7 +82,7 @@ fn CompanyView(
             {(!active.is_empty()).then(|| view! { <FaultTermination detail active=active.clone() reload /> })}
             <FaultNotice company_id=company.id reload />
         })}
-        <Licences detail />
+        <Licences detail may_end reload />
         <Invoices detail />
         <Notices detail />
         <Activity detail />
@@ -368,14 +373,57 @@ fn Trial(company_id: i64, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
+/// The Licences, with how each ends: a notice given (the Company's, NOTICE-1, or the
+/// provider's, NOTICE-2), or, for administrators, the provider's termination without reason
+/// with the last day `termination.provider` gives for today, shown before it is sent.
 #[component]
-fn Licences(detail: StoredValue<CompanyDetail>) -> impl IntoView {
-    let licences = detail.with_value(|detail| detail.licences.clone());
+fn Licences(
+    detail: StoredValue<CompanyDetail>,
+    may_end: bool,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let (licences, today) = detail.with_value(|detail| (detail.licences.clone(), detail.today));
+    let failure = RwSignal::new(None::<String>);
+    let end = move |licence_id: i64| {
+        spawn_local(async move {
+            match api::terminate_without_reason(licence_id).await {
+                Ok(_) => reload.update(|n| *n += 1),
+                Err(error) => failure.set(Some(error.to_string())),
+            }
+        });
+    };
+    let ending = move |licence: &LicenceView| match &licence.notice {
+        Some(notice) => format!(
+            "Ends after {} ({})",
+            long(notice.service_last_day),
+            if notice.by_provider {
+                "the provider's termination"
+            } else {
+                "the Company's notice"
+            }
+        )
+        .into_any(),
+        None if licence.status != "active" => "Ended".into_any(),
+        None if may_end => {
+            let id = licence.id;
+            let last_day = provider_termination(&Licence::new(licence.anchor, licence.term), today)
+                .map(|termination| long(termination.service_last_day))
+                .unwrap_or_default();
+            view! {
+                <button type="button" class="secondary" on:click=move |_| end(id)>
+                    {format!("End #{id} without reason, after {last_day}")}
+                </button>
+            }
+            .into_any()
+        }
+        None => "Renews tacitly".into_any(),
+    };
     view! {
         <section>
             <h2>"Licences"</h2>
+            {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
             <table class="licences">
-                <thead><tr><th>"Licence"</th><th>"Numbers"</th><th>"Term"</th><th>"Since"</th><th>"Status"</th></tr></thead>
+                <thead><tr><th>"Licence"</th><th>"Numbers"</th><th>"Term"</th><th>"Since"</th><th>"Status"</th><th>"End"</th></tr></thead>
                 <tbody>
                     {licences.into_iter().map(|licence| view! {
                         <tr>
@@ -383,7 +431,8 @@ fn Licences(detail: StoredValue<CompanyDetail>) -> impl IntoView {
                             <td>{licence.numbers}</td>
                             <td>{format!("{} months", licence.term.get())}</td>
                             <td>{long(licence.anchor)}</td>
-                            <td>{licence.status}</td>
+                            <td>{licence.status.clone()}</td>
+                            <td>{ending(&licence)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -206,6 +206,15 @@ fn LicenceTable(
                 ),
             };
             let notice = match &licence.notice {
+                Some(notice) if notice.by_provider => view! {
+                    <span class="notice-given">
+                        {format!(
+                            "Terminated by the provider without reason on {} (GTCS 6.2.1); last day of service {}",
+                            notice.received_on, notice.service_last_day
+                        )}
+                    </span>
+                }
+                .into_any(),
                 Some(notice) => view! {
                     <span class="notice-given">
                         {format!(

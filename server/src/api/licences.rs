@@ -13,7 +13,7 @@ use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::services::licences::view;
 use crate::state::AppState;
-use crate::store::licences::{self, Notice};
+use crate::store::licences::{self, Notice, NoticeBy};
 use crate::store::stamp;
 
 pub fn routes() -> Router<AppState> {
@@ -64,6 +64,9 @@ async fn give_notice(
             received_on: paris_day(notice.received_at),
         });
     }
+    if record.ended {
+        return Err(ApiError::AlreadyTerminated);
+    }
     let now = state.clock.now();
     let received_on = paris_day(now);
     let termination = non_renewal_notice(&record.licence, received_on)
@@ -77,7 +80,7 @@ async fn give_notice(
     licences::record_notice(
         &state.db,
         manager.company_id,
-        manager.user_id,
+        NoticeBy::Manager(manager.user_id),
         id,
         &notice,
         now,

@@ -17,9 +17,12 @@ use crate::auth::operator::Operator;
 use crate::clock::paris_day;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::licences::{self, Notice, NoticeBy};
 use crate::store::stamp;
 use crate::store::terminations::{self, FaultAmounts, TerminationRecord};
+use domain::notice::provider_termination;
 use protocol::backoffice::BackOfficeAction;
+use protocol::licences::NoticeReceipt;
 
 /// The longest reason the provider may give.
 const REASON_MAX: usize = 1000;
@@ -30,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/admin/licences/{id}/fault-termination",
             post(terminate_for_fault),
+        )
+        .route(
+            "/admin/licences/{id}/provider-termination",
+            post(terminate_without_reason),
         )
         .route(
             "/admin/companies/{id}/fault-notices",
@@ -142,4 +149,55 @@ async fn send_fault_notice(
         "fault notice sent"
     );
     Ok(Json(sent))
+}
+
+/// `POST /api/admin/licences/{id}/provider-termination`: NOTICE-2 (GTCS 6.2.1). The provider ends
+/// the Licence without reason at the end of the period `termination.provider` gives for today
+/// (1 month's notice for a yearly term, 48 hours for a monthly one; a late notice ends the next
+/// period); the Licence runs and stays due until then, then does not renew. The Managers are
+/// emailed. Once, and not on a Licence already ending.
+async fn terminate_without_reason(
+    State(state): State<AppState>,
+    operator: Operator,
+    PathId(id): PathId,
+) -> Result<Json<NoticeReceipt>, ApiError> {
+    let operator_id = operator.may(BackOfficeAction::TerminateWithoutReason)?.id;
+    let company_id = licences::company_of(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let record = licences::find(&state.db, company_id, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if record.notice.is_some() || record.ended {
+        return Err(ApiError::AlreadyTerminated);
+    }
+    let now = state.clock.now();
+    let notified = paris_day(now);
+    let termination = provider_termination(&record.licence, notified)
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+    let notice = Notice {
+        received_at: now,
+        received_on: notified,
+        on_time: termination.on_time,
+        service_last_day: termination.service_last_day,
+    };
+    licences::record_notice(
+        &state.db,
+        company_id,
+        NoticeBy::Provider(operator_id),
+        id,
+        &notice,
+        now,
+    )
+    .await?;
+    tracing::info!(licence_id = id, company_id, last_day = %notice.service_last_day, "licence terminated by the provider");
+    Ok(Json(NoticeReceipt {
+        licence_id: id,
+        received_at: stamp(now),
+        received_on: notified,
+        period_last_day: termination.period_last_day,
+        notice_last_day: termination.notice_last_day,
+        on_time: termination.on_time,
+        service_last_day: termination.service_last_day,
+    }))
 }

@@ -20,6 +20,7 @@ pub fn view(record: &LicenceRecord, today: NaiveDate) -> Result<LicenceView, Api
         received_on: paris_day(notice.received_at),
         on_time: notice.on_time,
         service_last_day: notice.service_last_day,
+        by_provider: notice.by_provider,
     });
     let trial = record.trial.map(|trial| TrialView {
         trial_end: trial.trial_end,

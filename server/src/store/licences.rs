@@ -1,4 +1,5 @@
-//! The Company's Licences (RENEW-1) and its notices of non-renewal (NOTICE-1). The rules are
+//! The Company's Licences (RENEW-1), its notices of non-renewal (NOTICE-1) and the provider's
+//! terminations without reason (NOTICE-2), which end a Licence the same way. The rules are
 //! applied by the caller (`domain`); this module only reads and writes.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -31,6 +32,8 @@ pub struct StoredNotice {
     pub received_at: DateTime<Utc>,
     pub on_time: bool,
     pub service_last_day: NaiveDate,
+    /// NOTICE-2: the provider's termination without reason, not the Company's notice.
+    pub by_provider: bool,
 }
 
 /// A Licence's trial (TRIAL-1): its last day, whether it converts unless cancelled, and when
@@ -47,14 +50,14 @@ macro_rules! select_licences {
     () => {
         "SELECT l.id, l.order_id, l.term_months, l.anchor, l.status,
         l.notice_received_at, l.notice_on_time, l.service_last_day,
-        l.trial_end, l.trial_auto_commit, l.trial_cancelled_at,
+        l.trial_end, l.trial_auto_commit, l.trial_cancelled_at, l.notice_by_provider,
         (SELECT COUNT(*) FROM numbers n WHERE n.licence_id = l.id AND n.company_id = l.company_id) AS numbers
      FROM licences l WHERE l.company_id = $1"
     };
 }
 
 /// The columns of [`select_licences!`], in order, as a packed list holds them (see [`list`]).
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 13] = [
     "id",
     "order_id",
     "term_months",
@@ -66,6 +69,7 @@ const COLUMNS: [&str; 12] = [
     "trial_end",
     "trial_auto_commit",
     "trial_cancelled_at",
+    "notice_by_provider",
     "numbers",
 ];
 
@@ -79,6 +83,7 @@ fn from_row(row: &impl Columns) -> Result<LicenceRecord, sqlx::Error> {
             received_at,
             on_time,
             service_last_day,
+            by_provider: row.flag("notice_by_provider")?,
         }),
         _ => None,
     };
@@ -122,6 +127,7 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<LicenceRecord>, 
             "l.trial_end",
             "CAST(l.trial_auto_commit AS TEXT)",
             "l.trial_cancelled_at",
+            "CAST(l.notice_by_provider AS TEXT)",
             "CAST((SELECT COUNT(*) FROM numbers n
                    WHERE n.licence_id = l.id AND n.company_id = l.company_id) AS TEXT)"
         ),
@@ -133,6 +139,14 @@ pub async fn list(db: &Database, company_id: i64) -> Result<Vec<LicenceRecord>, 
     Packed::new(packed.as_deref(), &COLUMNS)
         .map(|record| from_row(&record?))
         .collect()
+}
+
+/// The Company a Licence belongs to, if the Licence exists (for the provider's routes).
+pub async fn company_of(db: &Database, licence_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT company_id FROM licences WHERE id = $1")
+        .bind(licence_id)
+        .fetch_optional(&db.pool)
+        .await
 }
 
 /// One Licence of the Company; `None` when it does not exist or belongs to another Company.
@@ -168,12 +182,22 @@ pub enum NoticeError {
     Database(#[from] sqlx::Error),
 }
 
-/// Records the Company's notice of non-renewal on a Licence that has none yet, with the proof
-/// log entry (PROOF-1), all or nothing. A second notice is refused, even when two arrive at once.
+/// Who ends a Licence at the end of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeBy {
+    /// NOTICE-1: a Manager of the Company (their User id).
+    Manager(i64),
+    /// NOTICE-2: an operator of the provider, without reason; the Managers are emailed.
+    Provider(i64),
+}
+
+/// Records a notice ending a Licence active and without one yet (the Company's, or the
+/// provider's), with the proof log entry (PROOF-1) and, for the provider's, the Managers'
+/// emails, all or nothing. A second notice is refused, even when two arrive at once.
 pub async fn record_notice(
     db: &Database,
     company_id: i64,
-    actor_user_id: i64,
+    by: NoticeBy,
     licence_id: i64,
     notice: &Notice,
     at: DateTime<Utc>,
@@ -191,13 +215,16 @@ pub async fn record_notice(
     if let Some(received_at) = current.instant_opt("notice_received_at")? {
         return Err(NoticeError::AlreadyGiven { received_at });
     }
+    let by_provider = matches!(by, NoticeBy::Provider(_));
     let updated = sqlx::query(
-        "UPDATE licences SET notice_received_at = $1, notice_on_time = $2, service_last_day = $3
-         WHERE id = $4 AND company_id = $5 AND notice_received_at IS NULL",
+        "UPDATE licences SET notice_received_at = $1, notice_on_time = $2, service_last_day = $3,
+             notice_by_provider = $4
+         WHERE id = $5 AND company_id = $6 AND notice_received_at IS NULL AND status = 'active'",
     )
     .bind(stamp(notice.received_at))
     .bind(i64::from(notice.on_time))
     .bind(notice.service_last_day.to_string())
+    .bind(i64::from(by_provider))
     .bind(licence_id)
     .bind(company_id)
     .execute(&mut *tx)
@@ -207,15 +234,28 @@ pub async fn record_notice(
             received_at: notice.received_at,
         });
     }
-    let change = audit::Change::new(
-        company_id,
-        Some(actor_user_id),
-        "licence.notice",
-        format!("licence:{licence_id}"),
-    )
+    let subject = format!("licence:{licence_id}");
+    let change = match by {
+        NoticeBy::Manager(user_id) => {
+            audit::Change::new(company_id, Some(user_id), "licence.notice", subject)
+        }
+        NoticeBy::Provider(operator_id) => {
+            audit::Change::new(company_id, None, "licence.provider_termination", subject)
+                .by_operator(Some(operator_id))
+        }
+    }
     .before(&serde_json::json!({"notice": null}))
     .after(&serde_json::json!({"notice": notice}));
     audit::record(&mut tx, change, at).await?;
+    if by_provider {
+        let recipients = super::late_payment::manager_emails(&mut tx, company_id).await?;
+        let body = format!(
+            "The provider terminates Licence {licence_id} without reason (GTCS 6.2.1). Its last day of service is {}: until then its Numbers and Call Plans work as before and stay due; it does not renew.",
+            notice.service_last_day
+        );
+        let subject = format!("Licence {licence_id} terminated by the provider");
+        super::late_payment::send_to(&mut tx, company_id, &recipients, &subject, &body, at).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

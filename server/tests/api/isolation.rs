@@ -1052,6 +1052,14 @@ fn table(world: &World) -> Vec<Case> {
             StatusCode::FORBIDDEN,
             Some("operator_sign_in_needed"),
         ),
+        public(
+            M::POST,
+            "/admin/licences/{id}/provider-termination",
+            &format!("/admin/licences/{}/provider-termination", world.b_licence),
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
         // Late payment and suspension (LATE-4, SUSP-1): A's own suspensions; the provider's
         // routes need an operator, whatever the id.
         own(M::GET, "/console/suspensions", "", None, StatusCode::OK),

@@ -16,6 +16,7 @@ on_both_databases!(
     fault_termination_is_refused_without_a_reason_twice_or_without_an_operator,
     fault_termination_on_a_renewal_day_counts_the_whole_new_period_and_every_discount,
     fault_termination_waits_for_its_grounds_notice_and_the_managers_are_told,
+    the_provider_ends_a_licence_without_reason_at_the_end_of_a_period,
 );
 
 async fn company_with_annual_licence(app: &TestApp) -> (Client, i64) {
@@ -345,5 +346,64 @@ async fn fault_termination_waits_for_its_grounds_notice_and_the_managers_are_tol
         StatusCode::FORBIDDEN,
         "operator_sign_in_needed",
         None,
+    );
+}
+
+/// NOTICE-2 (GTCS 6.2.1): an administrator ends a yearly Licence without reason, a month or more
+/// before its period ends: its last day of service is that period's last; it runs until then,
+/// the Managers are emailed and the console says whose termination it is. Billing operators may
+/// not; a Licence ends once.
+async fn the_provider_ends_a_licence_without_reason_at_the_end_of_a_period(backend: Backend) {
+    let app = admin_app_on(backend, "2026-11-15").await;
+    let (mut manager, licence) = company_with_annual_licence(&app).await;
+    app.state.clock.advance_days(97);
+    let path = format!("/api/admin/licences/{licence}/provider-termination");
+    let billing = app.operator_cookie(OperatorRole::Billing).await;
+    let token = billing.trim_start_matches("backoffice_session=");
+    let reply = admin(&app, Method::POST, &path, None, token).await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+    let reply = admin(&app, Method::POST, &path, None, ADMIN_TOKEN).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let receipt = reply.json();
+    assert_eq!(receipt["received_on"], "2027-02-20");
+    assert_eq!(receipt["on_time"], true);
+    assert_eq!(receipt["service_last_day"], "2027-11-14");
+    let reply = admin(&app, Method::POST, &path, None, ADMIN_TOKEN).await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "already_terminated", None);
+
+    let (subject, body) = last_email(&app, &signup_form().email).await;
+    assert_eq!(
+        subject,
+        format!("Licence {licence} terminated by the provider")
+    );
+    assert!(
+        body.contains("Its last day of service is 2027-11-14"),
+        "{body}"
+    );
+    manager = log_in(&app, &signup_form()).await;
+    let listed = manager.get("/api/console/licences").await.json();
+    assert_eq!(listed[0]["status"], "active");
+    assert_eq!(listed[0]["notice"]["by_provider"], true);
+    assert_eq!(listed[0]["notice"]["service_last_day"], "2027-11-14");
+    let reply = manager
+        .post_json(
+            &format!("/api/console/licences/{licence}/notice"),
+            &json!({}),
+        )
+        .await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "notice_already_given", None);
+    assert_eq!(
+        logged(
+            &app,
+            "licence.provider_termination",
+            &format!("licence:{licence}")
+        )
+        .await,
+        1
     );
 }
