@@ -355,7 +355,7 @@ async fn fault_termination_waits_for_its_grounds_notice_and_the_managers_are_tol
 /// not; a Licence ends once.
 async fn the_provider_ends_a_licence_without_reason_at_the_end_of_a_period(backend: Backend) {
     let app = admin_app_on(backend, "2026-11-15").await;
-    let (mut manager, licence) = company_with_annual_licence(&app).await;
+    let (_, licence) = company_with_annual_licence(&app).await;
     app.state.clock.advance_days(97);
     let path = format!("/api/admin/licences/{licence}/provider-termination");
     let billing = app.operator_cookie(OperatorRole::Billing).await;
@@ -385,7 +385,8 @@ async fn the_provider_ends_a_licence_without_reason_at_the_end_of_a_period(backe
         body.contains("Its last day of service is 2027-11-14"),
         "{body}"
     );
-    manager = log_in(&app, &signup_form()).await;
+    // Signed in again: sessions end after a week unused.
+    let mut manager = log_in(&app, &signup_form()).await;
     let listed = manager.get("/api/console/licences").await.json();
     assert_eq!(listed[0]["status"], "active");
     assert_eq!(listed[0]["notice"]["by_provider"], true);
