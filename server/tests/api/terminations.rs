@@ -407,4 +407,18 @@ async fn the_provider_ends_a_licence_without_reason_at_the_end_of_a_period(backe
         .await,
         1
     );
+
+    // The day after its last day of service it has ended, and no renewal was invoiced (the
+    // Contract is over with it: the Managers can no longer sign in, TERM-3).
+    pass_days(&app, 268).await;
+    assert_eq!(app.state.clock.today(), date("2027-11-15"));
+    let (status, invoices): (String, i64) = sqlx::query_as(
+        "SELECT l.status, (SELECT COUNT(*) FROM invoices i WHERE i.company_id = l.company_id)
+         FROM licences l WHERE l.id = $1",
+    )
+    .bind(licence)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((status.as_str(), invoices), ("ended", 1));
 }
