@@ -189,6 +189,20 @@ pub struct OperatorAdded {
     pub setup_link: String,
 }
 
+/// `GET /api/admin/queues/restitution-claims`: a claim for restitution of a paid invoice
+/// (DISPUTE-3), the oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestitutionItem {
+    pub claim_id: i64,
+    pub company_id: i64,
+    pub company_name: String,
+    pub invoice_number: String,
+    pub invoice_total: Money,
+    pub paid_on: Option<NaiveDate>,
+    pub reason: String,
+    pub claimed_on: NaiveDate,
+}
+
 /// `GET /api/admin/companies?q=`: a Company as the back office lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyItem {

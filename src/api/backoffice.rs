@@ -4,7 +4,7 @@ use gloo_net::http::Request;
 use protocol::backoffice::{
     CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded,
     OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
-    ProofReport,
+    ProofReport, RestitutionItem,
 };
 use protocol::complaints::{ComplaintAnswer, ComplaintItem, ComplaintView};
 use protocol::disputes::DisputeDecision;
@@ -50,6 +50,11 @@ pub async fn operator_sign_out() -> Result<(), ApiError> {
 /// Overdue invoices, the longest overdue first.
 pub async fn overdue_queue() -> Result<Vec<OverdueItem>, ApiError> {
     get("/api/admin/queues/overdue").await
+}
+
+/// DISPUTE-3: claims for restitution, the oldest first.
+pub async fn restitution_queue() -> Result<Vec<RestitutionItem>, ApiError> {
+    get("/api/admin/queues/restitution-claims").await
 }
 
 /// Disputes waiting for a decision, the oldest first.

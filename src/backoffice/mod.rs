@@ -237,7 +237,8 @@ fn SetupForm(token: String, setup: OperatorSetup) -> impl IntoView {
     }
 }
 
-/// What waits for the provider, oldest first: overdue invoices and disputes. The actions an
+/// What waits for the provider, oldest first: overdue invoices, disputes, complaints (the
+/// earliest due first) and claims for restitution. The actions an
 /// operator's role does not take are not offered (the server refuses them anyway).
 #[component]
 fn Queues(me: OperatorMe) -> impl IntoView {
@@ -261,6 +262,10 @@ fn Queues(me: OperatorMe) -> impl IntoView {
     let complaints = LocalResource::new(move || {
         reload.track();
         api::complaints_queue()
+    });
+    let claims = LocalResource::new(move || {
+        reload.track();
+        api::restitution_queue()
     });
     let may_notice = me.role.may(BackOfficeAction::SendFormalNotice);
     let may_decide = me.role.may(BackOfficeAction::DecideDispute);
@@ -343,6 +348,33 @@ fn Queues(me: OperatorMe) -> impl IntoView {
                             <li><ComplaintCard item may_answer done /></li>
                         }).collect_view()}
                     </ul>
+                    }.into_any()
+                }))}
+            </Loading>
+        </section>
+        <section>
+            <h2>"Claims for restitution"</h2>
+            <Loading>
+                {move || claims.get().map(|answer| answer.map(|items| if items.is_empty() {
+                    view! { <p class="empty">"No claim for restitution."</p> }.into_any()
+                } else {
+                    view! {
+                    <table class="queue restitution-queue">
+                        <thead><tr>
+                            <th>"Company"</th><th>"Invoice"</th><th>"Paid on"</th><th>"Claimed on"</th><th>"Why"</th>
+                        </tr></thead>
+                        <tbody>
+                            {items.into_iter().map(|item| view! {
+                                <tr>
+                                    <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a></td>
+                                    <td>{format!("{} (EUR {})", item.invoice_number, item.invoice_total)}</td>
+                                    <td>{item.paid_on.map(long)}</td>
+                                    <td>{long(item.claimed_on)}</td>
+                                    <td>{item.reason}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
                     }.into_any()
                 }))}
             </Loading>

@@ -16,7 +16,7 @@ use domain::field::{FieldError, Problem};
 use protocol::backoffice::{
     BackOfficeAction, CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator,
     OperatorAdded, OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn,
-    OverdueItem, ProofReport,
+    OverdueItem, ProofReport, RestitutionItem,
 };
 
 use super::extract::{Body, ClientAddress, PathId, PathParams};
@@ -37,11 +37,20 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/queues/overdue", get(overdue))
         .route("/admin/queues/disputes", get(disputes))
+        .route("/admin/queues/restitution-claims", get(restitution_claims))
         .route("/admin/companies", get(companies))
         .route("/admin/companies/{id}", get(company))
         .route("/admin/companies/{id}/liability", get(liability))
         .route("/admin/operators", get(list_operators).post(add_operator))
         .route("/admin/proof", get(proof))
+}
+
+/// `GET /api/admin/queues/restitution-claims`: claims for restitution (DISPUTE-3), oldest first.
+async fn restitution_claims(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> Result<Json<Vec<RestitutionItem>>, ApiError> {
+    Ok(Json(queues::restitution_claims(&state.db).await?))
 }
 
 /// `GET /api/admin/companies?q=`: the Companies whose name or registration number holds `q`.

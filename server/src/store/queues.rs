@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::Money;
-use protocol::backoffice::{CompanyItem, DisputeItem, OverdueItem};
+use protocol::backoffice::{CompanyItem, DisputeItem, OverdueItem, RestitutionItem};
 use protocol::invoices::InvoiceStatus;
 use sqlx::Row;
 
@@ -72,6 +72,33 @@ pub async fn open_disputes(db: &Database) -> Result<Vec<DisputeItem>, sqlx::Erro
                 invoice_total: Money::from_cents(row.try_get("total_cents")?),
                 justification: row.try_get("justification")?,
                 opened_on: row.date("opened_on")?,
+            })
+        })
+        .collect()
+}
+
+/// Claims for restitution (DISPUTE-3), the oldest first.
+pub async fn restitution_claims(db: &Database) -> Result<Vec<RestitutionItem>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.company_id, c.legal_name, i.number, i.total_cents, i.paid_on, r.reason,
+                r.claimed_on
+         FROM restitution_claims r JOIN companies c ON c.id = r.company_id
+         JOIN invoices i ON i.id = r.invoice_id
+         ORDER BY r.claimed_at, r.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(RestitutionItem {
+                claim_id: row.try_get("id")?,
+                company_id: row.try_get("company_id")?,
+                company_name: row.try_get("legal_name")?,
+                invoice_number: row.try_get("number")?,
+                invoice_total: Money::from_cents(row.try_get("total_cents")?),
+                paid_on: row.date_opt("paid_on")?,
+                reason: row.try_get("reason")?,
+                claimed_on: row.date("claimed_on")?,
             })
         })
         .collect()

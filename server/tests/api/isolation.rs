@@ -1028,6 +1028,14 @@ fn table(world: &World) -> Vec<Case> {
         },
         public(
             M::GET,
+            "/admin/queues/restitution-claims",
+            "/admin/queues/restitution-claims",
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::GET,
             "/admin/queues/complaints",
             "/admin/queues/complaints",
             None,

@@ -314,6 +314,9 @@ async fn a_manager_claims_restitution_and_complains_and_support_answers_from_the
         .await;
     operator.sees("to answer by 15 May 2026").await;
     operator
+        .sees("The Number was billed twice this month.")
+        .await;
+    operator
         .fill(
             "Answer",
             "Right: the second line is refunded with your restitution claim.",
