@@ -10,7 +10,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use protocol::backoffice::{
     BackOfficeAction, DisputeItem, NewOperator, OperatorMe, OperatorRole, OperatorSetup,
-    OperatorSetupForm, OperatorSignIn,
+    OperatorSetupForm, OperatorSignIn, OverdueItem, RestitutionItem,
 };
 use protocol::complaints::{ComplaintAnswer, ComplaintItem};
 use protocol::disputes::DisputeDecision;
@@ -272,113 +272,85 @@ fn Queues(me: OperatorMe) -> impl IntoView {
     let may_answer = me.role.may(BackOfficeAction::AnswerComplaint);
     view! {
         {move || failure.get().map(|message| view! { <p class="alert" role="alert">{message}</p> })}
-        <section>
-            <h2>"Overdue invoices"</h2>
-            <Loading>
-                {move || overdue.get().map(|answer| answer.map(|items| if items.is_empty() {
-                    view! { <p class="empty">"No invoice is overdue."</p> }.into_any()
-                } else {
-                    view! {
-                    <table class="queue overdue-queue">
-                        <thead><tr>
-                            <th>"Company"</th><th>"Invoice"</th><th>"Due"</th><th>"Days late"</th>
-                            <th>"Penalty so far"</th><th>"Formal notice"</th>
-                        </tr></thead>
-                        <tbody>
-                            {items.into_iter().map(|item| {
-                                let invoice = item.invoice_id;
-                                let late = item.late.clone();
-                                view! {
-                                    <tr>
-                                        <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name.clone()}</a></td>
-                                        <td>{format!("{} (EUR {})", item.invoice_number, item.total)}</td>
-                                        <td>{long(item.due_date)}</td>
-                                        <td>{late.as_ref().map(|late| late.days_late.to_string())}</td>
-                                        <td>{late.map(|late| match late.penalty {
-                                            Some(penalty) => format!("EUR {penalty} + EUR {} indemnity", late.indemnity),
-                                            None => late.rates_missing.unwrap_or_default(),
-                                        })}</td>
-                                        <td>{match item.formal_notice {
-                                            Some(notice) => format!(
-                                                "Sent on {}; pay by {}",
-                                                long(notice.sent_on),
-                                                long(notice.deadline)
-                                            ).into_any(),
-                                            None if may_notice => view! {
-                                                <button type="button" on:click=move |_| {
-                                                    spawn_local(async move { done(api::send_formal_notice(invoice).await) });
-                                                }>"Send a formal notice"</button>
-                                            }.into_any(),
-                                            None => "Not sent".into_any(),
-                                        }}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    }.into_any()
-                }))}
-            </Loading>
-        </section>
-        <section>
-            <h2>"Disputes"</h2>
-            <Loading>
-                {move || disputes.get().map(|answer| answer.map(|items| if items.is_empty() {
-                    view! { <p class="empty">"No dispute waits for a decision."</p> }.into_any()
-                } else {
-                    view! {
-                    <ul class="queue dispute-queue">
-                        {items.into_iter().map(|item| view! {
-                            <li><DisputeCard item may_decide done /></li>
-                        }).collect_view()}
-                    </ul>
-                    }.into_any()
-                }))}
-            </Loading>
-        </section>
-        <section>
-            <h2>"Complaints"</h2>
-            <Loading>
-                {move || complaints.get().map(|answer| answer.map(|items| if items.is_empty() {
-                    view! { <p class="empty">"No complaint waits for an answer."</p> }.into_any()
-                } else {
-                    view! {
-                    <ul class="queue complaint-queue">
-                        {items.into_iter().map(|item| view! {
-                            <li><ComplaintCard item may_answer done /></li>
-                        }).collect_view()}
-                    </ul>
-                    }.into_any()
-                }))}
-            </Loading>
-        </section>
-        <section>
-            <h2>"Claims for restitution"</h2>
-            <Loading>
-                {move || claims.get().map(|answer| answer.map(|items| if items.is_empty() {
-                    view! { <p class="empty">"No claim for restitution."</p> }.into_any()
-                } else {
-                    view! {
-                    <table class="queue restitution-queue">
-                        <thead><tr>
-                            <th>"Company"</th><th>"Invoice"</th><th>"Paid on"</th><th>"Claimed on"</th><th>"Why"</th>
-                        </tr></thead>
-                        <tbody>
-                            {items.into_iter().map(|item| view! {
-                                <tr>
-                                    <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a></td>
-                                    <td>{format!("{} (EUR {})", item.invoice_number, item.invoice_total)}</td>
-                                    <td>{item.paid_on.map(long)}</td>
-                                    <td>{long(item.claimed_on)}</td>
-                                    <td>{item.reason}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    }.into_any()
-                }))}
-            </Loading>
-        </section>
+        <QueueSection title="Overdue invoices" empty="No invoice is overdue." items=overdue list={move |items: Vec<OverdueItem>| {
+            view! {
+            <table class="queue overdue-queue">
+                <thead><tr>
+                    <th>"Company"</th><th>"Invoice"</th><th>"Due"</th><th>"Days late"</th>
+                    <th>"Penalty so far"</th><th>"Formal notice"</th>
+                </tr></thead>
+                <tbody>
+                    {items.into_iter().map(|item| {
+                        let invoice = item.invoice_id;
+                        let late = item.late.clone();
+                        view! {
+                            <tr>
+                                <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name.clone()}</a></td>
+                                <td>{format!("{} (EUR {})", item.invoice_number, item.total)}</td>
+                                <td>{long(item.due_date)}</td>
+                                <td>{late.as_ref().map(|late| late.days_late.to_string())}</td>
+                                <td>{late.map(|late| match late.penalty {
+                                    Some(penalty) => format!("EUR {penalty} + EUR {} indemnity", late.indemnity),
+                                    None => late.rates_missing.unwrap_or_default(),
+                                })}</td>
+                                <td>{match item.formal_notice {
+                                    Some(notice) => format!(
+                                        "Sent on {}; pay by {}",
+                                        long(notice.sent_on),
+                                        long(notice.deadline)
+                                    ).into_any(),
+                                    None if may_notice => view! {
+                                        <button type="button" on:click=move |_| {
+                                            spawn_local(async move { done(api::send_formal_notice(invoice).await) });
+                                        }>"Send a formal notice"</button>
+                                    }.into_any(),
+                                    None => "Not sent".into_any(),
+                                }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            }.into_any()
+        }} />
+        <QueueSection title="Disputes" empty="No dispute waits for a decision." items=disputes list={move |items: Vec<DisputeItem>| {
+            view! {
+            <ul class="queue dispute-queue">
+                {items.into_iter().map(|item| view! {
+                    <li><DisputeCard item may_decide done /></li>
+                }).collect_view()}
+            </ul>
+            }.into_any()
+        }} />
+        <QueueSection title="Complaints" empty="No complaint waits for an answer." items=complaints list={move |items: Vec<ComplaintItem>| {
+            view! {
+            <ul class="queue complaint-queue">
+                {items.into_iter().map(|item| view! {
+                    <li><ComplaintCard item may_answer done /></li>
+                }).collect_view()}
+            </ul>
+            }.into_any()
+        }} />
+        <QueueSection title="Claims for restitution" empty="No claim for restitution." items=claims list={move |items: Vec<RestitutionItem>| {
+            view! {
+            <table class="queue restitution-queue">
+                <thead><tr>
+                    <th>"Company"</th><th>"Invoice"</th><th>"Paid on"</th><th>"Claimed on"</th><th>"Why"</th>
+                </tr></thead>
+                <tbody>
+                    {items.into_iter().map(|item| view! {
+                        <tr>
+                            <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a></td>
+                            <td>{format!("{} (EUR {})", item.invoice_number, item.invoice_total)}</td>
+                            <td>{item.paid_on.map(long)}</td>
+                            <td>{long(item.claimed_on)}</td>
+                            <td>{item.reason}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            }.into_any()
+        }} />
     }
 }
 
@@ -417,6 +389,32 @@ fn DisputeCard(
                 </div>
             })}
         </article>
+    }
+}
+
+/// A queue: its heading, the sentence when nothing waits, else its items as `list` shows them.
+#[component]
+fn QueueSection<T, L>(
+    title: &'static str,
+    empty: &'static str,
+    items: LocalResource<Result<Vec<T>, api::ApiError>>,
+    list: L,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    L: Fn(Vec<T>) -> AnyView + Copy + Send + Sync + 'static,
+{
+    view! {
+        <section>
+            <h2>{title}</h2>
+            <Loading>
+                {move || items.get().map(|answer| answer.map(|items| if items.is_empty() {
+                    view! { <p class="empty">{empty}</p> }.into_any()
+                } else {
+                    list(items)
+                }))}
+            </Loading>
+        </section>
     }
 }
 

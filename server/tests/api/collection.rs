@@ -255,7 +255,7 @@ async fn a_declined_collection_is_retried_3_and_7_days_later_then_overdue(backen
                     payment["reason"].as_str().unwrap().contains("refused"),
                     "{payment}"
                 );
-                payment["attempted_at"].as_str().unwrap()[..10].to_owned()
+                paris_date(payment["attempted_at"].as_str().unwrap())
             })
             .collect()
     };

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::support::{
     Backend, Client, Employees, TestApp, app_on, assert_api_error, catch_up, date, invoice,
-    invoices, log_in, money, pass_days, rows, signup_form,
+    invoices, log_in, money, paris_date, pass_days, rows, signup_form,
 };
 use axum::http::StatusCode;
 use domain::Money;
@@ -325,7 +325,7 @@ async fn the_usage_invoice_of_the_first_bills_what_went_beyond(backend: Backend)
             assert_eq!(line["settlement"], "charged", "{line}");
             assert_eq!(line["direction"], "outgoing");
             (
-                line["at"].as_str().unwrap()[..10].to_owned(),
+                paris_date(line["at"].as_str().unwrap()),
                 line["units_beyond"].as_u64().unwrap(),
                 money(&line["amount"]),
             )

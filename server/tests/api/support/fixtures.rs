@@ -393,3 +393,10 @@ pub fn payment() -> Value {
 pub fn top_up(amount: &str) -> Value {
     json!({"amount": amount, "idempotency_key": fresh_key("top-up")})
 }
+
+/// The day in Europe/Paris of an instant the API answers (RFC 3339, UTC): the contract's day,
+/// whatever the hour the test runs at.
+pub fn paris_date(instant: &str) -> String {
+    let at: chrono::DateTime<chrono::Utc> = instant.parse().expect("an RFC 3339 instant");
+    server::clock::paris_day(at).to_string()
+}
