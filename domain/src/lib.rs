@@ -19,6 +19,7 @@
 //! | LATE-4 | `formal_notice.deadline` | [`formal_notice`] |
 //! | LATE-3 (discounts withheld after a payment default) | | [`payment_default`] |
 //! | TERM-1 | `termination.fault_amount` | [`fault`] |
+//! | TERM-2 (grounds, and the notice each waits for: `fault_termination_allowed`) | | [`fault`] |
 //! | DISPUTE-4 | `complaint.answer_due` | [`working_days`] |
 //! | LIAB-1 | `liability.cap` | [`liability`] |
 //! | PRICE-1, RENEW-2 | `pricing.quote`, `renewal.invoice` | [`pricing`] |

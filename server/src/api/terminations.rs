@@ -91,9 +91,9 @@ fn facts(reason: &str) -> Result<String, ApiError> {
 }
 
 /// `POST /api/admin/licences/{id}/fault-termination`: TERM-1, TERM-2. The provider ends the
-/// Licence today on the ground chosen, once its notice has run (`fault.termination_allowed`),
-/// for the facts given; what falls due is computed by
-/// `termination.fault_amount` from the house reading's inputs and invoiced today
+/// Licence today on the ground chosen, once its notice has run
+/// (`domain::fault::fault_termination_allowed`), for the facts given; what falls due is computed
+/// by `termination.fault_amount` from the house reading's inputs and invoiced today
 /// (`store::terminations::terminate_for_fault`).
 async fn terminate_for_fault(
     State(state): State<AppState>,

@@ -56,10 +56,10 @@ fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {
 }
 
 /// TERM-1, TERM-2 (GTCS 6.2.2): the provider ends the active Licence `licence_id` on `today`
-/// on `ground`, for `reason`, when `fault.termination_allowed` says the ground's notice has run
-/// (a formal notice to pay of an invoice still unpaid, the earliest; or the latest notice naming
-/// a breach of 6.2.2 (ii) on that ground), and what falls due is computed by `termination.fault_amount` from the house
-/// reading's inputs:
+/// on `ground`, for `reason`, when `domain::fault::fault_termination_allowed` says the ground's
+/// notice has run (a formal notice to pay of an invoice still unpaid, the earliest; or the
+/// latest notice naming a breach of 6.2.2 (ii) on that ground), and what falls due is computed
+/// by `termination.fault_amount` from the house reading's inputs:
 /// - `monthly_instalment`: the Licence's price per month in the period in force on the
 ///   termination day: its Call Plans and Numbers priced at the prices in force that day (after
 ///   increases), without discounts (as a renewal is, RENEW-2), an annual price counting 1/12;
