@@ -1,8 +1,11 @@
-//! `/backoffice/companies/:id`: one Company as the provider sees it: its figures, Licences,
-//! invoices, notices naming a breach, terminations and proof log; and the contract actions on
-//! it: the notice of 8 days naming a breach (GTCS 6.2.2 (ii)) and the termination for fault on a
-//! ground chosen from TERM-2's list, checked in the browser by the rule the server applies again
-//! (`domain::fault::fault_termination_allowed`) so the operator sees a refusal before sending.
+//! `/backoffice/companies/:id`: one Company as the provider sees it: its figures, suspensions,
+//! Licences, invoices, notices naming a breach, terminations and proof log; and the contract
+//! actions on it, each offered to the role whose business it is: suspension and its lifting
+//! (SUSP-1) and a trial (TRIAL-1) for support; the notice of 8 days naming a breach (GTCS 6.2.2
+//! (ii)) and the termination for fault on a ground chosen from TERM-2's list for billing; the
+//! termination without reason (NOTICE-2) for administrators. Each deadline is computed in the
+//! browser by the rule the server applies again (`fault_termination_allowed`,
+//! `provider_termination`), so the operator sees a refusal or a last day before sending.
 
 use chrono::{NaiveDate, TimeDelta};
 use domain::fault::{FaultGround, FaultPrerequisite, FaultRefusal, fault_termination_allowed};
