@@ -235,6 +235,12 @@ impl FaultGround {
 /// sent; its last day is `sent + 8 days` (the formal notice to pay has its own rule, LATE-4).
 pub const FAULT_NOTICE_WINDOW: Span = Span::Days(8);
 
+/// TERM-2 (GTCS 6.2.2 (ii)): the last day the Company may remedy the breach a notice sent on
+/// `sent` names; `None` past the calendar's end.
+pub fn fault_notice_deadline(sent: NaiveDate) -> Option<NaiveDate> {
+    window_last_day(sent, FAULT_NOTICE_WINDOW)
+}
+
 /// TERM-2, LATE-4: whether the provider may terminate for fault on `ground` on `today`, given
 /// the notice sent first on that ground (`notice_sent`: the formal notice to pay of an invoice
 /// still unpaid, or the 8 days' notice naming the breach), if any. Immediate grounds need none.
@@ -251,7 +257,7 @@ pub fn fault_termination_allowed(
         }
         FaultPrerequisite::EightDaysNotice => {
             let sent = notice_sent.ok_or(FaultRefusal::NoticeMissing)?;
-            window_last_day(sent, FAULT_NOTICE_WINDOW)
+            fault_notice_deadline(sent)
         }
     };
     // A date at the calendar's end has no 8 days after it: the notice is still running.

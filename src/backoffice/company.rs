@@ -136,11 +136,7 @@ fn FaultTermination(
         let (licence, form) = (*licence, form.clone());
         async move { api::terminate_for_fault(licence, &form).await }
     });
-    Effect::new(move || match send.value().get() {
-        Some(Ok(_)) => reload.update(|n| *n += 1),
-        Some(Err(error)) => errors.show_api_error(&error),
-        None => {}
-    });
+    super::reload_after(send, errors, reload);
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         errors.clear();
@@ -209,11 +205,7 @@ fn FaultNotice(company_id: i64, reload: RwSignal<u32>) -> impl IntoView {
         let form = form.clone();
         async move { api::send_fault_notice(company_id, &form).await }
     });
-    Effect::new(move || match send.value().get() {
-        Some(Ok(_)) => reload.update(|n| *n += 1),
-        Some(Err(error)) => errors.show_api_error(&error),
-        None => {}
-    });
+    super::reload_after(send, errors, reload);
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         errors.clear();

@@ -69,6 +69,23 @@ pub fn BackOfficeRoot() -> impl IntoView {
     }
 }
 
+/// After each answer of `action`: `reload` bumped when it succeeded, the refusal shown on the
+/// form's `errors` otherwise.
+fn reload_after<I, O>(
+    action: Action<I, Result<O, api::ApiError>>,
+    errors: FormErrors,
+    reload: RwSignal<u32>,
+) where
+    I: 'static,
+    O: Clone + 'static,
+{
+    Effect::new(move || match action.value().get() {
+        Some(Ok(_)) => reload.update(|n| *n += 1),
+        Some(Err(error)) => errors.show_api_error(&error),
+        None => {}
+    });
+}
+
 fn use_operator_session() -> RwSignal<OperatorSession> {
     expect_context::<RwSignal<OperatorSession>>()
 }
@@ -538,11 +555,7 @@ fn Operators() -> impl IntoView {
         let form = form.clone();
         async move { api::add_operator(&form).await }
     });
-    Effect::new(move || match add.value().get() {
-        Some(Ok(_)) => reload.update(|n| *n += 1),
-        Some(Err(error)) => errors.show_api_error(&error),
-        None => {}
-    });
+    reload_after(add, errors, reload);
     let on_submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         errors.clear();

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use domain::catalogue::Billing;
 use domain::fault::{
-    FAULT_NOTICE_WINDOW, FaultGround, FaultPrerequisite, FaultRefusal, fault_amount,
+    FaultGround, FaultPrerequisite, FaultRefusal, fault_amount, fault_notice_deadline,
     fault_termination_allowed, monthly_instalment, remaining_monthly_instalments,
 };
 use domain::money::Money;
@@ -317,7 +317,7 @@ pub async fn send_fault_notice(
     if ground.prerequisite() != FaultPrerequisite::EightDaysNotice {
         return Err(FaultNoticeError::NotNoticed);
     }
-    let deadline = domain::calendar::window_last_day(today, FAULT_NOTICE_WINDOW)
+    let deadline = fault_notice_deadline(today)
         .ok_or_else(|| FaultNoticeError::Calendar(format!("{today} has no 8 days after it")))?;
     let mut tx = db.write().await?;
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM companies WHERE id = $1")
