@@ -70,6 +70,8 @@ pub enum BackOfficeAction {
     ChangePrices,
     /// NOTICE-2: the provider's termination of a Licence without reason.
     TerminateWithoutReason,
+    /// NOTICE-3: the discontinuation of a Service, for every Company.
+    DiscontinueService,
     /// The demo clock of a demo server.
     MoveDemoClock,
     /// Add operators (issue 14, point 1).
@@ -89,6 +91,7 @@ impl BackOfficeAction {
             | BackOfficeAction::AnswerComplaint => OperatorRole::Support,
             BackOfficeAction::ChangePrices
             | BackOfficeAction::TerminateWithoutReason
+            | BackOfficeAction::DiscontinueService
             | BackOfficeAction::MoveDemoClock
             | BackOfficeAction::ManageOperators => OperatorRole::Administrator,
         }
@@ -233,7 +236,27 @@ pub struct CompanyDetail {
     pub fault_notices: Vec<crate::terminations::FaultNoticeView>,
     /// SUSP-1: what is suspended now (the Company, its Users).
     pub suspensions: crate::late_payment::Suspensions,
+    /// NUM-3: the Users holding Numbers that no longer meet NUM-2, which grounds their
+    /// suspension for "territory no longer met".
+    pub out_of_territory: Vec<UserOutOfTerritory>,
     pub activity: crate::company::ActivityPage,
+}
+
+/// A User of a Company as an operator finds them (`GET /api/admin/companies/{id}/users?q=`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserFound {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub is_manager: bool,
+    pub active: bool,
+}
+
+/// NUM-3: a User and the Numbers they hold that no longer meet NUM-2.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserOutOfTerritory {
+    pub user: UserFound,
+    pub numbers: Vec<crate::users::NumberOutOfTerritory>,
 }
 
 /// `GET /api/admin/companies/{id}/liability?on=`: the cap of the provider's liability for a

@@ -28,11 +28,11 @@ pub struct Deadline {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attention {
-    /// `payment_default` (LATE-3), `unassigned_numbers`, `notice_deadline` or
-    /// `no_payment_method`.
+    /// `payment_default` (LATE-3), `unassigned_numbers`, `notice_deadline`,
+    /// `no_payment_method` or `service_discontinued` (NOTICE-3).
     pub kind: String,
     /// A sentence for the Manager.
     pub message: String,
-    /// Where to act, e.g. `/console/numbers`.
+    /// Where to act, e.g. `/console/numbers`; empty when there is nothing to do but know.
     pub link: String,
 }

@@ -103,6 +103,12 @@ pub enum ErrorCode {
     ComplaintTwoSubjects,
     /// DISPUTE-4: a complaint is answered once.
     ComplaintAlreadyAnswered,
+    /// NOTICE-3: a Service stops two weeks after its notice at the earliest.
+    DiscontinuationTooSoon,
+    /// NOTICE-3: the Service's discontinuation was announced already.
+    ServiceAlreadyDiscontinued,
+    /// NOTICE-3: the Service is no longer offered.
+    ServiceDiscontinued,
     // Invoices, payments, late payment, disputes.
     InvoiceNotOverdue,
     FormalNoticeAlreadySent,

@@ -13,6 +13,7 @@ pub mod company;
 pub mod complaints;
 pub mod credits;
 pub mod dashboard;
+pub mod discontinuations;
 pub mod disputes;
 pub mod error;
 pub mod invoices;

@@ -22,6 +22,9 @@ pub struct AppHome {
     /// The Credits rates of calls, every version (PRICE-6), so the dialler prices a call with
     /// `domain::call::rate_for` before it is placed.
     pub call_rates: CallRates,
+    /// NOTICE-3: the Services the provider discontinues or discontinued, as sentences.
+    #[serde(default)]
+    pub discontinued: Vec<String>,
 }
 
 /// The Credits rates per started minute of the calls paid with Credits (NUM-5).

@@ -11,6 +11,7 @@ use protocol::{ErrorBody, ErrorCode, ErrorDetail};
 
 use crate::clock::paris_day;
 use crate::store;
+use domain::order::long_date;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -176,6 +177,18 @@ pub enum ApiError {
     ComplaintTwoSubjects,
     #[error("complaint already answered on {0}")]
     ComplaintAlreadyAnswered(chrono::NaiveDate),
+    /// NOTICE-3: the Service would stop before two weeks' notice.
+    #[error("discontinuation too soon, earliest {earliest}")]
+    DiscontinuationTooSoon { earliest: chrono::NaiveDate },
+    /// NOTICE-3: one discontinuation per Service.
+    #[error("service already discontinued from {effective}")]
+    ServiceAlreadyDiscontinued { effective: chrono::NaiveDate },
+    /// NOTICE-3: the Service a request uses is no longer offered.
+    #[error("{label} discontinued since {effective}")]
+    ServiceDiscontinued {
+        label: &'static str,
+        effective: chrono::NaiveDate,
+    },
     /// LATE-4: a formal notice to pay concerns an overdue invoice only.
     #[error("invoice not overdue")]
     InvoiceNotOverdue,
@@ -456,6 +469,16 @@ from_store_errors! {
         }
         store::complaints::ComplaintError::Calendar(reason) => ApiError::Internal(reason),
         store::complaints::ComplaintError::Database(error) => error.into(),
+    };
+    store::discontinuations::DiscontinuationError => |error| match error {
+        store::discontinuations::DiscontinuationError::TooSoon { earliest } => {
+            ApiError::DiscontinuationTooSoon { earliest }
+        }
+        store::discontinuations::DiscontinuationError::AlreadyAnnounced { effective } => {
+            ApiError::ServiceAlreadyDiscontinued { effective }
+        }
+        store::discontinuations::DiscontinuationError::Calendar(reason) => ApiError::Internal(reason),
+        store::discontinuations::DiscontinuationError::Database(error) => error.into(),
     };
     store::terminations::FaultNoticeError => |error| match error {
         store::terminations::FaultNoticeError::NotFound => ApiError::NotFound,
@@ -838,6 +861,24 @@ impl ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorCode::ComplaintTwoSubjects,
                 "A complaint is about one invoice or one Number (or anything else), not both: write two complaints.".into(),
+                None,
+            ),
+            ApiError::DiscontinuationTooSoon { earliest } => (
+                StatusCode::CONFLICT,
+                ErrorCode::DiscontinuationTooSoon,
+                format!("A Service is discontinued with two weeks' notice at least (GTCS 6.2.1): announced today, it may stop from {} at the earliest.", long_date(*earliest)),
+                Some("effective"),
+            ),
+            ApiError::ServiceAlreadyDiscontinued { effective } => (
+                StatusCode::CONFLICT,
+                ErrorCode::ServiceAlreadyDiscontinued,
+                format!("This Service's discontinuation was already announced: it stops from {}.", long_date(*effective)),
+                Some("service"),
+            ),
+            ApiError::ServiceDiscontinued { label, effective } => (
+                StatusCode::CONFLICT,
+                ErrorCode::ServiceDiscontinued,
+                format!("{label}: this Service is no longer offered since {} (the provider gave notice of its discontinuation, GTCS 6.2.1).", long_date(*effective)),
                 None,
             ),
             ApiError::ComplaintAlreadyAnswered(day) => (

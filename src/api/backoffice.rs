@@ -4,9 +4,10 @@ use gloo_net::http::Request;
 use protocol::backoffice::{
     CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded,
     OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
-    ProofReport, RestitutionItem,
+    ProofReport, RestitutionItem, UserFound,
 };
 use protocol::complaints::{ComplaintAnswer, ComplaintItem, ComplaintView};
+use protocol::discontinuations::{DiscontinuationForm, DiscontinuationView, Discontinuations};
 use protocol::disputes::DisputeDecision;
 use protocol::late_payment::SuspendForm;
 use protocol::licences::NoticeReceipt;
@@ -154,12 +155,23 @@ pub async fn answer_complaint(
     .await
 }
 
-/// SUSP-1: suspends the Company, for a reason of the list.
-pub async fn suspend_company(company_id: i64, form: &SuspendForm) -> Result<(), ApiError> {
-    without_answer(
-        Request::post(&format!("/api/admin/companies/{company_id}/suspension")).json(form),
-    )
-    .await
+/// SUSP-1: suspends the Company (`user_id` `None`) or one of its Users, for a reason of the list.
+pub async fn suspend(
+    company_id: i64,
+    user_id: Option<i64>,
+    form: &SuspendForm,
+) -> Result<(), ApiError> {
+    let path = match user_id {
+        Some(user_id) => format!("/api/admin/users/{user_id}/suspension"),
+        None => format!("/api/admin/companies/{company_id}/suspension"),
+    };
+    without_answer(Request::post(&path).json(form)).await
+}
+
+/// At most 20 of the Company's Users whose name or email holds `text`.
+pub async fn find_users(company_id: i64, text: &str) -> Result<Vec<UserFound>, ApiError> {
+    let text: String = js_sys::encode_uri_component(text).into();
+    get(&format!("/api/admin/companies/{company_id}/users?q={text}")).await
 }
 
 /// SUSP-1: lifts the suspension of the Company (`user_id` `None`) or of one of its Users.
@@ -186,4 +198,14 @@ pub async fn terminate_without_reason(licence_id: i64) -> Result<NoticeReceipt, 
         &serde_json::json!({}),
     )
     .await
+}
+
+/// NOTICE-3: the Services discontinued, with the server's today.
+pub async fn discontinuations() -> Result<Discontinuations, ApiError> {
+    get("/api/admin/service-discontinuations").await
+}
+
+/// NOTICE-3: announces a Service's discontinuation (administrators).
+pub async fn discontinue(form: &DiscontinuationForm) -> Result<DiscontinuationView, ApiError> {
+    post("/api/admin/service-discontinuations", form).await
 }

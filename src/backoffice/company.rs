@@ -15,7 +15,7 @@ use domain::order::long_date as long;
 use domain::suspension::SuspensionReason;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use protocol::backoffice::{BackOfficeAction, CompanyDetail, OperatorMe};
+use protocol::backoffice::{BackOfficeAction, CompanyDetail, OperatorMe, UserFound};
 use protocol::late_payment::SuspendForm;
 use protocol::licences::LicenceView;
 use protocol::terminations::{FaultNoticeForm, FaultTerminationForm};
@@ -241,16 +241,22 @@ fn FaultNotice(company_id: i64, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// SUSP-1: what is suspended, each lifted by support; and the Company's suspension, for a
-/// reason of the list. Fees stay due meanwhile.
+/// SUSP-1: what is suspended, each lifted by support; the Company or one of its Users (found by
+/// name or email) suspended for a reason of the list; and, NUM-3, the Users whose Numbers no
+/// longer meet NUM-2, each suspended for that reason in one click. Fees stay due meanwhile.
 #[component]
 fn Suspensions(
     detail: StoredValue<CompanyDetail>,
     may_support: bool,
     reload: RwSignal<u32>,
 ) -> impl IntoView {
-    let (company_id, suspensions) =
-        detail.with_value(|detail| (detail.company.id, detail.suspensions.clone()));
+    let (company_id, suspensions, out_of_territory) = detail.with_value(|detail| {
+        (
+            detail.company.id,
+            detail.suspensions.clone(),
+            detail.out_of_territory.clone(),
+        )
+    });
     let failure = RwSignal::new(None::<String>);
     let done = move |outcome: Result<(), api::ApiError>| match outcome {
         Ok(()) => reload.update(|n| *n += 1),
@@ -259,21 +265,39 @@ fn Suspensions(
     let reason = RwSignal::new(SuspensionReason::NonPayment.as_str().to_owned());
     let details = RwSignal::new(String::new());
     let company_suspended = suspensions.company.is_some();
+    let suspended_users: Vec<i64> = suspensions
+        .users
+        .iter()
+        .filter_map(|suspension| suspension.user_id)
+        .collect();
     let in_force: Vec<_> = suspensions
         .company
         .into_iter()
         .chain(suspensions.users)
         .collect();
-    let suspend = move |event: leptos::ev::SubmitEvent| {
+    let suspend = move |user_id: Option<i64>, reason: SuspensionReason, details: String| {
+        failure.set(None);
+        let form = SuspendForm { reason, details };
+        spawn_local(async move { done(api::suspend(company_id, user_id, &form).await) });
+    };
+    let chosen = move || SuspensionReason::parse(&reason.get());
+    let suspend_company = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let Some(reason) = SuspensionReason::parse(&reason.get()) else {
-            return;
-        };
-        let form = SuspendForm {
-            reason,
-            details: details.get(),
-        };
-        spawn_local(async move { done(api::suspend_company(company_id, &form).await) });
+        if let Some(reason) = chosen() {
+            suspend(None, reason, details.get());
+        }
+    };
+    let who = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<Vec<UserFound>>);
+    let find = move |_| {
+        failure.set(None);
+        let text = who.get();
+        spawn_local(async move {
+            match api::find_users(company_id, &text).await {
+                Ok(users) => found.set(Some(users)),
+                Err(error) => failure.set(Some(error.to_string())),
+            }
+        });
     };
     view! {
         <section>
@@ -301,8 +325,31 @@ fn Suspensions(
                     }
                 }).collect_view()}
             </ul>
-            {(may_support && !company_suspended).then(|| view! {
-                <form class="card" on:submit=suspend>
+            {(!out_of_territory.is_empty()).then(|| view! {
+                <h3>"Numbers outside their territory (NUM-3)"</h3>
+                <ul class="territory">
+                    {out_of_territory.into_iter().map(|held| {
+                        let numbers: Vec<String> = held.numbers.iter().map(|number| number.e164.clone()).collect();
+                        let numbers = numbers.join(", ");
+                        let user = held.user;
+                        let already = suspended_users.contains(&user.id);
+                        let label = format!("Suspend {}: territory no longer met", user.name);
+                        let details = format!("Numbers no longer meeting NUM-2: {numbers}");
+                        view! {
+                            <li>
+                                {format!("{} ({}) holds {numbers}", user.name, user.email)}
+                                {(may_support && !already).then(|| view! {
+                                    <button type="button" class="secondary" on:click=move |_| {
+                                        suspend(Some(user.id), SuspensionReason::TerritoryNoLongerMet, details.clone());
+                                    }>{label}</button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })}
+            {may_support.then(|| view! {
+                <form class="card" on:submit=suspend_company>
                     <div class="field">
                         <label for="suspension-reason">"Reason (SUSP-1)"</label>
                         <select id="suspension-reason" bind:value=reason>
@@ -315,7 +362,35 @@ fn Suspensions(
                         <label for="suspension-details">"Details the Company is told"</label>
                         <input id="suspension-details" type="text" bind:value=details />
                     </div>
-                    <button type="submit">"Suspend the Company"</button>
+                    {(!company_suspended).then(|| view! {
+                        <button type="submit">"Suspend the Company"</button>
+                    })}
+                    <div class="field">
+                        <label for="suspension-user">"Or one User: part of their name or email"</label>
+                        <input id="suspension-user" type="search" bind:value=who />
+                    </div>
+                    <button type="button" class="secondary" on:click=find>"Find the User"</button>
+                    {move || found.get().map(|users| if users.is_empty() {
+                        view! { <p class="empty">"No User of this Company matches."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="found">
+                                {users.into_iter().map(|user| {
+                                    let label = format!("Suspend {}", user.name);
+                                    view! {
+                                        <li>
+                                            {format!("{} ({})", user.name, user.email)}
+                                            <button type="button" class="secondary" on:click=move |_| {
+                                                if let Some(reason) = chosen() {
+                                                    suspend(Some(user.id), reason, details.get());
+                                                }
+                                            }>{label}</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })}
                 </form>
             })}
         </section>

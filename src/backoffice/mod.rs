@@ -16,6 +16,7 @@ use protocol::complaints::{ComplaintAnswer, ComplaintItem};
 use protocol::disputes::DisputeDecision;
 
 mod company;
+mod services;
 
 use crate::api;
 use crate::bundle::Bundle;
@@ -94,7 +95,8 @@ fn use_operator_session() -> RwSignal<OperatorSession> {
 #[component]
 fn Home() -> impl IntoView {
     let session = use_operator_session();
-    move || match session.get() {
+    move || {
+        match session.get() {
         OperatorSession::Loading => {
             view! { <main class="narrow"><p class="loading">"Loading…"</p></main> }.into_any()
         }
@@ -106,10 +108,12 @@ fn Home() -> impl IntoView {
                 <Queues me=me.clone() />
                 <Companies />
                 <Proof />
+                <services::ServiceDiscontinuations may_announce=me.role.may(BackOfficeAction::DiscontinueService) />
                 {me.role.may(BackOfficeAction::ManageOperators).then(|| view! { <Operators /> })}
             </main>
         }
         .into_any(),
+    }
     }
 }
 

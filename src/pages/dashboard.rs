@@ -71,7 +71,8 @@ fn Figures(figures: Dashboard) -> impl IntoView {
             .map(|item| {
                 view! {
                     <li class=format!("attention-{}", item.kind)>
-                        {item.message.clone()} " " <A href=item.link.clone()>"Open"</A>
+                        {item.message.clone()}
+                        {(!item.link.is_empty()).then(|| view! { " " <A href=item.link.clone()>"Open"</A> })}
                     </li>
                 }
             })

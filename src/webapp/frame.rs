@@ -91,6 +91,14 @@ impl WebApp {
         })
     }
 
+    /// NOTICE-3: the Services the provider discontinues or discontinued, as sentences.
+    pub fn discontinued(&self) -> Vec<String> {
+        self.home.with(|home| match home {
+            Some(Ok(home)) => home.discontinued.clone(),
+            _ => Vec::new(),
+        })
+    }
+
     /// Loads the home again; a failure keeps what was shown unless nothing was.
     pub fn reload(&self) {
         let (home, session) = (self.home, self.session);
@@ -263,6 +271,12 @@ fn Frame(manager: bool) -> impl IntoView {
                 {move || {
                     app.suspended()
                         .map(|reason| view! { <p class="alert suspension-banner" role="alert">{reason}</p> })
+                }}
+                {move || {
+                    app.discontinued()
+                        .into_iter()
+                        .map(|sentence| view! { <p class="notice discontinued">{sentence}</p> })
+                        .collect_view()
                 }}
                 <Outlet />
             </main>

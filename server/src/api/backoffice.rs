@@ -16,7 +16,7 @@ use domain::field::{FieldError, Problem};
 use protocol::backoffice::{
     BackOfficeAction, CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator,
     OperatorAdded, OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn,
-    OverdueItem, ProofReport, RestitutionItem,
+    OverdueItem, ProofReport, RestitutionItem, UserFound, UserOutOfTerritory,
 };
 
 use super::extract::{Body, ClientAddress, PathId, PathParams};
@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/companies", get(companies))
         .route("/admin/companies/{id}", get(company))
         .route("/admin/companies/{id}/liability", get(liability))
+        .route("/admin/companies/{id}/users", get(find_users))
         .route("/admin/operators", get(list_operators).post(add_operator))
         .route("/admin/proof", get(proof))
 }
@@ -99,8 +100,48 @@ async fn company(
         .await?,
         fault_notices: store::terminations::fault_notices(&state.db, id).await?,
         suspensions: store::suspensions::in_force(&state.db, id).await?,
+        out_of_territory: store::users::out_of_territory_of_company(&state.db, id)
+            .await?
+            .into_iter()
+            .map(|(user, numbers)| UserOutOfTerritory {
+                user: found(user),
+                numbers,
+            })
+            .collect(),
         activity: super::activity::page_of(&state, id, None).await?,
     }))
+}
+
+fn found(user: protocol::users::UserRow) -> UserFound {
+    UserFound {
+        name: format!("{} {}", user.first_name, user.last_name),
+        id: user.id,
+        email: user.email,
+        is_manager: user.is_manager,
+        active: user.active,
+    }
+}
+
+/// `GET /api/admin/companies/{id}/users?q=`: at most 20 of the Company's Users whose name or
+/// email contains the text, for a decision about one of them (a suspension, SUSP-1).
+async fn find_users(
+    State(state): State<AppState>,
+    _operator: Operator,
+    PathId(id): PathId,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<UserFound>>, ApiError> {
+    let text = query.get("q").map(String::as_str).unwrap_or("").trim();
+    if text.chars().count() < 2 {
+        return Err(ApiError::Invalid(FieldError {
+            field: "q",
+            problem: Problem::Invalid("Type at least two letters of the User's name or email."),
+        }));
+    }
+    queues::company(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let users = store::users::search(&state.db, id, text).await?;
+    Ok(Json(users.into_iter().map(found).collect()))
 }
 
 /// `GET /api/admin/companies/{id}/liability?on=YYYY-MM-DD`: the cap of the provider's

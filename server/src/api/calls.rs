@@ -19,6 +19,7 @@ use axum::{Json, Router};
 use domain::call::{self, CallRefusal, Charging, VOICEMAIL_MAX_BYTES};
 use domain::dial::{self, DialClass};
 use domain::field::without_separators;
+use domain::service::Service;
 use protocol::webapp::{AppEvent, CallStatus, CallView, DialRequest, Direction, Signal};
 
 use super::extract::{Body as JsonBody, PathId, PrivateFile};
@@ -26,7 +27,7 @@ use crate::auth::SignedIn;
 use crate::carrier::voice::{CallAttempt, OutgoingCall};
 use crate::error::ApiError;
 use crate::services::calls::{self as lifecycle, view};
-use crate::services::webapp::{ensure_not_suspended, own_number};
+use crate::services::webapp::{ensure_not_suspended, ensure_offered, own_number};
 use crate::state::AppState;
 use crate::store::calls::{self, Call, NewCall, NewVoicemail};
 use crate::store::credits::{self, CreditsError};
@@ -91,6 +92,8 @@ async fn place(
     ensure_not_suspended(&state, &user).await?;
     let home = number.country;
     let class = call::dial_class(home, &request.to).map_err(ApiError::CallRefused)?;
+    let used: Vec<Service> = Service::for_call(class).into_iter().collect();
+    ensure_offered(&state, &used).await?;
     let (dialled, callee) = match class {
         DialClass::National | DialClass::International => {
             let e164 = dial::to_e164(home, &request.to)
@@ -347,6 +350,7 @@ async fn leave_voicemail(
         )));
     }
     ensure_not_suspended(&state, &user).await?;
+    ensure_offered(&state, &[Service::Voicemail]).await?;
     let declared_type = headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

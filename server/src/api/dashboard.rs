@@ -10,7 +10,7 @@ use crate::auth::Manager;
 use crate::error::ApiError;
 use crate::services::licences::view;
 use crate::state::AppState;
-use crate::store::{company, dashboard, licences, payment_defaults};
+use crate::store::{company, dashboard, discontinuations, licences, payment_defaults};
 
 /// A notice deadline this close (in days) needs the Manager's attention.
 pub const NOTICE_ATTENTION_DAYS: i64 = 30;
@@ -86,6 +86,14 @@ async fn show(
                 many => format!("{many} Numbers have no User."),
             },
             link: "/console/numbers".into(),
+        });
+    }
+    // NOTICE-3: the Services the provider discontinues, or discontinued.
+    for announced in discontinuations::announced(&state.db).await? {
+        attention.push(Attention {
+            kind: "service_discontinued".into(),
+            message: domain::service::notice_sentence(announced, today),
+            link: String::new(),
         });
     }
     if !company::has_valid_payment_method(&state.db, company_id, today).await? {

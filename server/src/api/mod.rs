@@ -14,6 +14,7 @@ mod company;
 mod complaints;
 mod credits;
 mod dashboard;
+mod discontinuations;
 mod disputes;
 mod events;
 mod export;
@@ -93,6 +94,7 @@ pub fn router() -> Router<AppState> {
         .merge(invoices::routes())
         .merge(disputes::routes())
         .merge(complaints::routes())
+        .merge(discontinuations::routes())
         .merge(late_payment::routes())
         .merge(late_rates::routes())
         .merge(clock::routes())

@@ -6,6 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use domain::dial::DialClass;
 use domain::money::Money;
+use domain::service::notice_sentence;
 use protocol::webapp::{AppHome, CallRates, MyNumber, Usage};
 
 use super::extract::PathId;
@@ -14,7 +15,7 @@ use crate::error::ApiError;
 use crate::services::webapp::{own_number, suspension, usage};
 use crate::state::AppState;
 use crate::store::webapp;
-use crate::store::{calls, credits};
+use crate::store::{calls, credits, discontinuations};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,5 +61,10 @@ async fn home(
             special: calls::rates(&state.db, "call", DialClass::Special).await?,
             international: calls::rates(&state.db, "call", DialClass::International).await?,
         },
+        discontinued: discontinuations::announced(&state.db)
+            .await?
+            .into_iter()
+            .map(|announced| notice_sentence(announced, state.clock.today()))
+            .collect(),
     }))
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use domain::field::{FieldError, Problem};
 use domain::message::{self, Charge, Draft, Outgoing, Sender};
 use domain::money::Money;
+use domain::service::Service;
 use protocol::webapp::{AppEvent, DeliveryStatus, MessageView, SendMessage};
 use tokio::sync::mpsc;
 
@@ -52,6 +53,11 @@ pub async fn send(
         has_attachment: form.attachment_id.is_some(),
     };
     let outgoing = message::validate_message(&sender, &draft)?;
+    super::webapp::ensure_offered(
+        state,
+        &Service::for_message(form.attachment_id.is_some(), outgoing.class),
+    )
+    .await?;
     let attachment = match form.attachment_id {
         Some(attachment_id) => Some(
             messages::attachment_for_sending(&state.db, attachment_id, number.id, user.user_id)

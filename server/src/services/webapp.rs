@@ -1,7 +1,8 @@
 //! What every WebApp handler checks first: the Number is the signed-in User's own (a foreign or
 //! unknown Number answers 404 alike) and neither the User nor the Company is suspended
-//! (SUSP-1); and a Number's usage over the month.
+//! (SUSP-1), nor the Service used discontinued (NOTICE-3); and a Number's usage over the month.
 
+use domain::service::{Service, withdrawn};
 use domain::usage::Unit;
 use protocol::webapp::Usage;
 
@@ -9,7 +10,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::sessions::SessionUser;
 use crate::store::webapp::{self, OwnNumber};
-use crate::store::{communications, suspensions};
+use crate::store::{communications, discontinuations, suspensions};
 
 /// `number_id` when it is `user`'s own Number in service; 404 otherwise.
 pub async fn own_number(
@@ -49,6 +50,22 @@ pub async fn suspension(state: &AppState, user: &SessionUser) -> Result<Option<S
 pub async fn ensure_not_suspended(state: &AppState, user: &SessionUser) -> Result<(), ApiError> {
     match suspension(state, user).await? {
         Some(reason) => Err(ApiError::Suspended(reason)),
+        None => Ok(()),
+    }
+}
+
+/// NOTICE-3: refuses with [`ApiError::ServiceDiscontinued`] when one of `services` is no longer
+/// offered on the server's today.
+pub async fn ensure_offered(state: &AppState, services: &[Service]) -> Result<(), ApiError> {
+    if services.is_empty() {
+        return Ok(());
+    }
+    let announced = discontinuations::announced(&state.db).await?;
+    match withdrawn(&announced, services, state.clock.today()) {
+        Some(stopped) => Err(ApiError::ServiceDiscontinued {
+            label: stopped.service.label(),
+            effective: stopped.effective,
+        }),
         None => Ok(()),
     }
 }

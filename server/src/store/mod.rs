@@ -23,6 +23,7 @@ pub mod complaints;
 pub mod credits;
 pub mod dashboard;
 pub mod demo_clock;
+pub mod discontinuations;
 pub mod disputes;
 pub mod export;
 pub mod idempotency;

@@ -202,12 +202,56 @@ pub async fn out_of_territory_in(
     connection: &mut AnyConnection,
     user: &UserRow,
 ) -> Result<Vec<NumberOutOfTerritory>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> =
+    let held: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT id, e164, country FROM numbers WHERE user_id = $1 ORDER BY e164")
             .bind(user.id)
             .fetch_all(&mut *connection)
             .await?;
-    let held = rows
+    judge_territory(user, held)
+}
+
+/// NUM-3: every User of the Company holding a Number that no longer meets NUM-2, by name, with
+/// those Numbers: what the provider may suspend them for. Two queries whatever the Company's size.
+pub async fn out_of_territory_of_company(
+    db: &Database,
+    company_id: i64,
+) -> Result<Vec<(UserRow, Vec<NumberOutOfTerritory>)>, sqlx::Error> {
+    let held: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT n.user_id, n.id, n.e164, n.country FROM numbers n JOIN users u ON u.id = n.user_id
+         WHERE u.company_id = $1 AND u.deleted_at IS NULL ORDER BY n.e164",
+    )
+    .bind(company_id)
+    .fetch_all(&db.pool)
+    .await?;
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut by_user: HashMap<i64, Vec<(i64, String, String)>> = HashMap::new();
+    for (user_id, number_id, e164, country) in held {
+        by_user
+            .entry(user_id)
+            .or_default()
+            .push((number_id, e164, country));
+    }
+    let mut out = Vec::new();
+    for user in list(db, company_id).await? {
+        let Some(held) = by_user.remove(&user.id) else {
+            continue;
+        };
+        let numbers = judge_territory(&user, held)?;
+        if !numbers.is_empty() {
+            out.push((user, numbers));
+        }
+    }
+    Ok(out)
+}
+
+/// NUM-3: of the Numbers `held` (id, E.164, country), those `user` no longer qualifies for.
+fn judge_territory(
+    user: &UserRow,
+    held: Vec<(i64, String, String)>,
+) -> Result<Vec<NumberOutOfTerritory>, sqlx::Error> {
+    let held = held
         .into_iter()
         .map(|(number_id, e164, country)| {
             Ok(HeldNumber {
@@ -237,6 +281,34 @@ pub async fn out_of_territory_in(
             message: no_longer_qualifying_reason(number, &name),
         })
         .collect())
+}
+
+/// At most 20 Users of the Company whose name or email contains `text` (any case), by name:
+/// how an operator finds the User a decision concerns.
+pub async fn search(
+    db: &Database,
+    company_id: i64,
+    text: &str,
+) -> Result<Vec<UserRow>, sqlx::Error> {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users u WHERE u.company_id = $1 AND u.deleted_at IS NULL
+           AND (LOWER(u.email) LIKE $2 ESCAPE '\\'
+                OR LOWER(u.first_name || ' ' || u.last_name) LIKE $2 ESCAPE '\\')
+         ORDER BY u.last_name, u.first_name, u.id LIMIT 20"
+    ))
+    .bind(company_id)
+    .bind(format!("%{escaped}%"))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(row_from).collect()
 }
 
 /// ACCESS-1: refuses a change that would leave the Company without an active Manager, when
@@ -524,12 +596,42 @@ pub async fn update(
         )
         .after(&serde_json::json!({"numbers": newly_out}));
         audit::record(&mut tx, change, now).await?;
+        tell_managers_out_of_territory(&mut tx, company_id, &after, &newly_out, now).await?;
     }
     tx.commit().await?;
     Ok(UserUpdated {
         user: after,
         numbers_out_of_territory,
     })
+}
+
+/// NUM-3 (house reading "Territory"): every Manager of the Company, not only the one who saved
+/// the change, is told by email which Numbers the User's change leaves outside NUM-2, and that
+/// the provider may suspend the User for it.
+async fn tell_managers_out_of_territory(
+    tx: &mut crate::db::WriteTransaction,
+    company_id: i64,
+    user: &UserRow,
+    numbers: &[&str],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let recipients = super::late_payment::manager_emails(tx, company_id).await?;
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let subject = format!("{name}'s Numbers no longer meet the territorial condition");
+    let body = format!(
+        "The residence or stable links of {name} ({email}) were changed, and these Numbers they \
+         hold no longer meet the territorial condition of the Numbers (NUM-2):\n\n{list}\n\n\
+         The change is saved. Until {name} again resides in, or has stable links with, the \
+         country of each Number, the provider may suspend their Services (NUM-3). You can give \
+         these Numbers to another User from the Numbers page.\n",
+        email = user.email,
+        list = numbers
+            .iter()
+            .map(|number| format!("- {number}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    super::late_payment::send_to(tx, company_id, &recipients, &subject, &body, now).await
 }
 
 /// ACCESS-1: grants or revokes the Manager role; the last active Manager keeps it.

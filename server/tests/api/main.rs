@@ -24,6 +24,7 @@ mod company;
 mod complaints;
 mod crash;
 mod credits;
+mod discontinuations;
 mod disputes;
 mod export;
 mod instances;

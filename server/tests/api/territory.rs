@@ -1,14 +1,14 @@
 //! Territory changes through the API, on SQLite and PostgreSQL (NUM-3; house reading
 //! "Territory"): when a User's residence or stable links change so that a Number they hold no
 //! longer meets NUM-2, the change is saved, the Manager is told which Numbers no longer qualify
-//! (in the answer and on the User page), and the provider may then suspend the User for
-//! "territory no longer met" — not before.
+//! (in the answer, on the User page and by email to every Manager), and the provider may then
+//! suspend the User for "territory no longer met" — not before.
 
 use crate::support::{
-    Backend, Client, TestApp, admin_app_on, admin_post, an_order, assert_api_error, count_where,
-    ready_company, signup_form,
+    ADMIN_TOKEN, Backend, Client, TestApp, admin, admin_app_on, admin_post, an_order,
+    assert_api_error, count_where, ready_company, signup_form,
 };
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 on_both_databases!(a_move_out_of_territory_is_saved_said_and_grounds_a_suspension);
@@ -96,6 +96,52 @@ async fn a_move_out_of_territory_is_saved_said_and_grounds_a_suspension(backend:
         .await,
         1
     );
+    // Every Manager is emailed which Numbers no longer qualify (here the only one, who signed up).
+    let told = format!(
+        "SELECT COUNT(*) FROM outbox o JOIN users u ON u.email = o.recipient \
+         WHERE u.role = 'manager' AND o.subject = 'Alice Martin''s Numbers no longer meet \
+         the territorial condition' AND o.body LIKE '%- {e164}%'"
+    );
+    assert_eq!(count_where(&app, &told).await, 1);
+
+    // The provider's Company page lists her with that Number; she is found by a part of her name.
+    let company_id = count_where(
+        &app,
+        &format!("SELECT company_id FROM users WHERE id = {alice_id}"),
+    )
+    .await;
+    let detail = admin(
+        &app,
+        Method::GET,
+        &format!("/api/admin/companies/{company_id}"),
+        None,
+        ADMIN_TOKEN,
+    )
+    .await
+    .expect_json(StatusCode::OK);
+    let listed = detail["out_of_territory"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{detail}");
+    assert_eq!(listed[0]["user"]["id"], alice_id);
+    assert_eq!(listed[0]["user"]["name"], "Alice Martin");
+    assert_eq!(listed[0]["numbers"][0]["e164"], e164.as_str());
+    let search = |text: &str| format!("/api/admin/companies/{company_id}/users?q={text}");
+    let found = admin(&app, Method::GET, &search("aLiCe%20mar"), None, ADMIN_TOKEN)
+        .await
+        .expect_json(StatusCode::OK);
+    assert_eq!(found.as_array().unwrap().len(), 1, "{found}");
+    assert_eq!(found[0]["email"], "alice@martin.fr");
+    // A wildcard is taken as the character it is, and one letter is not enough to search.
+    let found = admin(&app, Method::GET, &search("%25%25"), None, ADMIN_TOKEN)
+        .await
+        .expect_json(StatusCode::OK);
+    assert_eq!(found, json!([]));
+    let reply = admin(&app, Method::GET, &search("a"), None, ADMIN_TOKEN).await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+        Some("q"),
+    );
 
     // The provider may now suspend her for that reason.
     let reply = suspend_for_territory(&app, alice_id).await;
@@ -113,4 +159,16 @@ async fn a_move_out_of_territory_is_saved_said_and_grounds_a_suspension(backend:
     let saved = reply.expect_json(StatusCode::OK);
     assert_eq!(saved["numbers_out_of_territory"], json!([]));
     assert_eq!(saved["stable_links"], json!(["FR"]));
+    let detail = admin(
+        &app,
+        Method::GET,
+        &format!("/api/admin/companies/{company_id}"),
+        None,
+        ADMIN_TOKEN,
+    )
+    .await
+    .expect_json(StatusCode::OK);
+    assert_eq!(detail["out_of_territory"], json!([]));
+    // Qualifying again is no news: no second email.
+    assert_eq!(count_where(&app, &told).await, 1);
 }
