@@ -16,7 +16,8 @@ pub enum OperatorRole {
     /// Invoices, collection and what follows a late payment: formal notices, terminations for
     /// fault, decisions on disputes, late-payment rates.
     Billing,
-    /// Companies and their people: suspensions and their lifting, trials.
+    /// Companies and their people: suspensions and their lifting, trials, complaints and
+    /// data-rights requests.
     Support,
     /// The catalogue and the operators themselves; and what any role does.
     Administrator,
@@ -70,6 +71,8 @@ pub enum BackOfficeAction {
     ChangePrices,
     /// NOTICE-2: the provider's termination of a Licence without reason.
     TerminateWithoutReason,
+    /// DATA-1: answer a data-rights request no Manager answered.
+    AnswerDataRequest,
     /// NOTICE-3: the discontinuation of a Service, for every Company.
     DiscontinueService,
     /// The demo clock of a demo server.
@@ -88,7 +91,8 @@ impl BackOfficeAction {
             | BackOfficeAction::SetLatePaymentRate => OperatorRole::Billing,
             BackOfficeAction::Suspend
             | BackOfficeAction::OfferTrial
-            | BackOfficeAction::AnswerComplaint => OperatorRole::Support,
+            | BackOfficeAction::AnswerComplaint
+            | BackOfficeAction::AnswerDataRequest => OperatorRole::Support,
             BackOfficeAction::ChangePrices
             | BackOfficeAction::TerminateWithoutReason
             | BackOfficeAction::DiscontinueService
@@ -242,6 +246,19 @@ pub struct CompanyDetail {
     pub activity: crate::company::ActivityPage,
 }
 
+/// `GET /api/admin/queues/data-requests`: a data-rights request waiting for its answer (DATA-1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataRequestItem {
+    pub company_id: i64,
+    pub company_name: String,
+    pub request: crate::privacy::DataRequest,
+    /// Its due date has passed.
+    pub overdue: bool,
+    /// The Company's active Managers other than the person who asked: none, and only the
+    /// provider can answer.
+    pub managers_who_may_answer: i64,
+}
+
 /// A User of a Company as an operator finds them (`GET /api/admin/companies/{id}/users?q=`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserFound {
@@ -293,7 +310,11 @@ mod tests {
             SetLatePaymentRate,
             Suspend,
             OfferTrial,
+            AnswerComplaint,
+            AnswerDataRequest,
             ChangePrices,
+            TerminateWithoutReason,
+            DiscontinueService,
             MoveDemoClock,
             ManageOperators,
         ];
@@ -309,7 +330,10 @@ mod tests {
                 SetLatePaymentRate
             ]
         );
-        assert_eq!(allowed(OperatorRole::Support), [Suspend, OfferTrial]);
+        assert_eq!(
+            allowed(OperatorRole::Support),
+            [Suspend, OfferTrial, AnswerComplaint, AnswerDataRequest]
+        );
         assert!(!OperatorRole::Billing.may(ManageOperators));
         assert_eq!(allowed(OperatorRole::Administrator), actions);
         for role in OperatorRole::ALL {

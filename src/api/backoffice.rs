@@ -2,15 +2,16 @@
 
 use gloo_net::http::Request;
 use protocol::backoffice::{
-    CompanyDetail, CompanyItem, DisputeItem, LiabilityCap, NewOperator, OperatorAdded,
-    OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem,
-    ProofReport, RestitutionItem, UserFound,
+    CompanyDetail, CompanyItem, DataRequestItem, DisputeItem, LiabilityCap, NewOperator,
+    OperatorAdded, OperatorItem, OperatorMe, OperatorSetup, OperatorSetupForm, OperatorSignIn,
+    OverdueItem, ProofReport, RestitutionItem, UserFound,
 };
 use protocol::complaints::{ComplaintAnswer, ComplaintItem, ComplaintView};
 use protocol::discontinuations::{DiscontinuationForm, DiscontinuationView, Discontinuations};
 use protocol::disputes::DisputeDecision;
 use protocol::late_payment::SuspendForm;
 use protocol::licences::NoticeReceipt;
+use protocol::privacy::{DataRequest, DataRequestAnswer};
 use protocol::terminations::{
     FaultNoticeForm, FaultNoticeView, FaultTerminationForm, TerminationView,
 };
@@ -141,6 +142,23 @@ pub async fn send_fault_notice(
 /// DISPUTE-4: complaints waiting for an answer, the earliest due first.
 pub async fn complaints_queue() -> Result<Vec<ComplaintItem>, ApiError> {
     get("/api/admin/queues/complaints").await
+}
+
+/// DATA-1: the data-rights requests waiting for their answer, the earliest due first.
+pub async fn data_requests_queue() -> Result<Vec<DataRequestItem>, ApiError> {
+    get("/api/admin/queues/data-requests").await
+}
+
+/// DATA-1: the provider's support answers a data-rights request.
+pub async fn provider_answers_data_request(
+    request_id: i64,
+    answer: &DataRequestAnswer,
+) -> Result<DataRequest, ApiError> {
+    post(
+        &format!("/api/admin/data-requests/{request_id}/answer"),
+        answer,
+    )
+    .await
 }
 
 /// DISPUTE-4: a support operator's answer to a complaint.

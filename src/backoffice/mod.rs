@@ -4,16 +4,18 @@
 //! the provider (overdue invoices and their formal notices, disputes and their decisions).
 
 use domain::order::long_date as long;
+use domain::privacy::Decision;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use protocol::backoffice::{
-    BackOfficeAction, DisputeItem, NewOperator, OperatorMe, OperatorRole, OperatorSetup,
-    OperatorSetupForm, OperatorSignIn, OverdueItem, RestitutionItem,
+    BackOfficeAction, DataRequestItem, DisputeItem, NewOperator, OperatorMe, OperatorRole,
+    OperatorSetup, OperatorSetupForm, OperatorSignIn, OverdueItem, RestitutionItem,
 };
 use protocol::complaints::{ComplaintAnswer, ComplaintItem};
 use protocol::disputes::DisputeDecision;
+use protocol::privacy::DataRequestAnswer;
 
 mod company;
 mod services;
@@ -258,8 +260,8 @@ fn SetupForm(token: String, setup: OperatorSetup) -> impl IntoView {
     }
 }
 
-/// What waits for the provider, oldest first: overdue invoices, disputes, complaints (the
-/// earliest due first) and claims for restitution. The actions an
+/// What waits for the provider, oldest first: overdue invoices, disputes, complaints and
+/// data-rights requests (the earliest due first) and claims for restitution. The actions an
 /// operator's role does not take are not offered (the server refuses them anyway).
 #[component]
 fn Queues(me: OperatorMe) -> impl IntoView {
@@ -288,6 +290,11 @@ fn Queues(me: OperatorMe) -> impl IntoView {
         reload.track();
         api::restitution_queue()
     });
+    let requests = LocalResource::new(move || {
+        reload.track();
+        api::data_requests_queue()
+    });
+    let may_answer_requests = me.role.may(BackOfficeAction::AnswerDataRequest);
     let may_notice = me.role.may(BackOfficeAction::SendFormalNotice);
     let may_decide = me.role.may(BackOfficeAction::DecideDispute);
     let may_answer = me.role.may(BackOfficeAction::AnswerComplaint);
@@ -348,6 +355,15 @@ fn Queues(me: OperatorMe) -> impl IntoView {
             <ul class="queue complaint-queue">
                 {items.into_iter().map(|item| view! {
                     <li><ComplaintCard item may_answer done /></li>
+                }).collect_view()}
+            </ul>
+            }.into_any()
+        }} />
+        <QueueSection title="Data-rights requests" empty="No data-rights request waits for its answer." items=requests list={move |items: Vec<DataRequestItem>| {
+            view! {
+            <ul class="queue data-request-queue">
+                {items.into_iter().map(|item| view! {
+                    <li><DataRequestCard item may_answer=may_answer_requests done /></li>
                 }).collect_view()}
             </ul>
             }.into_any()
@@ -467,6 +483,59 @@ fn ComplaintCard(
                             done(api::answer_complaint(id, &form).await.map(|_| ()));
                         });
                     }>"Send the answer"</button>
+                </div>
+            })}
+        </article>
+    }
+}
+
+/// DATA-1: one request, its due date, who at the Company may answer it, and the provider's
+/// answer (support operators), granting or refusing with a reason.
+#[component]
+fn DataRequestCard(
+    item: DataRequestItem,
+    may_answer: bool,
+    done: impl Fn(Result<(), api::ApiError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let decision = RwSignal::new(Decision::Refused.as_str().to_owned());
+    let answer = RwSignal::new(String::new());
+    let request = item.request;
+    let id = request.id;
+    let (decision_field, answer_field) = (format!("decision-{id}"), format!("request-answer-{id}"));
+    let who = match item.managers_who_may_answer {
+        0 => "No other Manager may answer it: the provider does.".to_owned(),
+        1 => "1 other Manager of the Company may answer it.".to_owned(),
+        many => format!("{many} other Managers of the Company may answer it."),
+    };
+    view! {
+        <article class="card">
+            <h3>
+                <a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a>
+                {format!(": {}, from {}", request.kind.label(), request.person)}
+            </h3>
+            <p>{format!(
+                "Received on {}, to answer by {}{}. {who}",
+                long(request.received_on),
+                long(request.due_on),
+                if item.overdue { " (overdue)" } else { "" }
+            )}</p>
+            {(!request.details.is_empty()).then(|| view! { <p><q>{request.details.clone()}</q></p> })}
+            {may_answer.then(|| view! {
+                <div class="decision">
+                    <label for=decision_field.clone()>"Decision"</label>
+                    <select id=decision_field bind:value=decision>
+                        <option value=Decision::Refused.as_str()>"Refuse, with the reason"</option>
+                        <option value=Decision::Granted.as_str()>"Grant"</option>
+                    </select>
+                    <label for=answer_field.clone()>"Answer to the person"</label>
+                    <textarea id=answer_field rows="3" bind:value=answer></textarea>
+                    <button type="button" on:click=move |_| {
+                        let Some(decision) = Decision::parse(&decision.get()) else { return };
+                        let form = DataRequestAnswer { decision, answer: answer.get() };
+                        spawn_local(async move {
+                            done(api::provider_answers_data_request(id, &form).await.map(|_| ()));
+                        });
+                    }>"Send the decision"</button>
                 </div>
             })}
         </article>

@@ -1,7 +1,8 @@
 //! Data rights (DATA-1, GTCS 9): every person sends requests about their data (erase, limit,
 //! object, withdraw consent) and corrects their profile where they may; the Company's Managers
-//! answer the requests within the month. Granting an erasure erases at once. The person's own
-//! routes take [`OwnAccount`], so they work before anything else is set up.
+//! answer the requests within the month, or, from the back office's queue, the provider's
+//! support does. Granting an erasure erases at once. The person's own routes take
+//! [`OwnAccount`], so they work before anything else is set up.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,13 +10,15 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::privacy::{answer_text, request_details};
 use domain::user::{ProfileForm, validate_profile};
+use protocol::backoffice::{BackOfficeAction, DataRequestItem};
 use protocol::privacy::{DataRequest, DataRequestAnswer, DataRequestForm, Profile};
 
 use super::extract::{Body, PathId};
+use crate::auth::operator::Operator;
 use crate::auth::{Manager, OwnAccount};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::privacy;
+use crate::store::privacy::{self, Answerer};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -23,6 +26,11 @@ pub fn routes() -> Router<AppState> {
         .route("/me/profile", get(profile).put(correct))
         .route("/console/data-requests", get(company_requests))
         .route("/console/data-requests/{id}/answer", post(answer))
+        .route("/admin/queues/data-requests", get(waiting))
+        .route(
+            "/admin/data-requests/{id}/answer",
+            post(answer_for_the_provider),
+        )
 }
 
 /// `GET /api/me/data-requests`: the person's requests, newest first.
@@ -99,17 +107,65 @@ async fn answer(
     PathId(id): PathId,
     Body(form): Body<DataRequestAnswer>,
 ) -> Result<Json<DataRequest>, ApiError> {
+    let answerer = Answerer::Manager {
+        company_id: manager.company_id,
+        user_id: manager.user_id,
+    };
+    Ok(Json(answer_as(&state, answerer, id, &form).await?))
+}
+
+async fn answer_as(
+    state: &AppState,
+    answerer: Answerer,
+    id: i64,
+    form: &DataRequestAnswer,
+) -> Result<DataRequest, ApiError> {
     let text = answer_text(form.decision, &form.answer).map_err(ApiError::Invalid)?;
-    Ok(Json(
-        privacy::answer(
-            &state.db,
-            manager.company_id,
-            manager.user_id,
-            id,
-            form.decision,
-            &text,
-            state.clock.now(),
+    let (_, answered) = privacy::answer(
+        &state.db,
+        answerer,
+        id,
+        form.decision,
+        &text,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(answered)
+}
+
+/// `GET /api/admin/queues/data-requests`: every request waiting for its answer, the earliest
+/// due first, with who at the Company could answer it (operators).
+async fn waiting(
+    State(state): State<AppState>,
+    _operator: Operator,
+) -> Result<Json<Vec<DataRequestItem>>, ApiError> {
+    let today = state.clock.today();
+    let items = privacy::waiting(&state.db)
+        .await?
+        .into_iter()
+        .map(
+            |(company_id, company_name, managers_who_may_answer, request)| DataRequestItem {
+                company_id,
+                company_name,
+                overdue: request.due_on < today,
+                managers_who_may_answer,
+                request,
+            },
         )
-        .await?,
+        .collect();
+    Ok(Json(items))
+}
+
+/// `POST /api/admin/data-requests/{id}/answer`: the provider's support answers a request no
+/// Manager answered, as a Manager would (granting an erasure erases).
+async fn answer_for_the_provider(
+    State(state): State<AppState>,
+    operator: Operator,
+    PathId(id): PathId,
+    Body(form): Body<DataRequestAnswer>,
+) -> Result<Json<DataRequest>, ApiError> {
+    let operator_id = operator.may(BackOfficeAction::AnswerDataRequest)?.id;
+    Ok(Json(
+        answer_as(&state, Answerer::Operator(operator_id), id, &form).await?,
     ))
 }

@@ -33,6 +33,15 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// The hash formula of the entries [`record`] writes (see [`Entry::expected_hash`]).
 pub const HASH_VERSION: i64 = 3;
 
+/// Who made a change: a User of the Company, an operator of the provider (issue 14), or the
+/// system (the scheduler).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Author {
+    User(i64),
+    Operator(i64),
+    System,
+}
+
 /// One change, as the code that makes it describes it.
 #[derive(Debug, Clone)]
 pub struct Change {
@@ -70,6 +79,16 @@ impl Change {
     /// Made by the provider's operator `operator_id` (`None`: by nobody in particular).
     pub fn by_operator(mut self, operator_id: Option<i64>) -> Self {
         self.actor_operator_id = operator_id;
+        self
+    }
+
+    /// Made by `author`, whoever it is.
+    pub fn by(mut self, author: Author) -> Self {
+        (self.actor_user_id, self.actor_operator_id) = match author {
+            Author::User(user_id) => (Some(user_id), None),
+            Author::Operator(operator_id) => (None, Some(operator_id)),
+            Author::System => (None, None),
+        };
         self
     }
 

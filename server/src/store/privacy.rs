@@ -17,8 +17,9 @@ use protocol::privacy::{DataRequest, Profile, RequestStatus};
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
 
+use super::audit::{self, Author};
 use super::codec::Columns;
-use super::{audit, stamp};
+use super::stamp;
 use crate::clock::paris_day;
 use crate::db::{Database, is_unique_violation};
 
@@ -45,7 +46,8 @@ pub enum PrivacyError {
 macro_rules! request_columns {
     () => {
         "r.id, r.user_id, u.first_name, u.last_name, r.kind, r.details, r.received_at, r.due_on,
-         r.status, r.answer, r.answered_at, a.first_name AS answerer_first, a.last_name AS answerer_last"
+         r.status, r.answer, r.answered_at, a.first_name AS answerer_first, a.last_name AS answerer_last,
+         CAST(CASE WHEN r.answered_by_operator IS NULL THEN 0 ELSE 1 END AS BIGINT) AS by_provider"
     };
 }
 
@@ -79,7 +81,11 @@ fn request_from(row: &sqlx::any::AnyRow) -> Result<DataRequest, sqlx::Error> {
         })?,
         answer: row.try_get("answer")?,
         answered_on: row.instant_opt("answered_at")?.map(paris_day),
-        answered_by: full_name("answerer_first", "answerer_last")?,
+        answered_by: if row.flag("by_provider")? {
+            Some("The provider's support".to_owned())
+        } else {
+            full_name("answerer_first", "answerer_last")?
+        },
     })
 }
 
@@ -203,19 +209,38 @@ pub async fn requests_of_company(
     rows.iter().map(request_from).collect()
 }
 
-/// DATA-1: a Manager answers a request of their Company; granting an erasure erases the
-/// person's data in the same transaction. The person is told by email (before an erasure, which
-/// deletes the emails to them; the answer stays readable on the request).
+/// Who answers a data-rights request: one of the Company's Managers (never the person who
+/// asked), or the provider's support operator (from the back office's queue, when no Manager
+/// answers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answerer {
+    Manager { company_id: i64, user_id: i64 },
+    Operator(i64),
+}
+
+/// DATA-1: answers a request; granting an erasure erases the person's data in the same
+/// transaction. The person is told by email (before an erasure, which deletes the emails to
+/// them; the answer stays readable on the request). Returns the request's Company and the
+/// request as answered.
 pub async fn answer(
     db: &Database,
-    company_id: i64,
-    actor: i64,
+    answerer: Answerer,
     id: i64,
     decision: Decision,
     text: &str,
     now: DateTime<Utc>,
-) -> Result<DataRequest, PrivacyError> {
+) -> Result<(i64, DataRequest), PrivacyError> {
     let mut tx = db.write().await?;
+    let company_id = match answerer {
+        Answerer::Manager { company_id, .. } => company_id,
+        Answerer::Operator(_) => {
+            sqlx::query_scalar::<_, i64>("SELECT company_id FROM data_requests WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(PrivacyError::NotFound)?
+        }
+    };
     super::lock_company(&mut tx, company_id).await?;
     let request = request_by_id(&mut tx, company_id, id)
         .await?
@@ -223,30 +248,37 @@ pub async fn answer(
     if request.status != RequestStatus::Open {
         return Err(PrivacyError::AlreadyAnswered);
     }
-    if request.user_id == actor {
-        return Err(PrivacyError::OwnRequest);
-    }
+    let (author, manager, operator) = match answerer {
+        Answerer::Manager { user_id, .. } if user_id == request.user_id => {
+            return Err(PrivacyError::OwnRequest);
+        }
+        Answerer::Manager { user_id, .. } => (Author::User(user_id), Some(user_id), None),
+        Answerer::Operator(operator_id) => (Author::Operator(operator_id), None, Some(operator_id)),
+    };
     sqlx::query(
-        "UPDATE data_requests SET status = $1, answer = $2, answered_at = $3, answered_by = $4
-         WHERE id = $5",
+        "UPDATE data_requests SET status = $1, answer = $2, answered_at = $3, answered_by = $4,
+                answered_by_operator = $5
+         WHERE id = $6",
     )
     .bind(decision.as_str())
     .bind(text)
     .bind(stamp(now))
-    .bind(actor)
+    .bind(manager)
+    .bind(operator)
     .bind(id)
     .execute(&mut *tx)
     .await?;
     let change = audit::Change::new(
         company_id,
-        Some(actor),
+        None,
         "data_request.answer",
         format!("data_request:{id}"),
     )
+    .by(author)
     .after(&serde_json::json!({ "decision": decision, "answer": text }));
     audit::record(&mut tx, change, now).await?;
     if request.kind == RequestKind::Erasure && decision == Decision::Granted {
-        erase_in(&mut tx, company_id, request.user_id, Some(actor), true, now).await?;
+        erase_in(&mut tx, company_id, request.user_id, author, true, now).await?;
     } else {
         let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
             .bind(request.user_id)
@@ -275,7 +307,34 @@ pub async fn answer(
         .await?
         .ok_or(PrivacyError::NotFound)?;
     tx.commit().await?;
-    Ok(answered)
+    Ok((company_id, answered))
+}
+
+/// DATA-1: every request waiting for its answer, across Companies, the earliest due first, with
+/// how many of the Company's active Managers other than the person could answer it.
+pub async fn waiting(db: &Database) -> Result<Vec<(i64, String, i64, DataRequest)>, sqlx::Error> {
+    let rows = sqlx::query(concat!(
+        "SELECT ",
+        request_columns!(),
+        ", r.company_id, c.legal_name,
+           (SELECT COUNT(*) FROM users m WHERE m.company_id = r.company_id AND m.role = 'manager'
+              AND m.status = 'active' AND m.id <> r.user_id) AS answerers",
+        request_from!(),
+        "JOIN companies c ON c.id = r.company_id
+         WHERE r.status = 'open' ORDER BY r.due_on, r.id"
+    ))
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("company_id")?,
+                row.try_get("legal_name")?,
+                row.try_get("answerers")?,
+                request_from(row)?,
+            ))
+        })
+        .collect()
 }
 
 /// The profile a person may correct, and whether they may.
@@ -357,7 +416,7 @@ pub async fn erase_in(
     connection: &mut AnyConnection,
     company_id: i64,
     user_id: i64,
-    actor: Option<i64>,
+    author: Author,
     keep_a_manager: bool,
     now: DateTime<Utc>,
 ) -> Result<Option<Erased>, PrivacyError> {
@@ -475,10 +534,11 @@ pub async fn erase_in(
     };
     let change = audit::Change::new(
         company_id,
-        actor,
+        None,
         audit::ERASURE_ACTION,
         format!("user:{user_id}"),
     )
+    .by(author)
     .after(&erased);
     audit::record(&mut *connection, change, now).await?;
     Ok(Some(erased))
@@ -650,7 +710,7 @@ pub async fn retention(
             .fetch_all(&mut *connection)
             .await?;
             for user_id in users {
-                if erase_in(connection, company_id, user_id, None, false, now)
+                if erase_in(connection, company_id, user_id, Author::System, false, now)
                     .await?
                     .is_some()
                 {

@@ -692,6 +692,22 @@ fn table(world: &World) -> Vec<Case> {
         ),
         public(
             M::GET,
+            "/admin/queues/data-requests",
+            "/admin/queues/data-requests",
+            None,
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::POST,
+            "/admin/data-requests/{id}/answer",
+            "/admin/data-requests/1/answer",
+            Some(json!({"decision": "refused", "answer": "No."})),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
+            M::GET,
             "/admin/service-discontinuations",
             "/admin/service-discontinuations",
             None,

@@ -9,9 +9,10 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use crate::support::{
-    Backend, Client, Employees, TestApp, app_on, assert_api_error, count_where, logged, pass_days,
-    signup_form,
+    ADMIN_TOKEN, Backend, Client, Employees, TestApp, admin, app_on, assert_api_error, count_where,
+    logged, pass_days, signup_form,
 };
+use protocol::backoffice::OperatorRole;
 
 on_both_databases!(
     requests_are_due_within_a_month_and_answered_by_another_manager,
@@ -161,6 +162,91 @@ async fn requests_are_due_within_a_month_and_answered_by_another_manager(backend
         .await
         .expect_json(StatusCode::OK);
     assert_eq!(listed, json!([]));
+
+    // No other Manager may answer it: the provider's queue says so, and its support answers
+    // (billing may not); the last Manager is not erased even so.
+    let queue = admin(
+        &app,
+        Method::GET,
+        "/api/admin/queues/data-requests",
+        None,
+        ADMIN_TOKEN,
+    )
+    .await
+    .expect_json(StatusCode::OK);
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue[0]["request"]["id"], mine);
+    assert_eq!(queue[0]["request"]["due_on"], "2027-01-07");
+    assert_eq!(queue[0]["managers_who_may_answer"], 0);
+    assert_eq!(queue[0]["overdue"], false);
+    let provider_answer = format!("/api/admin/data-requests/{mine}/answer");
+    let as_role = |role: OperatorRole| {
+        let app = &app;
+        async move {
+            let cookie = app.operator_cookie(role).await;
+            cookie.trim_start_matches("backoffice_session=").to_owned()
+        }
+    };
+    let billing = as_role(OperatorRole::Billing).await;
+    let support = as_role(OperatorRole::Support).await;
+    let granted = json!({"decision": "granted", "answer": ""});
+    let reply = admin(
+        &app,
+        Method::POST,
+        &provider_answer,
+        Some(granted),
+        &billing,
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+    let granted = json!({"decision": "granted", "answer": ""});
+    let reply = admin(
+        &app,
+        Method::POST,
+        &provider_answer,
+        Some(granted),
+        &support,
+    )
+    .await;
+    assert_api_error(&reply, StatusCode::CONFLICT, "last_manager", None);
+    let refused = json!({"decision": "refused", "answer": "You are the Company's last Manager: name another first."});
+    let answered = admin(
+        &app,
+        Method::POST,
+        &provider_answer,
+        Some(refused),
+        &support,
+    )
+    .await
+    .expect_json(StatusCode::OK);
+    assert_eq!(answered["status"], "refused");
+    assert_eq!(answered["answered_by"], "The provider's support");
+    assert_eq!(
+        count_where(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'data_request.answer' \
+                 AND subject = 'data_request:{mine}' AND actor_operator_id IS NOT NULL"
+            )
+        )
+        .await,
+        1
+    );
+    let queue = admin(
+        &app,
+        Method::GET,
+        "/api/admin/queues/data-requests",
+        None,
+        ADMIN_TOKEN,
+    )
+    .await
+    .expect_json(StatusCode::OK);
+    assert_eq!(queue, json!([]));
 }
 
 async fn people_correct_their_profile_where_the_company_allows_it(backend: Backend) {
