@@ -53,7 +53,8 @@ impl OperatorRole {
 /// The provider's contract actions, each the business of one role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BackOfficeAction {
-    /// DISPUTE-2: accept (with a credit note) or refuse a dispute.
+    /// DISPUTE-2, DISPUTE-3: accept (with a credit note) or refuse a dispute or a claim for
+    /// restitution.
     DecideDispute,
     /// LATE-4: the formal notice to pay.
     SendFormalNotice,
@@ -197,7 +198,7 @@ pub struct OperatorAdded {
 }
 
 /// `GET /api/admin/queues/restitution-claims`: a claim for restitution of a paid invoice
-/// (DISPUTE-3), the oldest first.
+/// (DISPUTE-3) waiting for its decision, the oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestitutionItem {
     pub claim_id: i64,
@@ -208,6 +209,8 @@ pub struct RestitutionItem {
     pub paid_on: Option<NaiveDate>,
     pub reason: String,
     pub claimed_on: NaiveDate,
+    /// What the invoice's credit notes have not given back yet: the most an acceptance gives.
+    pub creditable: Money,
 }
 
 /// `GET /api/admin/companies?q=`: a Company as the back office lists it.

@@ -135,6 +135,16 @@ pub struct RestitutionClaimView {
     pub id: i64,
     pub reason: String,
     pub claimed_on: NaiveDate,
+    /// The provider's decision, as a dispute's: open, accepted (with a credit note) or refused.
+    pub status: DisputeStatus,
+    #[serde(default)]
+    pub decided_on: Option<NaiveDate>,
+    /// A refusal's reason, or the note given with an acceptance.
+    #[serde(default)]
+    pub decision_reason: Option<String>,
+    /// The credit note of an accepted claim.
+    #[serde(default)]
+    pub credit_note_number: Option<String>,
 }
 
 /// `GET /api/console/invoices/{id}/disputes`: everything about disputing one invoice.

@@ -386,7 +386,7 @@ from_store_errors! {
             ApiError::DisputeDecisionInvalid {
                 field: "amount",
                 reason: format!(
-                    "A credit note is more than 0 and at most the invoice's total of EUR {}.",
+                    "A credit note is more than 0 and at most what the invoice's credit notes have not given back yet: EUR {}.",
                     Money::from_cents(total_cents)
                 ),
             }
@@ -1027,7 +1027,7 @@ impl ApiError {
             ApiError::DisputeAlreadyDecided => (
                 StatusCode::CONFLICT,
                 ErrorCode::DisputeAlreadyDecided,
-                "This dispute was already decided; the decision stands.".into(),
+                "This was already decided; the decision stands.".into(),
                 None,
             ),
             ApiError::DisputeDecisionInvalid { field, reason } => {

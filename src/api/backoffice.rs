@@ -80,6 +80,17 @@ pub async fn decide_dispute(dispute_id: i64, decision: &DisputeDecision) -> Resu
     .await
 }
 
+/// DISPUTE-3: the provider's decision on a claim for restitution.
+pub async fn decide_restitution(claim_id: i64, decision: &DisputeDecision) -> Result<(), ApiError> {
+    without_answer(
+        Request::post(&format!(
+            "/api/admin/restitution-claims/{claim_id}/decision"
+        ))
+        .json(decision),
+    )
+    .await
+}
+
 /// The Companies whose name or registration number holds `query`.
 pub async fn companies(query: &str) -> Result<Vec<CompanyItem>, ApiError> {
     let query: String = js_sys::encode_uri_component(query).into();

@@ -368,24 +368,13 @@ fn Queues(me: OperatorMe) -> impl IntoView {
             </ul>
             }.into_any()
         }} />
-        <QueueSection title="Claims for restitution" empty="No claim for restitution." items=claims list={move |items: Vec<RestitutionItem>| {
+        <QueueSection title="Claims for restitution" empty="No claim for restitution waits for a decision." items=claims list={move |items: Vec<RestitutionItem>| {
             view! {
-            <table class="queue restitution-queue">
-                <thead><tr>
-                    <th>"Company"</th><th>"Invoice"</th><th>"Paid on"</th><th>"Claimed on"</th><th>"Why"</th>
-                </tr></thead>
-                <tbody>
-                    {items.into_iter().map(|item| view! {
-                        <tr>
-                            <td><a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a></td>
-                            <td>{format!("{} (EUR {})", item.invoice_number, item.invoice_total)}</td>
-                            <td>{item.paid_on.map(long)}</td>
-                            <td>{long(item.claimed_on)}</td>
-                            <td>{item.reason}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <ul class="queue restitution-queue">
+                {items.into_iter().map(|item| view! {
+                    <li><RestitutionCard item may_decide done /></li>
+                }).collect_view()}
+            </ul>
             }.into_any()
         }} />
     }
@@ -398,11 +387,7 @@ fn DisputeCard(
     may_decide: bool,
     done: impl Fn(Result<(), api::ApiError>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let amount = RwSignal::new(item.invoice_total.to_string());
-    let reason = RwSignal::new(String::new());
     let id = item.dispute_id;
-    let amount_id = format!("amount-{id}");
-    let reason_id = format!("reason-{id}");
     let decide = move |decision: DisputeDecision| {
         spawn_local(async move { done(api::decide_dispute(id, &decision).await) });
     };
@@ -411,21 +396,66 @@ fn DisputeCard(
             <h3>{format!("{}: invoice {} (EUR {})", item.company_name, item.invoice_number, item.invoice_total)}</h3>
             <p>{format!("Opened on {}: “{}”", long(item.opened_on), item.justification)}</p>
             {may_decide.then(|| view! {
-                <div class="decision">
-                    <label for=amount_id.clone()>"Credit note (EUR, VAT included)"</label>
-                    <input id=amount_id type="text" inputmode="decimal" bind:value=amount />
-                    <button type="button" on:click=move |_| {
-                        let amount = amount.get().trim().parse().ok();
-                        decide(DisputeDecision { accept: true, amount, reason: None });
-                    }>"Accept"</button>
-                    <label for=reason_id.clone()>"Reason for refusing"</label>
-                    <input id=reason_id type="text" bind:value=reason />
-                    <button type="button" class="secondary" on:click=move |_| {
-                        decide(DisputeDecision { accept: false, amount: None, reason: Some(reason.get()) });
-                    }>"Refuse"</button>
-                </div>
+                <DecisionForm key=format!("dispute-{id}") amount=item.invoice_total decide />
             })}
         </article>
+    }
+}
+
+/// DISPUTE-3: one claim for restitution of a paid invoice, and its decision as a dispute's.
+#[component]
+fn RestitutionCard(
+    item: RestitutionItem,
+    may_decide: bool,
+    done: impl Fn(Result<(), api::ApiError>) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = item.claim_id;
+    let decide = move |decision: DisputeDecision| {
+        spawn_local(async move { done(api::decide_restitution(id, &decision).await) });
+    };
+    view! {
+        <article class="card">
+            <h3>
+                <a href=format!("/backoffice/companies/{}", item.company_id)>{item.company_name}</a>
+                {format!(": invoice {} (EUR {})", item.invoice_number, item.invoice_total)}
+            </h3>
+            <p>{format!(
+                "Paid on {}, claimed on {}: “{}”",
+                item.paid_on.map(long).unwrap_or_default(),
+                long(item.claimed_on),
+                item.reason
+            )}</p>
+            {may_decide.then(|| view! {
+                <DecisionForm key=format!("claim-{id}") amount=item.creditable decide />
+            })}
+        </article>
+    }
+}
+
+/// The provider's decision on a dispute or a claim: accept with a credit note of an amount (at
+/// first `amount`, the most it may be), or refuse with the reason the Manager reads.
+#[component]
+fn DecisionForm<F>(key: String, amount: domain::Money, decide: F) -> impl IntoView
+where
+    F: Fn(DisputeDecision) + Copy + Send + Sync + 'static,
+{
+    let amount = RwSignal::new(amount.to_string());
+    let reason = RwSignal::new(String::new());
+    let (amount_id, reason_id) = (format!("amount-{key}"), format!("reason-{key}"));
+    view! {
+        <div class="decision">
+            <label for=amount_id.clone()>"Credit note (EUR, VAT included)"</label>
+            <input id=amount_id type="text" inputmode="decimal" bind:value=amount />
+            <button type="button" on:click=move |_| {
+                let amount = amount.get().trim().parse().ok();
+                decide(DisputeDecision { accept: true, amount, reason: None });
+            }>"Accept"</button>
+            <label for=reason_id.clone()>"Reason for refusing"</label>
+            <input id=reason_id type="text" bind:value=reason />
+            <button type="button" class="secondary" on:click=move |_| {
+                decide(DisputeDecision { accept: false, amount: None, reason: Some(reason.get()) });
+            }>"Refuse"</button>
+        </div>
     }
 }
 

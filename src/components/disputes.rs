@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use protocol::disputes::{
     DisputeForm, DisputeStatus, DisputeView, InvoiceDisputes, RestitutionClaimForm,
+    RestitutionClaimView,
 };
 use protocol::invoices::InvoiceView;
 
@@ -284,8 +285,14 @@ fn RestitutionClaims(
         {(!claims.is_empty()).then(|| view! {
             <h3>"Claims for restitution"</h3>
             <ul class="restitution-claims">
-                {claims.into_iter().map(|claim| view! {
-                    <li>{format!("Claimed on {}: ", long(claim.claimed_on))}<q>{claim.reason}</q></li>
+                {claims.into_iter().map(|claim| {
+                    let decision = restitution_decision(&claim);
+                    view! {
+                        <li>
+                            {format!("Claimed on {}: ", long(claim.claimed_on))}<q>{claim.reason}</q>
+                            {format!(" {decision}")}
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         })}
@@ -305,5 +312,23 @@ fn RestitutionClaims(
                 <button type="submit" disabled=move || claim.pending().get() || !open()>"Claim restitution"</button>
             </form>
         })}
+    }
+}
+
+/// DISPUTE-3: where a claim for restitution stands, as a sentence.
+fn restitution_decision(claim: &RestitutionClaimView) -> String {
+    let on = claim.decided_on.map(long).unwrap_or_default();
+    let note = claim
+        .decision_reason
+        .as_deref()
+        .map(|reason| format!(": {reason}"))
+        .unwrap_or_default();
+    match claim.status {
+        DisputeStatus::Open => "Waiting for the provider's decision.".to_owned(),
+        DisputeStatus::Accepted => format!(
+            "Accepted on {on} with credit note {}{note}.",
+            claim.credit_note_number.as_deref().unwrap_or_default()
+        ),
+        DisputeStatus::Refused => format!("Refused on {on}{note}."),
     }
 }

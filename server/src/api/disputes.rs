@@ -2,7 +2,8 @@
 //! invoice until 6 weeks after its date (DISPUTE-1) and claims restitution until a year after
 //! the payment (DISPUTE-3); `/api/admin/disputes/{id}/decision`: the provider accepts a dispute,
 //! creating a credit note deducted from the Company's next invoice, or refuses it with a reason
-//! (DISPUTE-2); `/api/console/credit-notes`: the Company's credit notes, each a document with its
+//! (DISPUTE-2), and `/api/admin/restitution-claims/{id}/decision` a claim the same way
+//! (DISPUTE-3); `/api/console/credit-notes`: the Company's credit notes, each a document with its
 //! PDF. A dispute does not suspend payment: the invoice stays due.
 
 use axum::extract::State;
@@ -37,6 +38,10 @@ pub fn routes() -> Router<AppState> {
         .route("/console/credit-notes/{id}", get(credit_note))
         .route("/console/credit-notes/{id}/pdf", get(credit_note_pdf))
         .route("/admin/disputes/{id}/decision", post(decide))
+        .route(
+            "/admin/restitution-claims/{id}/decision",
+            post(decide_restitution),
+        )
 }
 
 /// `GET /api/console/credit-notes`: the Company's credit notes, newest first (DISPUTE-2).
@@ -168,23 +173,16 @@ fn invalid(field: &'static str, reason: impl Into<String>) -> ApiError {
     }
 }
 
-/// `POST /api/admin/disputes/{id}/decision` (billing operators): accepts the dispute, creating a
-/// credit note of `amount` (by default the invoice's total; at most that) deducted from the
-/// Company's next invoice, or refuses it with a `reason` the Manager reads (DISPUTE-2). 200 with
-/// the invoice's disputes.
-async fn decide(
-    State(state): State<AppState>,
-    operator: Operator,
-    PathId(dispute_id): PathId,
-    Body(form): Body<DisputeDecision>,
-) -> Result<Json<InvoiceDisputes>, ApiError> {
+/// What the form decides: an acceptance with its amount (whole cents) and note, or a refusal
+/// with its reason.
+fn decision_of(form: &DisputeDecision) -> Result<Decision, ApiError> {
     let reason = form
         .reason
         .as_deref()
         .map(str::trim)
         .filter(|reason| !reason.is_empty())
         .map(str::to_owned);
-    let decision = if form.accept {
+    if form.accept {
         let amount_cents = form
             .amount
             .map(|amount| {
@@ -196,10 +194,10 @@ async fn decide(
                 })
             })
             .transpose()?;
-        Decision::Accept {
+        Ok(Decision::Accept {
             amount_cents,
             note: reason,
-        }
+        })
     } else {
         let reason = reason.ok_or_else(|| {
             invalid(
@@ -207,8 +205,19 @@ async fn decide(
                 "A refusal says why: give the reason the Manager will read.",
             )
         })?;
-        Decision::Refuse { reason }
-    };
+        Ok(Decision::Refuse { reason })
+    }
+}
+
+/// `POST /api/admin/disputes/{id}/decision` (billing): accept with a credit note of an amount
+/// (by default all the invoice has not been credited yet), or refuse with a reason.
+async fn decide(
+    State(state): State<AppState>,
+    operator: Operator,
+    PathId(dispute_id): PathId,
+    Body(form): Body<DisputeDecision>,
+) -> Result<Json<InvoiceDisputes>, ApiError> {
+    let decision = decision_of(&form)?;
     let (company_id, invoice_id) = disputes::decide(
         &state.db,
         operator.may(BackOfficeAction::DecideDispute)?.id,
@@ -219,5 +228,31 @@ async fn decide(
     )
     .await?;
     tracing::info!(dispute_id, accepted = form.accept, "dispute decided");
+    Ok(Json(view(&state, company_id, invoice_id).await?))
+}
+
+/// `POST /api/admin/restitution-claims/{id}/decision` (billing, DISPUTE-3): as a dispute's,
+/// accepted with a credit note or refused with a reason.
+async fn decide_restitution(
+    State(state): State<AppState>,
+    operator: Operator,
+    PathId(claim_id): PathId,
+    Body(form): Body<DisputeDecision>,
+) -> Result<Json<InvoiceDisputes>, ApiError> {
+    let decision = decision_of(&form)?;
+    let (company_id, invoice_id) = disputes::decide_restitution(
+        &state.db,
+        operator.may(BackOfficeAction::DecideDispute)?.id,
+        claim_id,
+        &decision,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
+    tracing::info!(
+        claim_id,
+        accepted = form.accept,
+        "restitution claim decided"
+    );
     Ok(Json(view(&state, company_id, invoice_id).await?))
 }

@@ -477,10 +477,11 @@ invoices.json      every invoice with its lines, VAT, totals, status, payments a
                    SMS of a month beyond the Call Plans, where they price them, PAY-1).
 invoices/          each invoice as the PDF the console serves: invoice-{number}.pdf.
 
-credit-notes.json  the credit notes (DISPUTE-2): id, number, invoice_number (the invoice
-                   disputed), amount, remaining (not yet deducted), issued_on,
-                   dispute_justification, decision_reason. Credit notes have no PDF of their own:
-                   each appears as a line of the invoice it was deducted from.
+credit-notes.json  the credit notes (DISPUTE-2, DISPUTE-3): id, number, invoice_number (the
+                   invoice disputed or claimed back), amount, remaining (not yet deducted),
+                   issued_on, dispute_justification (the dispute's, or the claim for
+                   restitution's reason), decision_reason. Credit notes have no PDF of their own
+                   here: each appears as a line of the invoice it was deducted from.
 
 proof-log.json     the Company's whole proof log (PROOF-1), as `GET /api/console/activity/export`
                    gives it: `entries` oldest first (id, company_id, seq 1, 2, 3..., at,

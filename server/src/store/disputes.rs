@@ -214,62 +214,16 @@ pub async fn decide(
     let (new_status, reason, credit_note) = match decision {
         Decision::Refuse { reason } => ("refused", Some(reason.clone()), None),
         Decision::Accept { amount_cents, note } => {
-            let amount = amount_cents.unwrap_or(facts.total_cents);
-            let out_of_range = DecideError::AmountOutOfRange {
-                total_cents: facts.total_cents,
-            };
-            if amount <= 0 || amount > facts.total_cents {
-                return Err(out_of_range);
-            }
-            let amounts = credit_note_amounts(Money::from_cents(amount), facts.vat_rate)
-                .ok_or(out_of_range)?;
-            let lines = credit_note_lines(&mut tx, invoice_id, &facts, amounts).await?;
-            let year = today.year();
-            let seq = next_credit_note_number(&mut tx, year).await?;
-            let number = format_credit_note_number(year, seq);
-            let (net, vat, total) = (
-                whole_cents(amounts.net)?,
-                whole_cents(amounts.vat)?,
-                whole_cents(amounts.total)?,
-            );
-            let note_id: i64 = sqlx::query_scalar(
-                "INSERT INTO credit_notes (company_id, dispute_id, invoice_id, year, seq, number,
-                                           amount_cents, remaining_cents, issued_on, created_at,
-                                           vat_rate, net_cents, vat_cents, remaining_net_cents)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $11)
-                 RETURNING id",
+            let written = issue_credit_note(
+                &mut tx,
+                (company_id, invoice_id, &facts),
+                CreditSource::Dispute(dispute_id),
+                *amount_cents,
+                today,
+                now,
             )
-            .bind(company_id)
-            .bind(dispute_id)
-            .bind(invoice_id)
-            .bind(i64::from(year))
-            .bind(seq)
-            .bind(&number)
-            .bind(total)
-            .bind(today.to_string())
-            .bind(stamp(now))
-            .bind(facts.vat_rate.to_string())
-            .bind(net)
-            .bind(vat)
-            .fetch_one(&mut *tx)
             .await?;
-            for (line_no, line) in lines.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO credit_note_lines (credit_note_id, line_no, description, quantity,
-                                                    unit_price_cents, discount_pct, net_cents)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(note_id)
-                .bind(line_no as i64 + 1)
-                .bind(&line.description)
-                .bind(i64::from(line.quantity))
-                .bind(whole_cents(line.unit_price)?)
-                .bind(line.discount_pct.to_string())
-                .bind(whole_cents(line.net)?)
-                .execute(&mut *tx)
-                .await?;
-            }
-            ("accepted", note.clone(), Some((number, amounts)))
+            ("accepted", note.clone(), Some(written))
         }
     };
     let updated = sqlx::query(
@@ -296,6 +250,179 @@ pub async fn decide(
     .before(&serde_json::json!({"dispute_id": dispute_id, "status": "open"}))
     .after(&serde_json::json!({
         "dispute_id": dispute_id,
+        "status": new_status,
+        "reason": reason,
+        "credit_note": credit_note.as_ref().map(|(number, amounts)| serde_json::json!({
+            "number": number,
+            "vat_rate": facts.vat_rate,
+            "net": amounts.net,
+            "vat": amounts.vat,
+            "amount": amounts.total,
+        })),
+        "decided_on": today,
+    }));
+    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
+    tx.commit().await?;
+    Ok((company_id, invoice_id))
+}
+
+/// What a credit note answers: an accepted dispute (DISPUTE-2) or claim for restitution
+/// (DISPUTE-3).
+#[derive(Debug, Clone, Copy)]
+enum CreditSource {
+    Dispute(i64),
+    Restitution(i64),
+}
+
+/// DISPUTE-2 (house reading "Credit notes"): writes a numbered credit note of `amount_cents`
+/// (VAT included; by default all the invoice has not been credited yet) on the Company's invoice,
+/// with its net lines and VAT at the invoice's rate. The credit notes of one invoice never add up
+/// to more than its total.
+async fn issue_credit_note(
+    tx: &mut crate::db::WriteTransaction,
+    (company_id, invoice_id, facts): (i64, i64, &InvoiceFacts),
+    source: CreditSource,
+    amount_cents: Option<i64>,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(String, CreditAmounts), DecideError> {
+    let credited: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM credit_notes
+         WHERE invoice_id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let creditable = facts.total_cents - credited;
+    let amount = amount_cents.unwrap_or(creditable);
+    let out_of_range = DecideError::AmountOutOfRange {
+        total_cents: creditable,
+    };
+    if amount <= 0 || amount > creditable {
+        return Err(out_of_range);
+    }
+    let amounts =
+        credit_note_amounts(Money::from_cents(amount), facts.vat_rate).ok_or(out_of_range)?;
+    let lines = credit_note_lines(tx, invoice_id, facts, amounts).await?;
+    let year = today.year();
+    let seq = next_credit_note_number(tx, year).await?;
+    let number = format_credit_note_number(year, seq);
+    let (net, vat, total) = (
+        whole_cents(amounts.net)?,
+        whole_cents(amounts.vat)?,
+        whole_cents(amounts.total)?,
+    );
+    let (dispute_id, claim_id) = match source {
+        CreditSource::Dispute(id) => (Some(id), None),
+        CreditSource::Restitution(id) => (None, Some(id)),
+    };
+    let note_id: i64 = sqlx::query_scalar(
+        "INSERT INTO credit_notes (company_id, dispute_id, restitution_claim_id, invoice_id, year,
+                                   seq, number, amount_cents, remaining_cents, issued_on,
+                                   created_at, vat_rate, net_cents, vat_cents, remaining_net_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12, $13, $12)
+         RETURNING id",
+    )
+    .bind(company_id)
+    .bind(dispute_id)
+    .bind(claim_id)
+    .bind(invoice_id)
+    .bind(i64::from(year))
+    .bind(seq)
+    .bind(&number)
+    .bind(total)
+    .bind(today.to_string())
+    .bind(stamp(now))
+    .bind(facts.vat_rate.to_string())
+    .bind(net)
+    .bind(vat)
+    .fetch_one(&mut **tx)
+    .await?;
+    for (line_no, line) in lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO credit_note_lines (credit_note_id, line_no, description, quantity,
+                                            unit_price_cents, discount_pct, net_cents)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(note_id)
+        .bind(line_no as i64 + 1)
+        .bind(&line.description)
+        .bind(i64::from(line.quantity))
+        .bind(whole_cents(line.unit_price)?)
+        .bind(line.discount_pct.to_string())
+        .bind(whole_cents(line.net)?)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok((number, amounts))
+}
+
+/// DISPUTE-3: the provider's decision on a claim for restitution, on `today`: accepted with a
+/// credit note of the amount given back (deducted from the Company's next invoices, refunded
+/// when none follows), or refused with the reason the Manager reads. Returns the claim's Company
+/// and invoice.
+pub async fn decide_restitution(
+    db: &Database,
+    operator_id: i64,
+    claim_id: i64,
+    decision: &Decision,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(i64, i64), DecideError> {
+    let mut tx = db.write().await?;
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT company_id, invoice_id, status FROM restitution_claims WHERE id = $1",
+    )
+    .bind(claim_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (company_id, invoice_id, status) = row.ok_or(DecideError::NotFound)?;
+    super::lock_company(&mut tx, company_id).await?;
+    if status != "open" {
+        return Err(DecideError::AlreadyDecided);
+    }
+    let facts = invoice_facts(&mut tx, company_id, invoice_id)
+        .await?
+        .ok_or(DecideError::NotFound)?;
+    let (new_status, reason, credit_note) = match decision {
+        Decision::Refuse { reason } => ("refused", Some(reason.clone()), None),
+        Decision::Accept { amount_cents, note } => {
+            let written = issue_credit_note(
+                &mut tx,
+                (company_id, invoice_id, &facts),
+                CreditSource::Restitution(claim_id),
+                *amount_cents,
+                today,
+                now,
+            )
+            .await?;
+            ("accepted", note.clone(), Some(written))
+        }
+    };
+    let updated = sqlx::query(
+        "UPDATE restitution_claims SET status = $1, decided_on = $2, decision_reason = $3,
+                decided_by_operator = $4
+         WHERE id = $5 AND status = 'open'",
+    )
+    .bind(new_status)
+    .bind(today.to_string())
+    .bind(&reason)
+    .bind(operator_id)
+    .bind(claim_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(DecideError::AlreadyDecided);
+    }
+    let change = audit::Change::new(
+        company_id,
+        None,
+        "invoice.restitution_decision",
+        format!("invoice:{invoice_id}"),
+    )
+    .before(&serde_json::json!({"claim_id": claim_id, "status": "open"}))
+    .after(&serde_json::json!({
+        "claim_id": claim_id,
         "status": new_status,
         "reason": reason,
         "credit_note": credit_note.as_ref().map(|(number, amounts)| serde_json::json!({
@@ -544,9 +671,11 @@ pub async fn credit_note(
 ) -> Result<Option<CreditNoteDocument>, sqlx::Error> {
     let mut connection = db.pool.acquire().await?;
     let sql = format!(
-        "SELECT {NOTE_COLUMNS}, c.vat_rate, d.decision_reason
+        "SELECT {NOTE_COLUMNS}, c.vat_rate,
+                COALESCE(d.decision_reason, rc.decision_reason) AS decision_reason
          FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
-         JOIN invoice_disputes d ON d.id = c.dispute_id
+         LEFT JOIN invoice_disputes d ON d.id = c.dispute_id
+         LEFT JOIN restitution_claims rc ON rc.id = c.restitution_claim_id
          {NOTE_REFUND}
          WHERE c.id = $1 AND c.company_id = $2"
     );
@@ -650,8 +779,10 @@ pub async fn for_invoice(
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let restitution_claims = sqlx::query(
-        "SELECT id, reason, claimed_on FROM restitution_claims
-         WHERE invoice_id = $1 AND company_id = $2 ORDER BY id DESC",
+        "SELECT rc.id, rc.reason, rc.claimed_on, rc.status, rc.decided_on, rc.decision_reason,
+                c.number AS note_number
+         FROM restitution_claims rc LEFT JOIN credit_notes c ON c.restitution_claim_id = rc.id
+         WHERE rc.invoice_id = $1 AND rc.company_id = $2 ORDER BY rc.id DESC",
     )
     .bind(invoice_id)
     .bind(company_id)
@@ -663,6 +794,10 @@ pub async fn for_invoice(
             id: row.try_get("id")?,
             reason: row.try_get("reason")?,
             claimed_on: row.date("claimed_on")?,
+            status: row.decoded("status", DisputeStatus::parse)?,
+            decided_on: row.date_opt("decided_on")?,
+            decision_reason: row.try_get("decision_reason")?,
+            credit_note_number: row.try_get("note_number")?,
         })
     })
     .collect::<Result<Vec<_>, sqlx::Error>>()?;

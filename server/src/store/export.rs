@@ -508,9 +508,12 @@ pub struct CreditNote {
 pub async fn credit_notes(db: &Database, company_id: i64) -> Result<Vec<CreditNote>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT cn.id, cn.number, i.number AS invoice_number, cn.amount_cents,
-                cn.remaining_cents, cn.issued_on, d.justification, d.decision_reason
+                cn.remaining_cents, cn.issued_on,
+                COALESCE(d.justification, rc.reason) AS justification,
+                COALESCE(d.decision_reason, rc.decision_reason) AS decision_reason
          FROM credit_notes cn JOIN invoices i ON i.id = cn.invoice_id
-         JOIN invoice_disputes d ON d.id = cn.dispute_id
+         LEFT JOIN invoice_disputes d ON d.id = cn.dispute_id
+         LEFT JOIN restitution_claims rc ON rc.id = cn.restitution_claim_id
          WHERE cn.company_id = $1 ORDER BY cn.id",
     )
     .bind(company_id)

@@ -81,9 +81,12 @@ pub async fn open_disputes(db: &Database) -> Result<Vec<DisputeItem>, sqlx::Erro
 pub async fn restitution_claims(db: &Database) -> Result<Vec<RestitutionItem>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT r.id, r.company_id, c.legal_name, i.number, i.total_cents, i.paid_on, r.reason,
-                r.claimed_on
+                r.claimed_on,
+                i.total_cents - (SELECT CAST(COALESCE(SUM(n.amount_cents), 0) AS BIGINT)
+                                 FROM credit_notes n WHERE n.invoice_id = i.id) AS creditable_cents
          FROM restitution_claims r JOIN companies c ON c.id = r.company_id
          JOIN invoices i ON i.id = r.invoice_id
+         WHERE r.status = 'open'
          ORDER BY r.claimed_at, r.id",
     )
     .fetch_all(&db.pool)
@@ -99,6 +102,7 @@ pub async fn restitution_claims(db: &Database) -> Result<Vec<RestitutionItem>, s
                 paid_on: row.date_opt("paid_on")?,
                 reason: row.try_get("reason")?,
                 claimed_on: row.date("claimed_on")?,
+                creditable: Money::from_cents(row.try_get("creditable_cents")?),
             })
         })
         .collect()

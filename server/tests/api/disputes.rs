@@ -17,6 +17,7 @@ on_both_databases!(
     a_dispute_is_open_until_six_weeks_after_the_invoice_date_and_payment_stays_due,
     the_provider_refuses_with_a_reason_or_accepts_with_a_credit_note_on_the_next_invoices,
     a_restitution_claim_is_refused_one_year_after_the_payment,
+    the_provider_decides_a_restitution_claim_with_a_credit_note_or_a_reason,
     every_invoice_and_credit_note_of_a_year_adds_up_to_the_cent,
     a_credit_note_no_invoice_deducts_is_refunded_once_after_the_contract_ended,
 );
@@ -410,6 +411,152 @@ async fn a_restitution_claim_is_refused_one_year_after_the_payment(backend: Back
         .to_owned();
     assert!(message.contains("2027-02-03"), "{message}");
     assert_eq!(app.count("restitution_claims").await, 1);
+}
+
+async fn the_provider_decides_a_restitution_claim_with_a_credit_note_or_a_reason(backend: Backend) {
+    let app = admin_app_on(backend, "2026-03-02").await;
+    let mut manager = ready_company(&app, &signup_form()).await;
+    let (invoice, number, total) = ordered_invoice(&mut manager, "order-1").await;
+    let reply = manager
+        .post_json(
+            &format!("/api/console/invoices/{invoice}/payments"),
+            &payment(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let path = format!("/api/console/invoices/{invoice}/restitution-claims");
+    for reason in [
+        "The Number never worked for a whole week.",
+        "The Licence was billed twice for March.",
+    ] {
+        let reply = manager.post_json(&path, &json!({"reason": reason})).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+    let queue = || async {
+        admin(
+            &app,
+            Method::GET,
+            "/api/admin/queues/restitution-claims",
+            None,
+            ADMIN_TOKEN,
+        )
+        .await
+        .expect_json(StatusCode::OK)
+    };
+    let waiting = queue().await;
+    assert_eq!(waiting.as_array().unwrap().len(), 2, "{waiting}");
+    assert_eq!(waiting[0]["invoice_number"], number.as_str());
+    assert_eq!(waiting[0]["creditable"], total.as_str());
+    let (first, second) = (
+        waiting[0]["claim_id"].as_i64().unwrap(),
+        waiting[1]["claim_id"].as_i64().unwrap(),
+    );
+    let decision = |claim: i64| format!("/api/admin/restitution-claims/{claim}/decision");
+
+    // Deciding is billing's business; a refusal says why.
+    let support = app
+        .operator_cookie(protocol::backoffice::OperatorRole::Support)
+        .await;
+    let support = support.trim_start_matches("backoffice_session=");
+    let reply = admin(
+        &app,
+        Method::POST,
+        &decision(first),
+        Some(json!({"accept": false, "reason": "No."})),
+        support,
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+    let reply = admin_post(&app, &decision(first), json!({"accept": false})).await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "decision_invalid",
+        Some("reason"),
+    );
+    let reply = admin_post(
+        &app,
+        &decision(first),
+        json!({"accept": false, "reason": "The Number worked: see the carrier's logs."}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let reply = admin_post(&app, &decision(first), json!({"accept": true})).await;
+    assert_api_error(
+        &reply,
+        StatusCode::CONFLICT,
+        "dispute_already_decided",
+        None,
+    );
+
+    // Accepted: a credit note of the amount given back, never above what is left to credit.
+    let too_much = domain::Money::from_cents(cents(&json!(total)) + 1).to_string();
+    let reply = admin_post(
+        &app,
+        &decision(second),
+        json!({"accept": true, "amount": too_much}),
+    )
+    .await;
+    assert_api_error(
+        &reply,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "decision_invalid",
+        Some("amount"),
+    );
+    let reply = admin_post(
+        &app,
+        &decision(second),
+        json!({"accept": true, "amount": "12.00", "reason": "March billed twice: refunded."}),
+    )
+    .await;
+    let answered = reply.expect_json(StatusCode::OK);
+    let claims = answered["restitution_claims"].as_array().unwrap();
+    let refused = claims.iter().find(|claim| claim["id"] == first).unwrap();
+    assert_eq!(refused["status"], "refused");
+    assert_eq!(
+        refused["decision_reason"],
+        "The Number worked: see the carrier's logs."
+    );
+    let accepted = claims.iter().find(|claim| claim["id"] == second).unwrap();
+    assert_eq!(accepted["status"], "accepted");
+    assert_eq!(accepted["decided_on"], "2026-03-02");
+    let note_number = accepted["credit_note_number"].as_str().unwrap().to_owned();
+    assert!(note_number.starts_with("CN-2026-"), "{note_number}");
+    assert_eq!(queue().await, json!([]));
+
+    // The Manager reads the same, and the credit note is a document like a dispute's.
+    let seen = disputes_of(&mut manager, invoice).await;
+    assert_eq!(seen["restitution_claims"], answered["restitution_claims"]);
+    let notes = manager
+        .get("/api/console/credit-notes")
+        .await
+        .expect_json(StatusCode::OK);
+    assert_eq!(notes[0]["number"], note_number.as_str());
+    assert_eq!(notes[0]["amount"], "12.00");
+    assert_eq!(
+        cents(&notes[0]["net"]) + cents(&notes[0]["vat"]),
+        cents(&notes[0]["amount"])
+    );
+    let id = notes[0]["id"].as_i64().unwrap();
+    let document = manager
+        .get(&format!("/api/console/credit-notes/{id}"))
+        .await
+        .expect_json(StatusCode::OK);
+    assert_eq!(document["reason"], "March billed twice: refunded.");
+    assert_eq!(
+        logged(
+            &app,
+            "invoice.restitution_decision",
+            &format!("invoice:{invoice}")
+        )
+        .await,
+        2
+    );
 }
 
 fn money(value: &Value) -> domain::Money {

@@ -691,6 +691,14 @@ fn table(world: &World) -> Vec<Case> {
             Some("operator_sign_in_needed"),
         ),
         public(
+            M::POST,
+            "/admin/restitution-claims/{id}/decision",
+            "/admin/restitution-claims/1/decision",
+            Some(json!({"accept": false, "reason": "No."})),
+            StatusCode::FORBIDDEN,
+            Some("operator_sign_in_needed"),
+        ),
+        public(
             M::GET,
             "/admin/queues/data-requests",
             "/admin/queues/data-requests",
