@@ -121,7 +121,7 @@ async fn answer_as(
     form: &DataRequestAnswer,
 ) -> Result<DataRequest, ApiError> {
     let text = answer_text(form.decision, &form.answer).map_err(ApiError::Invalid)?;
-    let (_, answered) = privacy::answer(
+    Ok(privacy::answer(
         &state.db,
         answerer,
         id,
@@ -129,8 +129,7 @@ async fn answer_as(
         &text,
         state.clock.now(),
     )
-    .await?;
-    Ok(answered)
+    .await?)
 }
 
 /// `GET /api/admin/queues/data-requests`: every request waiting for its answer, the earliest
@@ -139,21 +138,9 @@ async fn waiting(
     State(state): State<AppState>,
     _operator: Operator,
 ) -> Result<Json<Vec<DataRequestItem>>, ApiError> {
-    let today = state.clock.today();
-    let items = privacy::waiting(&state.db)
-        .await?
-        .into_iter()
-        .map(
-            |(company_id, company_name, managers_who_may_answer, request)| DataRequestItem {
-                company_id,
-                company_name,
-                overdue: request.due_on < today,
-                managers_who_may_answer,
-                request,
-            },
-        )
-        .collect();
-    Ok(Json(items))
+    Ok(Json(
+        privacy::waiting(&state.db, state.clock.today()).await?,
+    ))
 }
 
 /// `POST /api/admin/data-requests/{id}/answer`: the provider's support answers a request no

@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use domain::privacy::{Decision, RequestKind, after_the_contract, answer_due, traffic_kept_from};
 use domain::user::ValidProfile;
+use protocol::backoffice::DataRequestItem;
 use protocol::privacy::{DataRequest, Profile, RequestStatus};
 use serde_json::Value;
 use sqlx::{AnyConnection, Row};
@@ -220,8 +221,7 @@ pub enum Answerer {
 
 /// DATA-1: answers a request; granting an erasure erases the person's data in the same
 /// transaction. The person is told by email (before an erasure, which deletes the emails to
-/// them; the answer stays readable on the request). Returns the request's Company and the
-/// request as answered.
+/// them; the answer stays readable on the request).
 pub async fn answer(
     db: &Database,
     answerer: Answerer,
@@ -229,7 +229,7 @@ pub async fn answer(
     decision: Decision,
     text: &str,
     now: DateTime<Utc>,
-) -> Result<(i64, DataRequest), PrivacyError> {
+) -> Result<DataRequest, PrivacyError> {
     let mut tx = db.write().await?;
     let company_id = match answerer {
         Answerer::Manager { company_id, .. } => company_id,
@@ -307,12 +307,12 @@ pub async fn answer(
         .await?
         .ok_or(PrivacyError::NotFound)?;
     tx.commit().await?;
-    Ok((company_id, answered))
+    Ok(answered)
 }
 
-/// DATA-1: every request waiting for its answer, across Companies, the earliest due first, with
-/// how many of the Company's active Managers other than the person could answer it.
-pub async fn waiting(db: &Database) -> Result<Vec<(i64, String, i64, DataRequest)>, sqlx::Error> {
+/// DATA-1: every request waiting for its answer on `today`, across Companies, the earliest due
+/// first, with how many of the Company's active Managers other than the person could answer it.
+pub async fn waiting(db: &Database, today: NaiveDate) -> Result<Vec<DataRequestItem>, sqlx::Error> {
     let rows = sqlx::query(concat!(
         "SELECT ",
         request_columns!(),
@@ -327,12 +327,14 @@ pub async fn waiting(db: &Database) -> Result<Vec<(i64, String, i64, DataRequest
     .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                row.try_get("company_id")?,
-                row.try_get("legal_name")?,
-                row.try_get("answerers")?,
-                request_from(row)?,
-            ))
+            let request = request_from(row)?;
+            Ok(DataRequestItem {
+                company_id: row.try_get("company_id")?,
+                company_name: row.try_get("legal_name")?,
+                overdue: request.due_on < today,
+                managers_who_may_answer: row.try_get("answerers")?,
+                request,
+            })
         })
         .collect()
 }

@@ -359,3 +359,151 @@ async fn a_manager_claims_restitution_and_complains_and_support_answers_from_the
         browser.close().await;
     }
 }
+
+/// Issue 14, what support and administrators decide on their own. Alice moves to Belgium, so
+/// her French Number no longer qualifies (NUM-3), and the Company's only Manager objects to a
+/// processing of her data (no other Manager may answer: DATA-1). A support operator answers the
+/// request from the queue, reads Alice on the Company's page, suspends her for territory and
+/// finds a User by name; an administrator ends a Licence without reason (NOTICE-2, its last day
+/// shown before sending) and discontinues picture messages two weeks ahead at the earliest
+/// (NOTICE-3); the Manager's console says both.
+#[tokio::test]
+async fn support_and_administrators_decide_territory_data_rights_and_the_end_of_services() {
+    let console = Console::start_with(&["--today", "2026-12-07"]).await;
+    let manager = Browser::launch(&console.url).await;
+    manager
+        .sign_up_company("Roux Conseil SAS", "marie@roux.fr")
+        .await;
+    manager.add_payment_method("Main account").await;
+    manager.order_one_number("BUSINESS").await;
+    let numbers = manager.fetch_json("/api/console/numbers").await;
+    let (number_id, e164) = (
+        numbers[0]["id"].as_i64().unwrap(),
+        numbers[0]["e164"].as_str().unwrap().to_owned(),
+    );
+    let alice = |residence: &str| {
+        json!({"first_name": "Alice", "last_name": "Roux", "email": "alice@roux.fr",
+            "mobile": "+33 6 50 00 00 01", "residence_country": residence, "stable_links": []})
+    };
+    let (status, user) = send(&manager, "POST", "/api/console/users", alice("FR")).await;
+    assert_eq!(status, 201, "{user}");
+    let path = format!("/api/console/numbers/{number_id}/user");
+    let (status, reply) = send(&manager, "PUT", &path, json!({"user_id": user["id"]})).await;
+    assert_eq!(status, 200, "{reply}");
+    let path = format!("/api/console/users/{}", user["id"]);
+    let (status, reply) = send(&manager, "PUT", &path, alice("BE")).await;
+    assert_eq!(status, 200, "{reply}");
+    let objection = json!({"kind": "objection", "details": "No statistics on my call logs."});
+    let (status, reply) = send(&manager, "POST", "/api/me/data-requests", objection).await;
+    assert_eq!(status, 201, "{reply}");
+
+    let support = signed_in_operator(&console, "sam@provider.example", OperatorRole::Support).await;
+    support
+        .sees("Roux Conseil SAS: Object to the processing of my data, from")
+        .await;
+    support
+        .sees("to answer by 7 January 2027. No other Manager may answer it: the provider does.")
+        .await;
+    support.choose("Decision", "Grant").await;
+    support
+        .fill(
+            "Answer to the person",
+            "Your call logs are left out of statistics.",
+        )
+        .await;
+    support.click("Send the decision").await;
+    support
+        .sees("No data-rights request waits for its answer.")
+        .await;
+    support
+        .goto(&format!(
+            "/backoffice/companies/{}",
+            company_id(&console).await
+        ))
+        .await;
+    support
+        .sees("Numbers outside their territory (NUM-3)")
+        .await;
+    support
+        .sees(&format!("Alice Roux (alice@roux.fr) holds {e164}"))
+        .await;
+    support
+        .click("Suspend Alice Roux: territory no longer met")
+        .await;
+    support
+        .sees("Alice Roux, since 7 December 2026: The territory condition is no longer met")
+        .await;
+    support
+        .fill("Or one User: part of their name or email", "MARIE")
+        .await;
+    support.click("Find the User").await;
+    support.sees("(marie@roux.fr)").await;
+
+    let admin = signed_in_operator(
+        &console,
+        "ada@provider.example",
+        OperatorRole::Administrator,
+    )
+    .await;
+    admin
+        .goto(&format!(
+            "/backoffice/companies/{}",
+            company_id(&console).await
+        ))
+        .await;
+    let licence = console.count("SELECT MIN(id) FROM licences").await;
+    // A monthly Licence: 48 hours' notice before its period's end (termination.provider).
+    admin
+        .click(&format!(
+            "End #{licence} without reason, after 6 January 2027"
+        ))
+        .await;
+    admin
+        .sees("Ends after 6 January 2027 (the provider's termination)")
+        .await;
+    admin.goto("/backoffice").await;
+    admin.sees("Every Service is offered.").await;
+    admin.choose("Service", "Picture messages (MMS)").await;
+    let set_day = |day: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .client
+                .execute(
+                    "const input = document.querySelector('#discontinued-from');
+                     input.value = arguments[0];
+                     input.dispatchEvent(new Event('input', {bubbles: true}));",
+                    vec![day.into()],
+                )
+                .await
+                .expect("typing the day");
+        }
+    };
+    set_day("2026-12-21").await;
+    admin
+        .sees("Too soon: two weeks' notice at least, so from 22 December 2026 at the earliest.")
+        .await;
+    set_day("2026-12-22").await;
+    admin
+        .fill(
+            "Reason the Companies are told",
+            "Our carrier stops relaying MMS.",
+        )
+        .await;
+    admin.click("Announce the discontinuation").await;
+    admin
+        .sees("Picture messages (MMS): announced on 7 December 2026, stops from 22 December 2026. Our carrier stops relaying MMS.")
+        .await;
+
+    manager.goto("/console").await;
+    manager
+        .sees("Picture messages (MMS): the provider discontinues this Service; it can be used until the day before 22 December 2026.")
+        .await;
+    manager.goto("/console/licences").await;
+    manager
+        .sees("Terminated by the provider without reason on 2026-12-07 (GTCS 6.2.1); last day of service 2027-01-06")
+        .await;
+    for browser in [support, admin, manager] {
+        browser.close().await;
+    }
+}
