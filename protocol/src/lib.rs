@@ -13,7 +13,6 @@ pub mod company;
 pub mod complaints;
 pub mod credits;
 pub mod dashboard;
-pub mod day;
 pub mod disputes;
 pub mod error;
 pub mod invoices;
@@ -38,7 +37,7 @@ pub struct Me {
     pub user: UserSummary,
     pub company: CompanySummary,
     /// The server's "today" (Europe/Paris): the date the contract's rules are computed for.
-    #[serde(deserialize_with = "day::deserialize")]
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub today: NaiveDate,
     /// The person's two-factor authentication.
     pub two_factor: TwoFactorStatus,

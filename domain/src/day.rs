@@ -1,7 +1,7 @@
 //! A day as the server writes it (`2026-05-04`), read without chrono's general parser: chrono's
 //! own `Deserialize` for `NaiveDate` goes through its format machinery, several kilobytes of
-//! every bundle that reads `Me` (issue 18). Use on a field with
-//! `#[serde(deserialize_with = "crate::day::deserialize")]`.
+//! every bundle of the app that reads a day (issue 18). Use on a field with
+//! `#[serde(deserialize_with = "domain::day::deserialize")]`.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
