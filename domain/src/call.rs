@@ -154,6 +154,7 @@ pub struct Rate {
     pub prefix: String,
     /// Per started minute (calls) or per part (SMS).
     pub cents: i64,
+    #[serde(deserialize_with = "crate::day::deserialize")]
     pub valid_from: NaiveDate,
 }
 

@@ -43,6 +43,7 @@ pub mod company;
 pub mod company_account;
 pub mod country;
 pub mod credits;
+pub mod day;
 pub mod dial;
 pub mod dispute;
 pub mod email;

@@ -41,6 +41,7 @@ impl Unit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsagePrice {
     pub plan_id: i64,
+    #[serde(deserialize_with = "crate::day::deserialize")]
     pub valid_from: NaiveDate,
     pub per_minute: Option<Money>,
     pub per_sms: Option<Money>,

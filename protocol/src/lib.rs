@@ -38,6 +38,7 @@ pub struct Me {
     pub user: UserSummary,
     pub company: CompanySummary,
     /// The server's "today" (Europe/Paris): the date the contract's rules are computed for.
+    #[serde(deserialize_with = "domain::day::deserialize")]
     pub today: NaiveDate,
     /// The person's two-factor authentication.
     pub two_factor: TwoFactorStatus,

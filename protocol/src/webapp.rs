@@ -122,6 +122,19 @@ pub enum DeliveryStatus {
     Received,
 }
 
+impl DeliveryStatus {
+    /// Its name on the wire (`"queued"`…), without the formatting machinery.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Queued => "queued",
+            DeliveryStatus::Sent => "sent",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+            DeliveryStatus::Received => "received",
+        }
+    }
+}
+
 /// One message, seen from the side of `number_id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MessageView {
@@ -308,4 +321,25 @@ pub struct CommunicationLine {
 pub struct CommunicationsPage {
     pub lines: Vec<CommunicationLine>,
     pub next: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DeliveryStatus;
+
+    #[test]
+    fn a_delivery_status_is_named_as_on_the_wire() {
+        for status in [
+            DeliveryStatus::Queued,
+            DeliveryStatus::Sent,
+            DeliveryStatus::Delivered,
+            DeliveryStatus::Failed,
+            DeliveryStatus::Received,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&status).unwrap(),
+                format!("\"{}\"", status.as_str())
+            );
+        }
+    }
 }

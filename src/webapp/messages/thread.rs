@@ -225,7 +225,7 @@ fn Bubble(message: MessageView) -> impl IntoView {
                 {parts}
                 {credits}
                 " · "
-                <span class="delivery-status" data-status=format!("{status:?}").to_lowercase()>
+                <span class="delivery-status" data-status=status.as_str()>
                     {status_label(status)}
                 </span>
             </p>
