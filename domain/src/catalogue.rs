@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
@@ -99,9 +99,10 @@ pub struct PlanPrice {
     pub valid_from: NaiveDate,
     pub min_quantity: u32,
     pub unit_price: Money,
-    /// PRICE-3: a row of a general reduction, for the Orders placed from `valid_from` on only.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub general_reduction: bool,
+    /// PRICE-3: when the row is a general reduction's, the instant it was recorded: it prices
+    /// the Orders placed since, never a Call Plan subscribed before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_reduction: Option<DateTime<Utc>>,
 }
 
 /// A discount granted on every line paid `billing`, from `valid_from` on (a later row replaces
@@ -215,16 +216,17 @@ impl PriceList {
         }
     }
 
-    /// PRICE-3 (GTCS 5.1): the list a Call Plan subscribed on `subscribed_on` is priced with
-    /// (its renewals, RENEW-2; a termination for fault, TERM-1): a general reduction that took
-    /// effect after that day is for new Orders only and is left out; every other version (the
-    /// list itself, the increases announced by notice, PRICE-4 and PRICE-5) applies.
-    pub fn as_subscribed_on(&self, subscribed_on: NaiveDate) -> PriceList {
+    /// PRICE-3 (GTCS 5.1): the list a Call Plan subscribed (its Order placed) at `subscribed_at`
+    /// is priced with (its renewals, RENEW-2; a termination for fault, TERM-1): a general
+    /// reduction recorded after the Order is for new Orders only and is left out, even one of
+    /// the same day; every other version (the list itself, the increases announced by notice,
+    /// PRICE-4 and PRICE-5) applies.
+    pub fn as_subscribed_at(&self, subscribed_at: DateTime<Utc>) -> PriceList {
         PriceList {
             prices: self
                 .prices
                 .iter()
-                .filter(|price| !price.general_reduction || price.valid_from <= subscribed_on)
+                .filter(|price| price.general_reduction.is_none_or(|at| at <= subscribed_at))
                 .cloned()
                 .collect(),
             ..self.clone()
@@ -443,7 +445,7 @@ mod tests {
             valid_from: day(valid_from),
             min_quantity,
             unit_price: unit_price.parse().unwrap(),
-            general_reduction: false,
+            general_reduction: None,
         }
     }
 
@@ -560,18 +562,19 @@ mod tests {
 
     #[test]
     fn price_3_a_reduction_after_the_subscription_leaves_the_call_plan_alone() {
+        let instant = |raw: &str| raw.parse::<DateTime<Utc>>().unwrap();
         let mut list = list();
         list.prices.push(PlanPrice {
-            general_reduction: true,
+            general_reduction: Some(instant("2026-03-01T10:00:00Z")),
             ..price(1, "2026-03-01", 1, "10.00")
         });
-        // New Orders get it from its day; a plan subscribed before keeps its price, and still
-        // takes the increase of 2027; a plan subscribed since gets the reduction.
+        // New Orders get it from its day; a plan subscribed before (even that morning) keeps
+        // its price, and still takes the increase of 2027; a plan subscribed since gets it.
         assert_eq!(unit(&list, 1, "2026-03-01").as_deref(), Some("10.00"));
-        let before = list.as_subscribed_on(day("2026-02-15"));
+        let before = list.as_subscribed_at(instant("2026-03-01T09:59:59Z"));
         assert_eq!(unit(&before, 1, "2026-06-01").as_deref(), Some("12.00"));
         assert_eq!(unit(&before, 1, "2027-01-01").as_deref(), Some("13.00"));
-        let since = list.as_subscribed_on(day("2026-03-01"));
+        let since = list.as_subscribed_at(instant("2026-03-01T10:00:01Z"));
         assert_eq!(unit(&since, 1, "2026-06-01").as_deref(), Some("10.00"));
     }
 

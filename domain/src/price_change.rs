@@ -380,7 +380,7 @@ impl ReductionProblem {
 /// PRICE-3 (GTCS 5.1): a general reduction of one Call Plan's prices. Each price given names a
 /// tier in force (`current`), once, and goes down; prices are whole cents, never below zero. A
 /// reduction needs no notice: it applies at once, to new Orders only (the Call Plans already
-/// subscribed keep their prices, see `PriceList::as_subscribed_on`).
+/// subscribed keep their prices, see `PriceList::as_subscribed_at`).
 pub fn reduced_prices(
     prices: &[TierPrice],
     current: &[TierPrice],

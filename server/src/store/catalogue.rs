@@ -87,7 +87,7 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
             "valid_from",
             "CAST(min_quantity AS TEXT)",
             "CAST(unit_price_cents AS TEXT)",
-            "CASE WHEN reduction_id IS NULL THEN '0' ELSE '1' END"
+            "(SELECT r.created_at FROM price_reductions r WHERE r.id = reduction_id)"
         ),
         ", '' ORDER BY plan_id, billing, min_quantity, valid_from) FROM call_plan_prices),
                 (SELECT string_agg(",
@@ -141,7 +141,7 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
                 valid_from: row.date("valid_from")?,
                 min_quantity: count(Some(row.integer("min_quantity")?))?.unwrap_or(1),
                 unit_price: row.money("unit_price_cents")?,
-                general_reduction: row.flag("general_reduction")?,
+                general_reduction: row.instant_opt("general_reduction")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -312,12 +312,12 @@ async fn renew_licences(
             .await?
             .ok_or_else(|| failure("the Company no longer exists".into()))?;
         // PRICE-3: a general reduction since the Order leaves its Call Plans alone.
-        let subscribed_on = crate::clock::paris_day(row.instant("placed_at")?);
+        let subscribed_at = row.instant("placed_at")?;
         let quote = renewal_quote(
             &list
                 .as_ref()
                 .expect("loaded above")
-                .as_subscribed_on(subscribed_on),
+                .as_subscribed_at(subscribed_at),
             billing,
             &lines,
             day,

@@ -21,7 +21,6 @@ use super::codec::{self, Columns, corrupt};
 use super::invoices::{self, NewInvoice, Priced};
 use super::late_payment::{manager_emails, send_to};
 use super::{audit, catalogue, scheduler, stamp};
-use crate::clock::paris_day;
 use crate::db::{Database, is_unique_violation};
 
 /// TERM-1: the amounts recorded with a termination for fault, in cents.
@@ -113,7 +112,7 @@ pub async fn terminate_for_fault(
         // PRICE-3: the Licence's own prices, without a general reduction since its Order.
         let list = catalogue::price_list_in(&mut tx)
             .await?
-            .as_subscribed_on(paris_day(row.instant("placed_at")?));
+            .as_subscribed_at(row.instant("placed_at")?);
         scheduler::renewal_quote(&list, billing, &lines, today, vat)
             .map_err(not_priced)?
             .subtotal
