@@ -30,6 +30,10 @@ const API_FILES: &[(&str, &str)] = &[
     ("two_factor.rs", include_str!("../../src/api/two_factor.rs")),
     ("activity.rs", include_str!("../../src/api/activity.rs")),
     ("catalogue.rs", include_str!("../../src/api/catalogue.rs")),
+    (
+        "catalogue_admin.rs",
+        include_str!("../../src/api/catalogue_admin.rs"),
+    ),
     ("company.rs", include_str!("../../src/api/company.rs")),
     ("complaints.rs", include_str!("../../src/api/complaints.rs")),
     ("dashboard.rs", include_str!("../../src/api/dashboard.rs")),
