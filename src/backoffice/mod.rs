@@ -15,6 +15,7 @@ use protocol::backoffice::{
 use protocol::complaints::{ComplaintAnswer, ComplaintItem};
 use protocol::disputes::DisputeDecision;
 
+mod catalogue;
 mod company;
 
 use crate::api;
@@ -64,6 +65,7 @@ pub fn BackOfficeRoot() -> impl IntoView {
                 <Route path=path!("/backoffice") view=Home />
                 <Route path=path!("/backoffice/setup/:token") view=SetupPage />
                 <Route path=path!("/backoffice/companies/:id") view=CompanyRoute />
+                <Route path=path!("/backoffice/catalogue") view=CatalogueRoute />
             </Routes>
         </Router>
     }
@@ -94,7 +96,8 @@ fn use_operator_session() -> RwSignal<OperatorSession> {
 #[component]
 fn Home() -> impl IntoView {
     let session = use_operator_session();
-    move || match session.get() {
+    move || {
+        match session.get() {
         OperatorSession::Loading => {
             view! { <main class="narrow"><p class="loading">"Loading…"</p></main> }.into_any()
         }
@@ -103,6 +106,7 @@ fn Home() -> impl IntoView {
             <main>
                 <h1>"Back office"</h1>
                 <p>{format!("Signed in as {}, of the {} role.", me.email, me.role.as_str())}</p>
+                <p><a href="/backoffice/catalogue">"Catalogue: prices, price index, Credits rates, late-payment rates, Numbers pool"</a></p>
                 <Queues me=me.clone() />
                 <Companies />
                 <Proof />
@@ -110,6 +114,7 @@ fn Home() -> impl IntoView {
             </main>
         }
         .into_any(),
+    }
     }
 }
 
@@ -123,6 +128,19 @@ fn CompanyRoute() -> impl IntoView {
         }
         OperatorSession::SignedOut => view! { <SignInPage /> }.into_any(),
         OperatorSession::SignedIn(me) => view! { <company::CompanyPage me /> }.into_any(),
+    }
+}
+
+/// `/backoffice/catalogue`: the catalogue as data (issue 14, point 3), once signed in.
+#[component]
+fn CatalogueRoute() -> impl IntoView {
+    let session = use_operator_session();
+    move || match session.get() {
+        OperatorSession::Loading => {
+            view! { <main class="narrow"><p class="loading">"Loading…"</p></main> }.into_any()
+        }
+        OperatorSession::SignedOut => view! { <SignInPage /> }.into_any(),
+        OperatorSession::SignedIn(me) => view! { <catalogue::CataloguePage me /> }.into_any(),
     }
 }
 
