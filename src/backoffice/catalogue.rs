@@ -93,7 +93,6 @@ fn PriceListSection(may_reduce: bool) -> impl IntoView {
                             }).collect::<Vec<_>>()).collect_view()}
                         </tbody>
                     </table>
-                    {may_reduce.then(|| view! { <ReductionForm plans=list.plans.clone() reload /> })}
                     <h3>"Versions"</h3>
                     <table class="versions">
                         <thead><tr><th>"Call Plan"</th><th>"From"</th><th>"Kind"</th><th>"Prices"</th></tr></thead>
@@ -110,6 +109,7 @@ fn PriceListSection(may_reduce: bool) -> impl IntoView {
                     </table>
                 }))}
             </Loading>
+            {may_reduce.then(|| view! { <ReductionForm versions reload /> })}
         </section>
     }
 }
@@ -117,16 +117,22 @@ fn PriceListSection(may_reduce: bool) -> impl IntoView {
 /// PRICE-3: a general reduction of one plan, at once, for new Orders; the subscribed Call Plans
 /// keep their prices. An increase goes through a price-change notice instead.
 #[component]
-fn ReductionForm(plans: Vec<PlanInForce>, reload: RwSignal<u32>) -> impl IntoView {
-    let plans = StoredValue::new(plans);
-    let plan = RwSignal::new(plans.with_value(|plans| {
-        plans
-            .first()
-            .map(|plan| plan.code.clone())
+fn ReductionForm(
+    versions: LocalResource<Result<PriceListVersions, api::ApiError>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    // The plans as last loaded (the form stays while the list reloads after a reduction).
+    let plans = move || -> Vec<PlanInForce> {
+        versions
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.plans)
             .unwrap_or_default()
-    }));
+    };
+    let plan = RwSignal::new("ESSENTIAL".to_owned());
     // The typed new price of each tier, by "plan/billing/min".
     let typed: RwSignal<HashMap<String, String>> = RwSignal::new(HashMap::new());
+    let plan_code_now = move || plan.get_untracked();
     let key = |plan: &str, price: &VersionPrice| {
         format!("{plan}/{}/{}", price.billing, price.min_quantity)
     };
@@ -140,8 +146,10 @@ fn ReductionForm(plans: Vec<PlanInForce>, reload: RwSignal<u32>) -> impl IntoVie
         event.prevent_default();
         errors.clear();
         let code = plan.get();
-        let Some(current) =
-            plans.with_value(|plans| plans.iter().find(|p| p.code == code).cloned())
+        let Some(current) = versions
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|list| list.plans.into_iter().find(|p| p.code == code))
         else {
             return;
         };
@@ -205,14 +213,14 @@ fn ReductionForm(plans: Vec<PlanInForce>, reload: RwSignal<u32>) -> impl IntoVie
             <div class="field">
                 <label for="reduction-plan">"Call Plan to reduce"</label>
                 <select id="reduction-plan" bind:value=plan>
-                    {plans.with_value(|plans| plans.iter().map(|plan| view! {
-                        <option value=plan.code.clone()>{plan.name.clone()}</option>
-                    }).collect_view())}
+                    {move || plans().into_iter().map(|plan| view! {
+                        <option value=plan.code.clone() selected=plan.code == plan_code_now()>{plan.name}</option>
+                    }).collect_view()}
                 </select>
             </div>
             {move || {
                 let code = plan.get();
-                plans.with_value(|plans| plans.iter().find(|p| p.code == code).map(|current| {
+                plans().into_iter().find(|p| p.code == code).map(|current| {
                     current.prices.iter().map(|price| {
                         let id = format!("reduce-{}-{}", price.billing, price.min_quantity);
                         let key = key(&code, price);
@@ -229,7 +237,7 @@ fn ReductionForm(plans: Vec<PlanInForce>, reload: RwSignal<u32>) -> impl IntoVie
                             </div>
                         }
                     }).collect_view()
-                }))
+                })
             }}
             <p class="field-error" id="prices-error" role="alert">{move || errors.of("prices").or_else(|| errors.of("plan_code"))}</p>
             <FormAlert errors />

@@ -420,7 +420,11 @@ async fn an_administrator_reduces_a_price_and_adds_a_range_of_numbers_to_the_poo
         )
         .await;
     assert_eq!(
-        france.as_str().unwrap().split_whitespace().collect::<Vec<_>>(),
+        france
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
         ["FR", "70", "0"]
     );
     admin.fill("Containing", "3361200000").await;
