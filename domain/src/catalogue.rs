@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
@@ -99,6 +99,10 @@ pub struct PlanPrice {
     pub valid_from: NaiveDate,
     pub min_quantity: u32,
     pub unit_price: Money,
+    /// PRICE-3: when the row is a general reduction's, the instant it was recorded: it prices
+    /// the Orders placed since, never a Call Plan subscribed before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub general_reduction: Option<DateTime<Utc>>,
 }
 
 /// A discount granted on every line paid `billing`, from `valid_from` on (a later row replaces
@@ -212,6 +216,23 @@ impl PriceList {
         }
     }
 
+    /// PRICE-3 (GTCS 5.1): the list a Call Plan subscribed (its Order placed) at `subscribed_at`
+    /// is priced with (its renewals, RENEW-2; a termination for fault, TERM-1): a general
+    /// reduction recorded after the Order is for new Orders only and is left out, even one of
+    /// the same day; every other version (the list itself, the increases announced by notice,
+    /// PRICE-4 and PRICE-5) applies.
+    pub fn as_subscribed_at(&self, subscribed_at: DateTime<Utc>) -> PriceList {
+        PriceList {
+            prices: self
+                .prices
+                .iter()
+                .filter(|price| price.general_reduction.is_none_or(|at| at <= subscribed_at))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     /// The countries where at least one plan is sold, sorted.
     pub fn countries(&self) -> Vec<CountryCode> {
         let mut countries: Vec<CountryCode> = self
@@ -302,6 +323,113 @@ pub fn follows_mobile_plan(country: CountryCode, e164: &str) -> bool {
             .any(|prefix| national.starts_with(prefix))
 }
 
+/// The most Numbers one range adds to the pool.
+pub const MAX_RANGE: u64 = 10_000;
+
+/// Why a range of Numbers cannot join the pool; [`RangeProblem::field`] names the form field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RangeProblem {
+    #[error("The pool holds Numbers of FR, BE, ES, DE, IT and GB only.")]
+    UnknownCountry,
+    #[error("“{number}” is not a mobile number of {country} (E.164, e.g. {example}).")]
+    NotMobile {
+        number: String,
+        country: CountryCode,
+        example: &'static str,
+    },
+    #[error("The last Number comes before the first.")]
+    Reversed,
+    #[error("A range adds at most {max} Numbers at once; this one holds {size}.")]
+    TooLarge { size: u64, max: u64 },
+    #[error("{number}, inside the range, is not a mobile number of {country}: split the range.")]
+    GapInPlan {
+        number: String,
+        country: CountryCode,
+    },
+}
+
+impl RangeProblem {
+    pub fn field(&self) -> &'static str {
+        match self {
+            RangeProblem::UnknownCountry => "country",
+            RangeProblem::NotMobile { .. } | RangeProblem::GapInPlan { .. } => "first",
+            RangeProblem::Reversed | RangeProblem::TooLarge { .. } => "last",
+        }
+    }
+}
+
+/// A mobile number of each country the pool knows, as an example for people.
+fn example_of(country: CountryCode) -> Option<&'static str> {
+    Some(match country.as_str() {
+        "FR" => "+33612345678",
+        "BE" => "+32470123456",
+        "ES" => "+34612345678",
+        "DE" => "+4915123456789",
+        "IT" => "+393201234567",
+        "GB" => "+447400123456",
+        _ => return None,
+    })
+}
+
+/// NUM-1: the Numbers from `first` to `last` (both included, as typed: spaces, dots and dashes
+/// ignored) that an administrator adds to the pool of `country`: each a mobile number of that
+/// country by its numbering plan, at most [`MAX_RANGE`] at once. `last` empty means `first`
+/// alone.
+pub fn number_range(
+    country: CountryCode,
+    first: &str,
+    last: &str,
+) -> Result<Vec<String>, RangeProblem> {
+    let example = example_of(country).ok_or(RangeProblem::UnknownCountry)?;
+    let compact = |raw: &str| -> String {
+        raw.chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect()
+    };
+    let number = |raw: &str| -> Result<(u64, usize), RangeProblem> {
+        let typed = compact(raw);
+        let not_mobile = || RangeProblem::NotMobile {
+            number: typed.clone(),
+            country,
+            example,
+        };
+        if !follows_mobile_plan(country, &typed) {
+            return Err(not_mobile());
+        }
+        let digits = &typed[1..];
+        Ok((digits.parse().map_err(|_| not_mobile())?, digits.len()))
+    };
+    let (from, width) = number(first)?;
+    let (to, _) = if compact(last).is_empty() {
+        (from, width)
+    } else {
+        number(last)?
+    };
+    if to < from {
+        return Err(RangeProblem::Reversed);
+    }
+    let size = to - from + 1;
+    if size > MAX_RANGE {
+        return Err(RangeProblem::TooLarge {
+            size,
+            max: MAX_RANGE,
+        });
+    }
+    (from..=to)
+        .map(|n| {
+            let e164 = format!("+{n:0width$}");
+            if follows_mobile_plan(country, &e164) {
+                Ok(e164)
+            } else {
+                Err(RangeProblem::GapInPlan {
+                    number: e164,
+                    country,
+                })
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,6 +445,7 @@ mod tests {
             valid_from: day(valid_from),
             min_quantity,
             unit_price: unit_price.parse().unwrap(),
+            general_reduction: None,
         }
     }
 
@@ -429,5 +558,76 @@ mod tests {
         ] {
             assert!(!follows_mobile_plan(country(code), number), "{number}");
         }
+    }
+
+    #[test]
+    fn price_3_a_reduction_after_the_subscription_leaves_the_call_plan_alone() {
+        let instant = |raw: &str| raw.parse::<DateTime<Utc>>().unwrap();
+        let mut list = list();
+        list.prices.push(PlanPrice {
+            general_reduction: Some(instant("2026-03-01T10:00:00Z")),
+            ..price(1, "2026-03-01", 1, "10.00")
+        });
+        // New Orders get it from its day; a plan subscribed before (even that morning) keeps
+        // its price, and still takes the increase of 2027; a plan subscribed since gets it.
+        assert_eq!(unit(&list, 1, "2026-03-01").as_deref(), Some("10.00"));
+        let before = list.as_subscribed_at(instant("2026-03-01T09:59:59Z"));
+        assert_eq!(unit(&before, 1, "2026-06-01").as_deref(), Some("12.00"));
+        assert_eq!(unit(&before, 1, "2027-01-01").as_deref(), Some("13.00"));
+        let since = list.as_subscribed_at(instant("2026-03-01T10:00:01Z"));
+        assert_eq!(unit(&since, 1, "2026-06-01").as_deref(), Some("10.00"));
+    }
+
+    #[test]
+    fn num_1_a_range_of_the_pool_follows_the_numbering_plan() {
+        let fr: CountryCode = "FR".parse().unwrap();
+        let range = number_range(fr, "+33 6 12 00 00 98", "+33612000101").unwrap();
+        assert_eq!(
+            range,
+            [
+                "+33612000098",
+                "+33612000099",
+                "+33612000100",
+                "+33612000101"
+            ]
+        );
+        assert_eq!(number_range(fr, "+33612000098", "").unwrap().len(), 1);
+        assert_eq!(
+            number_range(fr, "+33612000098", "+33612000097"),
+            Err(RangeProblem::Reversed)
+        );
+        assert!(matches!(
+            number_range(fr, "+33612000000", "+33612010000"),
+            Err(RangeProblem::TooLarge { size: 10_001, .. })
+        ));
+        assert_eq!(
+            number_range(fr, "+33612000000", "+33612009999")
+                .unwrap()
+                .len(),
+            10_000
+        );
+        assert!(matches!(
+            number_range(fr, "+32470123456", ""),
+            Err(RangeProblem::NotMobile { .. })
+        ));
+        let es: CountryCode = "ES".parse().unwrap();
+        // +34 70… is no mobile number: a range across it is split.
+        assert!(matches!(
+            number_range(es, "+34699999999", "+34710000000"),
+            Err(RangeProblem::TooLarge { .. })
+        ));
+        assert_eq!(
+            number_range(es, "+34699999999", "+34699999999").map(|r| r.len()),
+            Ok(1)
+        );
+        assert!(matches!(
+            number_range(es, "+34699999998", "+34699999999"),
+            Ok(range) if range.len() == 2
+        ));
+        let ch: CountryCode = "CH".parse().unwrap();
+        assert_eq!(
+            number_range(ch, "+41791234567", ""),
+            Err(RangeProblem::UnknownCountry)
+        );
     }
 }

@@ -13,7 +13,7 @@
 //! | rule T (notice before an event) | | [`notice`] |
 //! | NOTICE-1, NOTICE-2 | `termination.customer`, `termination.provider` | [`notice`] |
 //! | NOTICE-3 | `service.discontinuation` | [`service`] |
-//! | PRICE-4, PRICE-5 | `price_change.validate`, `indexation.apply` | [`price_change`] |
+//! | PRICE-3, PRICE-4, PRICE-5 | `price_change.validate`, `indexation.apply` | [`price_change`] (reductions: `reduced_prices`), [`indexation`] (the CPI series) |
 //! | PAY-3, DISPUTE-1, DISPUTE-3 | `invoice.windows` | [`invoice`] (windows: [`calendar`]) |
 //! | LATE-1, LATE-2 | `late.penalty` (and the semester rate table) | [`late`] |
 //! | LATE-4 | `formal_notice.deadline` | [`formal_notice`] |
@@ -52,6 +52,7 @@ pub mod fault;
 pub mod field;
 pub mod formal_notice;
 pub mod idempotency;
+pub mod indexation;
 pub mod invoice;
 pub mod late;
 pub mod liability;

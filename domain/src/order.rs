@@ -448,6 +448,7 @@ mod tests {
             valid_from: day(from),
             min_quantity: min,
             unit_price: money(unit),
+            general_reduction: None,
         }
     }
 
@@ -612,6 +613,7 @@ mod tests {
                 valid_from: day("2026-01-01"),
                 min_quantity: 1,
                 unit_price: Money::from_cents(cents),
+                general_reduction: None,
             });
             lines.push(request(id, 1 + (id as u32 % 3)));
         }

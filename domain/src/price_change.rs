@@ -348,6 +348,83 @@ pub fn new_prices(
     }
 }
 
+/// Why a general price reduction is refused (PRICE-3); each problem concerns the `prices` field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReductionProblem {
+    #[error("Give at least one new price.")]
+    NoPrice,
+    #[error("The plan has no price {tier}.")]
+    NoSuchTier { tier: String },
+    #[error("The price {tier} is given twice.")]
+    TierTwice { tier: String },
+    #[error("{0} is not a whole number of cents.")]
+    NotWholeCents(Money),
+    #[error("A price cannot be below zero ({0}).")]
+    Negative(Money),
+    #[error("The price {tier} is EUR {now} already: give only the prices that go down.")]
+    Unchanged { tier: String, now: Money },
+    /// PRICE-4, PRICE-5: an increase needs a notice at least one month before.
+    #[error(
+        "The price {tier} would go up (now EUR {now}): an increase is not a reduction. Announce it with a price-change notice (Price changes), at least one month before it applies (GTCS 5.1)."
+    )]
+    Increase { tier: String, now: Money },
+}
+
+impl ReductionProblem {
+    /// True when the price goes up: the price-change notice is the way (PRICE-4, PRICE-5).
+    pub fn needs_notice(&self) -> bool {
+        matches!(self, ReductionProblem::Increase { .. })
+    }
+}
+
+/// PRICE-3 (GTCS 5.1): a general reduction of one Call Plan's prices. Each price given names a
+/// tier in force (`current`), once, and goes down; prices are whole cents, never below zero. A
+/// reduction needs no notice: it applies at once, to new Orders only (the Call Plans already
+/// subscribed keep their prices, see `PriceList::as_subscribed_at`).
+pub fn reduced_prices(
+    prices: &[TierPrice],
+    current: &[TierPrice],
+) -> Result<Vec<ChangedTier>, ReductionProblem> {
+    if prices.is_empty() {
+        return Err(ReductionProblem::NoPrice);
+    }
+    let mut changed: Vec<ChangedTier> = Vec::with_capacity(prices.len());
+    for (k, price) in prices.iter().enumerate() {
+        let tier = price.name();
+        let Some(now) = current.iter().find(|now| now.same_tier(price)) else {
+            return Err(ReductionProblem::NoSuchTier { tier });
+        };
+        if prices[..k].iter().any(|earlier| earlier.same_tier(price)) {
+            return Err(ReductionProblem::TierTwice { tier });
+        }
+        if price.unit_price.round_to_cent() != price.unit_price {
+            return Err(ReductionProblem::NotWholeCents(price.unit_price));
+        }
+        if price.unit_price < Money::ZERO {
+            return Err(ReductionProblem::Negative(price.unit_price));
+        }
+        if price.unit_price > now.unit_price {
+            return Err(ReductionProblem::Increase {
+                tier,
+                now: now.unit_price,
+            });
+        }
+        if price.unit_price == now.unit_price {
+            return Err(ReductionProblem::Unchanged {
+                tier,
+                now: now.unit_price,
+            });
+        }
+        changed.push(ChangedTier {
+            billing: now.billing,
+            min_quantity: now.min_quantity,
+            old_unit_price: now.unit_price,
+            unit_price: price.unit_price,
+        });
+    }
+    Ok(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,5 +636,49 @@ mod tests {
             &current(),
         );
         assert_eq!(with_index, Err(IncreaseProblem::IndexWithoutIndexation));
+    }
+
+    #[test]
+    fn price_3_a_reduction_lowers_tiers_in_force_and_refuses_an_increase() {
+        let money = |raw: &str| raw.parse::<Money>().unwrap();
+        let tier = |billing, min_quantity, price: &str| TierPrice {
+            billing,
+            min_quantity,
+            unit_price: money(price),
+        };
+        let current = [
+            tier(Billing::Monthly, 1, "19.90"),
+            tier(Billing::Monthly, 10, "17.90"),
+        ];
+        let changed = reduced_prices(&[tier(Billing::Monthly, 1, "17.50")], &current).unwrap();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].old_unit_price, money("19.90"));
+        assert_eq!(changed[0].unit_price, money("17.50"));
+        let refused = |prices: &[TierPrice]| reduced_prices(prices, &current).unwrap_err();
+        assert!(refused(&[tier(Billing::Monthly, 1, "21.90")]).needs_notice());
+        assert!(matches!(
+            refused(&[tier(Billing::Monthly, 1, "19.90")]),
+            ReductionProblem::Unchanged { .. }
+        ));
+        assert!(matches!(
+            refused(&[tier(Billing::Annual, 1, "9.00")]),
+            ReductionProblem::NoSuchTier { .. }
+        ));
+        assert!(matches!(
+            refused(&[tier(Billing::Monthly, 1, "9.001")]),
+            ReductionProblem::NotWholeCents(_)
+        ));
+        assert!(matches!(
+            refused(&[tier(Billing::Monthly, 1, "-1")]),
+            ReductionProblem::Negative(_)
+        ));
+        assert_eq!(refused(&[]), ReductionProblem::NoPrice);
+        assert!(matches!(
+            refused(&[
+                tier(Billing::Monthly, 1, "15.00"),
+                tier(Billing::Monthly, 1, "14.00")
+            ]),
+            ReductionProblem::TierTwice { .. }
+        ));
     }
 }

@@ -50,7 +50,13 @@ impl OperatorRole {
     }
 }
 
-/// The provider's contract actions, each the business of one role.
+/// The provider's contract actions, each the business of one role (an administrator takes any).
+///
+/// The catalogue (issue 14, point 3): administrators change what the provider sells and at what
+/// price — general reductions (PRICE-3), price-change notices (PRICE-4, PRICE-5), Credits rates
+/// (PRICE-6) and the pool of Numbers; billing enters the facts published by others that billing
+/// computes with — the consumer price index of each month (PRICE-4) and the late-payment rates of
+/// each semester (LATE-1). Any operator reads all of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BackOfficeAction {
     /// DISPUTE-2, DISPUTE-3: accept (with a credit note) or refuse a dispute or a claim for
@@ -80,6 +86,14 @@ pub enum BackOfficeAction {
     MoveDemoClock,
     /// Add operators (issue 14, point 1).
     ManageOperators,
+    /// PRICE-3: a general price reduction, for new Orders.
+    ReducePrices,
+    /// PRICE-4: the consumer price index of a month.
+    EnterPriceIndex,
+    /// PRICE-6: publish a Credits rate (up or down).
+    SetCreditsRates,
+    /// NUM-1: add a range of Numbers to the pool.
+    AddNumbers,
 }
 
 impl BackOfficeAction {
@@ -89,7 +103,8 @@ impl BackOfficeAction {
             BackOfficeAction::DecideDispute
             | BackOfficeAction::SendFormalNotice
             | BackOfficeAction::TerminateForFault
-            | BackOfficeAction::SetLatePaymentRate => OperatorRole::Billing,
+            | BackOfficeAction::SetLatePaymentRate
+            | BackOfficeAction::EnterPriceIndex => OperatorRole::Billing,
             BackOfficeAction::Suspend
             | BackOfficeAction::OfferTrial
             | BackOfficeAction::AnswerComplaint
@@ -98,7 +113,10 @@ impl BackOfficeAction {
             | BackOfficeAction::TerminateWithoutReason
             | BackOfficeAction::DiscontinueService
             | BackOfficeAction::MoveDemoClock
-            | BackOfficeAction::ManageOperators => OperatorRole::Administrator,
+            | BackOfficeAction::ManageOperators
+            | BackOfficeAction::ReducePrices
+            | BackOfficeAction::SetCreditsRates
+            | BackOfficeAction::AddNumbers => OperatorRole::Administrator,
         }
     }
 }
@@ -320,6 +338,10 @@ mod tests {
             DiscontinueService,
             MoveDemoClock,
             ManageOperators,
+            ReducePrices,
+            EnterPriceIndex,
+            SetCreditsRates,
+            AddNumbers,
         ];
         let allowed = |role: OperatorRole| -> Vec<BackOfficeAction> {
             actions.into_iter().filter(|a| role.may(*a)).collect()
@@ -330,9 +352,12 @@ mod tests {
                 DecideDispute,
                 SendFormalNotice,
                 TerminateForFault,
-                SetLatePaymentRate
+                SetLatePaymentRate,
+                EnterPriceIndex
             ]
         );
+        assert!(!OperatorRole::Billing.may(ReducePrices));
+        assert!(!OperatorRole::Support.may(AddNumbers));
         assert_eq!(
             allowed(OperatorRole::Support),
             [Suspend, OfferTrial, AnswerComplaint, AnswerDataRequest]

@@ -109,6 +109,21 @@ pub enum ErrorCode {
     ServiceAlreadyDiscontinued,
     /// NOTICE-3: the Service is no longer offered.
     ServiceDiscontinued,
+    // The catalogue as data (issue 14, point 3).
+    /// PRICE-3: a general reduction's prices refused (`field`: `prices` or `plan_code`).
+    PriceReductionInvalid,
+    /// PRICE-3, PRICE-4, PRICE-5: a price going up on the reduction route needs a notice.
+    IncreaseNeedsNotice,
+    /// PRICE-2: a price of the tier already starts today.
+    PriceAlreadyStartsToday,
+    /// PRICE-4: a month's index refused by the form (`field`: `month` or `value`).
+    PriceIndexInvalid,
+    /// PRICE-4: the series refuses the month (entered already, before the series, or a gap).
+    PriceIndexSeriesConflict,
+    /// PRICE-6: this Credits rate was published today already.
+    CreditsRateAlreadyPublished,
+    /// NUM-1: a range of Numbers refused (`field`: `country`, `first` or `last`).
+    NumberRangeInvalid,
     // Invoices, payments, late payment, disputes.
     InvoiceNotOverdue,
     FormalNoticeAlreadySent,

@@ -9,6 +9,7 @@ pub use domain::signup::{LoginForm, SignupForm};
 pub mod backoffice;
 pub mod bundle;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod company;
 pub mod complaints;
 pub mod credits;

@@ -304,6 +304,25 @@ pub enum ApiError {
     /// DATA-1 (rectification): the Company keeps its Users' profiles to its Managers.
     #[error("profile correction not allowed")]
     ProfileCorrectionNotAllowed,
+    /// PRICE-3: a general reduction's prices the rules refuse; the field and the reason.
+    #[error("price reduction refused ({field}): {reason}")]
+    PriceReductionInvalid { field: &'static str, reason: String },
+    /// PRICE-3, PRICE-4, PRICE-5: a price going up on the reduction route (the sentence says
+    /// which, and that a price-change notice is the way).
+    #[error("an increase needs a notice: {0}")]
+    IncreaseNeedsNotice(String),
+    /// PRICE-2: a price of the tier already starts today.
+    #[error("a price already starts on {0}")]
+    PriceAlreadyStartsToday(chrono::NaiveDate),
+    /// PRICE-4: a month's index the form refuses, or the series.
+    #[error(transparent)]
+    PriceIndex(#[from] domain::indexation::IndexEntryProblem),
+    /// PRICE-6: a Credits rate published today already.
+    #[error("a credits rate already starts on {0}")]
+    CreditsRateAlreadyPublished(chrono::NaiveDate),
+    /// NUM-1: a range of Numbers refused.
+    #[error(transparent)]
+    NumberRange(#[from] domain::catalogue::RangeProblem),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]
@@ -409,6 +428,18 @@ from_store_errors! {
         }
         store::late_payment::FormalNoticeError::Calendar(reason) => ApiError::Internal(reason),
         store::late_payment::FormalNoticeError::Database(error) => error.into(),
+    };
+    store::catalogue_admin::ReductionError => |error| match error {
+        store::catalogue_admin::ReductionError::AlreadyToday(day) => ApiError::PriceAlreadyStartsToday(day),
+        store::catalogue_admin::ReductionError::Database(error) => error.into(),
+    };
+    store::catalogue_admin::EnterIndexError => |error| match error {
+        store::catalogue_admin::EnterIndexError::Refused(problem) => problem.into(),
+        store::catalogue_admin::EnterIndexError::Database(error) => error.into(),
+    };
+    store::catalogue_admin::PublishRateError => |error| match error {
+        store::catalogue_admin::PublishRateError::AlreadyPublished(day) => ApiError::CreditsRateAlreadyPublished(day),
+        store::catalogue_admin::PublishRateError::Database(error) => error.into(),
     };
     store::late_rates::RecordRatesError => |error| match error {
         store::late_rates::RecordRatesError::AlreadyRecorded(semester) => {
@@ -533,6 +564,18 @@ impl From<crate::services::collection::WebhookError> for ApiError {
             WebhookError::Signature(problem) => ApiError::WebhookSignature(problem),
             WebhookError::Event(problem) => ApiError::WebhookEvent(problem),
             WebhookError::Pay(error) => error.into(),
+        }
+    }
+}
+
+impl From<domain::price_change::ReductionProblem> for ApiError {
+    fn from(problem: domain::price_change::ReductionProblem) -> Self {
+        match problem.needs_notice() {
+            true => ApiError::IncreaseNeedsNotice(problem.to_string()),
+            false => ApiError::PriceReductionInvalid {
+                field: "prices",
+                reason: problem.to_string(),
+            },
         }
     }
 }
@@ -821,6 +864,33 @@ impl ApiError {
                 format!("A price of this Call Plan already starts on {day}: announce the change for another day."),
                 Some("effective_on"),
             ),
+            ApiError::PriceReductionInvalid { field, reason } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PriceReductionInvalid, reason.clone(), Some(*field))
+            }
+            ApiError::IncreaseNeedsNotice(reason) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::IncreaseNeedsNotice, reason.clone(), Some("prices"))
+            }
+            ApiError::PriceAlreadyStartsToday(day) => (
+                StatusCode::CONFLICT,
+                ErrorCode::PriceAlreadyStartsToday,
+                format!("A price of this Call Plan already starts today ({day}): a further reduction can apply from tomorrow."),
+                Some("prices"),
+            ),
+            ApiError::PriceIndex(problem) => (
+                if problem.is_conflict() { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY },
+                if problem.is_conflict() { ErrorCode::PriceIndexSeriesConflict } else { ErrorCode::PriceIndexInvalid },
+                problem.to_string(),
+                Some(problem.field()),
+            ),
+            ApiError::CreditsRateAlreadyPublished(day) => (
+                StatusCode::CONFLICT,
+                ErrorCode::CreditsRateAlreadyPublished,
+                format!("This rate was already changed today ({day}): its next change can apply from tomorrow."),
+                Some("price"),
+            ),
+            ApiError::NumberRange(problem) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::NumberRangeInvalid, problem.to_string(), Some(problem.field()))
+            }
             ApiError::TerminationTooLate { last_day } => (
                 StatusCode::CONFLICT,
                 ErrorCode::TerminationTooLate,

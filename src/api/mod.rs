@@ -225,6 +225,7 @@ pub async fn me() -> Result<Option<Me>, ApiError> {
 
 mod backoffice;
 mod calls;
+mod catalogue_admin;
 mod communications;
 mod company;
 mod credits;
@@ -243,6 +244,7 @@ mod webapp;
 
 pub use backoffice::*;
 pub use calls::*;
+pub use catalogue_admin::*;
 pub use communications::*;
 pub use company::*;
 pub use credits::*;

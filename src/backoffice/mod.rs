@@ -17,6 +17,7 @@ use protocol::complaints::{ComplaintAnswer, ComplaintItem};
 use protocol::disputes::DisputeDecision;
 use protocol::privacy::DataRequestAnswer;
 
+mod catalogue;
 mod company;
 mod services;
 
@@ -67,6 +68,7 @@ pub fn BackOfficeRoot() -> impl IntoView {
                 <Route path=path!("/backoffice") view=Home />
                 <Route path=path!("/backoffice/setup/:token") view=SetupPage />
                 <Route path=path!("/backoffice/companies/:id") view=CompanyRoute />
+                <Route path=path!("/backoffice/catalogue") view=CatalogueRoute />
             </Routes>
         </Router>
     }
@@ -107,6 +109,7 @@ fn Home() -> impl IntoView {
             <main>
                 <h1>"Back office"</h1>
                 <p>{format!("Signed in as {}, of the {} role.", me.email, me.role.as_str())}</p>
+                <p><a href="/backoffice/catalogue">"Catalogue: prices, price index, Credits rates, late-payment rates, Numbers pool"</a></p>
                 <Queues me=me.clone() />
                 <Companies />
                 <Proof />
@@ -129,6 +132,19 @@ fn CompanyRoute() -> impl IntoView {
         }
         OperatorSession::SignedOut => view! { <SignInPage /> }.into_any(),
         OperatorSession::SignedIn(me) => view! { <company::CompanyPage me /> }.into_any(),
+    }
+}
+
+/// `/backoffice/catalogue`: the catalogue as data (issue 14, point 3), once signed in.
+#[component]
+fn CatalogueRoute() -> impl IntoView {
+    let session = use_operator_session();
+    move || match session.get() {
+        OperatorSession::Loading => {
+            view! { <main class="narrow"><p class="loading">"Loading…"</p></main> }.into_any()
+        }
+        OperatorSession::SignedOut => view! { <SignInPage /> }.into_any(),
+        OperatorSession::SignedIn(me) => view! { <catalogue::CataloguePage me /> }.into_any(),
     }
 }
 

@@ -55,7 +55,7 @@ async fn record_rates(
 ) -> Result<(StatusCode, Json<SemesterRatesView>), ApiError> {
     operator.may(BackOfficeAction::SetLatePaymentRate)?;
     let entry = validate_rate_form(&form)?;
-    late_rates::record(&state.db, &entry).await?;
+    late_rates::record(&state.db, &entry, operator.id(), state.clock.now()).await?;
     tracing::info!(semester = %entry.semester, "late-payment rates recorded");
     Ok((StatusCode::CREATED, Json(view(entry))))
 }

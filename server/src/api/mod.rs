@@ -8,6 +8,7 @@ mod activity;
 mod backoffice;
 mod calls;
 mod catalogue;
+mod catalogue_admin;
 mod clock;
 mod communications;
 mod company;
@@ -84,6 +85,7 @@ pub fn router() -> Router<AppState> {
         .merge(licences::routes())
         .merge(numbers::routes())
         .merge(catalogue::routes())
+        .merge(catalogue_admin::routes())
         .merge(orders::routes())
         .merge(dashboard::routes())
         .merge(company::routes())

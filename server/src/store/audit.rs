@@ -319,6 +319,123 @@ pub async fn record(
     Ok(())
 }
 
+/// The provider's own chain (issue 14, point 3): what an operator changes that concerns no
+/// Company in particular (the catalogue: prices, the price index, Credits rates, the pool of
+/// Numbers), in `provider_log`, numbered by `provider_log_head`. Its entries are hashed as a
+/// Company's entries of version 3 are, with this company id, and [`verify`] checks it with the
+/// Companies' chains (it has no signed checkpoints).
+pub const PROVIDER_CHAIN: i64 = 0;
+
+/// The hash formula of the provider's entries (version 3's, see [`Entry::expected_hash`]).
+const PROVIDER_HASH_VERSION: i64 = 3;
+
+/// Appends to the provider's chain what the operator `operator_id` did, inside the caller's
+/// transaction. Bumping the head first locks it, so concurrent writers queue and the chain
+/// never forks.
+pub async fn record_provider(
+    connection: &mut AnyConnection,
+    operator_id: i64,
+    action: &'static str,
+    subject: impl Into<String>,
+    after: &impl Serialize,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let (seq, prev_hash): (i64, Option<String>) = sqlx::query_as(
+        "UPDATE provider_log_head SET seq = seq + 1 WHERE id = 1
+         RETURNING seq, (SELECT p.hash FROM provider_log p WHERE p.seq = provider_log_head.seq - 1)",
+    )
+    .fetch_one(&mut *connection)
+    .await?;
+    let prev_hash = match prev_hash {
+        _ if seq == 1 => GENESIS.to_owned(),
+        Some(hash) => hash,
+        None => return Err(sqlx::Error::RowNotFound),
+    };
+    let after_json = serde_json::to_value(after)
+        .map_err(|error| sqlx::Error::Encode(error.into()))?
+        .to_string();
+    let mut entry = Entry {
+        id: 0,
+        company_id: PROVIDER_CHAIN,
+        seq,
+        at: stamp(at),
+        actor_user_id: None,
+        actor_operator_id: Some(operator_id),
+        action: action.to_owned(),
+        subject: subject.into(),
+        before_json: None,
+        after_digest: Some(payload_digest(&after_json)),
+        after_json: Some(after_json),
+        before_digest: None,
+        hash_version: PROVIDER_HASH_VERSION,
+        pseudonymised: false,
+        prev_hash,
+        hash: String::new(),
+    };
+    entry.hash = entry.expected_hash().unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO provider_log (seq, at, operator_id, action, subject, before_json,
+             after_json, before_digest, after_digest, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(entry.seq)
+    .bind(&entry.at)
+    .bind(operator_id)
+    .bind(&entry.action)
+    .bind(&entry.subject)
+    .bind(&entry.before_json)
+    .bind(&entry.after_json)
+    .bind(&entry.before_digest)
+    .bind(&entry.after_digest)
+    .bind(&entry.prev_hash)
+    .bind(&entry.hash)
+    .execute(&mut *connection)
+    .await?;
+    Ok(())
+}
+
+/// The provider's chain, oldest first (see [`PROVIDER_CHAIN`]).
+pub async fn provider_chain(db: &Database) -> Result<Chain, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, seq, at, operator_id, action, subject, before_json, after_json,
+             before_digest, after_digest, prev_hash, hash
+         FROM provider_log ORDER BY seq",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let entries = rows
+        .iter()
+        .map(|row| {
+            Ok(Entry {
+                id: row.try_get("id")?,
+                company_id: PROVIDER_CHAIN,
+                seq: row.try_get("seq")?,
+                at: row.try_get("at")?,
+                actor_user_id: None,
+                actor_operator_id: row.try_get("operator_id")?,
+                action: row.try_get("action")?,
+                subject: row.try_get("subject")?,
+                before_json: row.try_get("before_json")?,
+                after_json: row.try_get("after_json")?,
+                before_digest: row.try_get("before_digest")?,
+                after_digest: row.try_get("after_digest")?,
+                hash_version: PROVIDER_HASH_VERSION,
+                pseudonymised: false,
+                prev_hash: row.try_get("prev_hash")?,
+                hash: row.try_get("hash")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let numbered: i64 = sqlx::query_scalar("SELECT seq FROM provider_log_head WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(Chain {
+        entries,
+        checkpoints: Vec::new(),
+        numbered,
+    })
+}
+
 /// A page of one Company's log, newest first: entries with `seq` below `before` (all when `None`).
 pub async fn page(
     db: &Database,
@@ -854,6 +971,7 @@ pub async fn verify(db: &Database, key: &PublicKey) -> Result<Verification, sqlx
     for (company_id, numbered) in numbered {
         chains.entry(company_id).or_default().numbered = numbered;
     }
+    chains.insert(PROVIDER_CHAIN, provider_chain(db).await?);
     let (mut entries, mut unsigned) = (0, 0);
     for (company_id, chain) in &chains {
         match verify_chain(*company_id, chain, key) {

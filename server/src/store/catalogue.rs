@@ -1,5 +1,7 @@
 //! The price list and the pool of Numbers (PRICE-1, PRICE-2, NUM-1): seeded by migration 0005,
-//! read here. Prices are never updated: a new price is a new row with its own `valid_from`.
+//! read here; the back office adds versions, reductions and Numbers (`catalogue_admin`). Prices
+//! are never updated: a new price is a new row with its own `valid_from` (a general reduction's
+//! rows carry its `reduction_id`, PRICE-3).
 
 use domain::catalogue::{Billing, BillingDiscount, CallPlan, PlanPrice, PriceList};
 use domain::country::CountryCode;
@@ -40,12 +42,13 @@ const PLANS: [&str; 6] = [
     "included_sms",
     "international_with_credits",
 ];
-const PRICES: [&str; 5] = [
+const PRICES: [&str; 6] = [
     "plan_id",
     "billing",
     "valid_from",
     "min_quantity",
     "unit_price_cents",
+    "general_reduction",
 ];
 const DISCOUNTS: [&str; 4] = ["billing", "valid_from", "discount_pct", "label"];
 const USAGE_PRICES: [&str; 4] = ["plan_id", "valid_from", "minute_cents", "sms_cents"];
@@ -83,7 +86,8 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
             "billing",
             "valid_from",
             "CAST(min_quantity AS TEXT)",
-            "CAST(unit_price_cents AS TEXT)"
+            "CAST(unit_price_cents AS TEXT)",
+            "(SELECT r.created_at FROM price_reductions r WHERE r.id = reduction_id)"
         ),
         ", '' ORDER BY plan_id, billing, min_quantity, valid_from) FROM call_plan_prices),
                 (SELECT string_agg(",
@@ -137,6 +141,7 @@ pub async fn price_list_in(connection: &mut AnyConnection) -> Result<PriceList, 
                 valid_from: row.date("valid_from")?,
                 min_quantity: count(Some(row.integer("min_quantity")?))?.unwrap_or(1),
                 unit_price: row.money("unit_price_cents")?,
+                general_reduction: row.instant_opt("general_reduction")?,
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;

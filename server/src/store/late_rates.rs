@@ -1,6 +1,7 @@
 //! LATE-1: the provider records each semester's rates in `late_payment_rates`, once; the
 //! penalties read them through [`super::late_payment::rate_table`].
 
+use chrono::{DateTime, Utc};
 use domain::late::{Half, RateEntry, Semester};
 
 use crate::db::Database;
@@ -20,8 +21,14 @@ fn half_code(half: Half) -> &'static str {
     }
 }
 
-/// Records the rates of a semester not recorded yet; a recorded semester is left as it is.
-pub async fn record(db: &Database, entry: &RateEntry) -> Result<(), RecordRatesError> {
+/// Records the rates of a semester not recorded yet, entered by the operator `operator_id`, with
+/// its entry in the provider's chain of the proof log; a recorded semester is left as it is.
+pub async fn record(
+    db: &Database,
+    entry: &RateEntry,
+    operator_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), RecordRatesError> {
     let mut tx = db.write().await?;
     let half = half_code(entry.semester.half);
     let recorded: i64 =
@@ -49,6 +56,20 @@ pub async fn record(db: &Database, entry: &RateEntry) -> Result<(), RecordRatesE
         }
         _ => RecordRatesError::Database(error),
     })?;
+    let after = serde_json::json!({
+        "semester": entry.semester.code(),
+        "ecb_rate": entry.rates.ecb_rate,
+        "legal_rate": entry.rates.legal_rate,
+    });
+    super::audit::record_provider(
+        &mut tx,
+        operator_id,
+        "catalogue.late_payment_rates",
+        format!("semester:{}", entry.semester.code()),
+        &after,
+        at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -16,6 +16,7 @@ pub mod activity;
 pub mod audit;
 pub mod calls;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod codec;
 pub mod communications;
 pub mod company;

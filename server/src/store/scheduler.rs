@@ -11,6 +11,7 @@ use domain::term::Term;
 use protocol::invoices::InvoiceKind;
 use sqlx::{AnyConnection, Row};
 
+use super::codec::Columns as _;
 use super::{audit, catalogue, invoices, stamp};
 use crate::db::{Database, is_unique_violation};
 
@@ -243,7 +244,7 @@ async fn renew_licences(
     now: DateTime<Utc>,
 ) -> Result<usize, ScheduleError> {
     let rows = sqlx::query(concat!(
-        "SELECT l.id, l.company_id, l.term_months, l.anchor, o.billing, ",
+        "SELECT l.id, l.company_id, l.term_months, l.anchor, o.billing, o.placed_at, ",
         last_day_of_service!(),
         " AS service_last_day FROM licences l JOIN orders o ON o.id = l.order_id",
         " LEFT JOIN licence_terminations t ON t.licence_id = l.id",
@@ -310,8 +311,13 @@ async fn renew_licences(
         let vat = catalogue::vat_basis_in(connection, company_id)
             .await?
             .ok_or_else(|| failure("the Company no longer exists".into()))?;
+        // PRICE-3: a general reduction since the Order leaves its Call Plans alone.
+        let subscribed_at = row.instant("placed_at")?;
         let quote = renewal_quote(
-            list.as_ref().expect("loaded above"),
+            &list
+                .as_ref()
+                .expect("loaded above")
+                .as_subscribed_at(subscribed_at),
             billing,
             &lines,
             day,

@@ -83,7 +83,7 @@ pub async fn terminate_for_fault(
     // The invoice takes a number: the numbering is locked before the Company's row.
     invoices::lock_numbering(&mut tx, today.year()).await?;
     let row = sqlx::query(
-        "SELECT l.company_id, l.anchor, l.term_months, l.status, o.billing
+        "SELECT l.company_id, l.anchor, l.term_months, l.status, o.billing, o.placed_at
          FROM licences l JOIN orders o ON o.id = l.order_id WHERE l.id = $1",
     )
     .bind(licence_id)
@@ -109,7 +109,10 @@ pub async fn terminate_for_fault(
     let period_price = if lines.is_empty() {
         Money::ZERO
     } else {
-        let list = catalogue::price_list_in(&mut tx).await?;
+        // PRICE-3: the Licence's own prices, without a general reduction since its Order.
+        let list = catalogue::price_list_in(&mut tx)
+            .await?
+            .as_subscribed_at(row.instant("placed_at")?);
         scheduler::renewal_quote(&list, billing, &lines, today, vat)
             .map_err(not_priced)?
             .subtotal

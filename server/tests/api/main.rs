@@ -19,6 +19,7 @@ mod accounts;
 mod backoffice;
 mod billing;
 mod calls;
+mod catalogue_admin;
 mod collection;
 mod company;
 mod complaints;

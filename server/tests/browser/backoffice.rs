@@ -507,3 +507,77 @@ async fn support_and_administrators_decide_territory_data_rights_and_the_end_of_
         browser.close().await;
     }
 }
+
+/// Issue 14, point 3: an administrator opens the Catalogue from the back office's home, is told
+/// in the page that an increase needs a price-change notice (the same rule the server applies),
+/// applies a general reduction, adds a range of Numbers to the French pool and finds them free.
+#[tokio::test]
+async fn an_administrator_reduces_a_price_and_adds_a_range_of_numbers_to_the_pool() {
+    let console = Console::start().await;
+    let admin = signed_in_operator(
+        &console,
+        "ada@provider.example",
+        OperatorRole::Administrator,
+    )
+    .await;
+    admin
+        .click("Catalogue: prices, price index, Credits rates, late-payment rates, Numbers pool")
+        .await;
+    admin.sees("Prices for a new Order today").await;
+
+    // PRICE-3: a price going up is no reduction; nothing is sent.
+    admin.choose("Call Plan to reduce", "Essential").await;
+    let tier = "New price, annual from 1 Number(s) (now EUR 99.00)";
+    admin.fill(tier, "105").await;
+    admin.click("Apply the reduction today").await;
+    admin
+        .sees("Announce it with a price-change notice (Price changes), at least one month before it applies")
+        .await;
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM call_plan_prices WHERE reduction_id IS NOT NULL")
+            .await,
+        0
+    );
+    admin.fill(tier, "95.00").await;
+    admin.click("Apply the reduction today").await;
+    admin
+        .sees("The reduction applies from today to new Orders.")
+        .await;
+    admin.sees("General reduction (new Orders only)").await;
+    admin.sees("annual from 1: EUR 95.00").await;
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM provider_log WHERE action = 'catalogue.price_reduction'")
+            .await,
+        1
+    );
+
+    // NUM-1: ten French Numbers join the pool, free.
+    admin.fill("First Number", "+33 6 12 00 00 00").await;
+    admin.fill("Last Number", "+33612000009").await;
+    admin.click("Add to the pool").await;
+    admin
+        .sees("10 Numbers added to the FR pool; 0 already there, skipped.")
+        .await;
+    let france = admin
+        .until(
+            "[...document.querySelectorAll('.pool-counts tbody tr')].map(r => r.innerText)
+                .find(t => t.startsWith('FR') && !t.includes('\\t60\\t'))",
+            "the French pool counted again",
+        )
+        .await;
+    assert_eq!(
+        france
+            .as_str()
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        ["FR", "70", "0"]
+    );
+    admin.fill("Containing", "3361200000").await;
+    admin.click("Show free Numbers").await;
+    admin.sees("+33612000009").await;
+    admin.sees("+33612000000").await;
+    admin.close().await;
+}
