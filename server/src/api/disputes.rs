@@ -21,7 +21,7 @@ use crate::auth::Manager;
 use crate::auth::operator::Operator;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::disputes::{self, Decision};
+use crate::store::disputes::{self, Decided, Decision};
 use protocol::backoffice::BackOfficeAction;
 
 pub fn routes() -> Router<AppState> {
@@ -221,7 +221,7 @@ async fn decide(
     let (company_id, invoice_id) = disputes::decide(
         &state.db,
         operator.may(BackOfficeAction::DecideDispute)?.id,
-        dispute_id,
+        Decided::Dispute(dispute_id),
         &decision,
         state.clock.today(),
         state.clock.now(),
@@ -240,10 +240,10 @@ async fn decide_restitution(
     Body(form): Body<DisputeDecision>,
 ) -> Result<Json<InvoiceDisputes>, ApiError> {
     let decision = decision_of(&form)?;
-    let (company_id, invoice_id) = disputes::decide_restitution(
+    let (company_id, invoice_id) = disputes::decide(
         &state.db,
         operator.may(BackOfficeAction::DecideDispute)?.id,
-        claim_id,
+        Decided::Restitution(claim_id),
         &decision,
         state.clock.today(),
         state.clock.now(),

@@ -187,24 +187,61 @@ async fn next_credit_note_number(
     .await
 }
 
-/// DISPUTE-2: records the provider's decision on `today`. Accepting writes a numbered credit note
-/// (a per-year sequence, like invoices); refusing keeps the reason for the Manager. Returns the
-/// dispute's Company and invoice.
+/// What the provider decides on, and what an accepted one's credit note answers: a dispute
+/// (DISPUTE-2) or a claim for restitution (DISPUTE-3), by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decided {
+    Dispute(i64),
+    Restitution(i64),
+}
+
+impl Decided {
+    /// Its Company, invoice and status.
+    fn facts_sql(self) -> &'static str {
+        match self {
+            Decided::Dispute(_) => {
+                "SELECT company_id, invoice_id, status FROM invoice_disputes WHERE id = $1"
+            }
+            Decided::Restitution(_) => {
+                "SELECT company_id, invoice_id, status FROM restitution_claims WHERE id = $1"
+            }
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Decided::Dispute(id) | Decided::Restitution(id) => id,
+        }
+    }
+
+    /// The proof log's action and the name of the id in its values.
+    fn logged_as(self) -> (&'static str, &'static str) {
+        match self {
+            Decided::Dispute(_) => ("invoice.dispute_decision", "dispute_id"),
+            Decided::Restitution(_) => ("invoice.restitution_decision", "claim_id"),
+        }
+    }
+}
+
+/// DISPUTE-2, DISPUTE-3: records the provider's decision on `today` on a dispute or a claim for
+/// restitution. Accepting writes a numbered credit note (a per-year sequence, like invoices),
+/// deducted from the Company's next invoices and refunded when none follows; refusing keeps the
+/// reason for the Manager. Returns the Company and the invoice.
 pub async fn decide(
     db: &Database,
     operator_id: i64,
-    dispute_id: i64,
+    decided: Decided,
     decision: &Decision,
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(i64, i64), DecideError> {
     let mut tx = db.write().await?;
-    let row: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT company_id, invoice_id, status FROM invoice_disputes WHERE id = $1")
-            .bind(dispute_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row: Option<(i64, i64, String)> = sqlx::query_as(decided.facts_sql())
+        .bind(decided.id())
+        .fetch_optional(&mut *tx)
+        .await?;
     let (company_id, invoice_id, status) = row.ok_or(DecideError::NotFound)?;
+    super::lock_company(&mut tx, company_id).await?;
     if status != "open" {
         return Err(DecideError::AlreadyDecided);
     }
@@ -217,7 +254,7 @@ pub async fn decide(
             let written = issue_credit_note(
                 &mut tx,
                 (company_id, invoice_id, &facts),
-                CreditSource::Dispute(dispute_id),
+                decided,
                 *amount_cents,
                 today,
                 now,
@@ -226,52 +263,50 @@ pub async fn decide(
             ("accepted", note.clone(), Some(written))
         }
     };
-    let updated = sqlx::query(
-        "UPDATE invoice_disputes SET status = $1, decided_on = $2, decided_at = $3,
-                decision_reason = $4
-         WHERE id = $5 AND status = 'open'",
-    )
-    .bind(new_status)
-    .bind(today.to_string())
-    .bind(stamp(now))
-    .bind(&reason)
-    .bind(dispute_id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
+    let update = match decided {
+        Decided::Dispute(id) => sqlx::query(
+            "UPDATE invoice_disputes SET status = $1, decided_on = $2, decision_reason = $3,
+                    decided_at = $4
+             WHERE id = $5 AND status = 'open'",
+        )
+        .bind(new_status)
+        .bind(today.to_string())
+        .bind(&reason)
+        .bind(stamp(now))
+        .bind(id),
+        Decided::Restitution(id) => sqlx::query(
+            "UPDATE restitution_claims SET status = $1, decided_on = $2, decision_reason = $3,
+                    decided_by_operator = $4
+             WHERE id = $5 AND status = 'open'",
+        )
+        .bind(new_status)
+        .bind(today.to_string())
+        .bind(&reason)
+        .bind(operator_id)
+        .bind(id),
+    };
+    if update.execute(&mut *tx).await?.rows_affected() != 1 {
         return Err(DecideError::AlreadyDecided);
     }
-    let change = audit::Change::new(
-        company_id,
-        None,
-        "invoice.dispute_decision",
-        format!("invoice:{invoice_id}"),
-    )
-    .before(&serde_json::json!({"dispute_id": dispute_id, "status": "open"}))
-    .after(&serde_json::json!({
-        "dispute_id": dispute_id,
-        "status": new_status,
-        "reason": reason,
-        "credit_note": credit_note.as_ref().map(|(number, amounts)| serde_json::json!({
-            "number": number,
-            "vat_rate": facts.vat_rate,
-            "net": amounts.net,
-            "vat": amounts.vat,
-            "amount": amounts.total,
-        })),
-        "decided_on": today,
-    }));
+    let (action, key) = decided.logged_as();
+    let change = audit::Change::new(company_id, None, action, format!("invoice:{invoice_id}"))
+        .before(&serde_json::json!({key: decided.id(), "status": "open"}))
+        .after(&serde_json::json!({
+            key: decided.id(),
+            "status": new_status,
+            "reason": reason,
+            "credit_note": credit_note.as_ref().map(|(number, amounts)| serde_json::json!({
+                "number": number,
+                "vat_rate": facts.vat_rate,
+                "net": amounts.net,
+                "vat": amounts.vat,
+                "amount": amounts.total,
+            })),
+            "decided_on": today,
+        }));
     audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
     tx.commit().await?;
     Ok((company_id, invoice_id))
-}
-
-/// What a credit note answers: an accepted dispute (DISPUTE-2) or claim for restitution
-/// (DISPUTE-3).
-#[derive(Debug, Clone, Copy)]
-enum CreditSource {
-    Dispute(i64),
-    Restitution(i64),
 }
 
 /// DISPUTE-2 (house reading "Credit notes"): writes a numbered credit note of `amount_cents`
@@ -281,7 +316,7 @@ enum CreditSource {
 async fn issue_credit_note(
     tx: &mut crate::db::WriteTransaction,
     (company_id, invoice_id, facts): (i64, i64, &InvoiceFacts),
-    source: CreditSource,
+    source: Decided,
     amount_cents: Option<i64>,
     today: NaiveDate,
     now: DateTime<Utc>,
@@ -313,8 +348,8 @@ async fn issue_credit_note(
         whole_cents(amounts.total)?,
     );
     let (dispute_id, claim_id) = match source {
-        CreditSource::Dispute(id) => (Some(id), None),
-        CreditSource::Restitution(id) => (None, Some(id)),
+        Decided::Dispute(id) => (Some(id), None),
+        Decided::Restitution(id) => (None, Some(id)),
     };
     let note_id: i64 = sqlx::query_scalar(
         "INSERT INTO credit_notes (company_id, dispute_id, restitution_claim_id, invoice_id, year,
@@ -355,88 +390,6 @@ async fn issue_credit_note(
         .await?;
     }
     Ok((number, amounts))
-}
-
-/// DISPUTE-3: the provider's decision on a claim for restitution, on `today`: accepted with a
-/// credit note of the amount given back (deducted from the Company's next invoices, refunded
-/// when none follows), or refused with the reason the Manager reads. Returns the claim's Company
-/// and invoice.
-pub async fn decide_restitution(
-    db: &Database,
-    operator_id: i64,
-    claim_id: i64,
-    decision: &Decision,
-    today: NaiveDate,
-    now: DateTime<Utc>,
-) -> Result<(i64, i64), DecideError> {
-    let mut tx = db.write().await?;
-    let row: Option<(i64, i64, String)> = sqlx::query_as(
-        "SELECT company_id, invoice_id, status FROM restitution_claims WHERE id = $1",
-    )
-    .bind(claim_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (company_id, invoice_id, status) = row.ok_or(DecideError::NotFound)?;
-    super::lock_company(&mut tx, company_id).await?;
-    if status != "open" {
-        return Err(DecideError::AlreadyDecided);
-    }
-    let facts = invoice_facts(&mut tx, company_id, invoice_id)
-        .await?
-        .ok_or(DecideError::NotFound)?;
-    let (new_status, reason, credit_note) = match decision {
-        Decision::Refuse { reason } => ("refused", Some(reason.clone()), None),
-        Decision::Accept { amount_cents, note } => {
-            let written = issue_credit_note(
-                &mut tx,
-                (company_id, invoice_id, &facts),
-                CreditSource::Restitution(claim_id),
-                *amount_cents,
-                today,
-                now,
-            )
-            .await?;
-            ("accepted", note.clone(), Some(written))
-        }
-    };
-    let updated = sqlx::query(
-        "UPDATE restitution_claims SET status = $1, decided_on = $2, decision_reason = $3,
-                decided_by_operator = $4
-         WHERE id = $5 AND status = 'open'",
-    )
-    .bind(new_status)
-    .bind(today.to_string())
-    .bind(&reason)
-    .bind(operator_id)
-    .bind(claim_id)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Err(DecideError::AlreadyDecided);
-    }
-    let change = audit::Change::new(
-        company_id,
-        None,
-        "invoice.restitution_decision",
-        format!("invoice:{invoice_id}"),
-    )
-    .before(&serde_json::json!({"claim_id": claim_id, "status": "open"}))
-    .after(&serde_json::json!({
-        "claim_id": claim_id,
-        "status": new_status,
-        "reason": reason,
-        "credit_note": credit_note.as_ref().map(|(number, amounts)| serde_json::json!({
-            "number": number,
-            "vat_rate": facts.vat_rate,
-            "net": amounts.net,
-            "vat": amounts.vat,
-            "amount": amounts.total,
-        })),
-        "decided_on": today,
-    }));
-    audit::record(&mut tx, change.by_operator(Some(operator_id)), now).await?;
-    tx.commit().await?;
-    Ok((company_id, invoice_id))
 }
 
 fn whole_cents(amount: Money) -> Result<i64, sqlx::Error> {

@@ -1667,9 +1667,16 @@ async fn every_api_route_keeps_companies_apart_and_users_out(backend: Backend) {
             note: None,
         };
         let operator = app.operator_id(OperatorRole::Billing).await;
-        disputes::decide(db, operator, dispute, &accept, today, now)
-            .await
-            .unwrap();
+        disputes::decide(
+            db,
+            operator,
+            disputes::Decided::Dispute(dispute),
+            &accept,
+            today,
+            now,
+        )
+        .await
+        .unwrap();
         disputes::credit_notes(db, b_company).await.unwrap()[0].id
     };
     let reply = b_manager_client
