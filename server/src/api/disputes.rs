@@ -217,18 +217,7 @@ async fn decide(
     PathId(dispute_id): PathId,
     Body(form): Body<DisputeDecision>,
 ) -> Result<Json<InvoiceDisputes>, ApiError> {
-    let decision = decision_of(&form)?;
-    let (company_id, invoice_id) = disputes::decide(
-        &state.db,
-        operator.may(BackOfficeAction::DecideDispute)?.id,
-        Decided::Dispute(dispute_id),
-        &decision,
-        state.clock.today(),
-        state.clock.now(),
-    )
-    .await?;
-    tracing::info!(dispute_id, accepted = form.accept, "dispute decided");
-    Ok(Json(view(&state, company_id, invoice_id).await?))
+    decided(&state, &operator, Decided::Dispute(dispute_id), &form).await
 }
 
 /// `POST /api/admin/restitution-claims/{id}/decision` (billing, DISPUTE-3): as a dispute's,
@@ -239,20 +228,27 @@ async fn decide_restitution(
     PathId(claim_id): PathId,
     Body(form): Body<DisputeDecision>,
 ) -> Result<Json<InvoiceDisputes>, ApiError> {
-    let decision = decision_of(&form)?;
+    decided(&state, &operator, Decided::Restitution(claim_id), &form).await
+}
+
+/// The decision of `form` on `what`, by billing; the invoice's disputes and claims as the
+/// Manager then reads them.
+async fn decided(
+    state: &AppState,
+    operator: &Operator,
+    what: Decided,
+    form: &DisputeDecision,
+) -> Result<Json<InvoiceDisputes>, ApiError> {
+    let decision = decision_of(form)?;
     let (company_id, invoice_id) = disputes::decide(
         &state.db,
         operator.may(BackOfficeAction::DecideDispute)?.id,
-        Decided::Restitution(claim_id),
+        what,
         &decision,
         state.clock.today(),
         state.clock.now(),
     )
     .await?;
-    tracing::info!(
-        claim_id,
-        accepted = form.accept,
-        "restitution claim decided"
-    );
-    Ok(Json(view(&state, company_id, invoice_id).await?))
+    tracing::info!(?what, accepted = form.accept, "decided");
+    Ok(Json(view(state, company_id, invoice_id).await?))
 }

@@ -6,6 +6,7 @@
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_post, assert_api_error, count_where,
+    refused_to_role,
 };
 use axum::http::{Method, StatusCode};
 use protocol::backoffice::OperatorRole;
@@ -45,22 +46,14 @@ async fn a_service_is_discontinued_after_its_notice_and_only_it(backend: Backend
         Some("reason"),
     );
     // Announcing is the administrators' business.
-    let support = app.operator_cookie(OperatorRole::Support).await;
-    let token = support.trim_start_matches("backoffice_session=");
-    let reply = admin(
+    refused_to_role(
         &app,
+        OperatorRole::Support,
         Method::POST,
         path,
         Some(form(day(15), "Carrier contract ends.")),
-        token,
     )
     .await;
-    assert_api_error(
-        &reply,
-        StatusCode::FORBIDDEN,
-        "operator_role_forbidden",
-        None,
-    );
     // Before any announcement, calling abroad is not refused for this reason.
     let reply = abroad(&mut team.alice, team.alice_number.0).await;
     assert_ne!(

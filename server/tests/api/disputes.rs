@@ -7,7 +7,7 @@
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Reply, TestApp, admin, admin_app_on, admin_post, an_order,
     assert_api_error, collect, collect_days, date, log_in, logged, pass_days, payment,
-    ready_company, signup_form, top_up, zebra,
+    ready_company, refused_to_role, signup_form, top_up, zebra,
 };
 use axum::http::{Method, StatusCode};
 use chrono::Datelike;
@@ -454,24 +454,14 @@ async fn the_provider_decides_a_restitution_claim_with_a_credit_note_or_a_reason
     let decision = |claim: i64| format!("/api/admin/restitution-claims/{claim}/decision");
 
     // Deciding is billing's business; a refusal says why.
-    let support = app
-        .operator_cookie(protocol::backoffice::OperatorRole::Support)
-        .await;
-    let support = support.trim_start_matches("backoffice_session=");
-    let reply = admin(
+    refused_to_role(
         &app,
+        protocol::backoffice::OperatorRole::Support,
         Method::POST,
         &decision(first),
         Some(json!({"accept": false, "reason": "No."})),
-        support,
     )
     .await;
-    assert_api_error(
-        &reply,
-        StatusCode::FORBIDDEN,
-        "operator_role_forbidden",
-        None,
-    );
     let reply = admin_post(&app, &decision(first), json!({"accept": false})).await;
     assert_api_error(
         &reply,

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::support::{
     ADMIN_TOKEN, Backend, Client, Employees, TestApp, admin, app_on, assert_api_error, count_where,
-    logged, pass_days, signup_form,
+    logged, pass_days, refused_to_role, signup_form,
 };
 use protocol::backoffice::OperatorRole;
 
@@ -180,50 +180,23 @@ async fn requests_are_due_within_a_month_and_answered_by_another_manager(backend
     assert_eq!(queue[0]["managers_who_may_answer"], 0);
     assert_eq!(queue[0]["overdue"], false);
     let provider_answer = format!("/api/admin/data-requests/{mine}/answer");
-    let as_role = |role: OperatorRole| {
-        let app = &app;
-        async move {
-            let cookie = app.operator_cookie(role).await;
-            cookie.trim_start_matches("backoffice_session=").to_owned()
-        }
-    };
-    let billing = as_role(OperatorRole::Billing).await;
-    let support = as_role(OperatorRole::Support).await;
     let granted = json!({"decision": "granted", "answer": ""});
-    let reply = admin(
+    refused_to_role(
         &app,
+        OperatorRole::Billing,
         Method::POST,
         &provider_answer,
-        Some(granted),
-        &billing,
+        Some(granted.clone()),
     )
     .await;
-    assert_api_error(
-        &reply,
-        StatusCode::FORBIDDEN,
-        "operator_role_forbidden",
-        None,
-    );
-    let granted = json!({"decision": "granted", "answer": ""});
-    let reply = admin(
-        &app,
-        Method::POST,
-        &provider_answer,
-        Some(granted),
-        &support,
-    )
-    .await;
+    let support = app.operator_cookie(OperatorRole::Support).await;
+    let support = support.trim_start_matches("backoffice_session=");
+    let reply = admin(&app, Method::POST, &provider_answer, Some(granted), support).await;
     assert_api_error(&reply, StatusCode::CONFLICT, "last_manager", None);
     let refused = json!({"decision": "refused", "answer": "You are the Company's last Manager: name another first."});
-    let answered = admin(
-        &app,
-        Method::POST,
-        &provider_answer,
-        Some(refused),
-        &support,
-    )
-    .await
-    .expect_json(StatusCode::OK);
+    let answered = admin(&app, Method::POST, &provider_answer, Some(refused), support)
+        .await
+        .expect_json(StatusCode::OK);
     assert_eq!(answered["status"], "refused");
     assert_eq!(answered["answered_by"], "The provider's support");
     assert_eq!(

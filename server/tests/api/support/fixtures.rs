@@ -372,6 +372,26 @@ pub async fn admin(
     app.client().send(method, path, &headers, body).await
 }
 
+/// `method path` with `body` as an operator of `role` is refused: not that role's business
+/// (issue 14).
+pub async fn refused_to_role(
+    app: &TestApp,
+    role: protocol::backoffice::OperatorRole,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) {
+    let cookie = app.operator_cookie(role).await;
+    let token = cookie.trim_start_matches("backoffice_session=");
+    let reply = admin(app, method, path, body, token).await;
+    super::assert_api_error(
+        &reply,
+        StatusCode::FORBIDDEN,
+        "operator_role_forbidden",
+        None,
+    );
+}
+
 /// `POST path` with `body` on the provider's routes, as an administrator ([`ADMIN_TOKEN`]).
 pub async fn admin_post(app: &TestApp, path: &str, body: Value) -> Reply {
     admin(app, Method::POST, path, Some(body), ADMIN_TOKEN).await
