@@ -242,6 +242,34 @@ pub struct CompanyItem {
     pub overdue: Money,
     /// Suspensions in force (the Company's or its Users').
     pub suspensions: i64,
+    pub status: CompanyStatus,
+    /// PROMO-1: the Company refuses the provider's promotional messages.
+    pub promotions_opt_out: bool,
+}
+
+/// Where a Company stands, as the back office lists it: the first that applies of suspended,
+/// overdue, Contract ended (it had Licences, none is in force: TERM-3), active, or no Licence
+/// yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompanyStatus {
+    Suspended,
+    Overdue,
+    ContractEnded,
+    Active,
+    NoLicenceYet,
+}
+
+impl CompanyStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            CompanyStatus::Suspended => "Suspended",
+            CompanyStatus::Overdue => "Overdue",
+            CompanyStatus::ContractEnded => "Contract ended",
+            CompanyStatus::Active => "Active",
+            CompanyStatus::NoLicenceYet => "No Licence yet",
+        }
+    }
 }
 
 /// `GET /api/admin/companies/{id}`: one Company as the back office sees it: its Licences,

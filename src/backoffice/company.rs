@@ -75,6 +75,8 @@ fn CompanyView(
         <h1>{company.legal_name.clone()}</h1>
         <dl class="facts">
             <dt>"Registration number"</dt><dd>{company.registration_number.clone()}</dd>
+            <dt>"Status"</dt><dd>{company.status.label()}</dd>
+            <dt>"Promotional messages (PROMO-1)"</dt><dd>{if company.promotions_opt_out { "Refused" } else { "Accepted" }}</dd>
             <dt>"Licences in force"</dt><dd>{company.licences_in_force}</dd>
             <dt>"Overdue"</dt><dd>{format!("EUR {}", company.overdue)}</dd>
             <dt>"Suspensions in force"</dt><dd>{company.suspensions}</dd>

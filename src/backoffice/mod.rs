@@ -616,7 +616,7 @@ fn Companies() -> impl IntoView {
                     view! {
                     <table class="companies">
                         <thead><tr>
-                            <th>"Company"</th><th>"Registration"</th><th>"Licences in force"</th>
+                            <th>"Company"</th><th>"Registration"</th><th>"Status"</th><th>"Licences in force"</th>
                             <th>"Overdue"</th><th>"Suspensions"</th><th>"Liability cap (LIAB-1)"</th>
                         </tr></thead>
                         <tbody>
@@ -624,6 +624,7 @@ fn Companies() -> impl IntoView {
                                 <tr>
                                     <td><a href=format!("/backoffice/companies/{}", company.id)>{company.legal_name}</a></td>
                                     <td>{company.registration_number}</td>
+                                    <td>{company.status.label()}</td>
                                     <td>{company.licences_in_force}</td>
                                     <td>{format!("EUR {}", company.overdue)}</td>
                                     <td>{company.suspensions}</td>

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::Money;
-use protocol::backoffice::{CompanyItem, DisputeItem, OverdueItem, RestitutionItem};
+use protocol::backoffice::{CompanyItem, CompanyStatus, DisputeItem, OverdueItem, RestitutionItem};
 use protocol::invoices::InvoiceStatus;
 use sqlx::Row;
 
@@ -115,18 +115,42 @@ const COMPANY_ITEM: &str = "SELECT c.id, c.legal_name, c.registration_number,
         (SELECT CAST(COALESCE(SUM(i.total_cents), 0) AS BIGINT) FROM invoices i
          WHERE i.company_id = c.id AND i.status = 'overdue') AS overdue_cents,
         (SELECT COUNT(*) FROM suspensions s
-         WHERE s.company_id = c.id AND s.lifted_on IS NULL) AS suspensions
+         WHERE s.company_id = c.id AND s.lifted_on IS NULL) AS suspensions,
+        (SELECT COUNT(*) FROM suspensions s
+         WHERE s.company_id = c.id AND s.user_id IS NULL AND s.lifted_on IS NULL)
+            AS company_suspended,
+        (SELECT COUNT(*) FROM licences l WHERE l.company_id = c.id) AS licences_ever,
+        c.promo_opt_out
     FROM companies c";
 
 fn company_item(row: &sqlx::any::AnyRow) -> Result<CompanyItem, sqlx::Error> {
+    let overdue = Money::from_cents(row.count("overdue_cents")?);
     Ok(CompanyItem {
         id: row.try_get("id")?,
         legal_name: row.try_get("legal_name")?,
         registration_number: row.try_get("registration_number")?,
         licences_in_force: row.count("licences_in_force")?,
-        overdue: Money::from_cents(row.count("overdue_cents")?),
+        overdue,
         suspensions: row.count("suspensions")?,
+        status: status_of(
+            row.integer("company_suspended")? > 0,
+            overdue > Money::ZERO,
+            row.integer("licences_in_force")?,
+            row.integer("licences_ever")?,
+        ),
+        promotions_opt_out: row.integer("promo_opt_out")? != 0,
     })
+}
+
+/// The first that applies: suspended, overdue, Contract ended (TERM-3), active, no Licence yet.
+fn status_of(suspended: bool, overdue: bool, in_force: i64, ever: i64) -> CompanyStatus {
+    match () {
+        () if suspended => CompanyStatus::Suspended,
+        () if overdue => CompanyStatus::Overdue,
+        () if in_force > 0 => CompanyStatus::Active,
+        () if ever > 0 => CompanyStatus::ContractEnded,
+        () => CompanyStatus::NoLicenceYet,
+    }
 }
 
 /// The Companies whose legal name or registration number contains `query` (any case; all of
@@ -187,4 +211,29 @@ pub async fn money_received(
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()
         .map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_company_s_status_is_the_first_that_applies() {
+        use CompanyStatus::*;
+        // (suspended, overdue, Licences in force, Licences ever)
+        for (facts, status) in [
+            ((true, true, 1, 1), Suspended),
+            ((false, true, 0, 1), Overdue),
+            ((false, false, 2, 3), Active),
+            ((false, false, 0, 3), ContractEnded),
+            ((false, false, 0, 0), NoLicenceYet),
+        ] {
+            let (suspended, overdue, in_force, ever) = facts;
+            assert_eq!(
+                status_of(suspended, overdue, in_force, ever),
+                status,
+                "{facts:?}"
+            );
+        }
+    }
 }

@@ -441,6 +441,10 @@ async fn administrators_add_operators_and_any_operator_finds_companies_and_check
     .json();
     assert_eq!(ours[0]["licences_in_force"], 1, "{ours}");
     assert_eq!(ours[0]["overdue"], "0.00");
+    assert_eq!(ours[0]["status"], "active");
+    assert_eq!(ours[0]["promotions_opt_out"], false);
+    // A Company that never ordered has no Licence yet.
+    assert_eq!(found[0]["status"], "no_licence_yet", "{found}");
 
     // The proof logs hold.
     let report = with_cookie(&mut client, Method::GET, "/api/admin/proof", &billing)
