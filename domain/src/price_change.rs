@@ -101,6 +101,15 @@ impl PriceIndex {
     pub fn value(self) -> Decimal {
         self.0
     }
+
+    /// A value as people type it (`118.2` or `118,2`); `None` unless a positive number.
+    pub fn parse(raw: &str) -> Option<Self> {
+        raw.trim()
+            .replace(',', ".")
+            .parse::<Decimal>()
+            .ok()
+            .and_then(|value| PriceIndex::new(value).ok())
+    }
 }
 
 impl TryFrom<Decimal> for PriceIndex {
@@ -431,6 +440,16 @@ mod tests {
 
     fn date(raw: &str) -> NaiveDate {
         raw.parse().unwrap()
+    }
+
+    #[test]
+    fn an_index_is_read_as_people_type_it_and_only_when_positive() {
+        let value = |raw: &str| PriceIndex::parse(raw).map(PriceIndex::value);
+        assert_eq!(value(" 118,20 "), Some(Decimal::new(11820, 2)));
+        assert_eq!(value("118.2"), Some(Decimal::new(1182, 1)));
+        for refused in ["0", "-3", "", "abc"] {
+            assert_eq!(value(refused), None, "{refused}");
+        }
     }
 
     #[test]

@@ -17,3 +17,10 @@ pub async fn terminate_after_price_change(
     )
     .await
 }
+
+/// PRICE-4, PRICE-5: the provider's price-change notice (administrators, from the back office).
+pub async fn announce_price_change(
+    form: &protocol::price_changes::PriceChangeForm,
+) -> Result<protocol::price_changes::PriceChangeView, ApiError> {
+    post("/api/admin/price-changes", form).await
+}

@@ -14,14 +14,14 @@ use domain::indexation::{IndexForm, validate_index_entry};
 use domain::late::validate_rate_form;
 use domain::money::Money;
 use domain::order::long_date as long;
-use domain::price_change::{TierPrice, reduced_prices};
+use domain::price_change::{PriceIndex, TierPrice, reduced_prices, validate_price_change};
 use leptos::prelude::*;
 use protocol::backoffice::{BackOfficeAction, OperatorMe};
 use protocol::catalogue_admin::{
     CreditsRateForm, PlanInForce, PriceListVersions, RangeForm, ReductionForm, VersionPrice,
 };
 use protocol::late_rates::RateForm;
-use protocol::price_changes::NewPrice;
+use protocol::price_changes::{NewPrice, NoticeKind, PriceChangeForm};
 use protocol::{ErrorBody, ErrorCode, ErrorDetail};
 
 use super::reload_after;
@@ -57,7 +57,10 @@ pub fn CataloguePage(me: OperatorMe) -> impl IntoView {
         <main>
             <p><a href="/backoffice">"Back office"</a></p>
             <h1>"Catalogue"</h1>
-            <PriceListSection may_reduce=may(BackOfficeAction::ReducePrices) />
+            <PriceListSection
+                may_reduce=may(BackOfficeAction::ReducePrices)
+                may_notify=may(BackOfficeAction::ChangePrices)
+            />
             <PriceIndexSection may_enter=may(BackOfficeAction::EnterPriceIndex) />
             <CreditsRatesSection may_set=may(BackOfficeAction::SetCreditsRates) />
             <LateRatesSection may_set=may(BackOfficeAction::SetLatePaymentRate) />
@@ -69,7 +72,7 @@ pub fn CataloguePage(me: OperatorMe) -> impl IntoView {
 /// PRICE-2, PRICE-3: each plan's prices for a new Order today, the versions of the list, and a
 /// general reduction (administrators).
 #[component]
-fn PriceListSection(may_reduce: bool) -> impl IntoView {
+fn PriceListSection(may_reduce: bool, may_notify: bool) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let versions = LocalResource::new(move || {
         reload.track();
@@ -110,6 +113,7 @@ fn PriceListSection(may_reduce: bool) -> impl IntoView {
                 }))}
             </Loading>
             {may_reduce.then(|| view! { <ReductionForm versions reload /> })}
+            {may_notify.then(|| view! { <PriceChangeNotice versions reload /> })}
         </section>
     }
 }
@@ -244,6 +248,178 @@ fn ReductionForm(
             <button type="submit" disabled=move || send.pending().get()>"Apply the reduction today"</button>
             {move || matches!(send.value().get(), Some(Ok(_))).then(|| view! {
                 <p class="success" role="status">"The reduction applies from today to new Orders."</p>
+            })}
+        </form>
+    }
+}
+
+/// PRICE-4, PRICE-5: a price-change notice (administrators): an increase not linked to the index,
+/// with the new price of each tier, or the yearly indexation, with the index pair. The earliest
+/// day it may apply (`price_change.validate`: one month's notice, and for an indexation 12 months
+/// after the previous one, which the server knows) is shown before sending.
+#[component]
+fn PriceChangeNotice(
+    versions: LocalResource<Result<PriceListVersions, api::ApiError>>,
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let plans = move || -> Vec<PlanInForce> {
+        versions
+            .get()
+            .and_then(Result::ok)
+            .map(|list| list.plans)
+            .unwrap_or_default()
+    };
+    let today = move || versions.get().and_then(Result::ok).map(|list| list.today);
+    let plan = RwSignal::new("ESSENTIAL".to_owned());
+    let kind = RwSignal::new(NoticeKind::NonIndexed.as_str().to_owned());
+    let effective = RwSignal::new(String::new());
+    let (index_base, index_new) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let typed: RwSignal<HashMap<String, String>> = RwSignal::new(HashMap::new());
+    let key = |plan: &str, price: &VersionPrice| {
+        format!("{plan}/{}/{}", price.billing, price.min_quantity)
+    };
+    let errors = FormErrors::new();
+    let send = Action::new_local(|form: &PriceChangeForm| {
+        let form = form.clone();
+        async move { api::announce_price_change(&form).await }
+    });
+    reload_after(send, errors, reload);
+    let chosen_kind = move || NoticeKind::parse(&kind.get()).unwrap_or(NoticeKind::NonIndexed);
+    let day = move || effective.get().parse::<chrono::NaiveDate>().ok();
+    // Without the previous indexation, which the server adds: one month's notice at least.
+    let check =
+        move || validate_price_change(chosen_kind().with_previous(None), today()?, day()?).ok();
+
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        errors.clear();
+        let code = plan.get();
+        let Some(effective_on) = day() else {
+            errors.show_api_error(&refused_here(
+                ErrorCode::Invalid,
+                "Give the day the new prices apply.".to_owned(),
+                "effective_on",
+            ));
+            return;
+        };
+        let kind = chosen_kind();
+        let mut form = PriceChangeForm {
+            plan_code: code.clone(),
+            kind,
+            effective_on,
+            prices: Vec::new(),
+            index_base: None,
+            index_new: None,
+        };
+        match kind {
+            NoticeKind::Indexed => {
+                form.index_base = PriceIndex::parse(&index_base.get());
+                form.index_new = PriceIndex::parse(&index_new.get());
+            }
+            NoticeKind::NonIndexed => {
+                let current = plans().into_iter().find(|p| p.code == code);
+                for price in current.iter().flat_map(|plan| plan.prices.iter()) {
+                    let raw = typed
+                        .with(|typed| typed.get(&key(&code, price)).cloned().unwrap_or_default());
+                    let raw = raw.trim().replace(',', ".");
+                    if raw.is_empty() {
+                        continue;
+                    }
+                    let Ok(unit_price) = raw.parse::<Money>() else {
+                        errors.show_api_error(&refused_here(
+                            ErrorCode::PriceChangeInvalid,
+                            format!("“{raw}” is not an amount in euros (e.g. 21.90)."),
+                            "prices",
+                        ));
+                        return;
+                    };
+                    form.prices.push(NewPrice {
+                        billing: price.billing,
+                        min_quantity: price.min_quantity,
+                        unit_price,
+                    });
+                }
+            }
+        }
+        send.dispatch(form);
+    };
+    view! {
+        <form class="card price-change" on:submit=on_submit novalidate>
+            <h3>"Price-change notice (GTCS 5.1)"</h3>
+            <p>"An increase applies to current Licences once the Companies concerned have been told at least one month before; an increase not linked to the index lets them terminate."</p>
+            <div class="field">
+                <label for="notice-plan">"Call Plan to change"</label>
+                <select id="notice-plan" bind:value=plan>
+                    {move || plans().into_iter().map(|plan| view! {
+                        <option value=plan.code.clone()>{plan.name}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="notice-kind">"Kind"</label>
+                <select id="notice-kind" bind:value=kind>
+                    <option value=NoticeKind::NonIndexed.as_str()>"Increase not linked to the index (PRICE-5)"</option>
+                    <option value=NoticeKind::Indexed.as_str()>"Yearly indexation on the price index (PRICE-4)"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="notice-effective">"New prices apply from"</label>
+                <input id="notice-effective" type="date" name="effective_on" bind:value=effective />
+                <p class="error" role="alert">{move || errors.of("effective_on")}</p>
+            </div>
+            {move || match chosen_kind() {
+                NoticeKind::Indexed => view! {
+                    <TextField label=label("Index of the base month") name="index_base" value=index_base errors />
+                    <TextField label=label("Index of the new month") name="index_new" value=index_new errors />
+                }.into_any(),
+                NoticeKind::NonIndexed => {
+                    let code = plan.get();
+                    plans().into_iter().find(|p| p.code == code).map(|current| {
+                        current.prices.iter().map(|price| {
+                            let id = format!("increase-{}-{}", price.billing, price.min_quantity);
+                            let key = key(&code, price);
+                            let key_for_input = key.clone();
+                            view! {
+                                <div class="field">
+                                    <label for=id.clone()>{format!("Increased price, {} Number(s) (now EUR {})", tier_name(price), price.unit_price)}</label>
+                                    <input id=id type="text" inputmode="decimal"
+                                        prop:value=move || typed.with(|typed| typed.get(&key).cloned().unwrap_or_default())
+                                        on:input=move |event| {
+                                            let value = event_target_value(&event);
+                                            typed.update(|typed| { typed.insert(key_for_input.clone(), value); });
+                                        } />
+                                </div>
+                            }
+                        }).collect_view()
+                    }).into_any()
+                }
+            }}
+            <p class="error" role="alert">{move || errors.of("prices")}</p>
+            <p class="hint" role="status">{move || match check() {
+                Some(check) if check.valid => format!(
+                    "Possible: the Companies are told today{}.",
+                    check
+                        .termination_notice_last_day
+                        .map(|last| format!(", and may terminate by a notice received by {}", long(last)))
+                        .unwrap_or_default()
+                ),
+                Some(check) => format!(
+                    "Too soon: told today, new prices may apply from {} at the earliest.",
+                    long(check.min_effective)
+                ),
+                None => String::new(),
+            }}</p>
+            <FormAlert errors />
+            <button type="submit" disabled=move || send.pending().get() || !check().is_some_and(|check| check.valid)>
+                "Send the notice"
+            </button>
+            {move || send.value().get().and_then(Result::ok).map(|notice| view! {
+                <p class="success" role="status">{format!(
+                    "Notice sent: {} from {}, {} Licence(s) concerned.",
+                    notice.plan_name,
+                    long(notice.effective_on),
+                    notice.licence_ids.len()
+                )}</p>
             })}
         </form>
     }

@@ -54,9 +54,12 @@ async fn signed_in_operator(console: &Console, email: &str, role: OperatorRole) 
         !wasm.contains("console-") && !wasm.contains("webapp-"),
         "{wasm}"
     );
+    // The very code used for the set-up (computed once: a new 30-second step may begin
+    // before the sign-in below, whose code would then be another).
+    let used = code(&secret, 0);
     operator.fill("Password", "a long operator password").await;
     operator
-        .fill("Code from your authenticator app", &code(&secret, 0))
+        .fill("Code from your authenticator app", &used)
         .await;
     operator.click("Set up").await;
     operator.sees("Your access is set up.").await;
@@ -66,7 +69,7 @@ async fn signed_in_operator(console: &Console, email: &str, role: OperatorRole) 
     operator.fill("Password", "a long operator password").await;
     // The code used for the set-up does not work twice.
     operator
-        .fill("Code from your authenticator app", &code(&secret, 0))
+        .fill("Code from your authenticator app", &used)
         .await;
     operator.click("Sign in").await;
     operator
@@ -513,7 +516,7 @@ async fn support_and_administrators_decide_territory_data_rights_and_the_end_of_
 /// applies a general reduction, adds a range of Numbers to the French pool and finds them free.
 #[tokio::test]
 async fn an_administrator_reduces_a_price_and_adds_a_range_of_numbers_to_the_pool() {
-    let console = Console::start().await;
+    let console = Console::start_with(&["--today", "2026-12-07"]).await;
     let admin = signed_in_operator(
         &console,
         "ada@provider.example",
@@ -546,6 +549,48 @@ async fn an_administrator_reduces_a_price_and_adds_a_range_of_numbers_to_the_poo
         .await;
     admin.sees("General reduction (new Orders only)").await;
     admin.sees("annual from 1: EUR 95.00").await;
+
+    // PRICE-5: the increase goes through a notice, one month ahead at least, said in the page.
+    admin.choose("Call Plan to change", "Essential").await;
+    let set_day = |day: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .client
+                .execute(
+                    "const input = document.querySelector('#notice-effective');
+                     input.value = arguments[0];
+                     input.dispatchEvent(new Event('input', {bubbles: true}));",
+                    vec![day.into()],
+                )
+                .await
+                .expect("typing the day");
+        }
+    };
+    set_day("2027-01-07").await;
+    admin
+        .sees("Too soon: told today, new prices may apply from 8 January 2027 at the earliest.")
+        .await;
+    set_day("2027-01-08").await;
+    admin
+        .sees("Possible: the Companies are told today, and may terminate by a notice received by 28 December 2026.")
+        .await;
+    admin
+        .fill(
+            "Increased price, annual from 1 Number(s) (now EUR 95.00)",
+            "105.00",
+        )
+        .await;
+    admin.click("Send the notice").await;
+    admin
+        .sees("Notice sent: Essential from 8 January 2027, 0 Licence(s) concerned.")
+        .await;
+    assert_eq!(
+        console
+            .count("SELECT COUNT(*) FROM price_change_notices")
+            .await,
+        1
+    );
     assert_eq!(
         console
             .count("SELECT COUNT(*) FROM provider_log WHERE action = 'catalogue.price_reduction'")
