@@ -374,7 +374,7 @@ pub enum ReductionProblem {
     Unchanged { tier: String, now: Money },
     /// PRICE-4, PRICE-5: an increase needs a notice at least one month before.
     #[error(
-        "The price {tier} would go up (now EUR {now}): an increase is not a reduction. Announce it with a price-change notice (Price changes), at least one month before it applies (GTCS 5.1)."
+        "The price {tier} would go up (now EUR {now}): an increase is not a reduction. Announce it with a price-change notice instead, at least one month before it applies (GTCS 5.1)."
     )]
     Increase { tier: String, now: Money },
 }

@@ -534,7 +534,9 @@ async fn an_administrator_reduces_a_price_and_adds_a_range_of_numbers_to_the_poo
     admin.fill(tier, "105").await;
     admin.click("Apply the reduction today").await;
     admin
-        .sees("Announce it with a price-change notice (Price changes), at least one month before it applies")
+        .sees(
+            "Announce it with a price-change notice instead, at least one month before it applies",
+        )
         .await;
     assert_eq!(
         console
