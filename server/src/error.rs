@@ -180,9 +180,11 @@ pub enum ApiError {
     /// NOTICE-3: the Service would stop before two weeks' notice.
     #[error("discontinuation too soon, earliest {earliest}")]
     DiscontinuationTooSoon { earliest: chrono::NaiveDate },
-    /// NOTICE-3: one discontinuation per Service.
-    #[error("service already discontinued from {effective}")]
-    ServiceAlreadyDiscontinued { effective: chrono::NaiveDate },
+    /// NOTICE-3: one discontinuation per Service (with its day when known).
+    #[error("service already discontinued")]
+    ServiceAlreadyDiscontinued {
+        effective: Option<chrono::NaiveDate>,
+    },
     /// NOTICE-3: the Service a request uses is no longer offered.
     #[error("{label} discontinued since {effective}")]
     ServiceDiscontinued {
@@ -942,7 +944,10 @@ impl ApiError {
             ApiError::ServiceAlreadyDiscontinued { effective } => (
                 StatusCode::CONFLICT,
                 ErrorCode::ServiceAlreadyDiscontinued,
-                format!("This Service's discontinuation was already announced: it stops from {}.", long_date(*effective)),
+                match effective {
+                    Some(day) => format!("This Service's discontinuation was already announced: it stops from {}.", long_date(*day)),
+                    None => "This Service's discontinuation was already announced.".into(),
+                },
                 Some("service"),
             ),
             ApiError::ServiceDiscontinued { label, effective } => (

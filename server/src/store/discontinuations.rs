@@ -10,14 +10,15 @@ use sqlx::any::AnyRow;
 use super::codec::Columns;
 use super::late_payment::{manager_emails, send_to};
 use super::{audit, stamp};
-use crate::db::Database;
+use crate::db::{Database, is_unique_violation};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscontinuationError {
     #[error("too soon: {earliest} at the earliest")]
     TooSoon { earliest: NaiveDate },
-    #[error("already announced, effective {effective}")]
-    AlreadyAnnounced { effective: NaiveDate },
+    /// With its day, unless another administrator's announcement just won the race.
+    #[error("already announced")]
+    AlreadyAnnounced { effective: Option<NaiveDate> },
     #[error("{0}")]
     Calendar(String),
     #[error(transparent)]
@@ -84,7 +85,7 @@ pub async fn announce(
             .await?;
     if let Some(effective) = existing {
         return Err(DiscontinuationError::AlreadyAnnounced {
-            effective: super::codec::parsed("effective_on", &effective)?,
+            effective: Some(super::codec::parsed("effective_on", &effective)?),
         });
     }
     sqlx::query(
@@ -99,7 +100,15 @@ pub async fn announce(
     .bind(stamp(at))
     .bind(operator_id)
     .execute(&mut *tx)
-    .await?;
+    .await
+    .map_err(|error| {
+        // Another administrator's announcement of the same Service won the race.
+        if is_unique_violation(&error) {
+            DiscontinuationError::AlreadyAnnounced { effective: None }
+        } else {
+            error.into()
+        }
+    })?;
     let companies: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT company_id FROM licences WHERE status = 'active' ORDER BY company_id",
     )
