@@ -137,15 +137,8 @@ async fn an_operator_sets_up_their_access_signs_in_and_decides_a_dispute_from_th
         .await;
     // LIAB-1: the cap for a loss on a day, from what the Company paid in the 6 months before.
     operator
-        .client
-        .execute(
-            "const input = document.querySelector('table.companies input[type=date]');
-             input.value = '2026-12-31';
-             input.dispatchEvent(new Event('input', {bubbles: true}));",
-            vec![],
-        )
-        .await
-        .expect("typing the day of the loss");
+        .set_date("table.companies input[type=date]", "2026-12-31")
+        .await;
     operator.click("Cap").await;
     operator.sees("to the day before 31 December 2026").await;
     operator.click("Check every proof log").await;
@@ -467,26 +460,11 @@ async fn support_and_administrators_decide_territory_data_rights_and_the_end_of_
     admin.goto("/backoffice").await;
     admin.sees("Every Service is offered.").await;
     admin.choose("Service", "Picture messages (MMS)").await;
-    let set_day = |day: &'static str| {
-        let admin = &admin;
-        async move {
-            admin
-                .client
-                .execute(
-                    "const input = document.querySelector('#discontinued-from');
-                     input.value = arguments[0];
-                     input.dispatchEvent(new Event('input', {bubbles: true}));",
-                    vec![day.into()],
-                )
-                .await
-                .expect("typing the day");
-        }
-    };
-    set_day("2026-12-21").await;
+    admin.set_date("#discontinued-from", "2026-12-21").await;
     admin
         .sees("Too soon: two weeks' notice at least, so from 22 December 2026 at the earliest.")
         .await;
-    set_day("2026-12-22").await;
+    admin.set_date("#discontinued-from", "2026-12-22").await;
     admin
         .fill(
             "Reason the Companies are told",
@@ -554,26 +532,11 @@ async fn an_administrator_reduces_a_price_and_adds_a_range_of_numbers_to_the_poo
 
     // PRICE-5: the increase goes through a notice, one month ahead at least, said in the page.
     admin.choose("Call Plan to change", "Essential").await;
-    let set_day = |day: &'static str| {
-        let admin = &admin;
-        async move {
-            admin
-                .client
-                .execute(
-                    "const input = document.querySelector('#notice-effective');
-                     input.value = arguments[0];
-                     input.dispatchEvent(new Event('input', {bubbles: true}));",
-                    vec![day.into()],
-                )
-                .await
-                .expect("typing the day");
-        }
-    };
-    set_day("2027-01-07").await;
+    admin.set_date("#notice-effective", "2027-01-07").await;
     admin
         .sees("Too soon: told today, new prices may apply from 8 January 2027 at the earliest.")
         .await;
-    set_day("2027-01-08").await;
+    admin.set_date("#notice-effective", "2027-01-08").await;
     admin
         .sees("Possible: the Companies are told today, and may terminate by a notice received by 28 December 2026.")
         .await;

@@ -235,17 +235,9 @@ async fn employees_exchange_texts_and_images() {
     assert_eq!(pages, (total + 99) / 100);
     // A period with nothing in it.
     team.manager
-        .client
-        .execute(
-            "for (const [name, value] of [['from', '2031-01-01'], ['to', '2031-01-31']]) {
-                 const input = document.querySelector(`input[name=${name}]`);
-                 input.value = value;
-                 input.dispatchEvent(new Event('input', {bubbles: true}));
-             }",
-            vec![],
-        )
-        .await
-        .expect("choosing a period");
+        .set_date("input[name=from]", "2031-01-01")
+        .await;
+    team.manager.set_date("input[name=to]", "2031-01-31").await;
     team.manager.click("Show").await;
     team.manager
         .sees("No call or message in this period.")

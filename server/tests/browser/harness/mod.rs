@@ -634,6 +634,20 @@ impl Browser {
         field.send_keys(value).await.expect("typing");
     }
 
+    /// Sets the date field `css` (e.g. `#notice-effective`) to `day` (`YYYY-MM-DD`) as a date
+    /// picker would: typed keys depend on the browser's locale, the value does not.
+    pub async fn set_date(&self, css: &str, day: &str) {
+        self.client
+            .execute(
+                "const input = document.querySelector(arguments[0]);
+                 input.value = arguments[1];
+                 input.dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![css.into(), day.into()],
+            )
+            .await
+            .expect("setting a date");
+    }
+
     pub async fn choose(&self, label: &str, option: &str) {
         self.field(label)
             .await
