@@ -50,6 +50,17 @@ pub struct NewPrice {
     pub unit_price: Money,
 }
 
+impl NewPrice {
+    /// The tier's price as `domain::price_change` computes with it.
+    pub fn tier(&self) -> domain::price_change::TierPrice {
+        domain::price_change::TierPrice {
+            billing: self.billing,
+            min_quantity: self.min_quantity,
+            unit_price: self.unit_price,
+        }
+    }
+}
+
 /// The provider's notice. A non-indexed increase lists its new `prices`; an indexed one gives
 /// the index pair and every current price of the plan is indexed (never down). The Company is
 /// informed on the server's today.

@@ -23,7 +23,7 @@ use protocol::catalogue_admin::{
     Pool, PriceIndexSeries, PriceListVersions, PriceVersion, RangeAdded, RangeForm, ReductionForm,
     ReductionView, VersionPrice,
 };
-use protocol::price_changes::PriceLine;
+use protocol::price_changes::{NewPrice, PriceLine};
 
 use super::extract::Body;
 use crate::auth::operator::Operator;
@@ -124,15 +124,7 @@ async fn reduce(
         })?;
     let today = state.clock.today();
     let current = price_changes::prices_in_force(&state.db, plan.id, today).await?;
-    let given: Vec<TierPrice> = form
-        .prices
-        .iter()
-        .map(|price| TierPrice {
-            billing: price.billing,
-            min_quantity: price.min_quantity,
-            unit_price: price.unit_price,
-        })
-        .collect();
+    let given: Vec<TierPrice> = form.prices.iter().map(NewPrice::tier).collect();
     let changed = reduced_prices(&given, &current)?;
     let id = catalogue_admin::create_reduction(
         &state.db,

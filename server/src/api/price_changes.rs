@@ -13,7 +13,7 @@ use domain::price_change::{
     validate_price_change,
 };
 use protocol::price_changes::{
-    IncreaseTerminationView, NoticeKind, PriceChangeForm, PriceChangeView, PriceLine,
+    IncreaseTerminationView, NewPrice, NoticeKind, PriceChangeForm, PriceChangeView, PriceLine,
 };
 
 use super::extract::{Body, PathId};
@@ -187,15 +187,7 @@ async fn create(
         .checked_sub_days(Days::new(1))
         .ok_or_else(|| invalid("effective_on", "This day is out of the calendar."))?;
     let current = price_changes::prices_in_force(&state.db, plan.id, day_before).await?;
-    let given: Vec<TierPrice> = form
-        .prices
-        .iter()
-        .map(|price| TierPrice {
-            billing: price.billing,
-            min_quantity: price.min_quantity,
-            unit_price: price.unit_price,
-        })
-        .collect();
+    let given: Vec<TierPrice> = form.prices.iter().map(NewPrice::tier).collect();
     let increase = match form.kind {
         NoticeKind::Indexed => Increase::Indexed {
             index_base: form.index_base,
